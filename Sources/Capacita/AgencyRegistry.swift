@@ -1,0 +1,67 @@
+/// Resolves what people write in a "dependencia" cell (a code, a current or former name, any case,
+/// with or without accents) to an agency code.
+public struct AgencyRegistry: Sendable {
+    public let agencies: [Agency]
+    private let byKey: [String: [String]]
+
+    public init(_ agencies: [Agency]) {
+        self.agencies = agencies
+        var byKey: [String: [String]] = [:]
+        for agency in agencies {
+            for name in agency.allNames {
+                let key = NameKey.make(name)
+                guard !key.isEmpty else { continue }
+                if !(byKey[key, default: []].contains(agency.code)) { byKey[key, default: []].append(agency.code) }
+            }
+        }
+        self.byKey = byKey
+    }
+
+    public enum Resolution: Sendable, Equatable {
+        case found(Agency)
+        /// The name belongs to more than one agency.
+        case ambiguous([Agency])
+        /// No agency has that name; the closest known names, best first.
+        case unknown(suggestions: [Suggestion])
+    }
+
+    public struct Suggestion: Sendable, Equatable {
+        public var code: String
+        public var name: String
+    }
+
+    public func agency(code: String) -> Agency? {
+        agencies.first { $0.code == code }
+    }
+
+    public func resolve(_ text: String) -> Resolution {
+        let key = NameKey.make(text)
+        let codes = byKey[key] ?? []
+        let matches = codes.compactMap { agency(code: $0) }
+        switch matches.count {
+        case 1: return .found(matches[0])
+        case 0: return .unknown(suggestions: suggestions(for: key))
+        default: return .ambiguous(matches)
+        }
+    }
+
+    /// The closest names by edit distance, one per agency, up to `limit`.
+    public func suggestions(for key: String, limit: Int = 3) -> [Suggestion] {
+        var best: [String: (distance: Int, name: String)] = [:]
+        for agency in agencies {
+            for name in agency.allNames {
+                let candidate = NameKey.make(name)
+                // A name that contains the query, or is contained in it, is as close as a typo.
+                var distance = EditDistance.between(key, candidate)
+                if !key.isEmpty, candidate.contains(key) || key.contains(candidate) {
+                    distance = min(distance, abs(candidate.count - key.count) / 4)
+                }
+                if let current = best[agency.code], current.distance <= distance { continue }
+                best[agency.code] = (distance, name)
+            }
+        }
+        return best.sorted { ($0.value.distance, $0.key) < ($1.value.distance, $1.key) }
+            .prefix(limit)
+            .map { Suggestion(code: $0.key, name: $0.value.name) }
+    }
+}

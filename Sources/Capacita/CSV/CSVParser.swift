@@ -1,0 +1,113 @@
+/// One record of a CSV file as raw bytes per field, with the physical line where it starts.
+public struct CSVRawRecord: Sendable {
+    /// 1-based line number of the record's first character (the header is line 1).
+    public var line: Int
+    public var fields: [[UInt8]]
+}
+
+/// A streaming RFC 4180 parser over bytes: quoted fields with doubled quotes, separators and line
+/// breaks inside quotes, CRLF or LF. Feed chunks as they are read; records come out as they end,
+/// so memory holds one record at a time, not the file. A BOM is the caller's to strip.
+public struct CSVParser: Sendable {
+    public let delimiter: UInt8
+    private var fields: [[UInt8]] = []
+    private var field: [UInt8] = []
+    private var inQuotes = false
+    private var quoteInQuoted = false   // saw a quote inside quotes: either "" or the closing one
+    private var afterCR = false
+    private var line = 1
+    private var recordLine = 1
+    private var recordStarted = false
+
+    public init(delimiter: UInt8) {
+        self.delimiter = delimiter
+    }
+
+    /// Parses the next chunk, calling `emit` for each record completed within it.
+    public mutating func feed<Bytes: Sequence>(_ bytes: Bytes, emit: (CSVRawRecord) throws -> Void) rethrows
+    where Bytes.Element == UInt8 {
+        for byte in bytes {
+            try consume(byte, emit: emit)
+        }
+    }
+
+    private mutating func consume(_ byte: UInt8, emit: (CSVRawRecord) throws -> Void) rethrows {
+        let lf: UInt8 = 10, cr: UInt8 = 13, quote: UInt8 = 34
+        if afterCR {
+            afterCR = false
+            if byte == lf { return }  // CRLF ends one line
+        }
+        if inQuotes {
+            if quoteInQuoted {
+                quoteInQuoted = false
+                if byte == quote {
+                    field.append(quote)
+                    return
+                }
+                inQuotes = false  // that quote closed the field; handle this byte unquoted
+            } else if byte == quote {
+                quoteInQuoted = true
+                return
+            } else {
+                if byte == lf || byte == cr {
+                    line += 1
+                    if byte == cr { afterCR = true; field.append(lf); return }
+                }
+                field.append(byte)
+                return
+            }
+        }
+        switch byte {
+        case quote where field.isEmpty:
+            inQuotes = true
+            recordStarted = true
+        case delimiter:
+            fields.append(field)
+            field.removeAll(keepingCapacity: true)
+            recordStarted = true
+        case lf, cr:
+            if byte == cr { afterCR = true }
+            try endRecord(emit: emit)
+            line += 1
+            recordLine = line
+        default:
+            field.append(byte)
+            recordStarted = true
+        }
+    }
+
+    private mutating func endRecord(emit: (CSVRawRecord) throws -> Void) rethrows {
+        defer {
+            fields.removeAll(keepingCapacity: true)
+            field.removeAll(keepingCapacity: true)
+            recordStarted = false
+        }
+        guard recordStarted || !field.isEmpty else { return }  // an empty line is no record
+        fields.append(field)
+        try emit(CSVRawRecord(line: recordLine, fields: fields))
+    }
+
+    /// Ends the input, emitting a last record that had no final line break.
+    public mutating func finish(emit: (CSVRawRecord) throws -> Void) rethrows {
+        if quoteInQuoted { quoteInQuoted = false; inQuotes = false }
+        try endRecord(emit: emit)
+    }
+
+    /// Whether the input ended inside a quoted field (an unclosed quote).
+    public var isInsideQuotes: Bool { inQuotes && !quoteInQuoted }
+
+    /// The delimiter of a file from its first line: the most frequent of comma, semicolon and tab
+    /// outside quotes (comma when none appears).
+    public static func detectDelimiter<Bytes: Sequence>(_ bytes: Bytes) -> UInt8 where Bytes.Element == UInt8 {
+        var counts: [UInt8: Int] = [44: 0, 59: 0, 9: 0]
+        var inQuotes = false
+        for byte in bytes {
+            if byte == 34 { inQuotes.toggle(); continue }
+            if inQuotes { continue }
+            if byte == 10 || byte == 13 { break }
+            if counts[byte] != nil { counts[byte]! += 1 }
+        }
+        let best = counts.max { ($0.value, $1.key) < ($1.value, $0.key) }!
+        return best.value > 0 ? best.key : 44
+    }
+}

@@ -1,0 +1,85 @@
+/// The encodings spreadsheets are saved in. Excel writes UTF-8 (often with a BOM) or, on
+/// Spanish-language Windows, Windows-1252, which differs from Latin-1 in 0x80-0x9F (€, “ ”, –, …).
+public enum TextEncoding: String, Sendable {
+    case utf8
+    case windows1252
+
+    /// UTF-8 when the bytes have a UTF-8 BOM or are valid UTF-8 throughout, Windows-1252 otherwise.
+    /// Pass the whole file (or as much as was read): one invalid sequence anywhere decides it.
+    public static func detect<Bytes: Collection>(_ bytes: Bytes) -> TextEncoding where Bytes.Element == UInt8 {
+        if bytes.starts(with: utf8BOM) { return .utf8 }
+        var validator = UTF8Validator()
+        validator.feed(bytes)
+        return validator.isValid(final: true) ? .utf8 : .windows1252
+    }
+
+    public static let utf8BOM: [UInt8] = [0xEF, 0xBB, 0xBF]
+
+    /// Decodes bytes already known to be in this encoding.
+    public func decode<Bytes: Collection>(_ bytes: Bytes) -> String where Bytes.Element == UInt8 {
+        switch self {
+        case .utf8:
+            return String(decoding: bytes, as: UTF8.self)
+        case .windows1252:
+            var scalars = String.UnicodeScalarView()
+            for byte in bytes {
+                scalars.append(Self.windows1252Scalar(byte))
+            }
+            return String(scalars)
+        }
+    }
+
+    // 0x80-0x9F of Windows-1252; the five unassigned bytes map to the C1 controls, as Windows does.
+    private static let windows1252High: [UInt32] = [
+        0x20AC, 0x0081, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021,
+        0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0x008D, 0x017D, 0x008F,
+        0x0090, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014,
+        0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0x009D, 0x017E, 0x0178,
+    ]
+
+    static func windows1252Scalar(_ byte: UInt8) -> Unicode.Scalar {
+        if byte >= 0x80, byte <= 0x9F {
+            return Unicode.Scalar(windows1252High[Int(byte - 0x80)])!
+        }
+        return Unicode.Scalar(byte)
+    }
+}
+
+/// Checks UTF-8 well-formedness incrementally, so a large file can be checked while it streams.
+public struct UTF8Validator: Sendable {
+    private var pending = 0          // continuation bytes still expected
+    private var lowerBound: UInt8 = 0x80
+    private var upperBound: UInt8 = 0xBF
+    public private(set) var valid = true
+
+    public init() {}
+
+    public mutating func feed<Bytes: Sequence>(_ bytes: Bytes) where Bytes.Element == UInt8 {
+        guard valid else { return }
+        for byte in bytes {
+            if pending > 0 {
+                guard byte >= lowerBound, byte <= upperBound else { valid = false; return }
+                lowerBound = 0x80
+                upperBound = 0xBF
+                pending -= 1
+                continue
+            }
+            switch byte {
+            case 0x00...0x7F: continue
+            case 0xC2...0xDF: pending = 1
+            case 0xE0: pending = 2; lowerBound = 0xA0
+            case 0xE1...0xEC, 0xEE, 0xEF: pending = 2
+            case 0xED: pending = 2; upperBound = 0x9F
+            case 0xF0: pending = 3; lowerBound = 0x90
+            case 0xF1...0xF3: pending = 3
+            case 0xF4: pending = 3; upperBound = 0x8F
+            default: valid = false; return
+            }
+        }
+    }
+
+    /// Whether everything fed so far is UTF-8; with `final`, a truncated last character is invalid.
+    public func isValid(final: Bool) -> Bool {
+        valid && (!final || pending == 0)
+    }
+}

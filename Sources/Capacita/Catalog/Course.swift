@@ -1,0 +1,77 @@
+/// A course of the catalog: the data of its carta descriptiva.
+public struct Course: Sendable, Equatable, Codable {
+    public var code: String
+    public var program: Program
+    public var level: Level
+    public var title: String
+    public var modalities: [Modality]
+    public var hours: Double
+    public var audience: String
+    public var objectives: [String]
+    public var temario: [Topic]
+    public var evaluation: [Instrument]
+    public var passing: PassingRule
+    public var maxGroupSize: Int
+    public var prerequisites: [String]
+    public var countsForIndicator: Bool
+
+    public init(code: String, program: Program, level: Level, title: String, modalities: [Modality], hours: Double,
+                audience: String, objectives: [String], temario: [Topic], evaluation: [Instrument],
+                passing: PassingRule, maxGroupSize: Int, prerequisites: [String], countsForIndicator: Bool) {
+        self.code = code
+        self.program = program
+        self.level = level
+        self.title = title
+        self.modalities = modalities
+        self.hours = hours
+        self.audience = audience
+        self.objectives = objectives
+        self.temario = temario
+        self.evaluation = evaluation
+        self.passing = passing
+        self.maxGroupSize = maxGroupSize
+        self.prerequisites = prerequisites
+        self.countsForIndicator = countsForIndicator
+    }
+
+    public var kind: TrainingKind { level.kind }
+
+    enum CodingKeys: String, CodingKey {
+        case code, program, level, title, modalities, hours, audience, objectives, temario, evaluation, passing
+        case maxGroupSize = "max_group_size"
+        case prerequisites
+        case countsForIndicator = "counts_for_indicator"
+    }
+}
+
+/// One topic of a temario with its hours.
+public struct Topic: Sendable, Equatable, Codable {
+    public var topic: String
+    public var hours: Double
+
+    public init(topic: String, hours: Double) {
+        self.topic = topic
+        self.hours = hours
+    }
+}
+
+/// When a participant acredita: final score and attendance both at least their minimum.
+public struct PassingRule: Sendable, Equatable, Codable {
+    public var minScore: Double
+    public var minAttendance: Double
+
+    public init(minScore: Double, minAttendance: Double) {
+        self.minScore = minScore
+        self.minAttendance = minAttendance
+    }
+
+    /// Exactly at the minimum passes.
+    public func passes(score: Double, attendance: Double) -> Bool {
+        score >= minScore && attendance >= minAttendance
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case minScore = "min_score"
+        case minAttendance = "min_attendance"
+    }
+}

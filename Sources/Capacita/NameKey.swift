@@ -1,0 +1,48 @@
+import Foundation
+
+/// The form names are compared in: no case, no accents, punctuation as spaces, single spaces.
+/// "Secretaría de Comunicaciones  y Transportes." and "secretaria de comunicaciones y transportes"
+/// share one key. Display keeps the name exactly as written; only matching uses the key.
+public enum NameKey {
+    public static func make(_ text: String) -> String {
+        let folded = text.folding(options: [.caseInsensitive, .diacriticInsensitive, .widthInsensitive], locale: nil)
+        var key = ""
+        key.reserveCapacity(folded.utf8.count)
+        var pendingSpace = false
+        for scalar in folded.unicodeScalars {
+            if CharacterSet.alphanumerics.contains(scalar) {
+                if pendingSpace, !key.isEmpty { key.append(" ") }
+                pendingSpace = false
+                key.unicodeScalars.append(scalar)
+            } else {
+                pendingSpace = true
+            }
+        }
+        return key
+    }
+
+    /// Header form: the key with spaces as underscores ("Apellido Paterno" → "apellido_paterno").
+    public static func header(_ text: String) -> String {
+        make(text).replacingOccurrences(of: " ", with: "_")
+    }
+}
+
+/// Edit distance, for suggesting the closest known names.
+enum EditDistance {
+    static func between(_ a: String, _ b: String) -> Int {
+        let a = Array(a.unicodeScalars), b = Array(b.unicodeScalars)
+        if a.isEmpty { return b.count }
+        if b.isEmpty { return a.count }
+        var previous = Array(0...b.count)
+        var current = [Int](repeating: 0, count: b.count + 1)
+        for i in 1...a.count {
+            current[0] = i
+            for j in 1...b.count {
+                let cost = a[i - 1] == b[j - 1] ? 0 : 1
+                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            }
+            swap(&previous, &current)
+        }
+        return previous[b.count]
+    }
+}

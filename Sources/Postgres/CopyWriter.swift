@@ -1,0 +1,50 @@
+/// Buffers COPY data and sends it to the server in chunks, so memory stays flat however many rows.
+public struct CopyWriter {
+    private unowned let connection: Connection
+    private let chunkSize: Int
+    private var buffer: [UInt8] = []
+    /// Rows written through `writeRow`.
+    public private(set) var rowCount = 0
+
+    init(connection: Connection, chunkSize: Int) {
+        self.connection = connection
+        self.chunkSize = chunkSize
+        buffer.reserveCapacity(chunkSize + 1024)
+    }
+
+    /// Appends raw bytes in the COPY's own format.
+    public mutating func write<Bytes: Sequence>(_ bytes: Bytes) throws where Bytes.Element == UInt8 {
+        buffer.append(contentsOf: bytes)
+        if buffer.count >= chunkSize { try flush() }
+    }
+
+    /// Appends one row in COPY's text format: tab-separated, `\N` for NULL, with backslash,
+    /// tab, newline and carriage return escaped.
+    public mutating func writeRow(_ fields: [String?]) throws {
+        for (index, field) in fields.enumerated() {
+            if index > 0 { buffer.append(9) }
+            guard let field else {
+                buffer.append(contentsOf: [92, 78])  // \N
+                continue
+            }
+            for byte in field.utf8 {
+                switch byte {
+                case 92: buffer.append(contentsOf: [92, 92])
+                case 9: buffer.append(contentsOf: [92, 116])
+                case 10: buffer.append(contentsOf: [92, 110])
+                case 13: buffer.append(contentsOf: [92, 114])
+                default: buffer.append(byte)
+                }
+            }
+        }
+        buffer.append(10)
+        rowCount += 1
+        if buffer.count >= chunkSize { try flush() }
+    }
+
+    mutating func flush() throws {
+        guard !buffer.isEmpty else { return }
+        try connection.putCopyData(buffer)
+        buffer.removeAll(keepingCapacity: true)
+    }
+}

@@ -1,0 +1,77 @@
+/// What went wrong talking to PostgreSQL, with the context a caller needs to explain it.
+public enum PostgresError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The server could not be reached or refused the connection.
+    case connectionFailed(host: String, port: String, message: String)
+    /// The server rejected a statement; carries SQLSTATE, detail and constraint.
+    case server(ServerError)
+    /// A column's value could not be decoded into the requested Swift type.
+    case decoding(column: String, type: String, value: String?)
+    /// The result has no column of that name.
+    case missingColumn(String)
+    /// The connection broke or libpq failed outside of a server error.
+    case protocolFailure(String)
+
+    public var description: String {
+        switch self {
+        case let .connectionFailed(host, port, message):
+            return "could not connect to PostgreSQL at \(host) port \(port): \(message)"
+        case let .server(error):
+            return error.description
+        case let .decoding(column, type, value):
+            return "column \(column): cannot decode \(value.map { "'\($0)'" } ?? "NULL") as \(type)"
+        case let .missingColumn(name):
+            return "no column named \(name) in the result"
+        case let .protocolFailure(message):
+            return "PostgreSQL: \(message)"
+        }
+    }
+
+    /// The SQLSTATE when the server raised the error.
+    public var sqlState: String? {
+        if case let .server(error) = self { return error.sqlState }
+        return nil
+    }
+}
+
+/// An error reported by the server (the fields of libpq's PQresultErrorField).
+public struct ServerError: Sendable, Equatable, CustomStringConvertible {
+    public var sqlState: String
+    public var message: String
+    public var detail: String?
+    public var hint: String?
+    public var constraint: String?
+    public var table: String?
+    public var column: String?
+
+    public init(sqlState: String, message: String, detail: String? = nil, hint: String? = nil,
+                constraint: String? = nil, table: String? = nil, column: String? = nil) {
+        self.sqlState = sqlState
+        self.message = message
+        self.detail = detail
+        self.hint = hint
+        self.constraint = constraint
+        self.table = table
+        self.column = column
+    }
+
+    public var description: String {
+        var text = "\(message) (SQLSTATE \(sqlState))"
+        if let detail { text += ": \(detail)" }
+        return text
+    }
+
+    public var isUniqueViolation: Bool { sqlState == SQLState.uniqueViolation }
+    public var isCheckViolation: Bool { sqlState == SQLState.checkViolation }
+    public var isForeignKeyViolation: Bool { sqlState == SQLState.foreignKeyViolation }
+}
+
+/// SQLSTATE codes callers commonly branch on.
+public enum SQLState {
+    public static let uniqueViolation = "23505"
+    public static let checkViolation = "23514"
+    public static let foreignKeyViolation = "23503"
+    public static let notNullViolation = "23502"
+    public static let queryCanceled = "57014"
+    public static let undefinedTable = "42P01"
+    public static let invalidCatalogName = "3D000"
+}

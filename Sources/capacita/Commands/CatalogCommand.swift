@@ -1,0 +1,118 @@
+import ArgumentParser
+import Capacita
+import CapacitaStore
+import Foundation
+
+struct CatalogCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "catalog",
+        abstract: "Catálogo de cursos (cartas descriptivas en Courses/).",
+        subcommands: [Load.self, List.self, Show.self]
+    )
+
+    struct Load: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Valida todos los archivos del catálogo y los carga todos o ninguno.")
+
+        @Argument(help: "Carpeta del catálogo.")
+        var directory: String = "Courses"
+
+        @OptionGroup var output: FormatOption
+
+        func run() throws {
+            let folder = URL(fileURLWithPath: directory)
+            let files = try CatalogFiles.read(folder)
+            let catalog = try Catalog.build(files: files).get()
+            let connection = try Database.connect()
+            let summary = try CatalogStore(connection: connection).load(catalog)
+            switch output.format {
+            case .json:
+                print(JSONOutput.string(["inserted": summary.inserted, "updated": summary.updated, "unchanged": summary.unchanged]))
+            default:
+                print("Catálogo cargado: \(catalog.courses.count) cursos (\(summary.inserted.count) nuevos, \(summary.updated.count) actualizados, \(summary.unchanged.count) sin cambios).")
+            }
+        }
+    }
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Lista los cursos del catálogo.")
+
+        @OptionGroup var output: FormatOption
+
+        func run() throws {
+            let courses = try CatalogStore(connection: try Database.connect()).courses()
+            let rows: [[Cell]] = courses.map { course in
+                [.text(course.code), .text(course.program.rawValue), .text(course.level.rawValue), .text(course.title),
+                 .number(course.hours), .list(course.modalities.map(\.rawValue)), .int(course.maxGroupSize),
+                 .list(course.prerequisites), .bool(course.countsForIndicator)]
+            }
+            print(Table(columns: ["code", "program", "level", "title", "hours", "modalities", "max_group_size",
+                                  "prerequisites", "counts_for_indicator"], rows: rows).render(output.format))
+        }
+    }
+
+    struct Show: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Muestra la carta descriptiva de un curso.")
+
+        @Argument(help: "Código del curso (por ejemplo PNC22-BAS).")
+        var code: String
+
+        @OptionGroup var output: FormatOption
+
+        func run() throws {
+            guard let course = try CatalogStore(connection: try Database.connect()).course(code: code.uppercased()) else {
+                throw Refused(message: "no hay un curso con el código \(code); vea: capacita catalog list")
+            }
+            switch output.format {
+            case .json:
+                print(JSONOutput.string(course))
+            case .csv:
+                print(Table(columns: ["topic", "hours"], rows: course.temario.map { [.text($0.topic), .number($0.hours)] }).render(.csv))
+            case .table:
+                print(CourseSheet.text(course))
+            }
+        }
+    }
+}
+
+/// Reads every `*.yaml` under a catalog folder, with paths relative to it.
+enum CatalogFiles {
+    static func read(_ folder: URL) throws -> [(path: String, yaml: String)] {
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: folder.path, isDirectory: &isFolder), isFolder.boolValue else {
+            throw Refused(message: "\(folder.path): no existe la carpeta del catálogo")
+        }
+        guard let walker = FileManager.default.enumerator(atPath: folder.path) else { return [] }
+        var files: [(path: String, yaml: String)] = []
+        for case let relative as String in walker where relative.hasSuffix(".yaml") || relative.hasSuffix(".yml") {
+            let url = folder.appendingPathComponent(relative)
+            guard let text = try? String(contentsOf: url, encoding: .utf8) else {
+                throw CatalogIssues([CatalogIssue(file: relative, field: "", message: "no se puede leer como UTF-8")])
+            }
+            files.append((relative, text))
+        }
+        return files.sorted { $0.path < $1.path }
+    }
+}
+
+/// The carta descriptiva as text for the terminal.
+enum CourseSheet {
+    static func text(_ course: Course) -> String {
+        func hours(_ value: Double) -> String { Cell.number(value).display }
+        var lines = [
+            "\(course.code)  \(course.title)",
+            "Programa: \(course.program.rawValue)   Nivel: \(course.level.rawValue)   Tipo: \(course.kind.rawValue)",
+            "Modalidades: \(course.modalities.map(\.rawValue).joined(separator: ", "))   Horas: \(hours(course.hours))   Cupo máximo: \(course.maxGroupSize)",
+            "Dirigido a: \(course.audience)",
+            "Objetivos:",
+        ]
+        lines += course.objectives.map { "  - \($0)" }
+        lines.append("Temario:")
+        lines += course.temario.map { "  - \($0.topic) (\(hours($0.hours)) h)" }
+        lines.append("Evaluación: \(course.evaluation.map(\.rawValue).joined(separator: ", "))")
+        lines.append("Acredita con: calificación ≥ \(hours(course.passing.minScore)) y asistencia ≥ \(hours(course.passing.minAttendance)) %")
+        lines.append("Requisitos: \(course.prerequisites.isEmpty ? "ninguno" : course.prerequisites.joined(separator: ", "))")
+        lines.append("Cuenta para el Parámetro 4.2: \(course.countsForIndicator ? "sí" : "no")")
+        return lines.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,60 @@
+import Capacita
+import CapacitaStore
+import Foundation
+import Postgres
+
+/// A refusal already explained to the user (issues printed): exit 1.
+struct Refused: Error {
+    var message: String
+}
+
+/// A database that answers but lacks the schema: exit 3 with what to run.
+struct SchemaNotReady: Error {
+    var pending: [String]
+}
+
+enum Failure {
+    /// Prints what went wrong on stderr and returns the exit status.
+    static func report(_ error: any Error) -> Int32 {
+        switch error {
+        case let refused as Refused:
+            printError(refused.message)
+            return 1
+        case let issues as ImportIssues:
+            for issue in issues.issues { printError(issue.description) }
+            printError("Archivo rechazado: \(issues.issues.count) problema(s); no se escribió nada.")
+            return 1
+        case let issues as CatalogIssues:
+            for issue in issues.issues { printError(issue.description) }
+            printError("Catálogo rechazado: \(issues.issues.count) problema(s); no se cargó nada.")
+            return 1
+        case let error as MigrationError:
+            printError("migraciones: \(error)")
+            return 1
+        case let error as SchemaNotReady:
+            printError("la base de datos no tiene el esquema al día (pendientes: \(error.pending.joined(separator: ", "))); ejecute: capacita db migrate")
+            return 3
+        case let error as PostgresError:
+            switch error {
+            case let .connectionFailed(host, port, message):
+                printError("no se pudo conectar a PostgreSQL en \(host), puerto \(port): \(message)")
+                if ProcessInfo.processInfo.environment["DATABASE_URL"] == nil {
+                    printError("¿Está iniciada la base local? Ejecute: scripts/dev-db start")
+                }
+            default:
+                printError("error de la base de datos: \(error)")
+            }
+            return 3
+        case let error as DatabaseLocationError:
+            printError(error.description)
+            return 3
+        default:
+            printError("error: \(error)")
+            return 3
+        }
+    }
+
+    static func printError(_ text: String) {
+        FileHandle.standardError.write(Data((text + "\n").utf8))
+    }
+}
