@@ -1,6 +1,7 @@
 import Foundation
 
 /// The form names are compared in: no case, no accents, punctuation as spaces, single spaces.
+/// Periods and apostrophes vanish instead, so abbreviations match ("S.C.T." is "SCT").
 /// "Secretaría de Comunicaciones  y Transportes." and "secretaria de comunicaciones y transportes"
 /// share one key. Display keeps the name exactly as written; only matching uses the key.
 public enum NameKey {
@@ -10,6 +11,7 @@ public enum NameKey {
         key.reserveCapacity(folded.utf8.count)
         var pendingSpace = false
         for scalar in folded.unicodeScalars {
+            if scalar == "." || scalar == "'" || scalar == "’" { continue }
             if CharacterSet.alphanumerics.contains(scalar) {
                 if pendingSpace, !key.isEmpty { key.append(" ") }
                 pendingSpace = false

@@ -43,6 +43,7 @@ public struct AgencyStore: Sendable {
     /// Upserts agencies by code in one transaction. A file's former names replace the stored
     /// ones, except that an agency whose name changes keeps its previous name as a former name:
     /// files written before the change still resolve.
+    @discardableResult
     public func upsert(_ incoming: [Agency]) throws -> ImportSummary {
         try connection.withTransaction { _ in
             let current = Dictionary(uniqueKeysWithValues: try agencies().map { ($0.code, $0) })

@@ -37,6 +37,7 @@ public struct CatalogStore: Sendable {
     /// Loads a validated catalog in one transaction: new courses are inserted, changed ones
     /// updated in place, unchanged ones left untouched. Courses no longer in the files stay, so
     /// old records still resolve.
+    @discardableResult
     public func load(_ catalog: Catalog) throws -> LoadSummary {
         let documents = catalog.courses.map { Document(course: $0, sourceFile: catalog.sourceFiles[$0.code] ?? "") }
         let json = try JSONParameter.encode(documents)

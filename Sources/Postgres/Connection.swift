@@ -54,6 +54,7 @@ public final class Connection: Sendable {
     }
 
     /// Runs `body` inside BEGIN … COMMIT; rolls back and rethrows when it throws.
+    @discardableResult
     public func withTransaction<T>(_ body: (Connection) throws -> T) throws -> T {
         try execute("BEGIN")
         let value: T
