@@ -70,7 +70,7 @@ public enum AgencyFile {
             issues.append(ImportIssue(line: row.line, column: "entidad", value: "",
                                       message: "una instancia \(order.rawValue) necesita la clave de su entidad"))
         }
-        let counts = Flag.parse(row["cuenta_en_indicador"])
+        let counts = YesNo.parse(row["cuenta_en_indicador"])
         if counts == nil {
             issues.append(ImportIssue(line: row.line, column: "cuenta_en_indicador", value: row["cuenta_en_indicador"],
                                       message: "debe ser sí o no (true/false, 1/0)"))
@@ -112,7 +112,7 @@ public struct ImportIssues: Error, Sendable, Equatable {
 }
 
 /// Yes/no cells as people write them.
-public enum Flag {
+public enum YesNo {
     public static func parse(_ text: String) -> Bool? {
         switch NameKey.make(text) {
         case "true", "t", "si", "s", "1", "yes", "y", "verdadero", "x": return true

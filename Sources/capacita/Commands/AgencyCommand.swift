@@ -36,20 +36,16 @@ struct AgencyCommand: ParsableCommand {
         @OptionGroup var output: FormatOption
 
         func run() throws {
-            let bytes = try InputFile.read(file)
-            let connection = try Database.connect()
-            let store = AgencyStore(connection: connection)
+            let bytes = try FileBytes.read(file)
+            let store = AgencyStore(connection: try Database.connect())
             switch AgencyFile.parse(bytes, existing: try store.agencies()) {
             case let .failure(issues):
-                if output.format == .json {
-                    print(JSONOutput.string(ImportReport(rows: nil, imported: 0, updated: 0, unchanged: 0, rejected: issues.issues)))
-                }
-                throw issues
+                try ImportReport(rejected: issues.issues).emit(output.format)
             case let .success(agencies):
                 let summary = try store.upsert(agencies)
-                let report = ImportReport(rows: summary.rows, imported: summary.imported.count, updated: summary.updated.count,
-                                          unchanged: summary.unchanged.count, rejected: [])
-                print(output.format == .json ? JSONOutput.string(report) : report.text)
+                try ImportReport(ImportOutcome(rows: summary.rows, imported: summary.imported.count, updated: summary.updated.count,
+                                               unchanged: summary.unchanged.count, rejected: [], unlisted: 0, ignoredColumns: [],
+                                               dryRun: false, batchID: nil)).emit(output.format)
             }
         }
     }
@@ -63,15 +59,7 @@ struct AgencyCommand: ParsableCommand {
 
         func run() throws {
             let registry = try AgencyStore(connection: try Database.connect()).registry()
-            switch registry.resolve(name) {
-            case let .found(agency):
-                print(agency.code)
-            case let .ambiguous(agencies):
-                throw Refused(message: "«\(name)» es ambiguo: corresponde a \(agencies.map { "\($0.code) (\($0.name))" }.joined(separator: ", "))")
-            case let .unknown(suggestions):
-                let hint = suggestions.map { "\($0.code) (\($0.name))" }.joined(separator: ", ")
-                throw Refused(message: "«\(name)» no es una instancia registrada." + (hint.isEmpty ? "" : " Las más parecidas: \(hint)"))
-            }
+            print(try Context.agency(name, registry: registry).code)
         }
     }
 }

@@ -1,0 +1,50 @@
+/// A group (or event) of a course: who organizes it, when, where and for how many.
+/// Events outside the catalog (a street fair) have no course and may carry only aggregate counts.
+public struct TrainingGroup: Sendable, Equatable, Codable {
+    public var code: String
+    public var courseCode: String?
+    public var kind: TrainingKind
+    public var agencyCode: String
+    public var startsOn: CalendarDate
+    public var endsOn: CalendarDate?
+    public var modality: Modality?
+    public var state: String?
+    /// Maximum participants; nil means no limit (only for events outside the catalog).
+    public var capacity: Int?
+    /// Aggregate attendance for people counted, not listed.
+    public var generalPublic: Int
+    public var publicServants: Int
+
+    public init(code: String, courseCode: String?, kind: TrainingKind, agencyCode: String, startsOn: CalendarDate,
+                endsOn: CalendarDate?, modality: Modality?, state: String?, capacity: Int?, generalPublic: Int,
+                publicServants: Int) {
+        self.code = code
+        self.courseCode = courseCode
+        self.kind = kind
+        self.agencyCode = agencyCode
+        self.startsOn = startsOn
+        self.endsOn = endsOn
+        self.modality = modality
+        self.state = state
+        self.capacity = capacity
+        self.generalPublic = generalPublic
+        self.publicServants = publicServants
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case code
+        case courseCode = "course"
+        case kind
+        case agencyCode = "agency"
+        case startsOn = "starts_on"
+        case endsOn = "ends_on"
+        case modality, state, capacity
+        case generalPublic = "general_public"
+        case publicServants = "public_servants"
+    }
+
+    /// Group codes are compared and stored in capitals, so "bas-2024-01" is "BAS-2024-01".
+    public static func normalizeCode(_ text: String) -> String {
+        text.trimmingSpaces().uppercased()
+    }
+}

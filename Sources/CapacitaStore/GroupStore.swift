@@ -1,0 +1,157 @@
+import Capacita
+import Postgres
+
+/// Stores groups and events, and reads them back with their enrollment counts.
+public struct GroupStore: Sendable {
+    public let connection: Connection
+
+    public init(connection: Connection) {
+        self.connection = connection
+    }
+
+    /// A group as listed and shown: its data and how many people it holds.
+    public struct Listing: Sendable, Equatable {
+        public var group: TrainingGroup
+        public var courseTitle: String?
+        public var enrolled: Int
+        public var acreditados: Int
+        public var bajas: Int
+    }
+
+    /// Upserts groups by code, all or nothing. Refuses a cupo below the people already enrolled
+    /// and a change of course for a group that already has people.
+    public func upsert(_ groups: [NumberedGroup], fileName: String, sha256: String?, ranBy: String, dryRun: Bool = false) throws -> ImportOutcome {
+        var outcome: ImportOutcome?
+        do {
+            try connection.withTransaction { connection in
+                try connection.execute("""
+                    CREATE TEMP TABLE group_stage (
+                        line integer NOT NULL, code text NOT NULL, course_code text, kind text NOT NULL, agency_code text NOT NULL,
+                        starts_on date NOT NULL, ends_on date, modality text, state text, capacity integer,
+                        general_public integer NOT NULL, public_servants integer NOT NULL
+                    ) ON COMMIT DROP
+                    """)
+                try connection.copyIn("""
+                    COPY group_stage (line, code, course_code, kind, agency_code, starts_on, ends_on, modality, state, capacity,
+                                      general_public, public_servants) FROM STDIN
+                    """) { writer in
+                    for numbered in groups {
+                        let g = numbered.group
+                        try writer.writeRow([String(numbered.line), g.code, g.courseCode, g.kind.rawValue, g.agencyCode,
+                                             g.startsOn.description, g.endsOn?.description, g.modality?.rawValue, g.state,
+                                             g.capacity.map(String.init), String(g.generalPublic), String(g.publicServants)])
+                    }
+                }
+                let issues = try conflicts()
+                guard issues.isEmpty else {
+                    outcome = .refused(rows: groups.count, issues: issues, dryRun: dryRun)
+                    throw RollbackImport()
+                }
+                var batch: Int64?
+                if !dryRun, let sha256 {
+                    batch = try ImportBatchStore(connection: connection).open(.init(kind: "groups", fileName: fileName, sha256: sha256,
+                                                                                     agencyCode: nil, ranBy: ranBy))
+                }
+                let changed = try connection.query("""
+                    INSERT INTO training_group AS g (code, course_code, kind, agency_code, starts_on, ends_on, modality, state,
+                                                     capacity, general_public, public_servants, batch_id)
+                    SELECT code, course_code, kind, agency_code, starts_on, ends_on, modality, state, capacity,
+                           general_public, public_servants, $1 FROM group_stage ORDER BY code
+                    ON CONFLICT (code) DO UPDATE SET
+                        course_code = EXCLUDED.course_code, kind = EXCLUDED.kind, agency_code = EXCLUDED.agency_code,
+                        starts_on = EXCLUDED.starts_on, ends_on = EXCLUDED.ends_on, modality = EXCLUDED.modality,
+                        state = EXCLUDED.state, capacity = EXCLUDED.capacity, general_public = EXCLUDED.general_public,
+                        public_servants = EXCLUDED.public_servants, batch_id = EXCLUDED.batch_id, updated_at = now()
+                    WHERE (g.course_code, g.kind, g.agency_code, g.starts_on, g.ends_on, g.modality, g.state, g.capacity,
+                           g.general_public, g.public_servants)
+                          IS DISTINCT FROM (EXCLUDED.course_code, EXCLUDED.kind, EXCLUDED.agency_code, EXCLUDED.starts_on,
+                           EXCLUDED.ends_on, EXCLUDED.modality, EXCLUDED.state, EXCLUDED.capacity, EXCLUDED.general_public,
+                           EXCLUDED.public_servants)
+                    RETURNING (xmax = 0) AS inserted
+                    """, [batch])
+                let imported = try changed.rows.filter { try $0.decode("inserted", as: Bool.self) }.count
+                let updated = changed.rows.count - imported
+                let result = ImportOutcome(rows: groups.count, imported: imported, updated: updated,
+                                           unchanged: groups.count - imported - updated, rejected: [], unlisted: 0,
+                                           ignoredColumns: [], dryRun: dryRun, batchID: batch)
+                outcome = result
+                if let batch {
+                    try ImportBatchStore(connection: connection).close(batch, rows: result.rows, imported: imported,
+                                                                        updated: updated, unchanged: result.unchanged)
+                }
+                if dryRun { throw RollbackImport() }
+            }
+        } catch is RollbackImport {}
+        return outcome!
+    }
+
+    /// Staged groups that would contradict their enrollments.
+    private func conflicts() throws -> [ImportIssue] {
+        try connection.query("""
+            SELECT s.line, s.code, s.capacity, s.course_code, g.course_code AS stored_course,
+                   count(e.curp) FILTER (WHERE e.status <> 'baja') AS enrolled
+            FROM group_stage s
+            JOIN training_group g ON g.code = s.code
+            JOIN enrollment e ON e.group_code = s.code
+            GROUP BY s.line, s.code, s.capacity, s.course_code, g.course_code
+            HAVING (s.capacity IS NOT NULL AND count(e.curp) FILTER (WHERE e.status <> 'baja') > s.capacity)
+                OR s.course_code IS DISTINCT FROM g.course_code
+            ORDER BY s.line
+            """).map { row in
+            let enrolled: Int = try row.decode("enrolled")
+            let line: Int = try row.decode("line")
+            if try row.decode("course_code", as: String?.self) != row.decode("stored_course", as: String?.self) {
+                return ImportIssue(line: line, column: "curso", value: try row.decode("course_code", as: String?.self) ?? "",
+                                   message: "el grupo ya tiene personas inscritas en \(try row.decode("stored_course", as: String?.self) ?? "un evento sin curso"); no se puede cambiar su curso")
+            }
+            return ImportIssue(line: line, column: "cupo", value: String(try row.decode("capacity", as: Int.self)),
+                               message: "el grupo ya tiene \(enrolled) personas inscritas")
+        }
+    }
+
+    private static let listingSelect = """
+        SELECT g.code, g.course_code, c.title, g.kind, g.agency_code, g.starts_on::text AS starts_on, g.ends_on::text AS ends_on,
+               g.modality, g.state, g.capacity, g.general_public, g.public_servants,
+               count(e.curp) FILTER (WHERE e.status <> 'baja') AS enrolled,
+               count(e.curp) FILTER (WHERE e.status = 'acreditado') AS acreditados,
+               count(e.curp) FILTER (WHERE e.status = 'baja') AS bajas
+        FROM training_group g
+        LEFT JOIN course c ON c.code = g.course_code
+        LEFT JOIN enrollment e ON e.group_code = g.code
+
+        """
+
+    /// Groups that start in a year, optionally of one organizing agency.
+    public func list(year: Int, agency: String?) throws -> [Listing] {
+        try connection.query(Self.listingSelect + """
+            WHERE g.starts_on >= make_date($1, 1, 1) AND g.starts_on < make_date($1 + 1, 1, 1)
+              AND ($2::text IS NULL OR g.agency_code = $2)
+            GROUP BY g.code, c.title ORDER BY g.starts_on, g.code
+            """, [year, agency]).map(Self.listing)
+    }
+
+    public func group(code: String) throws -> Listing? {
+        try connection.query(Self.listingSelect + "WHERE g.code = $1 GROUP BY g.code, c.title", [TrainingGroup.normalizeCode(code)])
+            .map(Self.listing).first
+    }
+
+    /// Every group code, for checking enrollment files.
+    public func codes() throws -> Set<String> {
+        Set(try connection.query("SELECT code FROM training_group").map { try $0.decode("code", as: String.self) })
+    }
+
+    private static func listing(_ row: Row) throws -> Listing {
+        func date(_ column: String) throws -> CalendarDate? {
+            try row.decode(column, as: String?.self).flatMap(CalendarDate.parse)
+        }
+        let group = TrainingGroup(
+            code: try row.decode("code"), courseCode: try row.decode("course_code"),
+            kind: TrainingKind(rawValue: try row.decode("kind")) ?? .capacitacion, agencyCode: try row.decode("agency_code"),
+            startsOn: try date("starts_on")!, endsOn: try date("ends_on"),
+            modality: try row.decode("modality", as: String?.self).flatMap(Modality.init(rawValue:)),
+            state: try row.decode("state"), capacity: try row.decode("capacity"),
+            generalPublic: try row.decode("general_public"), publicServants: try row.decode("public_servants"))
+        return Listing(group: group, courseTitle: try row.decode("title"), enrolled: try row.decode("enrolled"),
+                       acreditados: try row.decode("acreditados"), bajas: try row.decode("bajas"))
+    }
+}

@@ -1,0 +1,62 @@
+import Capacita
+
+/// What an import did, or would do (`dryRun`), or why it wrote nothing (`rejected`).
+public struct ImportOutcome: Sendable, Equatable {
+    public var rows: Int
+    public var imported: Int
+    public var updated: Int
+    public var unchanged: Int
+    /// Every problem, in line order; non-empty means nothing was written.
+    public var rejected: [ImportIssue]
+    /// Problems found beyond those listed (the list stops at `ImportOutcome.issueLimit`).
+    public var unlisted: Int
+    /// Header cells that matched no known column and were ignored.
+    public var ignoredColumns: [String]
+    public var dryRun: Bool
+    /// The batch recorded, when something was written.
+    public var batchID: Int64?
+
+    public var accepted: Bool { rejected.isEmpty }
+
+    public init(rows: Int, imported: Int, updated: Int, unchanged: Int, rejected: [ImportIssue], unlisted: Int,
+                ignoredColumns: [String], dryRun: Bool, batchID: Int64?) {
+        self.rows = rows
+        self.imported = imported
+        self.updated = updated
+        self.unchanged = unchanged
+        self.rejected = rejected
+        self.unlisted = unlisted
+        self.ignoredColumns = ignoredColumns
+        self.dryRun = dryRun
+        self.batchID = batchID
+    }
+
+    /// So a file of a million bad rows cannot exhaust memory; 100,000 is far past what a person reads.
+    public static let issueLimit = 100_000
+
+    static func refused(rows: Int, issues: [ImportIssue], ignoredColumns: [String] = [], dryRun: Bool) -> ImportOutcome {
+        let sorted = ImportIssues(issues).issues
+        return ImportOutcome(rows: rows, imported: 0, updated: 0, unchanged: 0, rejected: Array(sorted.prefix(issueLimit)),
+                             unlisted: max(0, sorted.count - issueLimit), ignoredColumns: ignoredColumns, dryRun: dryRun,
+                             batchID: nil)
+    }
+}
+
+/// Collects issues up to the limit, counting the rest.
+struct IssueCollector {
+    private(set) var issues: [ImportIssue] = []
+    private(set) var overflow = 0
+
+    mutating func append(contentsOf more: [ImportIssue]) {
+        for issue in more { append(issue) }
+    }
+
+    mutating func append(_ issue: ImportIssue) {
+        if issues.count < ImportOutcome.issueLimit { issues.append(issue) } else { overflow += 1 }
+    }
+
+    var isEmpty: Bool { issues.isEmpty && overflow == 0 }
+}
+
+/// Thrown inside an import's transaction to roll it back when the file is refused or only checked.
+struct RollbackImport: Error {}

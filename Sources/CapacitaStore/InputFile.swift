@@ -1,0 +1,63 @@
+import Crypto
+import Capacita
+import Foundation
+
+/// A file read in fixed-size chunks, so memory does not grow with the file.
+public struct InputFile: Sendable {
+    public let path: String
+    public let size: Int64
+    public static let chunkSize = 1 << 20
+
+    public init(path: String) throws(InputFileError) {
+        guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
+              (attributes[.type] as? FileAttributeType) != .typeDirectory,
+              FileManager.default.isReadableFile(atPath: path) else {
+            throw .unreadable(path)
+        }
+        self.path = path
+        self.size = (attributes[.size] as? NSNumber)?.int64Value ?? 0
+    }
+
+    public var name: String { (path as NSString).lastPathComponent }
+
+    /// Calls `body` with each chunk in order.
+    public func forEachChunk(_ body: ([UInt8]) throws -> Void) throws {
+        guard let handle = FileHandle(forReadingAtPath: path) else { throw InputFileError.unreadable(path) }
+        defer { try? handle.close() }
+        while true {
+            let data = try handle.read(upToCount: Self.chunkSize) ?? Data()
+            if data.isEmpty { return }
+            try body([UInt8](data))
+        }
+    }
+
+    /// One pass over the file: its SHA-256, its encoding and its first bytes (for the delimiter).
+    public func fingerprint() throws -> Fingerprint {
+        var hasher = SHA256()
+        var validator = Capacita.UTF8Validator()
+        var start: [UInt8] = []
+        try forEachChunk { chunk in
+            hasher.update(data: chunk)
+            validator.feed(chunk)
+            if start.count < 65_536 { start += chunk.prefix(65_536 - start.count) }
+        }
+        let digest = hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        let encoding: TextEncoding = validator.isValid(final: true) ? .utf8 : .windows1252
+        return Fingerprint(sha256: digest, format: CSVFormat.detect(start: start, encoding: encoding))
+    }
+
+    public struct Fingerprint: Sendable {
+        public var sha256: String
+        public var format: CSVFormat
+    }
+}
+
+public enum InputFileError: Error, Sendable, Equatable, CustomStringConvertible {
+    case unreadable(String)
+
+    public var description: String {
+        switch self {
+        case let .unreadable(path): return "\(path): no existe o no se puede leer"
+        }
+    }
+}

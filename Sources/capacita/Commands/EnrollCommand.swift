@@ -1,0 +1,41 @@
+import ArgumentParser
+import Capacita
+import CapacitaStore
+import Foundation
+
+struct EnrollCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "enroll",
+        abstract: "Inscripción de participantes desde los CSV que envían las instancias.",
+        subcommands: [Import.self]
+    )
+
+    struct Import: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Importa un CSV de inscripción (UTF-8 o Windows-1252, coma o punto y coma); todo o nada.",
+            discussion: """
+                Columnas: curp, nombre, primer_apellido, segundo_apellido, sexo, correo, dependencia, nivel, puesto, grupo.
+                Cada problema se informa con su línea, columna, valor (la CURP enmascarada) y motivo; con cualquier
+                problema no se escribe nada y el estado de salida es 1. Importar de nuevo el mismo archivo no cambia nada.
+                """)
+
+        @Argument(help: "Archivo CSV.") var file: String
+        @Option(name: .long, help: "Instancia de todas las filas (código, nombre o nombre anterior).") var agency: String?
+        @Option(name: .long, help: "Grupo de todas las filas.") var group: String?
+        @Flag(name: .long, help: "Solo valida y dice qué haría; no escribe nada.") var dryRun = false
+        @Flag(name: .long, help: "Inscribe aunque no se hayan acreditado los cursos requisito.") var skipPrerequisites = false
+        @OptionGroup var output: FormatOption
+
+        func run() throws {
+            let input = try InputFile(path: file)
+            let connection = try Database.connect()
+            var progress = Progress(total: input.size)
+            let outcome = try EnrollmentImporter(connection: connection).run(
+                input,
+                options: .init(agency: agency, group: group, dryRun: dryRun, skipPrerequisites: skipPrerequisites,
+                               tiers: try Context.tierTable(), ranBy: Operator.name),
+                progress: { progress.update($0) })
+            try ImportReport(outcome).emit(output.format)
+        }
+    }
+}
