@@ -45,10 +45,17 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Reproducible sample data for the benchmarks and the large-file tests.
+        .target(name: "SampleData", dependencies: ["Capacita"], path: "bench/Sources/SampleData"),
+        .executableTarget(
+            name: "capacita-bench",
+            dependencies: ["SampleData", "Capacita", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "bench/Sources/capacita-bench"
+        ),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"]),
         .testTarget(name: "CapacitaTests", dependencies: ["Capacita"]),
-        .testTarget(name: "CapacitaStoreTests", dependencies: ["CapacitaStore", "Capacita", "Postgres", "TestSupport"]),
-        .testTarget(name: "CLITests", dependencies: ["capacita", "TestSupport"]),
+        .testTarget(name: "CapacitaStoreTests", dependencies: ["CapacitaStore", "Capacita", "Postgres", "TestSupport", "SampleData"]),
+        .testTarget(name: "CLITests", dependencies: ["TestSupport", "SampleData"]),
         // Shared test helpers: a fresh database per test on the cluster that scripts/dev-db runs.
         .target(name: "TestSupport", dependencies: ["Postgres"], path: "Tests/TestSupport"),
     ]

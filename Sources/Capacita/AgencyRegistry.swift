@@ -52,7 +52,10 @@ public struct AgencyRegistry: Sendable {
             for name in agency.allNames {
                 let candidate = NameKey.make(name)
                 // A name that contains the query, or is contained in it, is as close as a typo.
-                var distance = EditDistance.between(key, candidate)
+                // A name typed short ("Secretaría de Comunicasiones") is compared with the start
+                // of each known name as well as with the whole of it.
+                var distance = min(EditDistance.between(key, candidate),
+                                   EditDistance.between(key, String(candidate.prefix(key.count))) + 1)
                 if !key.isEmpty, candidate.contains(key) || key.contains(candidate) {
                     distance = min(distance, abs(candidate.count - key.count) / 4)
                 }

@@ -27,14 +27,14 @@ struct CSVStream {
         func handle(_ record: CSVRawRecord) throws {
             guard !stopped else { return }
             guard let columns = summary.columns else {
-                let columns = CSVColumns(header: record.fields.map { encoding.decode($0).trimmingSpaces() }, specs: specs,
+                let columns = CSVColumns(header: record.fields.map { encoding.decodeTrimmed($0) }, specs: specs,
                                          issues: &summary.issues)
                 summary.columns = columns
                 stopped = try !header(columns, &summary.issues)
                 return
             }
             summary.rows += 1
-            let decoded = CSVRow(line: record.line, cells: record.fields.map { encoding.decode($0).trimmingSpaces() }, columns: columns)
+            let decoded = CSVRow(line: record.line, cells: record.fields.map { encoding.decodeTrimmed($0) }, columns: columns)
             if !decoded.extraCells.isEmpty {
                 summary.issues.append(ImportIssue(line: record.line, column: "", value: "",
                                                   message: "la fila tiene más campos que el encabezado (\(decoded.cells.count))"))

@@ -1,4 +1,5 @@
 import Capacita
+import Dispatch
 import Postgres
 
 /// Imports an enrollment file: streams it, checks every row, COPYs the valid ones into a staging
@@ -21,9 +22,12 @@ public struct EnrollmentImporter: Sendable {
         public var tiers: TierTable
         /// Who ran the import, recorded with the batch.
         public var ranBy: String
+        /// Receives each phase's name and seconds (for benchmarks; CAPACITA_TIMINGS=1 in the CLI).
+        public var trace: (@Sendable (String, Double) -> Void)?
 
         public init(agency: String? = nil, group: String? = nil, dryRun: Bool = false, skipPrerequisites: Bool = false,
-                    tiers: TierTable, ranBy: String) {
+                    tiers: TierTable, ranBy: String, trace: (@Sendable (String, Double) -> Void)? = nil) {
+            self.trace = trace
             self.agency = agency
             self.group = group
             self.dryRun = dryRun
@@ -34,7 +38,9 @@ public struct EnrollmentImporter: Sendable {
     }
 
     public func run(_ file: InputFile, options: Options, progress: ((Int64) -> Void)? = nil) throws -> ImportOutcome {
+        var clock = PhaseClock(trace: options.trace)
         let fingerprint = try file.fingerprint()
+        clock.lap("fingerprint")
         let registry = try AgencyStore(connection: connection).registry()
         var agency: Agency?
         if let name = options.agency {
@@ -69,11 +75,13 @@ public struct EnrollmentImporter: Sendable {
                             collector.append(contentsOf: rowIssues)
                         })
                 }
+                clock.lap("parse+validate+copy")
                 collector.append(contentsOf: summary.issues)
                 // Checked even when some rows were bad, so one pass over the report shows every problem.
                 if summary.columns != nil, summary.rows > 0 {
                     collector.append(contentsOf: try sql.crossRowIssues(skipPrerequisites: options.skipPrerequisites))
                 }
+                clock.lap("cross-row checks")
                 let ignored = summary.columns?.unknown ?? []
                 guard collector.isEmpty else {
                     var refused = ImportOutcome.refused(rows: summary.rows, issues: collector.issues, ignoredColumns: ignored,
@@ -83,6 +91,7 @@ public struct EnrollmentImporter: Sendable {
                     throw RollbackImport()
                 }
                 let counts = try sql.classify()
+                clock.lap("classify")
                 var result = ImportOutcome(rows: summary.rows, imported: counts.imported, updated: counts.updated,
                                            unchanged: summary.rows - counts.imported - counts.updated, rejected: [], unlisted: 0,
                                            ignoredColumns: ignored, dryRun: options.dryRun, batchID: nil)
@@ -93,13 +102,31 @@ public struct EnrollmentImporter: Sendable {
                 let batches = ImportBatchStore(connection: connection)
                 let batch = try batches.open(.init(kind: "enrollment", fileName: file.name, sha256: fingerprint.sha256,
                                                    agencyCode: agency?.code, ranBy: options.ranBy))
-                try sql.merge(batch: batch)
+                try sql.merge(batch: batch, clock: &clock)
                 try batches.close(batch, rows: result.rows, imported: result.imported, updated: result.updated,
                                   unchanged: result.unchanged)
                 result.batchID = batch
                 outcome = result
             }
+            clock.lap("commit")
         } catch is RollbackImport {}
         return outcome!
+    }
+}
+
+/// Times the phases of an import for whoever asked.
+struct PhaseClock {
+    let trace: (@Sendable (String, Double) -> Void)?
+    private var last = DispatchTime.now().uptimeNanoseconds
+
+    init(trace: (@Sendable (String, Double) -> Void)?) {
+        self.trace = trace
+    }
+
+    mutating func lap(_ phase: String) {
+        guard let trace else { return }
+        let now = DispatchTime.now().uptimeNanoseconds
+        trace(phase, Double(now - last) / 1e9)
+        last = now
     }
 }

@@ -17,12 +17,14 @@ struct EnrollmentSQL {
     }
 
     func createStage() throws {
-        // Temporary: not WAL-logged, private to this session, gone at commit or rollback.
+        // Temporary: not WAL-logged, private to this session, gone at commit or rollback. Keys use
+        // the "C" collation like the tables they are merged into (byte comparison, no locale).
         try connection.execute("""
             CREATE TEMP TABLE enrollment_stage (
-                line integer NOT NULL, curp text NOT NULL, given_names text NOT NULL, first_surname text NOT NULL,
-                second_surname text, sex text NOT NULL, email text, agency_code text NOT NULL, tier text NOT NULL,
-                position_title text, group_code text NOT NULL
+                line integer NOT NULL, curp text COLLATE "C" NOT NULL, given_names text NOT NULL,
+                first_surname text NOT NULL, second_surname text, sex text NOT NULL, email text,
+                agency_code text COLLATE "C" NOT NULL, tier text NOT NULL, position_title text,
+                group_code text COLLATE "C" NOT NULL
             ) ON COMMIT DROP
             """)
     }
@@ -42,19 +44,29 @@ struct EnrollmentSQL {
     }
 
     /// The same person twice in one group, or one CURP with other personal data, in one file.
-    /// Only CURPs that appear more than once are looked at, so a clean file costs one hash pass.
+    /// Hash aggregates find the CURPs in trouble; only their rows are sorted and compared, so a
+    /// clean file costs a few hash passes however often each person appears.
     private func repeatedPeople() throws -> [ImportIssue] {
         try connection.query("""
-            WITH repeated AS (SELECT curp FROM enrollment_stage GROUP BY curp HAVING count(*) > 1),
+            WITH suspects AS (
+                SELECT curp FROM enrollment_stage GROUP BY group_code, curp HAVING count(*) > 1
+                UNION
+                SELECT curp FROM (SELECT DISTINCT curp, given_names, first_surname, second_surname, sex, agency_code, tier
+                                  FROM enrollment_stage) d
+                GROUP BY curp HAVING count(*) > 1
+                UNION
+                SELECT curp FROM (SELECT DISTINCT curp, email FROM enrollment_stage WHERE email IS NOT NULL) m
+                GROUP BY curp HAVING count(*) > 1
+            ),
             rows AS (
                 SELECT s.*,
                        min(line) OVER (PARTITION BY curp, group_code) AS first_in_group,
                        first_value(line) OVER w AS first_line,
                        first_value(given_names) OVER w AS f_given, first_value(first_surname) OVER w AS f_first,
                        first_value(second_surname) OVER w AS f_second, first_value(sex) OVER w AS f_sex,
-                       first_value(email) OVER w AS f_email, first_value(agency_code) OVER w AS f_agency,
+                       (array_agg(email) FILTER (WHERE email IS NOT NULL) OVER w)[1] AS f_email, first_value(agency_code) OVER w AS f_agency,
                        first_value(tier) OVER w AS f_tier
-                FROM enrollment_stage s WHERE curp IN (SELECT curp FROM repeated)
+                FROM enrollment_stage s WHERE curp IN (SELECT curp FROM suspects)
                 WINDOW w AS (PARTITION BY curp ORDER BY line)
             )
             SELECT line, curp, group_code, first_in_group, first_line,
@@ -157,7 +169,7 @@ struct EnrollmentSQL {
     /// Upserts people, then enrollments. An empty e-mail or puesto never erases a stored one;
     /// names are taken as written in the newest file. Rows are merged in key order so two imports
     /// running at once lock shared people in the same order.
-    func merge(batch: Int64) throws {
+    func merge(batch: Int64, clock: inout PhaseClock) throws {
         try connection.query("""
             INSERT INTO person AS p (curp, given_names, first_surname, second_surname, sex, email)
             SELECT DISTINCT ON (curp) curp, given_names, first_surname, second_surname, sex, email
@@ -170,18 +182,28 @@ struct EnrollmentSQL {
                   IS DISTINCT FROM (EXCLUDED.given_names, EXCLUDED.first_surname, EXCLUDED.second_surname, EXCLUDED.sex,
                                     COALESCE(EXCLUDED.email, p.email))
             """)
+        clock.lap("merge people")
+        // New rows by anti-join and changed rows by one UPDATE: cheaper than ON CONFLICT's
+        // speculative insertion per row. Safe because crossRowIssues locked every group of the file.
         try connection.query("""
-            INSERT INTO enrollment AS e (group_code, curp, agency_code, tier, position_title, batch_id)
-            SELECT group_code, curp, agency_code, tier, position_title, $1
-            FROM enrollment_stage ORDER BY group_code, curp
-            ON CONFLICT (group_code, curp) DO UPDATE SET
-                agency_code = EXCLUDED.agency_code, tier = EXCLUDED.tier,
-                position_title = COALESCE(EXCLUDED.position_title, e.position_title),
-                status = CASE WHEN e.status = 'baja' THEN 'inscrito' ELSE e.status END,
-                batch_id = EXCLUDED.batch_id, updated_at = now()
-            WHERE e.status = 'baja'
-               OR (e.agency_code, e.tier, e.position_title)
-                  IS DISTINCT FROM (EXCLUDED.agency_code, EXCLUDED.tier, COALESCE(EXCLUDED.position_title, e.position_title))
+            INSERT INTO enrollment (group_code, curp, agency_code, tier, position_title, batch_id)
+            SELECT s.group_code, s.curp, s.agency_code, s.tier, s.position_title, $1
+            FROM enrollment_stage s
+            WHERE NOT EXISTS (SELECT 1 FROM enrollment e WHERE e.group_code = s.group_code AND e.curp = s.curp)
+            ORDER BY s.group_code, s.curp
             """, [batch])
+        try connection.query("""
+            UPDATE enrollment e SET
+                agency_code = s.agency_code, tier = s.tier,
+                position_title = COALESCE(s.position_title, e.position_title),
+                status = CASE WHEN e.status = 'baja' THEN 'inscrito' ELSE e.status END,
+                batch_id = $1, updated_at = now()
+            FROM enrollment_stage s
+            WHERE e.group_code = s.group_code AND e.curp = s.curp AND e.batch_id <> $1
+              AND (e.status = 'baja'
+                   OR (e.agency_code, e.tier, e.position_title)
+                      IS DISTINCT FROM (s.agency_code, s.tier, COALESCE(s.position_title, e.position_title)))
+            """, [batch])
+        clock.lap("merge enrollments")
     }
 }

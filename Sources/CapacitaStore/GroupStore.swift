@@ -26,7 +26,8 @@ public struct GroupStore: Sendable {
             try connection.withTransaction { connection in
                 try connection.execute("""
                     CREATE TEMP TABLE group_stage (
-                        line integer NOT NULL, code text NOT NULL, course_code text, kind text NOT NULL, agency_code text NOT NULL,
+                        line integer NOT NULL, code text COLLATE "C" NOT NULL, course_code text COLLATE "C", kind text NOT NULL,
+                        agency_code text COLLATE "C" NOT NULL,
                         starts_on date NOT NULL, ends_on date, modality text, state text, capacity integer,
                         general_public integer NOT NULL, public_servants integer NOT NULL
                     ) ON COMMIT DROP

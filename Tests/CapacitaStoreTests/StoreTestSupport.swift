@@ -1,6 +1,8 @@
+import Capacita
 import CapacitaStore
 import Foundation
 import Postgres
+import Synchronization
 import TestSupport
 
 /// A fresh database with every migration applied.
@@ -28,4 +30,74 @@ func repositoryCatalogFiles() throws -> [(path: String, yaml: String)] {
         files.append((path, try String(contentsOf: folder.appendingPathComponent(path), encoding: .utf8)))
     }
     return files
+}
+
+/// A migrated database with the repository's catalog and agency registry loaded.
+@discardableResult
+func withLoadedDatabase<T>(_ body: (Connection) throws -> T) throws -> T {
+    try withMigratedDatabase { connection in
+        try CatalogStore(connection: connection).load(try Catalog.build(files: try repositoryCatalogFiles()).get())
+        try AgencyStore(connection: connection).upsert(try AgencyFile.parse(try repositoryFile("db/seed/agencies.csv")).get())
+        return try body(connection)
+    }
+}
+
+/// Writes bytes to a new temporary file and returns its path.
+func temporaryFile(_ bytes: [UInt8], name: String = "file.csv") throws -> String {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("capacita-tests-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    let url = folder.appendingPathComponent(name)
+    try Data(bytes).write(to: url)
+    return url.path
+}
+
+func temporaryFile(_ text: String, name: String = "file.csv") throws -> String {
+    try temporaryFile(Array(text.utf8), name: name)
+}
+
+func repositoryTiers() throws -> TierTable {
+    try TierTable.parse(try repositoryFile("db/seed/tiers.csv")).get()
+}
+
+/// Imports groups given as CSV text, insisting that they load.
+func importGroups(_ csv: String, into connection: Connection) throws {
+    let context = GroupFile.Context(registry: try AgencyStore(connection: connection).registry(),
+                                    catalog: Catalog(courses: try CatalogStore(connection: connection).courses()))
+    let groups = try GroupFile.parse(Array(csv.utf8), context: context).get()
+    let outcome = try GroupStore(connection: connection).upsert(groups, fileName: "groups.csv", sha256: String(repeating: "0", count: 64),
+                                                                ranBy: "test")
+    guard outcome.accepted else { throw ImportIssues(outcome.rejected) }
+}
+
+func enroll(_ path: String, _ connection: Connection, agency: String? = nil, group: String? = nil, dryRun: Bool = false,
+            skipPrerequisites: Bool = false) throws -> ImportOutcome {
+    try EnrollmentImporter(connection: connection).run(
+        try InputFile(path: path),
+        options: .init(agency: agency, group: group, dryRun: dryRun, skipPrerequisites: skipPrerequisites,
+                       tiers: try repositoryTiers(), ranBy: "test"))
+}
+
+func count(_ table: String, _ connection: Connection) throws -> Int {
+    try connection.query("SELECT count(*) FROM \(table)").scalar(Int.self) ?? 0
+}
+
+enum TestSupportBridge {
+    /// Two connections to one loaded database, for concurrency tests.
+    static func withTwoConnections(_ body: (Connection, Connection) throws -> Void) throws {
+        try TestDatabase.withFresh { url in
+            let first = try Connection(url)
+            try MigrationRunner(connection: first, migrations: try repositoryMigrations()).migrate()
+            try CatalogStore(connection: first).load(try Catalog.build(files: try repositoryCatalogFiles()).get())
+            try AgencyStore(connection: first).upsert(try AgencyFile.parse(try repositoryFile("db/seed/agencies.csv")).get())
+            try body(first, try Connection(url))
+        }
+    }
+}
+
+/// Outcomes gathered from threads.
+final class Results: Sendable {
+    private let items = Mutex<[Result<ImportOutcome, any Error>]>([])
+    func add(_ item: Result<ImportOutcome, any Error>) { items.withLock { $0.append(item) } }
+    var count: Int { items.withLock { $0.count } }
+    var all: [Result<ImportOutcome, any Error>] { items.withLock { $0 } }
 }

@@ -1,6 +1,9 @@
 -- The agency registry: members of the Comisión Intersecretarial and other bodies that train.
+-- Codes and CURPs, here and in later migrations, use the "C" collation: they are ASCII keys,
+-- compared byte by byte whatever the cluster's locale, which makes joins, sorts and key checks
+-- several times cheaper than a linguistic collation.
 CREATE TABLE agency (
-    code                text PRIMARY KEY CHECK (code ~ '^[A-Z0-9_-]+$'),
+    code                text COLLATE "C" PRIMARY KEY CHECK (code ~ '^[A-Z0-9_-]+$'),
     name                text NOT NULL CHECK (btrim(name) <> ''),
     government_order    text NOT NULL CHECK (government_order IN ('federal', 'estatal', 'municipal')),
     -- The two-letter state code used in CURPs; federal bodies have none.
@@ -13,7 +16,7 @@ CREATE TABLE agency (
 -- Former names and short forms, in the order the registry file gives them. Matching (case,
 -- accents, punctuation) happens in the application, which holds the whole registry.
 CREATE TABLE agency_former_name (
-    agency_code text NOT NULL REFERENCES agency (code) ON UPDATE CASCADE ON DELETE CASCADE,
+    agency_code text COLLATE "C" NOT NULL REFERENCES agency (code) ON UPDATE CASCADE ON DELETE CASCADE,
     name        text NOT NULL CHECK (btrim(name) <> ''),
     position    integer NOT NULL CHECK (position >= 0),
     PRIMARY KEY (agency_code, name)

@@ -1,6 +1,6 @@
 -- The course catalog, loaded from Courses/ (one YAML carta descriptiva per course).
 CREATE TABLE course (
-    code                 text PRIMARY KEY CHECK (code ~ '^[A-Z0-9-]+$'),
+    code                 text COLLATE "C" PRIMARY KEY CHECK (code ~ '^[A-Z0-9-]+$'),
     program              text NOT NULL CHECK (program ~ '^pnc-[0-9]{4}$'),
     level                text NOT NULL CHECK (level IN ('sensibilizacion', 'basico', 'intermedio', 'formador',
                                                         'especializado', 'capacitacion', 'especializacion')),
@@ -25,8 +25,8 @@ CREATE TABLE course (
 );
 
 CREATE TABLE course_prerequisite (
-    course_code   text NOT NULL REFERENCES course (code) ON DELETE CASCADE,
-    requires_code text NOT NULL REFERENCES course (code),
+    course_code   text COLLATE "C" NOT NULL REFERENCES course (code) ON DELETE CASCADE,
+    requires_code text COLLATE "C" NOT NULL REFERENCES course (code),
     PRIMARY KEY (course_code, requires_code),
     CHECK (course_code <> requires_code)
 );

@@ -7,7 +7,7 @@ CREATE TABLE import_batch (
     kind        text NOT NULL CHECK (kind IN ('groups', 'enrollment', 'results', 'headcount', 'ficha')),
     file_name   text NOT NULL,
     sha256      text NOT NULL CHECK (sha256 ~ '^[0-9a-f]{64}$'),
-    agency_code text REFERENCES agency (code) ON UPDATE CASCADE,
+    agency_code text COLLATE "C" REFERENCES agency (code) ON UPDATE CASCADE,
     rows        integer NOT NULL CHECK (rows >= 0),
     imported    integer NOT NULL CHECK (imported >= 0),
     updated     integer NOT NULL CHECK (updated >= 0),
@@ -17,10 +17,10 @@ CREATE TABLE import_batch (
 );
 
 CREATE TABLE training_group (
-    code            text PRIMARY KEY CHECK (code <> '' AND code = upper(code)),
-    course_code     text REFERENCES course (code),
+    code            text COLLATE "C" PRIMARY KEY CHECK (code <> '' AND code = upper(code)),
+    course_code     text COLLATE "C" REFERENCES course (code),
     kind            text NOT NULL CHECK (kind IN ('capacitacion', 'sensibilizacion')),
-    agency_code     text NOT NULL REFERENCES agency (code) ON UPDATE CASCADE,
+    agency_code     text COLLATE "C" NOT NULL REFERENCES agency (code) ON UPDATE CASCADE,
     starts_on       date NOT NULL,
     ends_on         date CHECK (ends_on >= starts_on),
     modality        text CHECK (modality IN ('presencial', 'en_linea', 'mixta')),
@@ -38,7 +38,7 @@ CREATE INDEX training_group_agency ON training_group (agency_code);
 
 -- A person, keyed by CURP. Personal data.
 CREATE TABLE person (
-    curp           text PRIMARY KEY
+    curp           text COLLATE "C" PRIMARY KEY
                    CHECK (curp ~ '^[A-Z][AEIOUX][A-Z]{2}[0-9]{6}[HMX][A-Z]{2}[B-DF-HJ-NP-TV-Z]{3}[0-9A-Z][0-9]$'),
     given_names    text NOT NULL CHECK (btrim(given_names) <> ''),
     first_surname  text NOT NULL CHECK (btrim(first_surname) <> ''),
@@ -50,17 +50,18 @@ CREATE TABLE person (
 
 -- A person in a group, with the agency, tier and position they had when enrolled.
 CREATE TABLE enrollment (
-    group_code     text NOT NULL REFERENCES training_group (code) ON UPDATE CASCADE,
-    curp           text NOT NULL REFERENCES person (curp),
-    agency_code    text NOT NULL REFERENCES agency (code) ON UPDATE CASCADE,
+    group_code     text COLLATE "C" NOT NULL REFERENCES training_group (code) ON UPDATE CASCADE,
+    curp           text COLLATE "C" NOT NULL REFERENCES person (curp),
+    agency_code    text COLLATE "C" NOT NULL REFERENCES agency (code) ON UPDATE CASCADE,
     tier           text NOT NULL CHECK (tier IN ('alto', 'medio', 'operativo')),
     position_title text,
     status         text NOT NULL DEFAULT 'inscrito'
                    CHECK (status IN ('inscrito', 'acreditado', 'no_acreditado', 'baja')),
-    batch_id       bigint NOT NULL REFERENCES import_batch (id),
+    -- The batch that last wrote the row. Not a foreign key: batches are never deleted, and a
+    -- per-row check here cost more than the rest of a million-row merge (bench/RESULTS.md).
+    batch_id       bigint NOT NULL,
     enrolled_at    timestamptz NOT NULL DEFAULT now(),
     updated_at     timestamptz NOT NULL DEFAULT now(),
     PRIMARY KEY (group_code, curp)
 );
 CREATE INDEX enrollment_curp ON enrollment (curp);
-CREATE INDEX enrollment_agency ON enrollment (agency_code);

@@ -47,11 +47,11 @@ public struct CSVDocument: Sendable {
             self.issues = issues
             return
         }
-        let columns = CSVColumns(header: header.fields.map { format.encoding.decode($0).trimmingSpaces() },
+        let columns = CSVColumns(header: header.fields.map { format.encoding.decodeTrimmed($0) },
                                  specs: specs, issues: &issues)
         self.columns = columns
         self.rows = records.dropFirst().map { record in
-            CSVRow(line: record.line, cells: record.fields.map { format.encoding.decode($0).trimmingSpaces() }, columns: columns)
+            CSVRow(line: record.line, cells: record.fields.map { format.encoding.decodeTrimmed($0) }, columns: columns)
         }
         for row in rows where !row.extraCells.isEmpty {
             issues.append(ImportIssue(line: row.line, column: "", value: row.extraCells.joined(separator: ", "),

@@ -24,11 +24,16 @@ public struct CSVParser: Sendable {
     }
 
     /// Parses the next chunk, calling `emit` for each record completed within it.
-    public mutating func feed<Bytes: Sequence>(_ bytes: Bytes, emit: (CSVRawRecord) throws -> Void) rethrows
-    where Bytes.Element == UInt8 {
+    /// Concrete rather than generic: a generic byte loop called from another module is not
+    /// specialized and costs a witness call per byte.
+    public mutating func feed(_ bytes: ArraySlice<UInt8>, emit: (CSVRawRecord) throws -> Void) rethrows {
         for byte in bytes {
             try consume(byte, emit: emit)
         }
+    }
+
+    public mutating func feed(_ bytes: [UInt8], emit: (CSVRawRecord) throws -> Void) rethrows {
+        try feed(bytes[...], emit: emit)
     }
 
     private mutating func consume(_ byte: UInt8, emit: (CSVRawRecord) throws -> Void) rethrows {

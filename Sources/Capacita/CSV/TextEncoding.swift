@@ -6,7 +6,7 @@ public enum TextEncoding: String, Sendable {
 
     /// UTF-8 when the bytes have a UTF-8 BOM or are valid UTF-8 throughout, Windows-1252 otherwise.
     /// Pass the whole file (or as much as was read): one invalid sequence anywhere decides it.
-    public static func detect<Bytes: Collection>(_ bytes: Bytes) -> TextEncoding where Bytes.Element == UInt8 {
+    public static func detect(_ bytes: [UInt8]) -> TextEncoding {
         if bytes.starts(with: utf8BOM) { return .utf8 }
         var validator = UTF8Validator()
         validator.feed(bytes)
@@ -16,7 +16,11 @@ public enum TextEncoding: String, Sendable {
     public static let utf8BOM: [UInt8] = [0xEF, 0xBB, 0xBF]
 
     /// Decodes bytes already known to be in this encoding.
-    public func decode<Bytes: Collection>(_ bytes: Bytes) -> String where Bytes.Element == UInt8 {
+    public func decode(_ bytes: [UInt8]) -> String {
+        decode(bytes[...])
+    }
+
+    public func decode(_ bytes: ArraySlice<UInt8>) -> String {
         switch self {
         case .utf8:
             return String(decoding: bytes, as: UTF8.self)
@@ -54,7 +58,11 @@ public struct UTF8Validator: Sendable {
 
     public init() {}
 
-    public mutating func feed<Bytes: Sequence>(_ bytes: Bytes) where Bytes.Element == UInt8 {
+    public mutating func feed(_ bytes: [UInt8]) {
+        feed(bytes[...])
+    }
+
+    public mutating func feed(_ bytes: ArraySlice<UInt8>) {
         guard valid else { return }
         for byte in bytes {
             if pending > 0 {
@@ -81,5 +89,29 @@ public struct UTF8Validator: Sendable {
     /// Whether everything fed so far is UTF-8; with `final`, a truncated last character is invalid.
     public func isValid(final: Bool) -> Bool {
         valid && (!final || pending == 0)
+    }
+}
+
+extension TextEncoding {
+    /// Decodes a cell with the spaces around it removed: ASCII blanks and the no-break space that
+    /// Excel leaves (UTF-8 C2 A0, Windows-1252 A0). Trimming bytes is far cheaper than trimming a
+    /// String by grapheme, and every cell of every import goes through here.
+    public func decodeTrimmed(_ bytes: [UInt8]) -> String {
+        var start = bytes.startIndex
+        var end = bytes.endIndex
+        func isBlank(_ byte: UInt8) -> Bool { byte == 32 || byte == 9 || byte == 10 || byte == 13 }
+        while start < end {
+            if isBlank(bytes[start]) { start += 1; continue }
+            if self == .windows1252, bytes[start] == 0xA0 { start += 1; continue }
+            if self == .utf8, bytes[start] == 0xC2, start + 1 < end, bytes[start + 1] == 0xA0 { start += 2; continue }
+            break
+        }
+        while end > start {
+            if isBlank(bytes[end - 1]) { end -= 1; continue }
+            if self == .windows1252, bytes[end - 1] == 0xA0 { end -= 1; continue }
+            if self == .utf8, bytes[end - 1] == 0xA0, end - 2 >= start, bytes[end - 2] == 0xC2 { end -= 2; continue }
+            break
+        }
+        return decode(bytes[start..<end])
     }
 }

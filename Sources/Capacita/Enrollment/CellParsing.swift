@@ -20,6 +20,7 @@ enum CellParsing {
 
     /// H, M or X, or the words people write for them.
     static func sex(_ text: String) -> Sex? {
+        if let letter = Sex(rawValue: text) { return letter }
         switch NameKey.make(text) {
         case "h", "hombre", "masculino", "varon": return .hombre
         case "m", "mujer", "femenino": return .mujer
@@ -29,10 +30,29 @@ enum CellParsing {
     }
 
     /// A plausible e-mail address: one @, something before it, a dotted domain after it, no spaces.
+    /// Works on bytes: it runs on every row of every import.
     static func isPlausibleEmail(_ text: String) -> Bool {
-        let parts = text.split(separator: "@", omittingEmptySubsequences: false)
-        guard parts.count == 2, !parts[0].isEmpty, !text.contains(where: \.isWhitespace) else { return false }
-        let domain = parts[1].split(separator: ".", omittingEmptySubsequences: false)
-        return domain.count >= 2 && domain.allSatisfy { !$0.isEmpty }
+        var at = -1
+        var index = 0
+        var lastDot = -1
+        var previous: UInt8 = 0
+        for byte in text.utf8 {
+            switch byte {
+            case 32, 9, 10, 13: return false
+            case UInt8(ascii: "@"):
+                if at >= 0 || index == 0 { return false }
+                at = index
+            case UInt8(ascii: "."):
+                if at >= 0 {
+                    // No empty label in the domain: not right after @ or another dot.
+                    if previous == UInt8(ascii: "@") || previous == UInt8(ascii: ".") { return false }
+                    lastDot = index
+                }
+            default: break
+            }
+            previous = byte
+            index += 1
+        }
+        return at > 0 && lastDot > at + 1 && lastDot < index - 1
     }
 }

@@ -33,12 +33,15 @@ public enum GroupFile {
         var groups: [NumberedGroup] = []
         var lineOfCode: [String: Int] = [:]
         for row in document.rows {
-            guard let group = validate(row, context: context, issues: &issues) else { continue }
-            if let earlier = lineOfCode[group.code] {
-                issues.append(ImportIssue(line: row.line, column: "grupo", value: group.code, message: "el grupo ya aparece en la línea \(earlier)"))
-                continue
+            let code = TrainingGroup.normalizeCode(row["grupo"])
+            if !code.isEmpty {
+                if let earlier = lineOfCode[code] {
+                    issues.append(ImportIssue(line: row.line, column: "grupo", value: row["grupo"], message: "el grupo ya aparece en la línea \(earlier)"))
+                    continue
+                }
+                lineOfCode[code] = row.line
             }
-            lineOfCode[group.code] = row.line
+            guard let group = validate(row, context: context, issues: &issues) else { continue }
             groups.append(NumberedGroup(line: row.line, group: group))
         }
         if document.rows.isEmpty, issues.isEmpty {

@@ -45,6 +45,7 @@ public struct TrainingGroup: Sendable, Equatable, Codable {
 
     /// Group codes are compared and stored in capitals, so "bas-2024-01" is "BAS-2024-01".
     public static func normalizeCode(_ text: String) -> String {
-        text.trimmingSpaces().uppercased()
+        let clean = text.utf8.allSatisfy { ($0 >= 65 && $0 <= 90) || ($0 >= 45 && $0 <= 57) || $0 == 95 }
+        return clean ? text : text.trimmingSpaces().uppercased()
     }
 }

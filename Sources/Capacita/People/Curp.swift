@@ -27,7 +27,9 @@ public struct Curp: Sendable, Hashable, CustomStringConvertible {
 
     /// Trims and uppercases, then validates.
     public static func parse(_ text: String) -> Result<Curp, Problem> {
-        let value = text.trimmingSpaces().uppercased()
+        // Cells arrive trimmed and almost always in capitals; skip the Unicode work then.
+        let clean = text.utf8.allSatisfy { ($0 >= 65 && $0 <= 90) || ($0 >= 48 && $0 <= 57) }
+        let value = clean ? text : text.trimmingSpaces().uppercased()
         if let problem = problem(in: value) { return .failure(problem) }
         return .success(Curp(checked: value))
     }
@@ -106,6 +108,17 @@ public struct Curp: Sendable, Hashable, CustomStringConvertible {
         return nil
     }
 
+    /// The 18-character CURP whose first 17 characters are given, with its check digit appended
+    /// (for generating test and benchmark data). The 17 characters must be A-Z or 0-9.
+    public static func completing(_ first17: String) -> String {
+        first17 + String(Character(Unicode.Scalar(checkDigit(Array(first17.utf8)))))
+    }
+
+    /// Whether four letters are on RENAPO's list of inconvenient words.
+    public static func isInconvenient(_ first4: String) -> Bool {
+        inconvenientWords.contains(first4)
+    }
+
     /// Each of the first 17 characters' index in the alphabet `0123456789ABCDEFGHIJKLMNÑOPQRSTUVWXYZ`,
     /// times weights 18 down to 2, summed; the digit is (10 − sum mod 10) mod 10. Returns its ASCII byte.
     static func checkDigit<Bytes: Collection>(_ first17: Bytes) -> UInt8 where Bytes.Element == UInt8 {
@@ -113,9 +126,10 @@ public struct Curp: Sendable, Hashable, CustomStringConvertible {
         for (index, byte) in first17.enumerated() {
             let value: Int
             switch byte {
-            case 48...57: value = Int(byte - 48)
-            case 65...78: value = Int(byte - 65) + 10   // A…N
-            default: value = Int(byte - 65) + 11        // O…Z, after Ñ
+            case 48...57: value = Int(byte) - 48
+            case 65...78: value = Int(byte) - 65 + 10   // A…N
+            case 79...90: value = Int(byte) - 65 + 11   // O…Z, after Ñ
+            default: value = 0                          // not in the alphabet: the structure check refuses it
             }
             sum += value * (18 - index)
         }

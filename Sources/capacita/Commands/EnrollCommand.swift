@@ -33,9 +33,20 @@ struct EnrollCommand: ParsableCommand {
             let outcome = try EnrollmentImporter(connection: connection).run(
                 input,
                 options: .init(agency: agency, group: group, dryRun: dryRun, skipPrerequisites: skipPrerequisites,
-                               tiers: try Context.tierTable(), ranBy: Operator.name),
+                               tiers: try Context.tierTable(), ranBy: Operator.name,
+                               trace: Timings.trace),
                 progress: { progress.update($0) })
             try ImportReport(outcome).emit(output.format)
+        }
+    }
+}
+
+/// CAPACITA_TIMINGS=1 prints each phase of an import on stderr (the benchmarks read it).
+enum Timings {
+    static var trace: (@Sendable (String, Double) -> Void)? {
+        guard ProcessInfo.processInfo.environment["CAPACITA_TIMINGS"] == "1" else { return nil }
+        return { phase, seconds in
+            FileHandle.standardError.write(Data("\(phase): \(String(format: "%.3f", seconds)) s\n".utf8))
         }
     }
 }

@@ -55,6 +55,7 @@ enum Failure {
     }
 
     static func printError(_ text: String) {
+        fflush(nil)  // flush stdout first, so the report printed before this line stays above it
         FileHandle.standardError.write(Data((text + "\n").utf8))
     }
 }

@@ -1,0 +1,195 @@
+import Capacita
+import CapacitaStore
+import Foundation
+import Postgres
+import SampleData
+import Testing
+
+@Suite struct EnrollmentImportTests {
+    static let groups = """
+        grupo,curso,tipo,dependencia,inicio,fin,modalidad,entidad,cupo
+        BAS-1,PNC22-BAS,,SICT,2024-03-04,2024-03-08,presencial,DF,3
+        BAS-2,PNC22-BAS,,SECTUR,2024-04-01,,,,
+        INT-1,PNC22-INT,,SICT,2024-06-03,,,,
+        """
+    static let header = "curp,nombre,primer_apellido,segundo_apellido,sexo,correo,dependencia,nivel,puesto,grupo\n"
+    static let gloria = "HEGG560427MVZRRL04,Gloria,Hernández,García,M,gloria@sct.gob.mx,SCT,enlace,Analista"
+    static let carlos = "GOMC820101HDFMRR04,Carlos,Gómez,Martínez,H,,Secretaría de Comunicaciones y Transportes,L,Jefe de departamento"
+    static let maria = "LOPM900315MJCPRR00,María,López,Peña,M,,SICT,K,Directora"
+    static let juan = "RAMJ011120HNLMRNA9,Juan,Ramírez,,H,,Turismo,base,"
+
+    @Test func importsThenReimportsAsUnchanged() throws {
+        try withLoadedDatabase { connection in
+            try importGroups(Self.groups, into: connection)
+            let file = try temporaryFile(Self.header + [Self.gloria + ",BAS-1", Self.carlos + ",BAS-1", Self.gloria + ",BAS-2"].joined(separator: "\n"))
+            let first = try enroll(file, connection)
+            #expect(first.accepted && first.rows == 3 && first.imported == 3 && first.updated == 0 && first.unchanged == 0)
+            #expect(try count("person", connection) == 2 && count("enrollment", connection) == 3)
+            let again = try enroll(file, connection)
+            #expect(again.accepted && again.imported == 0 && again.updated == 0 && again.unchanged == 3)
+            #expect(try count("enrollment", connection) == 3)
+            let batch = try #require(connection.query("SELECT file_name, sha256, rows, imported, ran_by FROM import_batch WHERE id = $1",
+                                                      [first.batchID]).rows.first)
+            #expect(try batch.decode("file_name", as: String.self) == "file.csv")
+            #expect(try batch.decode("sha256", as: String.self).count == 64)
+            #expect(try batch.decode("imported", as: Int.self) == 3)
+        }
+    }
+
+    @Test func laterFileCorrectsNamesButAnEmptyEmailNeverErases() throws {
+        try withLoadedDatabase { connection in
+            try importGroups(Self.groups, into: connection)
+            _ = try enroll(try temporaryFile(Self.header + Self.gloria + ",BAS-1\n"), connection)
+            let corrected = Self.gloria.replacingOccurrences(of: "Hernández", with: "Hernández de la Cruz")
+                .replacingOccurrences(of: "gloria@sct.gob.mx", with: "")
+            let outcome = try enroll(try temporaryFile(Self.header + corrected + ",BAS-1\n"), connection)
+            #expect(outcome.updated == 1 && outcome.imported == 0)
+            let person = try #require(connection.query("SELECT first_surname, email FROM person").rows.first)
+            #expect(try person.decode("first_surname", as: String.self) == "Hernández de la Cruz")
+            #expect(try person.decode("email", as: String?.self) == "gloria@sct.gob.mx")
+        }
+    }
+
+    @Test func fileWithBadRowsWritesNothingAndReportsEveryProblem() throws {
+        try withLoadedDatabase { connection in
+            try importGroups(Self.groups, into: connection)
+            let rows = [
+                Self.gloria + ",BAS-1",
+                Self.carlos.replacingOccurrences(of: "GOMC820101HDFMRR04", with: "GOMC820101HDFMRR05") + ",BAS-1",
+                Self.gloria + ",BAS-1",
+                Self.juan.replacingOccurrences(of: "Ramírez", with: "Ramos") + ",BAS-2",
+                Self.juan + ",NO-EXISTE",
+            ]
+            let outcome = try enroll(try temporaryFile(Self.header + rows.joined(separator: "\n")), connection)
+            #expect(!outcome.accepted)
+            #expect(outcome.rejected.map { "\($0.line):\($0.column)" } == ["3:curp", "4:curp", "6:grupo"])
+            #expect(outcome.rejected[1].message == "la misma persona ya aparece en el grupo BAS-1 en la línea 2")
+            #expect(outcome.rejected.allSatisfy { !$0.value.contains("820101") && !$0.value.contains("560427") })
+            #expect(try count("person", connection) == 0 && count("enrollment", connection) == 0 && count("import_batch", connection) == 1)
+        }
+    }
+
+    @Test func sameCurpWithOtherDataInOneFileIsAnError() throws {
+        try withLoadedDatabase { connection in
+            try importGroups(Self.groups, into: connection)
+            let other = Self.juan.replacingOccurrences(of: "Ramírez", with: "Ramos")
+            let outcome = try enroll(try temporaryFile(Self.header + Self.juan + ",BAS-1\n" + other + ",BAS-2\n"), connection)
+            #expect(outcome.rejected.map { "\($0.line):\($0.column)" } == ["3:primer_apellido"])
+            #expect(outcome.rejected.first?.message == "la misma CURP aparece con otros datos en la línea 2")
+        }
+    }
+
+    @Test func fullGroupRefusesTheRowsPastItsCupo() throws {
+        try withLoadedDatabase { connection in
+            try importGroups(Self.groups, into: connection)
+            _ = try enroll(try temporaryFile(Self.header + Self.gloria + ",BAS-1\n"), connection)
+            let rows = [Self.gloria, Self.carlos, Self.maria, Self.juan].map { $0 + ",BAS-1" }
+            let outcome = try enroll(try temporaryFile(Self.header + rows.joined(separator: "\n")), connection)
+            // Cupo 3, Gloria already in: Carlos and María fit, Juan (line 5) does not.
+            #expect(outcome.rejected.map { "\($0.line):\($0.column)" } == ["5:grupo"])
+            #expect(outcome.rejected.first?.message.contains("cupo 3") == true)
+        }
+    }
+
+    @Test func prerequisitesAreCheckedUnlessSkipped() throws {
+        try withLoadedDatabase { connection in
+            try importGroups(Self.groups, into: connection)
+            let file = try temporaryFile(Self.header + Self.carlos + ",INT-1\n")
+            let refused = try enroll(file, connection)
+            #expect(refused.rejected.map(\.column) == ["grupo"])
+            #expect(refused.rejected.first?.message.contains("PNC22-BAS") == true)
+            // Acreditado in the Básico: the Intermedio is open.
+            _ = try enroll(try temporaryFile(Self.header + Self.carlos + ",BAS-1\n"), connection)
+            try connection.query("UPDATE enrollment SET status = 'acreditado' WHERE group_code = 'BAS-1'")
+            #expect(try enroll(file, connection).accepted)
+            let skipped = try enroll(try temporaryFile(Self.header + Self.maria + ",INT-1\n"), connection, skipPrerequisites: true)
+            #expect(skipped.accepted && skipped.imported == 1)
+        }
+    }
+
+    @Test func dryRunReportsWhatItWouldDoAndWritesNothing() throws {
+        try withLoadedDatabase { connection in
+            try importGroups(Self.groups, into: connection)
+            let outcome = try enroll(try temporaryFile(Self.header + Self.gloria + ",BAS-1\n"), connection, dryRun: true)
+            #expect(outcome.accepted && outcome.dryRun && outcome.imported == 1 && outcome.batchID == nil)
+            #expect(try count("enrollment", connection) == 0 && count("import_batch", connection) == 1)
+        }
+    }
+
+    /// An agency's Excel export: Windows-1252, semicolons, CRLF, a quoted cell with a line break and “curly quotes”.
+    static func excelFile(mariaCurp: String) -> [UInt8] {
+        var bytes = Array("CURP;Nombre(s);Apellido Paterno;Apellido Materno;Sexo;Correo;Instancia;Nivel de mando;Puesto;Grupo\r\n".utf8)
+        bytes += Array("HEGG560427MVZRRL04;Gloria;Hern".utf8) + [0xE1] + Array("ndez;;M;;SCT;P;\"Enlace\r\n".utf8)
+        bytes += [0x93] + Array("administrativo".utf8) + [0x94] + Array("\";bas-1\r\n".utf8)
+        bytes += Array("\(mariaCurp);Mar".utf8) + [0xED] + Array("a;L".utf8) + [0xF3] + Array("pez;Pe".utf8) + [0xF1]
+        bytes += Array("a;M;;SICT;K;;BAS-1\r\n".utf8)
+        return bytes
+    }
+
+    @Test func excelWindows1252SemicolonFileWithQuotedLineBreaksKeepsLineNumbers() throws {
+        try withLoadedDatabase { connection in
+            try importGroups(Self.groups, into: connection)
+            let refused = try enroll(try temporaryFile(Self.excelFile(mariaCurp: "LOPM900315MJCPRR01")), connection)
+            // The first record spans lines 2-3, so María's starts on line 4.
+            #expect(refused.rejected.map { "\($0.line):\($0.column)" } == ["4:curp"])
+            let accepted = try enroll(try temporaryFile(Self.excelFile(mariaCurp: "LOPM900315MJCPRR00")), connection)
+            #expect(accepted.accepted && accepted.imported == 2)
+            let rows = try connection.query("SELECT p.first_surname, p.second_surname, e.position_title FROM person p JOIN enrollment e USING (curp) ORDER BY p.curp")
+            #expect(try rows.rows[0].decode("first_surname", as: String.self) == "Hernández")
+            #expect(try rows.rows[0].decode("position_title", as: String?.self) == "Enlace\n“administrativo”")
+            #expect(try rows.rows[1].decode("first_surname", as: String.self) == "López")
+            #expect(try rows.rows[1].decode("second_surname", as: String?.self) == "Peña")
+        }
+    }
+
+    @Test func tenThousandBadRowsAreAllReportedAndNothingIsWritten() throws {
+        try withLoadedDatabase { connection in
+            let sample = SampleFiles(rows: 20_000, people: 12_000, badRows: 10_000)
+            let groups = try temporaryFile([UInt8](), name: "groups.csv")
+            try sample.writeGroups(to: groups)
+            try importGroups(try String(contentsOfFile: groups, encoding: .utf8), into: connection)
+            let file = try temporaryFile([UInt8](), name: "enrollment.csv")
+            try sample.writeEnrollment(to: file)
+            let outcome = try enroll(file, connection)
+            #expect(outcome.rows == 20_000)
+            #expect(outcome.rejected.count == 10_000 && outcome.unlisted == 0)
+            #expect(Set(outcome.rejected.map(\.line)).count == 10_000)
+            #expect(outcome.rejected.allSatisfy { $0.column == "curp" && $0.value.hasSuffix("**************") })
+            #expect(try count("enrollment", connection) == 0 && count("person", connection) == 0)
+        }
+    }
+
+    @Test func twoImportsIntoDifferentAgenciesAtOnceBothLandWhole() throws {
+        try TestSupportBridge.withTwoConnections { first, second in
+            let a = SampleFiles(rows: 4_000, people: 3_000, seed: 1, firstYear: 2024)
+            let b = SampleFiles(rows: 4_000, people: 3_000, seed: 2, firstYear: 2025)
+            var paths: [String] = []
+            for sample in [a, b] {
+                let groups = try temporaryFile([UInt8](), name: "groups.csv")
+                try sample.writeGroups(to: groups)
+                try importGroups(try String(contentsOfFile: groups, encoding: .utf8), into: first)
+                let file = try temporaryFile([UInt8](), name: "enrollment.csv")
+                try sample.writeEnrollment(to: file)
+                paths.append(file)
+            }
+            let results = Results()
+            let tiers = try repositoryTiers()
+            let threads = zip([first, second], paths).map { connection, path in
+                Thread {
+                    let outcome = Result {
+                        try EnrollmentImporter(connection: connection).run(try InputFile(path: path),
+                                                                           options: .init(tiers: tiers, ranBy: "test"))
+                    }
+                    results.add(outcome)
+                }
+            }
+            threads.forEach { $0.start() }
+            while results.count < 2 { usleep(10_000) }
+            for outcome in results.all {
+                let value = try outcome.get()
+                #expect(value.accepted && value.rows == 4_000, "\(value.rejected.prefix(3))")
+            }
+            #expect(try count("enrollment", first) == 8_000)
+        }
+    }
+}
