@@ -1,5 +1,4 @@
 import Capacita
-import Dispatch
 import Postgres
 
 /// Imports an enrollment file: streams it, checks every row, COPYs the valid ones into a staging
@@ -27,20 +26,17 @@ public struct EnrollmentImporter: Sendable {
 
         public init(agency: String? = nil, group: String? = nil, dryRun: Bool = false, skipPrerequisites: Bool = false,
                     tiers: TierTable, ranBy: String, trace: (@Sendable (String, Double) -> Void)? = nil) {
-            self.trace = trace
             self.agency = agency
             self.group = group
             self.dryRun = dryRun
             self.skipPrerequisites = skipPrerequisites
             self.tiers = tiers
             self.ranBy = ranBy
+            self.trace = trace
         }
     }
 
     public func run(_ file: InputFile, options: Options, progress: ((Int64) -> Void)? = nil) throws -> ImportOutcome {
-        var clock = PhaseClock(trace: options.trace)
-        let fingerprint = try file.fingerprint()
-        clock.lap("fingerprint")
         let registry = try AgencyStore(connection: connection).registry()
         var agency: Agency?
         if let name = options.agency {
@@ -50,83 +46,46 @@ public struct EnrollmentImporter: Sendable {
             }
             agency = found
         }
-        let groups = try GroupStore(connection: connection).codes()
-        var validator = EnrollmentValidator(registry: registry, tiers: options.tiers, agency: agency, group: options.group,
-                                            groups: groups)
-        var outcome: ImportOutcome?
-        do {
-            try connection.withTransaction { connection in
-                let sql = EnrollmentSQL(connection: connection)
-                try sql.createStage()
-                var collector = IssueCollector()
-                var summary = CSVStream.Summary()
-                try connection.copyIn(EnrollmentSQL.copyStage) { writer in
-                    summary = try CSVStream(file: file, format: fingerprint.format, specs: EnrollmentValidator.columns).read(
-                        progress: progress,
-                        header: { columns, issues in
-                            issues += validator.headerIssues(columns)
-                            return issues.isEmpty
-                        },
-                        row: { row, issues in
-                            var rowIssues: [ImportIssue] = []
-                            if let valid = validator.validate(row, issues: &rowIssues) {
-                                try writer.writeRow(EnrollmentSQL.stageFields(valid))
-                            }
-                            collector.append(contentsOf: rowIssues)
-                        })
-                }
-                clock.lap("parse+validate+copy")
-                collector.append(contentsOf: summary.issues)
-                // Checked even when some rows were bad, so one pass over the report shows every problem.
-                if summary.columns != nil, summary.rows > 0 {
-                    collector.append(contentsOf: try sql.crossRowIssues(skipPrerequisites: options.skipPrerequisites))
-                }
-                clock.lap("cross-row checks")
-                let ignored = summary.columns?.unknown ?? []
-                guard collector.isEmpty else {
-                    var refused = ImportOutcome.refused(rows: summary.rows, issues: collector.issues, ignoredColumns: ignored,
-                                                        dryRun: options.dryRun)
-                    refused.unlisted += collector.overflow
-                    outcome = refused
-                    throw RollbackImport()
-                }
-                let counts = try sql.classify()
-                clock.lap("classify")
-                var result = ImportOutcome(rows: summary.rows, imported: counts.imported, updated: counts.updated,
-                                           unchanged: summary.rows - counts.imported - counts.updated, rejected: [], unlisted: 0,
-                                           ignoredColumns: ignored, dryRun: options.dryRun, batchID: nil)
-                if options.dryRun {
-                    outcome = result
-                    throw RollbackImport()
-                }
-                let batches = ImportBatchStore(connection: connection)
-                let batch = try batches.open(.init(kind: "enrollment", fileName: file.name, sha256: fingerprint.sha256,
-                                                   agencyCode: agency?.code, ranBy: options.ranBy))
-                try sql.merge(batch: batch, clock: &clock)
-                try batches.close(batch, rows: result.rows, imported: result.imported, updated: result.updated,
-                                  unchanged: result.unchanged)
-                result.batchID = batch
-                outcome = result
-            }
-            clock.lap("commit")
-        } catch is RollbackImport {}
-        return outcome!
+        var job = EnrollmentImport(
+            validator: EnrollmentValidator(registry: registry, tiers: options.tiers, agency: agency, group: options.group,
+                                           groups: try GroupStore(connection: connection).codes()),
+            skipPrerequisites: options.skipPrerequisites)
+        return try StagedImportRunner(connection: connection, file: file, agencyCode: agency?.code, ranBy: options.ranBy,
+                                      dryRun: options.dryRun, trace: options.trace).run(&job, progress: progress)
     }
 }
 
-/// Times the phases of an import for whoever asked.
-struct PhaseClock {
-    let trace: (@Sendable (String, Double) -> Void)?
-    private var last = DispatchTime.now().uptimeNanoseconds
+/// Enrollment rows through the staged import.
+struct EnrollmentImport: StagedImport {
+    var validator: EnrollmentValidator
+    let skipPrerequisites: Bool
 
-    init(trace: (@Sendable (String, Double) -> Void)?) {
-        self.trace = trace
+    let kind = "enrollment"
+    var columns: [ColumnSpec] { EnrollmentValidator.columns }
+    var copyStatement: String { EnrollmentSQL.copyStage }
+
+    func createStage(_ connection: Connection) throws {
+        try EnrollmentSQL(connection: connection).createStage()
     }
 
-    mutating func lap(_ phase: String) {
-        guard let trace else { return }
-        let now = DispatchTime.now().uptimeNanoseconds
-        trace(phase, Double(now - last) / 1e9)
-        last = now
+    func headerIssues(_ columns: CSVColumns) -> [ImportIssue] {
+        validator.headerIssues(columns)
+    }
+
+    mutating func stageFields(_ row: CSVRow, issues: inout [ImportIssue]) -> [String?]? {
+        validator.validate(row, issues: &issues).map(EnrollmentSQL.stageFields)
+    }
+
+    func crossRowIssues(_ connection: Connection) throws -> [ImportIssue] {
+        try EnrollmentSQL(connection: connection).crossRowIssues(skipPrerequisites: skipPrerequisites)
+    }
+
+    func classify(_ connection: Connection) throws -> (imported: Int, updated: Int) {
+        try EnrollmentSQL(connection: connection).classify()
+    }
+
+    func merge(_ connection: Connection, batch: Int64, clock: inout PhaseClock) throws -> [String: Int] {
+        try EnrollmentSQL(connection: connection).merge(batch: batch, clock: &clock)
+        return [:]
     }
 }

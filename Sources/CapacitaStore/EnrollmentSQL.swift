@@ -103,7 +103,7 @@ struct EnrollmentSQL {
             WITH incoming AS (
                 SELECT s.line, s.group_code, s.curp
                 FROM enrollment_stage s
-                LEFT JOIN enrollment e ON e.group_code = s.group_code AND e.curp = s.curp AND e.status <> 'baja'
+                LEFT JOIN enrollment e ON e.group_code = s.group_code AND e.curp = s.curp
                 WHERE e.curp IS NULL
             ),
             counts AS (SELECT group_code, count(*) AS n FROM incoming GROUP BY group_code),
@@ -154,7 +154,7 @@ struct EnrollmentSQL {
         let row = try connection.query("""
             SELECT count(*) FILTER (WHERE e.curp IS NULL) AS imported,
                    count(*) FILTER (WHERE e.curp IS NOT NULL AND (
-                       e.status = 'baja' OR e.agency_code <> s.agency_code OR e.tier <> s.tier
+                       e.agency_code <> s.agency_code OR e.tier <> s.tier
                        OR (s.position_title IS NOT NULL AND e.position_title IS DISTINCT FROM s.position_title)
                        OR p.given_names <> s.given_names OR p.first_surname <> s.first_surname
                        OR p.second_surname IS DISTINCT FROM s.second_surname OR p.sex <> s.sex
@@ -167,7 +167,8 @@ struct EnrollmentSQL {
     }
 
     /// Upserts people, then enrollments. An empty e-mail or puesto never erases a stored one;
-    /// names are taken as written in the newest file. Rows are merged in key order so two imports
+    /// names are taken as written in the newest file. A baja stays a baja: a file that lists the
+    /// person again (often the same file re-sent) does not undo an explicit drop. Rows are merged in key order so two imports
     /// running at once lock shared people in the same order.
     func merge(batch: Int64, clock: inout PhaseClock) throws {
         try connection.query("""
@@ -196,13 +197,11 @@ struct EnrollmentSQL {
             UPDATE enrollment e SET
                 agency_code = s.agency_code, tier = s.tier,
                 position_title = COALESCE(s.position_title, e.position_title),
-                status = CASE WHEN e.status = 'baja' THEN 'inscrito' ELSE e.status END,
                 batch_id = $1, updated_at = now()
             FROM enrollment_stage s
             WHERE e.group_code = s.group_code AND e.curp = s.curp AND e.batch_id <> $1
-              AND (e.status = 'baja'
-                   OR (e.agency_code, e.tier, e.position_title)
-                      IS DISTINCT FROM (s.agency_code, s.tier, COALESCE(s.position_title, e.position_title)))
+              AND (e.agency_code, e.tier, e.position_title)
+                  IS DISTINCT FROM (s.agency_code, s.tier, COALESCE(s.position_title, e.position_title))
             """, [batch])
         clock.lap("merge enrollments")
     }

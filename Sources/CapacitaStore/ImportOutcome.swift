@@ -15,6 +15,8 @@ public struct ImportOutcome: Sendable, Equatable {
     public var dryRun: Bool
     /// The batch recorded, when something was written.
     public var batchID: Int64?
+    /// Further counts of what the merge did (constancias issued and revoked, …).
+    public var extra: [String: Int] = [:]
 
     public var accepted: Bool { rejected.isEmpty }
 

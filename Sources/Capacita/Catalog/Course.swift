@@ -70,8 +70,24 @@ public struct PassingRule: Sendable, Equatable, Codable {
         score >= minScore && attendance >= minAttendance
     }
 
+    /// The status results lead to. Undecided (inscrito) until attendance is recorded and, when the
+    /// course asks for a score (minScore > 0), the final score too. The SQL function
+    /// `enrollment_status` (db/migrations/0004) applies the same rule to many rows at once.
+    public func status(score: Double?, attendance: Double?) -> EnrollmentStatus {
+        guard let attendance, minScore == 0 || score != nil else { return .inscrito }
+        return attendance >= minAttendance && (minScore == 0 || score! >= minScore) ? .acreditado : .noAcreditado
+    }
+
     enum CodingKeys: String, CodingKey {
         case minScore = "min_score"
         case minAttendance = "min_attendance"
     }
+}
+
+/// Where an enrollment stands.
+public enum EnrollmentStatus: String, Sendable, Codable, CaseIterable {
+    case inscrito
+    case acreditado
+    case noAcreditado = "no_acreditado"
+    case baja
 }

@@ -7,7 +7,7 @@ struct EnrollCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "enroll",
         abstract: "Inscripción de participantes desde los CSV que envían las instancias.",
-        subcommands: [Import.self]
+        subcommands: [Import.self, Drop.self]
     )
 
     struct Import: ParsableCommand {
@@ -37,6 +37,31 @@ struct EnrollCommand: ParsableCommand {
                                trace: Timings.trace),
                 progress: { progress.update($0) })
             try ImportReport(outcome).emit(output.format)
+        }
+    }
+}
+
+extension EnrollCommand {
+    struct Drop: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Da de baja a una persona de un grupo; su constancia, si la tenía, queda revocada.")
+
+        @Option(name: .long, help: "Clave del grupo.") var group: String
+        @Option(name: .long, help: "CURP de la persona.") var curp: String
+        @Option(name: .long, help: "Motivo de la baja.") var reason: String
+
+        func run() throws {
+            let parsed: Curp
+            switch Curp.parse(curp) {
+            case let .success(value): parsed = value
+            case let .failure(problem): throw Refused(message: "CURP \(Curp.mask(curp.uppercased())): \(problem.message)")
+            }
+            do {
+                let revoked = try EnrollmentStore(connection: try Database.connect()).drop(group: group, curp: parsed, reason: reason)
+                print("Baja registrada: \(parsed.masked) en \(TrainingGroup.normalizeCode(group))." + (revoked > 0 ? " Constancia revocada." : ""))
+            } catch let error as EnrollmentStore.DropError {
+                throw Refused(message: error.description)
+            }
         }
     }
 }

@@ -14,9 +14,10 @@ struct ImportReport: Encodable {
     var dryRun: Bool
     var ignoredColumns: [String]
     var batch: Int64?
+    var extra: [String: Int]
 
     enum CodingKeys: String, CodingKey {
-        case rows, imported, updated, unchanged, rejected, unlisted
+        case rows, imported, updated, unchanged, rejected, unlisted, extra
         case dryRun = "dry_run"
         case ignoredColumns = "ignored_columns"
         case batch
@@ -32,6 +33,7 @@ struct ImportReport: Encodable {
         dryRun = outcome.dryRun
         ignoredColumns = outcome.ignoredColumns
         batch = outcome.batchID
+        extra = outcome.extra
     }
 
     init(rejected: [ImportIssue], rows: Int = 0) {
@@ -54,6 +56,9 @@ struct ImportReport: Encodable {
                 let verb = dryRun ? "Se importarían" : "Importadas"
                 print("Filas: \(rows). \(verb): \(imported) nuevas, \(updated) actualizadas, \(unchanged) sin cambios.")
                 if dryRun { print("Prueba (--dry-run): no se escribió nada.") }
+                if let issued = extra["constancias_issued"], let revoked = extra["constancias_revoked"] {
+                    print("Constancias: \(issued) emitidas, \(revoked) revocadas.")
+                }
             }
             if !ignoredColumns.isEmpty { print("Columnas ignoradas: \(ignoredColumns.joined(separator: ", "))") }
         }

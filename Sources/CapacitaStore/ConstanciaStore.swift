@@ -1,0 +1,120 @@
+import Capacita
+import Postgres
+
+/// Issues, revokes and reads constancias.
+public struct ConstanciaStore: Sendable {
+    public let connection: Connection
+
+    public init(connection: Connection) {
+        self.connection = connection
+    }
+
+    /// What a holder's certificate says.
+    public struct Record: Sendable, Equatable {
+        public var folio: String
+        public var code: String
+        public var groupCode: String
+        public var curp: String
+        public var name: PersonName
+        public var courseCode: String
+        public var courseTitle: String
+        public var hours: Double
+        public var startsOn: CalendarDate
+        public var endsOn: CalendarDate?
+        public var agencyName: String
+        public var issuedAt: String
+        public var revokedAt: String?
+        public var revokedReason: String?
+    }
+
+    /// Inside the caller's transaction: revokes the valid constancias of enrollments that are no
+    /// longer acreditado, and issues one to each acreditado without one, among the enrollments
+    /// that a results batch (or a drop) just changed.
+    func reconcile(resultsBatch: Int64? = nil, group: String? = nil, curp: String? = nil) throws -> (issued: Int, revoked: Int) {
+        let scope: String
+        let parameters: [any PostgresEncodable]
+        if let resultsBatch {
+            scope = "e.results_batch_id = $1"
+            parameters = [resultsBatch]
+        } else {
+            scope = "e.group_code = $1 AND e.curp = $2"
+            parameters = [group, curp]
+        }
+        let revoked = try connection.query("""
+            UPDATE constancia c SET revoked_at = now(),
+                revoked_reason = CASE e.status WHEN 'baja' THEN 'baja: ' || e.drop_reason ELSE 'el resultado cambió a ' || e.status END
+            FROM enrollment e
+            WHERE c.group_code = e.group_code AND c.curp = e.curp AND c.revoked_at IS NULL
+              AND e.status <> 'acreditado' AND \(scope)
+            """, parameters).affectedRows
+        let pending = try connection.query("""
+            SELECT e.group_code, e.curp, extract(year FROM COALESCE(g.ends_on, g.starts_on))::int AS year
+            FROM enrollment e JOIN training_group g ON g.code = e.group_code
+            WHERE e.status = 'acreditado' AND \(scope)
+              AND NOT EXISTS (SELECT 1 FROM constancia c WHERE c.group_code = e.group_code AND c.curp = e.curp AND c.revoked_at IS NULL)
+            ORDER BY year, e.group_code, e.curp
+            """, parameters).map { row in
+            (group: try row.decode("group_code", as: String.self), curp: try row.decode("curp", as: String.self),
+             year: try row.decode("year", as: Int.self))
+        }
+        guard !pending.isEmpty else { return (0, revoked) }
+        // Reserve each year's folios in one statement; the row lock serializes concurrent issuers.
+        var next: [Int: Int] = [:]
+        for (year, people) in Dictionary(grouping: pending, by: \.year) {
+            let last = try connection.query("""
+                INSERT INTO constancia_sequence (year, last) VALUES ($1, $2)
+                ON CONFLICT (year) DO UPDATE SET last = constancia_sequence.last + EXCLUDED.last
+                RETURNING last
+                """, [year, people.count]).scalar(Int.self)!
+            next[year] = last - people.count + 1
+        }
+        var random = SystemRandomNumberGenerator()
+        try connection.copyIn("COPY constancia (folio, year, sequence, code, group_code, curp) FROM STDIN") { writer in
+            for item in pending {
+                let sequence = next[item.year]!
+                next[item.year] = sequence + 1
+                try writer.writeRow([Constancia.folio(year: item.year, sequence: sequence), String(item.year), String(sequence),
+                                     Constancia.code(using: &random), item.group, item.curp])
+            }
+        }
+        return (pending.count, revoked)
+    }
+
+    private static let select = """
+        SELECT c.folio, c.code, c.group_code, c.curp, p.given_names, p.first_surname, p.second_surname,
+               co.code AS course_code, co.title, co.hours, g.starts_on::text AS starts_on, g.ends_on::text AS ends_on,
+               a.name AS agency_name, to_char(c.issued_at, 'YYYY-MM-DD') AS issued_at,
+               to_char(c.revoked_at, 'YYYY-MM-DD') AS revoked_at, c.revoked_reason
+        FROM constancia c
+        JOIN person p ON p.curp = c.curp
+        JOIN training_group g ON g.code = c.group_code
+        JOIN course co ON co.code = g.course_code
+        JOIN enrollment e ON e.group_code = c.group_code AND e.curp = c.curp
+        JOIN agency a ON a.code = e.agency_code
+
+        """
+
+    public func list(group: String) throws -> [Record] {
+        try connection.query(Self.select + "WHERE c.group_code = $1 ORDER BY c.folio", [TrainingGroup.normalizeCode(group)]).map(Self.record)
+    }
+
+    public func find(folio: String) throws -> Record? {
+        try connection.query(Self.select + "WHERE c.folio = $1", [folio.uppercased()]).map(Self.record).first
+    }
+
+    public func find(code: String) throws -> Record? {
+        try connection.query(Self.select + "WHERE c.code = $1", [Constancia.normalizeCode(code)]).map(Self.record).first
+    }
+
+    private static func record(_ row: Row) throws -> Record {
+        Record(folio: try row.decode("folio"), code: try row.decode("code"), groupCode: try row.decode("group_code"),
+               curp: try row.decode("curp"),
+               name: PersonName(givenNames: try row.decode("given_names"), firstSurname: try row.decode("first_surname"),
+                                secondSurname: try row.decode("second_surname")),
+               courseCode: try row.decode("course_code"), courseTitle: try row.decode("title"), hours: try row.decode("hours"),
+               startsOn: CalendarDate.parse(try row.decode("starts_on"))!,
+               endsOn: try row.decode("ends_on", as: String?.self).flatMap(CalendarDate.parse),
+               agencyName: try row.decode("agency_name"), issuedAt: try row.decode("issued_at"),
+               revokedAt: try row.decode("revoked_at"), revokedReason: try row.decode("revoked_reason"))
+    }
+}

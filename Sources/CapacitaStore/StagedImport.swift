@@ -1,0 +1,113 @@
+import Capacita
+import Dispatch
+import Postgres
+
+/// One kind of file import: how its rows are checked and staged, and how the staged rows are
+/// checked together and merged. `StagedImportRunner` does the rest the same way for every kind.
+protocol StagedImport {
+    /// The batch kind recorded in import_batch.
+    var kind: String { get }
+    var columns: [ColumnSpec] { get }
+    /// `COPY <stage> (…) FROM STDIN`.
+    var copyStatement: String { get }
+    func createStage(_ connection: Connection) throws
+    func headerIssues(_ columns: CSVColumns) -> [ImportIssue]
+    /// The stage row of a valid data row; nil (with issues appended) for a bad one.
+    mutating func stageFields(_ row: CSVRow, issues: inout [ImportIssue]) -> [String?]?
+    /// Checks that need the whole file or the database.
+    func crossRowIssues(_ connection: Connection) throws -> [ImportIssue]
+    /// Staged rows that are new, and that change what is stored.
+    func classify(_ connection: Connection) throws -> (imported: Int, updated: Int)
+    /// Writes the staged rows; returns counts worth reporting beyond rows (constancias, …).
+    func merge(_ connection: Connection, batch: Int64, clock: inout PhaseClock) throws -> [String: Int]
+}
+
+/// Runs a staged import: one pass for the fingerprint, then in one transaction a streamed pass that
+/// checks every row and COPYs the valid ones into a temporary stage, the cross-row checks, and the
+/// set-based merge. A file with any problem, or a dry run, rolls back and writes nothing.
+struct StagedImportRunner {
+    let connection: Connection
+    let file: InputFile
+    let agencyCode: String?
+    let ranBy: String
+    let dryRun: Bool
+    let trace: (@Sendable (String, Double) -> Void)?
+
+    func run<Import: StagedImport>(_ job: inout Import, progress: ((Int64) -> Void)?) throws -> ImportOutcome {
+        var clock = PhaseClock(trace: trace)
+        let fingerprint = try file.fingerprint()
+        clock.lap("fingerprint")
+        var outcome: ImportOutcome?
+        do {
+            try connection.withTransaction { connection in
+                try job.createStage(connection)
+                var collector = IssueCollector()
+                var summary = CSVStream.Summary()
+                try connection.copyIn(job.copyStatement) { writer in
+                    summary = try CSVStream(file: file, format: fingerprint.format, specs: job.columns).read(
+                        progress: progress,
+                        header: { columns, issues in
+                            issues += job.headerIssues(columns)
+                            return issues.isEmpty
+                        },
+                        row: { row, issues in
+                            var rowIssues: [ImportIssue] = []
+                            if let fields = job.stageFields(row, issues: &rowIssues) { try writer.writeRow(fields) }
+                            collector.append(contentsOf: rowIssues)
+                        })
+                }
+                clock.lap("parse+validate+copy")
+                collector.append(contentsOf: summary.issues)
+                // Checked even when some rows were bad, so one report shows every problem.
+                if summary.columns != nil, summary.rows > 0 {
+                    collector.append(contentsOf: try job.crossRowIssues(connection))
+                }
+                clock.lap("cross-row checks")
+                let ignored = summary.columns?.unknown ?? []
+                guard collector.isEmpty else {
+                    var refused = ImportOutcome.refused(rows: summary.rows, issues: collector.issues, ignoredColumns: ignored,
+                                                        dryRun: dryRun)
+                    refused.unlisted += collector.overflow
+                    outcome = refused
+                    throw RollbackImport()
+                }
+                let counts = try job.classify(connection)
+                clock.lap("classify")
+                var result = ImportOutcome(rows: summary.rows, imported: counts.imported, updated: counts.updated,
+                                           unchanged: summary.rows - counts.imported - counts.updated, rejected: [], unlisted: 0,
+                                           ignoredColumns: ignored, dryRun: dryRun, batchID: nil)
+                if dryRun {
+                    outcome = result
+                    throw RollbackImport()
+                }
+                let batches = ImportBatchStore(connection: connection)
+                let batch = try batches.open(.init(kind: job.kind, fileName: file.name, sha256: fingerprint.sha256,
+                                                   agencyCode: agencyCode, ranBy: ranBy))
+                result.extra = try job.merge(connection, batch: batch, clock: &clock)
+                try batches.close(batch, rows: result.rows, imported: result.imported, updated: result.updated,
+                                  unchanged: result.unchanged)
+                result.batchID = batch
+                outcome = result
+            }
+            clock.lap("commit")
+        } catch is RollbackImport {}
+        return outcome!
+    }
+}
+
+/// Times the phases of an import for whoever asked.
+struct PhaseClock {
+    let trace: (@Sendable (String, Double) -> Void)?
+    private var last = DispatchTime.now().uptimeNanoseconds
+
+    init(trace: (@Sendable (String, Double) -> Void)?) {
+        self.trace = trace
+    }
+
+    mutating func lap(_ phase: String) {
+        guard let trace else { return }
+        let now = DispatchTime.now().uptimeNanoseconds
+        trace(phase, Double(now - last) / 1e9)
+        last = now
+    }
+}

@@ -1,0 +1,98 @@
+import ArgumentParser
+import Capacita
+import CapacitaStore
+import Foundation
+
+struct ConstanciaCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "constancia",
+        abstract: "Constancias de acreditación: folio anual y código de verificación.",
+        subcommands: [List.self, Show.self, Verify.self, Render.self]
+    )
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Constancias de un grupo.")
+
+        @Option(name: .long, help: "Clave del grupo.") var group: String
+        @OptionGroup var output: FormatOption
+
+        func run() throws {
+            let records = try ConstanciaStore(connection: try Database.connect()).list(group: group)
+            print(Table(columns: ["folio", "code", "name", "course", "issued_at", "revoked_at"], rows: records.map { record in
+                [.text(record.folio), .text(record.code), .text(record.name.full), .text(record.courseCode), .text(record.issuedAt),
+                 record.revokedAt.map(Cell.text) ?? .null]
+            }).render(output.format))
+        }
+    }
+
+    struct Show: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Muestra una constancia por su folio.")
+
+        @Argument(help: "Folio (PNC-2024-000123).") var folio: String
+        @OptionGroup var output: FormatOption
+
+        func run() throws {
+            guard let record = try ConstanciaStore(connection: try Database.connect()).find(folio: folio) else {
+                throw Refused(message: "no hay una constancia con el folio \(folio)")
+            }
+            let fields: [(String, Cell)] = [
+                ("folio", .text(record.folio)), ("code", .text(record.code)), ("name", .text(record.name.full)),
+                ("curp", .text(Curp.mask(record.curp))), ("agency", .text(record.agencyName)), ("course", .text(record.courseCode)),
+                ("title", .text(record.courseTitle)), ("hours", .number(record.hours)), ("starts_on", .text(record.startsOn.description)),
+                ("ends_on", record.endsOn.map { .text($0.description) } ?? .null), ("group", .text(record.groupCode)),
+                ("issued_at", .text(record.issuedAt)), ("revoked_at", record.revokedAt.map(Cell.text) ?? .null),
+                ("revoked_reason", record.revokedReason.map(Cell.text) ?? .null),
+            ]
+            KeyValues.print(fields, format: output.format)
+        }
+    }
+
+    struct Verify: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Verifica una constancia por su código: curso, fechas, horas y titular (apellidos solo con inicial, sin CURP).")
+
+        @Argument(help: "Código de verificación.") var code: String
+        @OptionGroup var output: FormatOption
+
+        func run() throws {
+            guard let record = try ConstanciaStore(connection: try Database.connect()).find(code: code) else {
+                throw Refused(message: "el código \(Constancia.normalizeCode(code)) no corresponde a ninguna constancia")
+            }
+            let fields: [(String, Cell)] = [
+                ("status", .text(record.revokedAt == nil ? "válida" : "revocada")), ("folio", .text(record.folio)),
+                ("holder", .text(record.name.withSurnameInitials)), ("course", .text(record.courseTitle)),
+                ("hours", .number(record.hours)), ("starts_on", .text(record.startsOn.description)),
+                ("ends_on", record.endsOn.map { .text($0.description) } ?? .null),
+                ("revoked_at", record.revokedAt.map(Cell.text) ?? .null),
+            ]
+            KeyValues.print(fields, format: output.format)
+        }
+    }
+
+    struct Render: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Escribe la constancia como una página HTML imprimible.")
+
+        @Argument(help: "Folio.") var folio: String
+        @Option(name: .long, help: "Archivo HTML de salida.") var out: String
+
+        func run() throws {
+            guard let record = try ConstanciaStore(connection: try Database.connect()).find(folio: folio) else {
+                throw Refused(message: "no hay una constancia con el folio \(folio)")
+            }
+            guard FileManager.default.createFile(atPath: out, contents: Data(CertificatePage.html(record).utf8)) else {
+                throw Refused(message: "\(out): no se puede escribir")
+            }
+            print("Constancia \(record.folio) escrita en \(out)" + (record.revokedAt == nil ? "" : " (REVOCADA)"))
+        }
+    }
+}
+
+enum KeyValues {
+    static func print(_ fields: [(String, Cell)], format: OutputFormat) {
+        switch format {
+        case .table: Swift.print(fields.map { "\($0.0): \($0.1.display)" }.joined(separator: "\n"))
+        case .json: Swift.print(JSONOutput.string(JSONObject(keys: fields.map(\.0), values: fields.map(\.1))))
+        case .csv: Swift.print(Table(columns: fields.map(\.0), rows: [fields.map(\.1)]).render(.csv))
+        }
+    }
+}

@@ -1,0 +1,159 @@
+import ArgumentParser
+import Capacita
+import CapacitaStore
+import Foundation
+
+struct ReportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "report",
+        abstract: "Reportes: grupo, curso.",
+        subcommands: [Group.self, Course.self]
+    )
+
+    struct Group: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "group",
+            abstract: "Lista del grupo con resultados, conteos, tasa de acreditación, reacción y ganancia de aprendizaje.")
+
+        @Argument(help: "Clave del grupo.") var code: String
+        @OptionGroup var output: FormatOption
+
+        func run() throws {
+            let connection = try Database.connect()
+            guard let listing = try GroupStore(connection: connection).group(code: code) else {
+                throw Refused(message: "no hay un grupo con la clave \(code)")
+            }
+            let roster = try EnrollmentStore(connection: connection).roster(group: code)
+            let statistics = ResultStatistics.of(roster.map(\.result))
+            switch output.format {
+            case .json:
+                print(JSONOutput.string(GroupReportJSON(group: listing.group.code, course: listing.group.courseCode,
+                                                        roster: roster.map(RosterJSON.init), statistics: statistics)))
+            case .csv:
+                print(RosterTable.table(roster).render(.csv))
+            case .table:
+                print("Grupo \(listing.group.code) — \(listing.courseTitle ?? "evento sin curso") (\(listing.group.startsOn)\(listing.group.endsOn.map { " a \($0)" } ?? ""))")
+                print(RosterTable.table(roster).render(.table))
+                print("")
+                print(StatisticsText.lines(statistics).joined(separator: "\n"))
+            }
+        }
+    }
+
+    struct Course: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "course",
+            abstract: "Resultados de un curso en un año: en conjunto y por instancia.")
+
+        @Argument(help: "Código del curso.") var code: String
+        @Option(name: .long, help: "Año en que terminaron los grupos.") var year: Int
+        @OptionGroup var output: FormatOption
+
+        func run() throws {
+            let roster = try EnrollmentStore(connection: try Database.connect()).roster(course: code, year: year)
+            let total = ResultStatistics.of(roster.map(\.result))
+            let byAgency = Dictionary(grouping: roster, by: \.agencyCode).mapValues { ResultStatistics.of($0.map(\.result)) }
+            let groups = Set(roster.map(\.groupCode)).count
+            switch output.format {
+            case .json:
+                print(JSONOutput.string(CourseReportJSON(course: code.uppercased(), year: year, groups: groups, total: total,
+                                                         byAgency: byAgency)))
+            case .csv, .table:
+                let rows = byAgency.keys.sorted().map { agency in StatisticsText.row(agency, byAgency[agency]!) }
+                    + [StatisticsText.row("TOTAL", total)]
+                let table = Table(columns: StatisticsText.columns, rows: rows)
+                if output.format == .table { print("Curso \(code.uppercased()), \(year): \(groups) grupos") }
+                print(table.render(output.format))
+            }
+        }
+    }
+}
+
+struct RosterJSON: Encodable {
+    var curp: String
+    var name: String
+    var tier: String
+    var agency: String
+    var status: String
+    var attendance: Double?
+    var pre: Double?
+    var post: Double?
+    var final: Double?
+
+    init(_ entry: EnrollmentStore.RosterEntry) {
+        curp = Curp.mask(entry.curp)
+        name = entry.name.full
+        tier = entry.tier.rawValue
+        agency = entry.agencyCode
+        status = entry.result.status.rawValue
+        attendance = entry.result.attendance
+        pre = entry.result.pre
+        post = entry.result.post
+        final = entry.result.finalScore
+    }
+}
+
+struct GroupReportJSON: Encodable {
+    var group: String
+    var course: String?
+    var roster: [RosterJSON]
+    var statistics: ResultStatistics
+}
+
+struct CourseReportJSON: Encodable {
+    var course: String
+    var year: Int
+    var groups: Int
+    var total: ResultStatistics
+    var byAgency: [String: ResultStatistics]
+
+    enum CodingKeys: String, CodingKey {
+        case course, year, groups, total
+        case byAgency = "by_agency"
+    }
+}
+
+enum RosterTable {
+    static func table(_ roster: [EnrollmentStore.RosterEntry]) -> Table {
+        func number(_ value: Double?) -> Cell { value.map(Cell.number) ?? .null }
+        return Table(columns: ["curp", "name", "tier", "agency", "attendance", "pre", "post", "final", "status"],
+                     rows: roster.map { entry in
+                         [.text(Curp.mask(entry.curp)), .text(entry.name.full), .text(entry.tier.rawValue), .text(entry.agencyCode),
+                          number(entry.result.attendance), number(entry.result.pre), number(entry.result.post),
+                          number(entry.result.finalScore), .text(entry.result.status.rawValue)]
+                     })
+    }
+}
+
+enum StatisticsText {
+    static let columns = ["agency", "enrolled", "acreditados", "no_acreditados", "bajas", "pass_rate", "class_gain",
+                          "mean_individual_gain", "reaction_mean"]
+
+    static func percent(_ value: Double?) -> String { value.map { String(format: "%.1f %%", $0 * 100) } ?? "ND" }
+    static func decimal(_ value: Double?) -> String { value.map { String(format: "%.2f", $0) } ?? "ND" }
+
+    static func reactionMean(_ statistics: ResultStatistics) -> Double? {
+        let means = statistics.reaction.values.compactMap(\.mean)
+        return means.isEmpty ? nil : means.reduce(0, +) / Double(means.count)
+    }
+
+    static func row(_ label: String, _ s: ResultStatistics) -> [Cell] {
+        [.text(label), .int(s.enrolled), .int(s.acreditados), .int(s.noAcreditados), .int(s.bajas), .text(percent(s.passRate)),
+         .text(decimal(s.classGain)), .text(decimal(s.meanIndividualGain)), .text(decimal(reactionMean(s)))]
+    }
+
+    static func lines(_ s: ResultStatistics) -> [String] {
+        var lines = [
+            "Inscritas: \(s.enrolled)  acreditadas: \(s.acreditados)  no acreditadas: \(s.noAcreditados)  bajas: \(s.bajas)  sin resultado: \(s.inscritos)",
+            "Tasa de acreditación (sobre evaluadas): \(percent(s.passRate))",
+            "Aprendizaje (\(s.paired) con pre y post): media pre \(decimal(s.meanPre)), media post \(decimal(s.meanPost)); "
+                + "ganancia normalizada del grupo \(decimal(s.classGain)); media de ganancias individuales \(decimal(s.meanIndividualGain)) (\(s.individualGainCount) con pre < 100)",
+            "Reacción (media; respuestas 1·2·3·4·5):",
+        ]
+        for measure in ResultMeasure.allCases where measure.isReaction {
+            let summary = s.reaction[measure.rawValue] ?? ReactionSummary([])
+            lines.append("  \(measure.rawValue): \(decimal(summary.mean)); \(summary.distribution.map(String.init).joined(separator: "·"))")
+        }
+        return lines
+    }
+}
