@@ -28,6 +28,9 @@ public enum Program: String, Sendable, Codable, CaseIterable {
     case pnc2022 = "pnc-2022"
     case pnc2018 = "pnc-2018"
 
+    /// The year the program version starts (its name's year): where a cumulative count begins.
+    public var startYear: Int { Int(rawValue.suffix(4))! }
+
     public var levels: [Level] {
         switch self {
         case .pnc2022: return [.sensibilizacion, .basico, .intermedio, .formador, .especializado]

@@ -6,8 +6,8 @@ import Foundation
 struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
-        abstract: "Reportes: grupo, curso.",
-        subcommands: [Group.self, Course.self]
+        abstract: "Reportes: cobertura, Parámetro 4.2, eventos, grupo, curso.",
+        subcommands: [Coverage.self, IndicatorReport.self, Events.self, Group.self, Course.self]
     )
 
     struct Group: ParsableCommand {

@@ -1,0 +1,70 @@
+/// The table of the 2018 annual program: per agency, events and people reached, split by kind
+/// (capacitación, sensibilización) and audience (general public, public servants).
+public struct EventCounts: Sendable, Equatable, Encodable {
+    public var eventos: Int = 0
+    public var publicoGeneral: Int = 0
+    public var servidoresPublicos: Int = 0
+
+    public init(eventos: Int = 0, publicoGeneral: Int = 0, servidoresPublicos: Int = 0) {
+        self.eventos = eventos
+        self.publicoGeneral = publicoGeneral
+        self.servidoresPublicos = servidoresPublicos
+    }
+
+    static func + (lhs: EventCounts, rhs: EventCounts) -> EventCounts {
+        EventCounts(eventos: lhs.eventos + rhs.eventos, publicoGeneral: lhs.publicoGeneral + rhs.publicoGeneral,
+                    servidoresPublicos: lhs.servidoresPublicos + rhs.servidoresPublicos)
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case eventos
+        case publicoGeneral = "publico_general"
+        case servidoresPublicos = "servidores_publicos"
+    }
+}
+
+/// One group that started in the year, as the events table counts it.
+public struct EventGroup: Sendable, Equatable {
+    public var agencyCode: String
+    public var kind: TrainingKind
+    public var generalPublic: Int
+    /// The group's aggregate count of public servants plus its enrolled people (bajas excluded).
+    public var publicServants: Int
+
+    public init(agencyCode: String, kind: TrainingKind, generalPublic: Int, publicServants: Int) {
+        self.agencyCode = agencyCode
+        self.kind = kind
+        self.generalPublic = generalPublic
+        self.publicServants = publicServants
+    }
+}
+
+public struct EventsRow: Sendable, Equatable {
+    public var agency: String
+    public var name: String
+    public var capacitacion: EventCounts
+    public var sensibilizacion: EventCounts
+}
+
+public enum EventsTable {
+    /// Every counted member agency (zeros when it had none), then any other agency with events;
+    /// and the TOTAL.
+    public static func build(agencies: [Agency], groups: [EventGroup]) -> (rows: [EventsRow], total: EventsRow) {
+        var counts: [String: [TrainingKind: EventCounts]] = [:]
+        for group in groups {
+            counts[group.agencyCode, default: [:]][group.kind, default: EventCounts()] =
+                (counts[group.agencyCode]?[group.kind] ?? EventCounts())
+                + EventCounts(eventos: 1, publicoGeneral: group.generalPublic, servidoresPublicos: group.publicServants)
+        }
+        let shown = agencies.filter { $0.countsInIndicator || counts[$0.code] != nil }
+        let rows = shown.map { agency in
+            EventsRow(agency: agency.code, name: agency.name,
+                      capacitacion: counts[agency.code]?[.capacitacion] ?? EventCounts(),
+                      sensibilizacion: counts[agency.code]?[.sensibilizacion] ?? EventCounts())
+        }
+        let total = EventsRow(agency: "TOTAL", name: "TOTAL",
+                              capacitacion: rows.map(\.capacitacion).reduce(EventCounts(), +),
+                              sensibilizacion: rows.map(\.sensibilizacion).reduce(EventCounts(), +))
+        return (rows, total)
+    }
+}

@@ -1,0 +1,73 @@
+import Capacita
+import Postgres
+
+/// The counts behind coverage, Parámetro 4.2 and the events table.
+public struct CoverageStore: Sendable {
+    public let connection: Connection
+
+    public init(connection: Connection) {
+        self.connection = connection
+    }
+
+    /// The plainest SQL that counts trained people: distinct persons with an acreditado enrollment
+    /// in a group of a counting course that ended in the window, each in the agency and tier of
+    /// their latest such enrollment (ties broken by start date, then group code).
+    static let trainedSQL = """
+        SELECT agency_code, tier, count(*)::int AS people FROM (
+            SELECT DISTINCT ON (e.curp) e.agency_code, e.tier
+            FROM enrollment e
+            JOIN training_group g ON g.code = e.group_code
+            JOIN course c ON c.code = g.course_code
+            WHERE e.status = 'acreditado' AND c.counts_for_indicator AND c.level = ANY($3::text[])
+              AND COALESCE(g.ends_on, g.starts_on) BETWEEN $1::date AND $2::date
+            ORDER BY e.curp, COALESCE(g.ends_on, g.starts_on) DESC, g.starts_on DESC, g.code DESC
+        ) latest
+        GROUP BY agency_code, tier
+        """
+
+    /// The first day a window counts from: the year itself (annual) or the start of the earliest
+    /// program with a counting course among the chosen levels (cumulative).
+    public func windowStart(year: Int, options: CoverageOptions) throws -> Int {
+        guard options.window == .cumulative else { return year }
+        let levels = (options.levels ?? Set(Level.allCases)).map(\.rawValue)
+        let programs = try connection.query("SELECT DISTINCT program FROM course WHERE counts_for_indicator AND level = ANY($1::text[])",
+                                            [levels]).map { try $0.decode("program", as: String.self) }
+        return programs.compactMap { Program(rawValue: $0)?.startYear }.min() ?? year
+    }
+
+    public func trained(year: Int, options: CoverageOptions) throws -> [TrainedCount] {
+        let from = try windowStart(year: year, options: options)
+        let levels = (options.levels ?? Set(Level.allCases)).map(\.rawValue)
+        return try connection.query(Self.trainedSQL, ["\(from)-01-01", "\(year)-12-31", levels]).map { row in
+            TrainedCount(agencyCode: try row.decode("agency_code"), tier: Tier(rawValue: try row.decode("tier")) ?? .operativo,
+                         people: try row.decode("people"))
+        }
+    }
+
+    /// Coverage of every agency of the registry (or one) for a year.
+    public func coverage(year: Int, options: CoverageOptions, agency: String? = nil) throws -> [AgencyCoverage] {
+        let agencies = try AgencyStore(connection: connection).agencies().filter { agency == nil || $0.code == agency }
+        let headcounts = Dictionary(uniqueKeysWithValues: try HeadcountStore(connection: connection).list(year: year).map { ($0.agencyCode, $0) })
+        return CoverageCalculator.coverage(agencies: agencies, headcounts: headcounts, trained: try trained(year: year, options: options),
+                                           options: options)
+    }
+
+    public func indicator(year: Int, options: CoverageOptions) throws -> Indicator {
+        Indicator.compute(year: year, coverage: try coverage(year: year, options: options))
+    }
+
+    /// Groups that started in a year, with the public servants they reached: their aggregate count
+    /// plus the people enrolled (bajas left out).
+    public func eventGroups(year: Int) throws -> [EventGroup] {
+        try connection.query("""
+            SELECT g.agency_code, g.kind, g.general_public,
+                   g.public_servants + count(e.curp) FILTER (WHERE e.status <> 'baja') AS servants
+            FROM training_group g LEFT JOIN enrollment e ON e.group_code = g.code
+            WHERE g.starts_on >= make_date($1, 1, 1) AND g.starts_on < make_date($1 + 1, 1, 1)
+            GROUP BY g.code
+            """, [year]).map { row in
+            EventGroup(agencyCode: try row.decode("agency_code"), kind: TrainingKind(rawValue: try row.decode("kind")) ?? .capacitacion,
+                       generalPublic: try row.decode("general_public"), publicServants: try row.decode("servants"))
+        }
+    }
+}

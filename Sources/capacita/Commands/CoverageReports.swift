@@ -1,0 +1,299 @@
+import ArgumentParser
+import Capacita
+import CapacitaStore
+import Foundation
+
+/// The readings of Parámetro 4.2 the official text leaves open, as flags with their defaults.
+struct CoverageFlags: ParsableArguments {
+    @Option(name: .long, help: "Año del reporte.") var year: Int
+    @Option(name: .long, help: "Porcentaje mínimo por nivel de mando (el nombre del parámetro dice 5; su tabla de variables, 10).")
+    var threshold: String = "5"
+    @Option(name: .long, help: "each-tier: cada nivel con plantilla alcanza el umbral; all-tiers: los tres juntos.")
+    var rule: String = CoverageOptions.Rule.eachTier.rawValue
+    @Option(name: .long, help: "cumulative: desde el inicio del programa hasta el año; annual: solo el año.")
+    var window: String = CoverageOptions.Window.cumulative.rawValue
+    @Option(name: .long, help: "Niveles que cuentan, separados por comas (por ejemplo basico,intermedio,formador,especializado).")
+    var levels: String?
+
+    /// Bad option values are usage errors (exit 2), found before anything runs.
+    mutating func validate() throws {
+        _ = try options()
+    }
+
+    func options() throws -> CoverageOptions {
+        guard let threshold = Decimal(string: threshold.replacingOccurrences(of: ",", with: "."), locale: Locale(identifier: "en_US_POSIX")),
+              threshold > 0, threshold <= 100 else {
+            throw ValidationError("--threshold debe ser un porcentaje mayor que 0 y hasta 100")
+        }
+        guard let rule = CoverageOptions.Rule(rawValue: rule) else { throw ValidationError("--rule: each-tier o all-tiers") }
+        guard let window = CoverageOptions.Window(rawValue: window) else { throw ValidationError("--window: cumulative o annual") }
+        var chosen: Set<Level>?
+        if let levels {
+            chosen = []
+            for name in levels.split(separator: ",") {
+                guard let level = Level(rawValue: NameKey.header(String(name))) else {
+                    throw ValidationError("--levels: nivel desconocido «\(name)» (válidos: \(Level.allCases.map(\.rawValue).joined(separator: ", ")))")
+                }
+                chosen!.insert(level)
+            }
+        }
+        return CoverageOptions(threshold: threshold, rule: rule, window: window, levels: chosen)
+    }
+}
+
+extension ReportCommand {
+    struct Coverage: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Cobertura por instancia y nivel de mando: plantilla, personas capacitadas, porcentaje y cuántas faltan.")
+
+        @OptionGroup var flags: CoverageFlags
+        @Option(name: .long, help: "Solo una instancia.") var agency: String?
+        @OptionGroup var output: FormatOption
+
+        func run() throws {
+            let options = try flags.options()
+            let connection = try Database.connect()
+            let code = try agency.map { try Context.agency($0, registry: try AgencyStore(connection: connection).registry()).code }
+            let coverage = try CoverageStore(connection: connection).coverage(year: flags.year, options: options, agency: code)
+            switch output.format {
+            case .json:
+                print(JSONOutput.string(CoverageJSON(year: flags.year, options: options, agencies: coverage.map(AgencyCoverageJSON.init))))
+            case .table, .csv:
+                if output.format == .table { print(OptionsText.line(flags.year, options)) }
+                print(CoverageTable.table(coverage).render(output.format))
+            }
+        }
+    }
+
+    struct IndicatorReport: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "indicator",
+            abstract: "Parámetro 4.2: instancias integrantes que capacitaron al menos al umbral de cada nivel de mando (NII/TII × 100).")
+
+        @OptionGroup var flags: CoverageFlags
+        @Option(name: .long, help: "Serie de años DESDE-HASTA (por ejemplo 2022-2024).") var series: String?
+        @OptionGroup var output: FormatOption
+
+        func validate() throws {
+            if let series {
+                let bounds = series.split(separator: "-").compactMap { Int($0) }
+                guard bounds.count == 2, bounds[0] <= bounds[1] else { throw ValidationError("--series: AAAA-AAAA") }
+            }
+        }
+
+        func run() throws {
+            let options = try flags.options()
+            let store = CoverageStore(connection: try Database.connect())
+            if let series {
+                let bounds = series.split(separator: "-").compactMap { Int($0) }
+                guard bounds.count == 2, bounds[0] <= bounds[1] else { throw ValidationError("--series: AAAA-AAAA") }
+                let values = try (bounds[0]...bounds[1]).map { try store.indicator(year: $0, options: options) }
+                switch output.format {
+                case .json: print(JSONOutput.string(values.map { IndicatorJSON($0, options: options) }))
+                case .table, .csv:
+                    if output.format == .table { print(OptionsText.line(nil, options)) }
+                    print(Table(columns: ["year", "nii", "tii", "percent", "without_data", "formula"], rows: values.map {
+                        [.int($0.year), .int($0.nii), .int($0.tii), $0.percent.map { .text(Indicator.format($0)) } ?? .text("ND"),
+                         .list($0.withoutData), .text($0.formula)]
+                    }).render(output.format))
+                }
+                return
+            }
+            let indicator = try store.indicator(year: flags.year, options: options)
+            switch output.format {
+            case .json: print(JSONOutput.string(IndicatorJSON(indicator, options: options)))
+            case .csv: print(CoverageTable.table(indicator.agencies).render(.csv))
+            case .table:
+                print("Parámetro 4.2, \(indicator.year) — " + OptionsText.line(nil, options))
+                print(CoverageTable.table(indicator.agencies).render(.table))
+                print("")
+                print("NII (instancias que cumplen): \(indicator.nii)   TII (instancias contadas): \(indicator.tii)")
+                print(indicator.formula)
+                if !indicator.withoutData.isEmpty {
+                    print("Sin plantilla para \(indicator.year) (ND, no cumplen): \(indicator.withoutData.joined(separator: ", "))")
+                }
+            }
+        }
+    }
+
+    struct Events: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Eventos y personas alcanzadas por instancia, tipo (capacitación, sensibilización) y público.")
+
+        @Option(name: .long, help: "Año en que iniciaron los eventos.") var year: Int
+        @OptionGroup var output: FormatOption
+
+        func run() throws {
+            let connection = try Database.connect()
+            let table = EventsTable.build(agencies: try AgencyStore(connection: connection).agencies(),
+                                          groups: try CoverageStore(connection: connection).eventGroups(year: year))
+            switch output.format {
+            case .json:
+                print(JSONOutput.string(EventsJSON(year: year, rows: table.rows.map(EventsRowJSON.init), total: EventsRowJSON(table.total))))
+            case .table, .csv:
+                func cells(_ row: EventsRow) -> [Cell] {
+                    [.text(row.agency), .int(row.capacitacion.eventos), .int(row.capacitacion.publicoGeneral),
+                     .int(row.capacitacion.servidoresPublicos), .int(row.sensibilizacion.eventos),
+                     .int(row.sensibilizacion.publicoGeneral), .int(row.sensibilizacion.servidoresPublicos)]
+                }
+                print(Table(columns: ["agency", "cap_eventos", "cap_publico_general", "cap_servidores_publicos", "sens_eventos",
+                                      "sens_publico_general", "sens_servidores_publicos"],
+                            rows: table.rows.map(cells) + [cells(table.total)]).render(output.format))
+            }
+        }
+    }
+}
+
+enum OptionsText {
+    static func line(_ year: Int?, _ options: CoverageOptions) -> String {
+        let levels = options.levels.map { $0.map(\.rawValue).sorted().joined(separator: ",") } ?? "todos los que cuentan"
+        return (year.map { "Año \($0). " } ?? "") + "Umbral \(options.threshold) %, regla \(options.rule.rawValue), ventana \(options.window.rawValue), niveles: \(levels)"
+    }
+}
+
+enum CoverageTable {
+    static func table(_ coverage: [AgencyCoverage]) -> Table {
+        var rows: [[Cell]] = []
+        for agency in coverage {
+            for tier in Tier.allCases {
+                let trained = agency.trained[tier] ?? 0
+                if let t = agency.tiers?[tier] {
+                    rows.append([.text(agency.agency.code), .text(tier.rawValue), .int(t.headcount), .int(trained),
+                                 t.percent.map { .text(Indicator.format($0)) } ?? .text("—"), .int(t.missing),
+                                 .text(t.meets ? "sí" : "no"), .text(agency.meets ? "sí" : "no")])
+                } else {
+                    rows.append([.text(agency.agency.code), .text(tier.rawValue), .text("ND"), .int(trained), .text("ND"), .text("ND"),
+                                 .text("ND"), .text("no (ND)")])
+                }
+            }
+        }
+        return Table(columns: ["agency", "tier", "headcount", "trained", "percent", "missing", "tier_meets", "agency_meets"], rows: rows)
+    }
+}
+
+/// ND tiers print their unknowns as null, never as 0 and never left out.
+struct TierJSON: Encodable {
+    var headcount: Int?
+    var trained: Int
+    var percent: Double?
+    var missing: Int?
+
+    enum CodingKeys: String, CodingKey { case headcount, trained, percent, missing }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(headcount, forKey: .headcount)
+        try container.encode(trained, forKey: .trained)
+        try container.encode(percent, forKey: .percent)
+        try container.encode(missing, forKey: .missing)
+    }
+}
+
+struct AgencyCoverageJSON: Encodable {
+    var code: String
+    var name: String
+    var countsInIndicator: Bool
+    var meets: Bool
+    var nd: Bool
+    var tiers: [String: TierJSON]
+
+    enum CodingKeys: String, CodingKey {
+        case code, name, meets, nd, tiers
+        case countsInIndicator = "counts_in_indicator"
+    }
+
+    init(_ coverage: AgencyCoverage) {
+        code = coverage.agency.code
+        name = coverage.agency.name
+        countsInIndicator = coverage.agency.countsInIndicator
+        meets = coverage.meets
+        nd = coverage.nd
+        var tiers: [String: TierJSON] = [:]
+        for tier in Tier.allCases {
+            let t = coverage.tiers?[tier]
+            tiers[tier.rawValue] = TierJSON(headcount: t?.headcount, trained: coverage.trained[tier] ?? 0,
+                                            percent: t?.percent.map { NSDecimalNumber(decimal: $0).doubleValue }, missing: t?.missing)
+        }
+        self.tiers = tiers
+    }
+}
+
+struct CoverageJSON: Encodable {
+    var year: Int
+    var threshold: Double
+    var rule: String
+    var window: String
+    var levels: [String]?
+    var agencies: [AgencyCoverageJSON]
+
+    init(year: Int, options: CoverageOptions, agencies: [AgencyCoverageJSON]) {
+        self.year = year
+        threshold = NSDecimalNumber(decimal: options.threshold).doubleValue
+        rule = options.rule.rawValue
+        window = options.window.rawValue
+        levels = options.levels.map { $0.map(\.rawValue).sorted() }
+        self.agencies = agencies
+    }
+}
+
+struct IndicatorJSON: Encodable {
+    var year: Int
+    var threshold: Double
+    var rule: String
+    var window: String
+    var levels: [String]?
+    var nii: Int
+    var tii: Int
+    var percent: Double?
+    var formula: String
+    var withoutData: [String]
+    var agencies: [AgencyCoverageJSON]
+
+    enum CodingKeys: String, CodingKey {
+        case year, threshold, rule, window, levels, nii, tii, percent, formula, agencies
+        case withoutData = "without_data"
+    }
+
+    init(_ indicator: Indicator, options: CoverageOptions) {
+        year = indicator.year
+        threshold = NSDecimalNumber(decimal: options.threshold).doubleValue
+        rule = options.rule.rawValue
+        window = options.window.rawValue
+        levels = options.levels.map { $0.map(\.rawValue).sorted() }
+        nii = indicator.nii
+        tii = indicator.tii
+        percent = indicator.percent.map { NSDecimalNumber(decimal: $0).doubleValue }
+        formula = indicator.formula
+        withoutData = indicator.withoutData
+        agencies = indicator.agencies.map(AgencyCoverageJSON.init)
+    }
+}
+
+struct EventsRowJSON: Encodable {
+    var agency: String
+    var name: String
+    var capacitacion: EventCounts
+    var sensibilizacion: EventCounts
+
+    init(_ row: EventsRow) {
+        agency = row.agency
+        name = row.name
+        capacitacion = row.capacitacion
+        sensibilizacion = row.sensibilizacion
+    }
+}
+
+struct EventsJSON: Encodable {
+    var year: Int
+    var rows: [EventsRowJSON]
+    var total: EventsRowJSON
+
+    enum CodingKeys: String, CodingKey { case year, rows, total }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(year, forKey: .year)
+        try container.encode(rows, forKey: .rows)
+        try container.encode(["capacitacion": total.capacitacion, "sensibilizacion": total.sensibilizacion], forKey: .total)
+    }
+}

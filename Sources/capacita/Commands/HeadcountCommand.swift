@@ -1,0 +1,46 @@
+import ArgumentParser
+import Capacita
+import CapacitaStore
+import Foundation
+
+struct HeadcountCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "headcount",
+        abstract: "Plantilla de cada instancia por nivel de mando y año (denominadores del Parámetro 4.2).",
+        subcommands: [Import.self, List.self]
+    )
+
+    struct Import: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Importa un CSV (dependencia, anio, alto, medio, operativo); todo o nada.")
+
+        @Argument(help: "Archivo CSV.") var file: String
+        @OptionGroup var output: FormatOption
+
+        func run() throws {
+            let input = try InputFile(path: file)
+            let connection = try Database.connect()
+            switch HeadcountFile.parse(try FileBytes.read(file), registry: try AgencyStore(connection: connection).registry()) {
+            case let .failure(issues):
+                try ImportReport(rejected: issues.issues).emit(output.format)
+            case let .success(rows):
+                let outcome = try HeadcountStore(connection: connection).upsert(rows, fileName: input.name,
+                                                                                sha256: try input.fingerprint().sha256, ranBy: Operator.name)
+                try ImportReport(outcome).emit(output.format)
+            }
+        }
+    }
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Plantillas de un año.")
+
+        @Option(name: .long, help: "Año.") var year: Int
+        @OptionGroup var output: FormatOption
+
+        func run() throws {
+            let rows = try HeadcountStore(connection: try Database.connect()).list(year: year)
+            print(Table(columns: ["agency", "year", "alto", "medio", "operativo", "total"], rows: rows.map {
+                [.text($0.agencyCode), .int($0.year), .int($0.alto), .int($0.medio), .int($0.operativo), .int($0.total)]
+            }).render(output.format))
+        }
+    }
+}
