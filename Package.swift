@@ -49,7 +49,8 @@ let package = Package(
         .target(name: "SampleData", dependencies: ["Capacita"], path: "bench/Sources/SampleData"),
         .executableTarget(
             name: "capacita-bench",
-            dependencies: ["SampleData", "Capacita", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["SampleData", "Capacita", "CapacitaStore", "Postgres",
+                           .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "bench/Sources/capacita-bench"
         ),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"]),

@@ -12,7 +12,7 @@ public struct CoverageStore: Sendable {
     /// The plainest SQL that counts trained people: distinct persons with an acreditado enrollment
     /// in a group of a counting course that ended in the window, each in the agency and tier of
     /// their latest such enrollment (ties broken by start date, then group code).
-    static let trainedSQL = """
+    public static let trainedSQL = """
         SELECT agency_code, tier, count(*)::int AS people FROM (
             SELECT DISTINCT ON (e.curp) e.agency_code, e.tier
             FROM enrollment e
