@@ -10,6 +10,6 @@ struct CapacitaCommand: ParsableCommand {
             3 la base de datos no respondió o falló.
             """,
         subcommands: [DBCommand.self, CatalogCommand.self, AgencyCommand.self, TiersCommand.self, GroupCommand.self, EnrollCommand.self,
-                      ResultsCommand.self, ConstanciaCommand.self, HeadcountCommand.self, ReportCommand.self]
+                      ResultsCommand.self, ConstanciaCommand.self, HeadcountCommand.self, FichaCommand.self, ReportCommand.self]
     )
 }

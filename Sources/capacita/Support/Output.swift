@@ -23,7 +23,12 @@ enum Cell: Encodable {
         switch self {
         case let .text(text): return text
         case let .int(value): return String(value)
-        case let .number(value): return value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : String(value)
+        case let .number(value):
+            if value == value.rounded() && abs(value) < 1e15 { return String(Int(value)) }
+            // Two decimals are what reports print; trailing zeros dropped (72.5, not 72.50).
+            var text = String(format: "%.2f", value)
+            while text.hasSuffix("0") { text.removeLast() }
+            return text
         case let .bool(value): return value ? "sí" : "no"
         case let .list(items): return items.joined(separator: " | ")
         case .null: return ""

@@ -1,0 +1,187 @@
+import ArgumentParser
+import Capacita
+import CapacitaStore
+import Foundation
+
+struct FichaCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ficha",
+        abstract: "Ficha diagnóstica (Anexo I): perfil agregado de quienes cada instancia enviará a capacitación.",
+        subcommands: [Import.self, Show.self, History.self, Summary.self, Plan.self]
+    )
+
+    struct Import: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Importa fichas en YAML o JSON (una o una lista) o en CSV (una fila por instancia y año); todo o nada.")
+
+        @Argument(help: "Archivo .yaml, .yml, .json o .csv.") var file: String
+        @OptionGroup var output: FormatOption
+
+        func run() throws {
+            let input = try InputFile(path: file)
+            let bytes = try FileBytes.read(file)
+            let connection = try Database.connect()
+            let currentYear = Calendar(identifier: .gregorian).component(.year, from: Date())
+            let reader = FichaReader(registry: try AgencyStore(connection: connection).registry(), years: 2010...(currentYear + 1))
+            let result = file.lowercased().hasSuffix(".csv")
+                ? reader.read(csv: bytes)
+                : reader.read(yaml: TextEncoding.detect(bytes).decode(bytes.starts(with: TextEncoding.utf8BOM) ? Array(bytes.dropFirst(3)) : bytes))
+            switch result {
+            case let .failure(issues):
+                try ImportReport(rejected: issues.issues).emit(output.format)
+            case let .success(read):
+                let outcome = try FichaStore(connection: connection).importFichas(read.map(\.ficha), fileName: input.name,
+                                                                                  sha256: try input.fingerprint().sha256, ranBy: Operator.name)
+                try ImportReport(outcome).emit(output.format)
+            }
+        }
+    }
+
+    struct Show: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Muestra la ficha vigente de una instancia.")
+
+        @Argument(help: "Instancia (código, nombre o nombre anterior).") var agency: String
+        @Option(name: .long, help: "Año.") var year: Int
+        @OptionGroup var output: FormatOption
+
+        func run() throws {
+            let connection = try Database.connect()
+            let code = try Context.agency(agency, registry: try AgencyStore(connection: connection).registry()).code
+            guard let version = try FichaStore(connection: connection).current(agency: code, year: year) else {
+                throw Refused(message: "\(code) no tiene ficha para \(year)")
+            }
+            switch output.format {
+            case .json: print(JSONOutput.string(version.ficha))
+            case .table, .csv: print(FichaText.text(version))
+            }
+        }
+    }
+
+    struct History: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Versiones de la ficha de una instancia para un año (la vigente primero).")
+
+        @Argument(help: "Instancia.") var agency: String
+        @Option(name: .long, help: "Año.") var year: Int
+        @OptionGroup var output: FormatOption
+
+        func run() throws {
+            let connection = try Database.connect()
+            let code = try Context.agency(agency, registry: try AgencyStore(connection: connection).registry()).code
+            let versions = try FichaStore(connection: connection).history(agency: code, year: year)
+            print(Table(columns: ["version", "total", "hombres", "mujeres", "otro", "source_file", "imported_at", "superseded_at"],
+                        rows: versions.map { v in
+                            [.int(v.version), .int(v.ficha.total), .int(v.ficha.hombres), .int(v.ficha.mujeres), .int(v.ficha.otro),
+                             .text(v.sourceFile), .text(v.importedAt), v.supersededAt.map(Cell.text) ?? .text("vigente")]
+                        }).render(output.format))
+        }
+    }
+
+    struct Summary: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Totales nacionales de un año: por orden de gobierno, sexo, edad, escolaridad, área y necesidades; instancias sin ficha.")
+
+        @Option(name: .long, help: "Año.") var year: Int
+        @OptionGroup var output: FormatOption
+
+        func run() throws {
+            let connection = try Database.connect()
+            let summary = FichaSummary.of(year: year, fichas: try FichaStore(connection: connection).current(year: year),
+                                          agencies: try AgencyStore(connection: connection).agencies())
+            switch output.format {
+            case .json: print(JSONOutput.string(summary))
+            case .table, .csv:
+                var rows: [[Cell]] = [[.text("total"), .text(""), .int(summary.total)]]
+                for (group, keys, values) in [("orden", GovernmentOrder.allCases.map(\.rawValue), summary.byOrder),
+                                              ("sexo", ["hombres", "mujeres", "otro"], summary.bySex),
+                                              ("edad", FichaShape.ageRanges, summary.edad),
+                                              ("escolaridad", FichaShape.education, summary.escolaridad),
+                                              ("area", FichaShape.areas, summary.area),
+                                              ("necesidades", FichaShape.needs, summary.necesidades)] {
+                    rows += keys.map { [.text(group), .text($0), .int(values[$0] ?? 0)] }
+                }
+                print(Table(columns: ["group", "category", "people"], rows: rows).render(output.format))
+                if output.format == .table {
+                    print("\nContestaron: \(summary.answered.joined(separator: ", "))")
+                    print("Integrantes sin ficha: \(summary.missing.isEmpty ? "ninguna" : summary.missing.joined(separator: ", "))")
+                }
+            }
+        }
+    }
+
+    struct Plan: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "PROYECCIÓN: grupos que pedirían las necesidades de cada instancia y cobertura por nivel de mando si se capacitara a todos los puestos de su ficha.")
+
+        @Option(name: .long, help: "Año.") var year: Int
+        @Option(name: .long, help: "Umbral del Parámetro 4.2 (porcentaje).") var threshold: String = "5"
+        @OptionGroup var output: FormatOption
+
+        func run() throws {
+            guard let threshold = Decimal(string: threshold.replacingOccurrences(of: ",", with: "."), locale: Locale(identifier: "en_US_POSIX")),
+                  threshold > 0 else { throw Refused(message: "--threshold debe ser un porcentaje mayor que 0") }
+            let connection = try Database.connect()
+            let path = (Project.root()?.appendingPathComponent("db/seed/ficha-niveles.csv").path) ?? "db/seed/ficha-niveles.csv"
+            let needLevels: NeedLevels
+            switch NeedLevels.parse(try FileBytes.read(path)) {
+            case let .success(value): needLevels = value
+            case let .failure(issues): throw Refused(message: "\(path): " + issues.issues.map(\.description).joined(separator: "; "))
+            }
+            let headcounts = Dictionary(uniqueKeysWithValues: try HeadcountStore(connection: connection).list(year: year).map { ($0.agencyCode, $0) })
+            let plan = FichaPlan.make(fichas: try FichaStore(connection: connection).current(year: year), catalog: try Context.catalog(connection),
+                                      program: .pnc2022, needLevels: needLevels, headcounts: headcounts,
+                                      trained: try CoverageStore(connection: connection).trained(year: year, options: CoverageOptions(threshold: threshold)),
+                                      threshold: threshold)
+            let groups = Table(columns: ["agency", "need", "level", "people", "group_size", "groups"], rows: plan.groups.map { g in
+                [.text(g.agencyCode), .text(g.need), g.level.map { .text($0.rawValue) } ?? .null, .int(g.people),
+                 g.groupSize.map(Cell.int) ?? .null, g.groups.map(Cell.int) ?? .null]
+            })
+            let tiers = Table(columns: ["agency", "tier", "headcount", "trained_now", "to_train", "projected_percent", "projected_meets"],
+                              rows: plan.tiers.map { t in
+                                  [.text(t.agencyCode), .text(t.tier.rawValue), t.headcount.map(Cell.int) ?? .text("ND"), .int(t.trainedNow),
+                                   .int(t.toTrain), t.projected?.percent.map { .number(NSDecimalNumber(decimal: $0).doubleValue) } ?? .text("ND"),
+                                   t.projected.map { .bool($0.meets) } ?? .text("ND")]
+                              })
+            switch output.format {
+            case .json:
+                print(JSONOutput.string(PlanJSON(year: year, groups: groups.rows.map { JSONObject(keys: groups.columns, values: $0) },
+                                                 tiers: tiers.rows.map { JSONObject(keys: tiers.columns, values: $0) })))
+            case .table, .csv:
+                if output.format == .table {
+                    print("PROYECCIÓN \(year) — no son datos de capacitación, sino lo que pedirían las fichas.")
+                    print("\nGrupos necesarios (cupo máximo de los cursos del nivel):")
+                }
+                print(groups.render(output.format))
+                if output.format == .table { print("\nSi se capacitara a todas las personas de los puestos de cada ficha (umbral \(threshold) %):") }
+                print(tiers.render(output.format))
+            }
+        }
+    }
+}
+
+/// Labeled as a projection in the JSON too, so no one reads it as training done.
+struct PlanJSON: Encodable {
+    var projection = true
+    var year: Int
+    var groups: [JSONObject]
+    var tiers: [JSONObject]
+}
+
+enum FichaText {
+    static func text(_ version: FichaStore.Version) -> String {
+        let f = version.ficha
+        func line(_ group: String, _ keys: [String], _ values: [String: Int]) -> String {
+            "\(group): " + keys.map { "\($0) \(values[$0] ?? 0)" }.joined(separator: ", ")
+        }
+        var lines = [
+            "Ficha \(f.agencyCode) \(f.year) (versión \(version.version), \(version.sourceFile), \(version.importedAt))",
+            "Total \(f.total): hombres \(f.hombres), mujeres \(f.mujeres), otro \(f.otro)",
+            line("Edad", FichaShape.ageRanges, f.edad), line("Escolaridad", FichaShape.education, f.escolaridad),
+            line("Área", FichaShape.areas, f.area), line("Necesidades", FichaShape.needs, f.necesidades), "Puestos:",
+        ]
+        lines += f.puestos.map { "  - \($0.puesto) (\($0.nivel.rawValue)): \($0.personas)" }
+        lines.append("Cursos previos:")
+        lines += f.cursosPrevios.isEmpty ? ["  ninguno"] : f.cursosPrevios.map { "  - \($0.curso): \($0.personas)" }
+        if let notes = f.observaciones { lines.append("Observaciones: \(notes)") }
+        return lines.joined(separator: "\n")
+    }
+}
