@@ -54,7 +54,7 @@ let package = Package(
             path: "bench/Sources/capacita-bench"
         ),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"]),
-        .testTarget(name: "CapacitaTests", dependencies: ["Capacita"]),
+        .testTarget(name: "CapacitaTests", dependencies: ["Capacita", "TestSupport"]),
         .testTarget(name: "CapacitaStoreTests", dependencies: ["CapacitaStore", "Capacita", "Postgres", "TestSupport", "SampleData"]),
         .testTarget(name: "CLITests", dependencies: ["TestSupport", "SampleData"]),
         // Shared test helpers: a fresh database per test on the cluster that scripts/dev-db runs.

@@ -67,4 +67,21 @@ public struct AgencyRegistry: Sendable {
             .prefix(limit)
             .map { Suggestion(code: $0.key, name: $0.value.name) }
     }
+
+    /// What a file's cell names: the agency, or the message for the enlace (unknown names come
+    /// with the closest known ones).
+    public func lookup(_ text: String) -> Result<Agency, AgencyLookupFailure> {
+        switch resolve(text) {
+        case let .found(agency): return .success(agency)
+        case .ambiguous: return .failure(AgencyLookupFailure(message: "el nombre corresponde a más de una instancia; use su código"))
+        case let .unknown(suggestions):
+            let hint = suggestions.isEmpty ? "" : "; ¿quiso decir " + suggestions.map { "\($0.code) (\($0.name))" }.joined(separator: ", ") + "?"
+            return .failure(AgencyLookupFailure(message: "instancia desconocida" + hint))
+        }
+    }
+}
+
+/// Why a cell names no single agency, in Spanish.
+public struct AgencyLookupFailure: Error, Sendable, Equatable {
+    public var message: String
 }

@@ -1,5 +1,6 @@
 import Capacita
 import Testing
+import TestSupport
 
 @Suite struct FichaTests {
     static let registry = AgencyRegistry([
@@ -10,23 +11,7 @@ import Testing
     ])
     static let reader = FichaReader(registry: registry, years: 2010...2030)
 
-    static let yaml = """
-        dependencia: SCT
-        anio: 2024
-        total: 10
-        hombres: 6
-        mujeres: 4
-        edad: {18-29: 1, 30-44: 5, 45-59: 3, 60+: 1}
-        escolaridad: {secundaria: 1, medio_superior: 2, licenciatura_o_superior: 7}
-        area: {economico_administrativo: 2, leyes: 2, ingenierias: 2, tecnologias_de_la_informacion: 2, ciencias_sociales: 1, medicina_general: 1}
-        puestos:
-          - {puesto: Jefe de departamento, nivel: medio, personas: 4}
-          - {puesto: Analista, nivel: operativo, personas: 6}
-        cursos_previos:
-          - {curso: Taller 2019, personas: 3}
-        necesidades: {capacitacion: 8, formador: 2}
-        observaciones: Prueba
-        """
+    static let yaml = Fixtures.fichaYAML
 
     static let csv = """
         dependencia,anio,total,hombres,mujeres,otro,edad_18_29,edad_30_44,edad_45_59,edad_60_mas,escolaridad_secundaria,escolaridad_medio_superior,escolaridad_licenciatura_o_superior,area_economico_administrativo,area_leyes,area_ingenierias,area_tecnologias_de_la_informacion,area_ciencias_sociales,area_medicina_general,area_otra,necesidades_capacitacion,necesidades_especializacion,necesidades_formador,puestos,cursos_previos,observaciones

@@ -49,10 +49,9 @@ public enum HeadcountFile {
                 issues.append(ImportIssue(line: row.line, column: column, value: row[column], message: message))
             }
             var agency: String?
-            switch registry.resolve(row["dependencia"]) {
-            case let .found(found): agency = found.code
-            case .ambiguous: fail("dependencia", "el nombre corresponde a más de una instancia; use su código")
-            case let .unknown(suggestions): fail("dependencia", "instancia desconocida" + AgencyMessages.hint(suggestions))
+            switch registry.lookup(row["dependencia"]) {
+            case let .success(found): agency = found.code
+            case let .failure(failure): fail("dependencia", failure.message)
             }
             let year = Int(row["anio"])
             if year == nil || !years.contains(year!) { fail("anio", "año no válido") }

@@ -97,20 +97,7 @@ public struct EnrollmentValidator: Sendable {
             if tier == nil { fail("nivel", "nivel desconocido: use alto, medio, operativo, un grado G a P, enlace o base") }
         }
         let position = row["puesto"]
-        var groupCode = group
-        let groupText = TrainingGroup.normalizeCode(row["grupo"])
-        if !groupText.isEmpty {
-            if let group, group != groupText {
-                fail("grupo", "no coincide con --group \(group)")
-            } else if !groups.contains(groupText) {
-                fail("grupo", "el grupo no existe; créelo con capacita group import o group create")
-            }
-            groupCode = groupText
-        } else if group == nil {
-            fail("grupo", "falta el grupo")
-        } else if let group, !groups.contains(group) {
-            fail("grupo", "el grupo \(group) no existe", value: group)
-        }
+        let groupCode = GroupReference.resolve(row, option: group, groups: groups, fail: fail)
         guard issues.count == before, let curp, let sex, let agencyCode, let tier, let groupCode else { return nil }
         return EnrollmentRow(line: row.line, curp: curp, givenNames: givenNames, firstSurname: firstSurname,
                              secondSurname: secondSurname.isEmpty ? nil : secondSurname, sex: sex,
@@ -129,17 +116,15 @@ public struct EnrollmentValidator: Sendable {
         if let cached = agencyCache[text] {
             result = cached
         } else {
-            switch registry.resolve(text) {
-            case let .found(found):
+            switch registry.lookup(text) {
+            case let .success(found):
                 if let agency, agency.code != found.code {
                     result = .failure(ImportIssueMessage(text: "no coincide con --agency \(agency.code)"))
                 } else {
                     result = .success(found.code)
                 }
-            case .ambiguous:
-                result = .failure(ImportIssueMessage(text: "el nombre corresponde a más de una instancia; use su código"))
-            case let .unknown(suggestions):
-                result = .failure(ImportIssueMessage(text: "instancia desconocida" + AgencyMessages.hint(suggestions)))
+            case let .failure(failure):
+                result = .failure(ImportIssueMessage(text: failure.message))
             }
             agencyCache[text] = result
         }

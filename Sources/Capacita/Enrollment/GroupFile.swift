@@ -78,11 +78,9 @@ public enum GroupFile {
             fail("tipo", "sin curso del catálogo, indique capacitacion o sensibilizacion")
         }
         var agencyCode: String?
-        switch context.registry.resolve(row["dependencia"]) {
-        case let .found(agency): agencyCode = agency.code
-        case .ambiguous: fail("dependencia", "el nombre corresponde a más de una instancia; use su código")
-        case let .unknown(suggestions):
-            fail("dependencia", "instancia desconocida" + AgencyMessages.hint(suggestions))
+        switch context.registry.lookup(row["dependencia"]) {
+        case let .success(agency): agencyCode = agency.code
+        case let .failure(failure): fail("dependencia", failure.message)
         }
         let startsOn = CalendarDate.parse(row["inicio"])
         if startsOn == nil { fail("inicio", "fecha no válida: use AAAA-MM-DD o DD/MM/AAAA") }
@@ -145,8 +143,3 @@ public struct NumberedGroup: Sendable, Equatable {
     }
 }
 
-enum AgencyMessages {
-    static func hint(_ suggestions: [AgencyRegistry.Suggestion]) -> String {
-        suggestions.isEmpty ? "" : "; ¿quiso decir " + suggestions.map { "\($0.code) (\($0.name))" }.joined(separator: ", ") + "?"
-    }
-}

@@ -30,12 +30,12 @@ extension FichaReader {
                 fail("dependencia", "", "falta el campo")
                 return nil
             }
-            switch registry.resolve(text) {
-            case let .found(agency): return agency.code
-            case .ambiguous: fail("dependencia", text, "el nombre corresponde a más de una instancia; use su código")
-            case let .unknown(suggestions): fail("dependencia", text, "instancia desconocida" + AgencyMessages.hint(suggestions))
+            switch registry.lookup(text) {
+            case let .success(agency): return agency.code
+            case let .failure(failure):
+                fail("dependencia", text, failure.message)
+                return nil
             }
-            return nil
         }
 
         mutating func year(_ text: String?, years: ClosedRange<Int>) -> Int? {

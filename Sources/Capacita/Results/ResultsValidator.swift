@@ -47,20 +47,7 @@ public struct ResultsValidator: Sendable {
             case let .failure(problem): fail("curp", problem.message, value: Curp.mask(curpText.uppercased()))
             }
         }
-        var groupCode = group
-        let groupText = TrainingGroup.normalizeCode(row["grupo"])
-        if !groupText.isEmpty {
-            if let group, group != groupText {
-                fail("grupo", "no coincide con --group \(group)")
-            } else if !groups.contains(groupText) {
-                fail("grupo", "el grupo no existe")
-            }
-            groupCode = groupText
-        } else if group == nil {
-            fail("grupo", "falta el grupo")
-        } else if let group, !groups.contains(group) {
-            fail("grupo", "el grupo \(group) no existe", value: group)
-        }
+        let groupCode = GroupReference.resolve(row, option: group, groups: groups, fail: fail)
         var changes: [ResultMeasure: MeasureChange] = [:]
         for measure in ResultMeasure.allCases {
             let text = row[measure.rawValue]

@@ -1,0 +1,28 @@
+/// The group a row of an enrollment or results file belongs to: its grupo cell, or `--group`
+/// when the cell is empty; the two must agree, and the group must exist.
+enum GroupReference {
+    static func resolve(_ row: CSVRow, option: String?, groups: Set<String>,
+                        fail: (_ column: String, _ message: String, _ value: String?) -> Void) -> String? {
+        let written = TrainingGroup.normalizeCode(row["grupo"])
+        if !written.isEmpty {
+            if let option, option != written {
+                fail("grupo", "no coincide con --group \(option)", nil)
+                return nil
+            }
+            guard groups.contains(written) else {
+                fail("grupo", "el grupo no existe; créelo con capacita group import o group create", nil)
+                return nil
+            }
+            return written
+        }
+        guard let option else {
+            fail("grupo", "falta el grupo", nil)
+            return nil
+        }
+        guard groups.contains(option) else {
+            fail("grupo", "el grupo \(option) no existe", option)
+            return nil
+        }
+        return option
+    }
+}
