@@ -105,3 +105,14 @@ import TestSupport
         }
     }
 }
+
+extension CLITests {
+    @Test func missingInputFileIsARefusalNotADatabaseFailure() throws {
+        try TestDatabase.withFresh { url in
+            #expect(capacita("db", "migrate", url: url).status == 0)
+            let run = capacita("enroll", "import", "/nonexistent/hoja.csv", url: url)
+            #expect(run.status == 1)
+            #expect(run.error.contains("/nonexistent/hoja.csv"))
+        }
+    }
+}

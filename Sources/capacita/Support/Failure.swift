@@ -28,6 +28,9 @@ enum Failure {
             for issue in issues.issues { printError(issue.description) }
             printError("Catálogo rechazado: \(issues.issues.count) problema(s); no se cargó nada.")
             return 1
+        case let error as InputFileError:
+            printError(error.description)
+            return 1
         case let error as MigrationError:
             printError("migraciones: \(error)")
             return 1
