@@ -1,8 +1,19 @@
-/// One record of a CSV file as raw bytes per field, with the physical line where it starts.
+/// One record of a CSV file as raw bytes, with the physical line where it starts. The fields lie
+/// back to back in one buffer (one allocation per file, not one per field).
 public struct CSVRawRecord: Sendable {
     /// 1-based line number of the record's first character (the header is line 1).
     public var line: Int
-    public var fields: [[UInt8]]
+    public var bytes: [UInt8]
+    /// Where each field ends in `bytes`.
+    public var ends: [Int]
+
+    public var count: Int { ends.count }
+
+    public func field(_ index: Int) -> ArraySlice<UInt8> {
+        bytes[(index == 0 ? 0 : ends[index - 1])..<ends[index]]
+    }
+
+    public var fields: [ArraySlice<UInt8>] { (0..<count).map(field) }
 }
 
 /// A streaming RFC 4180 parser over bytes: quoted fields with doubled quotes, separators and line
@@ -10,8 +21,9 @@ public struct CSVRawRecord: Sendable {
 /// so memory holds one record at a time, not the file. A BOM is the caller's to strip.
 public struct CSVParser: Sendable {
     public let delimiter: UInt8
-    private var fields: [[UInt8]] = []
-    private var field: [UInt8] = []
+    private var bytes: [UInt8] = []
+    private var ends: [Int] = []
+    private var fieldStart = 0
     private var inQuotes = false
     private var quoteInQuoted = false   // saw a quote inside quotes: either "" or the closing one
     private var afterCR = false
@@ -46,7 +58,7 @@ public struct CSVParser: Sendable {
             if quoteInQuoted {
                 quoteInQuoted = false
                 if byte == quote {
-                    field.append(quote)
+                    bytes.append(quote)
                     return
                 }
                 inQuotes = false  // that quote closed the field; handle this byte unquoted
@@ -56,19 +68,19 @@ public struct CSVParser: Sendable {
             } else {
                 if byte == lf || byte == cr {
                     line += 1
-                    if byte == cr { afterCR = true; field.append(lf); return }
+                    if byte == cr { afterCR = true; bytes.append(lf); return }
                 }
-                field.append(byte)
+                bytes.append(byte)
                 return
             }
         }
         switch byte {
-        case quote where field.isEmpty:
+        case quote where bytes.count == fieldStart:
             inQuotes = true
             recordStarted = true
         case delimiter:
-            fields.append(field)
-            field.removeAll(keepingCapacity: true)
+            ends.append(bytes.count)
+            fieldStart = bytes.count
             recordStarted = true
         case lf, cr:
             if byte == cr { afterCR = true }
@@ -76,20 +88,21 @@ public struct CSVParser: Sendable {
             line += 1
             recordLine = line
         default:
-            field.append(byte)
+            bytes.append(byte)
             recordStarted = true
         }
     }
 
     private mutating func endRecord(emit: (CSVRawRecord) throws -> Void) rethrows {
         defer {
-            fields.removeAll(keepingCapacity: true)
-            field.removeAll(keepingCapacity: true)
+            bytes.removeAll(keepingCapacity: true)
+            ends.removeAll(keepingCapacity: true)
+            fieldStart = 0
             recordStarted = false
         }
-        guard recordStarted || !field.isEmpty else { return }  // an empty line is no record
-        fields.append(field)
-        try emit(CSVRawRecord(line: recordLine, fields: fields))
+        guard recordStarted || bytes.count > fieldStart else { return }  // an empty line is no record
+        ends.append(bytes.count)
+        try emit(CSVRawRecord(line: recordLine, bytes: bytes, ends: ends))
     }
 
     /// Ends the input, emitting a last record that had no final line break.

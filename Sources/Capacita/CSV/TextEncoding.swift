@@ -97,6 +97,10 @@ extension TextEncoding {
     /// Excel leaves (UTF-8 C2 A0, Windows-1252 A0). Trimming bytes is far cheaper than trimming a
     /// String by grapheme, and every cell of every import goes through here.
     public func decodeTrimmed(_ bytes: [UInt8]) -> String {
+        decodeTrimmed(bytes[...])
+    }
+
+    public func decodeTrimmed(_ bytes: ArraySlice<UInt8>) -> String {
         var start = bytes.startIndex
         var end = bytes.endIndex
         func isBlank(_ byte: UInt8) -> Bool { byte == 32 || byte == 9 || byte == 10 || byte == 13 }
