@@ -58,8 +58,7 @@ struct AgencyCommand: ParsableCommand {
         var name: String
 
         func run() throws {
-            let registry = try AgencyStore(connection: try Database.connect()).registry()
-            print(try Context.agency(name, registry: registry).code)
+            print(try Context.agencyCode(name, connection: try Database.connect()))
         }
     }
 }

@@ -53,7 +53,7 @@ extension ReportCommand {
         func run() throws {
             let options = try flags.options()
             let connection = try Database.connect()
-            let code = try agency.map { try Context.agency($0, registry: try AgencyStore(connection: connection).registry()).code }
+            let code = try agency.map { try Context.agencyCode($0, connection: connection) }
             let coverage = try CoverageStore(connection: connection).coverage(year: flags.year, options: options, agency: code)
             switch output.format {
             case .json:

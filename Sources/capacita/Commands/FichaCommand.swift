@@ -46,7 +46,7 @@ struct FichaCommand: ParsableCommand {
 
         func run() throws {
             let connection = try Database.connect()
-            let code = try Context.agency(agency, registry: try AgencyStore(connection: connection).registry()).code
+            let code = try Context.agencyCode(agency, connection: connection)
             guard let version = try FichaStore(connection: connection).current(agency: code, year: year) else {
                 throw Refused(message: "\(code) no tiene ficha para \(year)")
             }
@@ -66,7 +66,7 @@ struct FichaCommand: ParsableCommand {
 
         func run() throws {
             let connection = try Database.connect()
-            let code = try Context.agency(agency, registry: try AgencyStore(connection: connection).registry()).code
+            let code = try Context.agencyCode(agency, connection: connection)
             let versions = try FichaStore(connection: connection).history(agency: code, year: year)
             print(Table(columns: ["version", "total", "hombres", "mujeres", "otro", "source_file", "imported_at", "superseded_at"],
                         rows: versions.map { v in

@@ -88,7 +88,7 @@ struct GroupCommand: ParsableCommand {
 
         func run() throws {
             let connection = try Database.connect()
-            let agencyCode = try agency.map { try Context.agency($0, registry: try AgencyStore(connection: connection).registry()).code }
+            let agencyCode = try agency.map { try Context.agencyCode($0, connection: connection) }
             let listings = try GroupStore(connection: connection).list(year: year, agency: agencyCode)
             print(GroupTable.table(listings).render(output.format))
         }

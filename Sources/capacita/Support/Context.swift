@@ -20,15 +20,11 @@ enum Context {
         Catalog(courses: try CatalogStore(connection: connection).courses())
     }
 
-    /// Resolves an `--agency` value or refuses with the closest names.
-    static func agency(_ name: String, registry: AgencyRegistry) throws -> Agency {
-        switch registry.resolve(name) {
-        case let .found(agency): return agency
-        case let .ambiguous(agencies):
-            throw Refused(message: "«\(name)» es ambiguo: corresponde a \(agencies.map { "\($0.code) (\($0.name))" }.joined(separator: ", "))")
-        case let .unknown(suggestions):
-            let hint = suggestions.map { "\($0.code) (\($0.name))" }.joined(separator: ", ")
-            throw Refused(message: "«\(name)» no es una instancia registrada." + (hint.isEmpty ? "" : " Las más parecidas: \(hint)"))
+    /// Resolves an agency given on the command line, or refuses with the closest names.
+    static func agencyCode(_ name: String, connection: Connection) throws -> String {
+        switch try AgencyStore(connection: connection).registry().lookup(name) {
+        case let .success(agency): return agency.code
+        case let .failure(failure): throw Refused(message: "«\(name)»: \(failure.message)")
         }
     }
 }
