@@ -35,10 +35,27 @@ public struct CoverageStore: Sendable {
         return programs.compactMap { Program(rawValue: $0)?.startYear }.min() ?? year
     }
 
+    /// The same count read from the trained_year summary (db/migrations/0007): one row per person
+    /// and year, so the window needs no sort. It covers every level that counts for the indicator.
+    public static let summarySQL = """
+        SELECT agency_code, tier, count(*)::int AS people
+        FROM trained_year
+        WHERE year BETWEEN $1 AND $2 AND (next_year IS NULL OR next_year > $2)
+        GROUP BY agency_code, tier
+        """
+
     public func trained(year: Int, options: CoverageOptions) throws -> [TrainedCount] {
         let from = try windowStart(year: year, options: options)
-        let levels = (options.levels ?? Set(Level.allCases)).map(\.rawValue)
-        return try connection.query(Self.trainedSQL, ["\(from)-01-01", "\(year)-12-31", levels]).map { row in
+        let result: QueryResult
+        if let levels = options.levels, levels != Set(Level.allCases) {
+            // A subset of levels changes whose enrollment is latest: the summary cannot answer it.
+            result = try connection.query(Self.trainedSQL, ["\(from)-01-01", "\(year)-12-31", levels.map(\.rawValue)])
+        } else {
+            // Exact after every commit already; this also folds in the caller's own uncommitted writes.
+            try connection.query("SELECT trained_refresh()")
+            result = try connection.query(Self.summarySQL, [from, year])
+        }
+        return try result.map { row in
             TrainedCount(agencyCode: try row.decode("agency_code"), tier: Tier(rawValue: try row.decode("tier")) ?? .operativo,
                          people: try row.decode("people"))
         }

@@ -59,6 +59,9 @@ public struct EnrollmentImporter: Sendable {
 struct EnrollmentImport: StagedImport {
     var validator: EnrollmentValidator
     let skipPrerequisites: Bool
+    /// Staged rows per group, and the agencies staged: a few thousand entries however long the file.
+    var groupRows: [String: Int] = [:]
+    var agencies: Set<String> = []
 
     let kind = "enrollment"
     var columns: [ColumnSpec] { EnrollmentValidator.columns }
@@ -73,11 +76,15 @@ struct EnrollmentImport: StagedImport {
     }
 
     mutating func stageFields(_ row: CSVRow, issues: inout [ImportIssue]) -> [String?]? {
-        validator.validate(row, issues: &issues).map(EnrollmentSQL.stageFields)
+        guard let valid = validator.validate(row, issues: &issues) else { return nil }
+        groupRows[valid.groupCode, default: 0] += 1
+        agencies.insert(valid.agencyCode)
+        return EnrollmentSQL.stageFields(valid)
     }
 
-    func crossRowIssues(_ connection: Connection) throws -> [ImportIssue] {
-        try EnrollmentSQL(connection: connection).crossRowIssues(skipPrerequisites: skipPrerequisites)
+    func crossRowIssues(_ connection: Connection, clock: inout PhaseClock) throws -> [ImportIssue] {
+        try EnrollmentSQL(connection: connection).crossRowIssues(groups: groupRows, agencies: agencies, skipPrerequisites: skipPrerequisites,
+                                                                 clock: &clock)
     }
 
     func classify(_ connection: Connection) throws -> (imported: Int, updated: Int) {

@@ -43,9 +43,10 @@ public struct MigrationRunner: Sendable {
     }
 
     /// Applied and pending migrations; throws when an applied file changed or disappeared.
+    /// Reads only: a role that may not create tables (an enlace's) can still ask.
     public func status() throws -> Status {
-        try ensureTable()
-        let done = try applied()
+        let exists = try connection.query("SELECT to_regclass('schema_migration') IS NOT NULL").scalar(Bool.self) ?? false
+        let done = exists ? try applied() : []
         try verify(done)
         let versions = Set(done.map(\.version))
         return Status(applied: done, pending: migrations.filter { !versions.contains($0.version) })

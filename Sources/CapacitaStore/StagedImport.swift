@@ -15,7 +15,7 @@ protocol StagedImport {
     /// The stage row of a valid data row; nil (with issues appended) for a bad one.
     mutating func stageFields(_ row: CSVRow, issues: inout [ImportIssue]) -> [String?]?
     /// Checks that need the whole file or the database.
-    func crossRowIssues(_ connection: Connection) throws -> [ImportIssue]
+    func crossRowIssues(_ connection: Connection, clock: inout PhaseClock) throws -> [ImportIssue]
     /// Staged rows that are new, and that change what is stored.
     func classify(_ connection: Connection) throws -> (imported: Int, updated: Int)
     /// Writes the staged rows; returns counts worth reporting beyond rows (constancias, …).
@@ -40,6 +40,10 @@ struct StagedImportRunner {
         var outcome: ImportOutcome?
         do {
             try connection.withTransaction { connection in
+                // Bulk statements over a million staged rows: compiling them (JIT) cost more than
+                // it saved, and the hash tables of the checks spilled to disk at the default work_mem.
+                try connection.execute("SET LOCAL jit = off")
+                try connection.execute("SET LOCAL work_mem = '256MB'")
                 try job.createStage(connection)
                 var collector = IssueCollector()
                 var summary = CSVStream.Summary()
@@ -60,7 +64,7 @@ struct StagedImportRunner {
                 collector.append(contentsOf: summary.issues)
                 // Checked even when some rows were bad, so one report shows every problem.
                 if summary.columns != nil, summary.rows > 0 {
-                    collector.append(contentsOf: try job.crossRowIssues(connection))
+                    collector.append(contentsOf: try job.crossRowIssues(connection, clock: &clock))
                 }
                 clock.lap("cross-row checks")
                 let ignored = summary.columns?.unknown ?? []

@@ -24,10 +24,26 @@ public struct CopyWriter {
         for (index, field) in fields.enumerated() {
             if index > 0 { buffer.append(9) }
             guard let field else {
-                buffer.append(contentsOf: [92, 78])  // \N
+                buffer.append(92)  // \N
+                buffer.append(78)
                 continue
             }
-            for byte in field.utf8 {
+            append(escaping: field)
+        }
+        buffer.append(10)
+        rowCount += 1
+        if buffer.count >= chunkSize { try flush() }
+    }
+
+    // Most cells need no escape: copy them whole, and go byte by byte only when one does.
+    private mutating func append(escaping field: String) {
+        var field = field
+        field.withUTF8 { bytes in
+            guard bytes.contains(where: { $0 == 92 || $0 == 9 || $0 == 10 || $0 == 13 }) else {
+                buffer.append(contentsOf: bytes)
+                return
+            }
+            for byte in bytes {
                 switch byte {
                 case 92: buffer.append(contentsOf: [92, 92])
                 case 9: buffer.append(contentsOf: [92, 116])
@@ -37,9 +53,6 @@ public struct CopyWriter {
                 }
             }
         }
-        buffer.append(10)
-        rowCount += 1
-        if buffer.count >= chunkSize { try flush() }
     }
 
     mutating func flush() throws {

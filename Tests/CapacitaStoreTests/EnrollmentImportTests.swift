@@ -159,6 +159,43 @@ import Testing
         }
     }
 
+    @Test func aRoleThatMayNotSkipRowChecksImportsTheSameRows() throws {
+        try withLoadedDatabase { connection in
+            try importGroups(Self.groups, into: connection)
+            let role = "capacita_test_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(12).lowercased()
+            try connection.execute("CREATE ROLE \(role) NOLOGIN")
+            defer {
+                try? connection.execute("RESET ROLE")
+                try? connection.execute("DROP OWNED BY \(role)")
+                try? connection.execute("DROP ROLE \(role)")
+            }
+            try connection.execute("GRANT ALL ON ALL TABLES IN SCHEMA public TO \(role)")
+            try connection.execute("GRANT ALL ON ALL SEQUENCES IN SCHEMA public TO \(role)")
+            try connection.execute("SET ROLE \(role)")
+            // Not a superuser and not granted SET on session_replication_role: PostgreSQL's own
+            // row-by-row foreign-key checks run, and the outcome is the same.
+            #expect(try connection.query("SELECT has_parameter_privilege('session_replication_role', 'SET')").scalar(Bool.self) == false)
+            let file = try temporaryFile(Self.header + [Self.gloria + ",BAS-1", Self.carlos + ",BAS-1", Self.gloria + ",BAS-2"].joined(separator: "\n"))
+            let outcome = try enroll(file, connection)
+            #expect(outcome.accepted && outcome.imported == 3, "\(outcome.rejected)")
+            #expect(try count("person", connection) == 2 && count("enrollment", connection) == 3)
+            let again = try enroll(file, connection)
+            #expect(again.accepted && again.unchanged == 3)
+        }
+    }
+
+    @Test func aPersonsEmailMayComeOnAnyOfTheirRows() throws {
+        try withLoadedDatabase { connection in
+            try importGroups(Self.groups, into: connection)
+            let withoutEmail = Self.gloria.replacingOccurrences(of: "gloria@sct.gob.mx", with: "")
+            let file = try temporaryFile(Self.header + [withoutEmail + ",BAS-1", Self.gloria + ",BAS-2"].joined(separator: "\n"))
+            let outcome = try enroll(file, connection)
+            #expect(outcome.accepted, "\(outcome.rejected)")
+            let email = try connection.query("SELECT email FROM person WHERE curp = 'HEGG560427MVZRRL04'").scalar(String.self)
+            #expect(email == "gloria@sct.gob.mx")
+        }
+    }
+
     @Test func twoImportsIntoDifferentAgenciesAtOnceBothLandWhole() throws {
         try TestSupportBridge.withTwoConnections { first, second in
             let a = SampleFiles(rows: 4_000, people: 3_000, seed: 1, firstYear: 2024)

@@ -48,6 +48,12 @@ import Testing
         #expect(!result.issues.contains { $0.value.contains("560427") })
     }
 
+    @Test func controlCharactersInANameAreRefused() {
+        let result = check(Self.header, "HEGG560427MVZRRL04,Glo\tria,Hernández,Gar\u{1F}cía,M,,SCT,L,,G1")
+        #expect(result.row == nil)
+        #expect(result.issues.map(\.column) == ["nombre", "segundo_apellido"])
+    }
+
     @Test func sexMustAgreeWithTheCurp() {
         let result = check(Self.header, "HEGG560427MVZRRL04,Gloria,Hernández,,H,,SCT,L,,G1")
         #expect(result.issues.map(\.column) == ["sexo"])

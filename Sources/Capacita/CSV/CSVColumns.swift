@@ -15,7 +15,8 @@ public struct ColumnSpec: Sendable {
 /// Where each known column sits in a file, matched from the header without regard to case,
 /// accents or surrounding spaces, with space, hyphen and underscore equivalent.
 public struct CSVColumns: Sendable {
-    private var positions: [String: Int] = [:]
+    // A handful of columns: a linear search beats hashing the name on every cell read.
+    private var positions: [(name: String, index: Int)] = []
     /// Header cells that match no known column; their values are ignored.
     public private(set) var unknown: [String] = []
     /// How many header cells the file has, trailing empty ones left out.
@@ -38,22 +39,25 @@ public struct CSVColumns: Sendable {
                 if !key.isEmpty { unknown.append(cell) }
                 continue
             }
-            if positions[name] != nil {
+            if self.index(of: name) != nil {
                 issues.append(ImportIssue(line: 1, column: name, value: cell,
                                           message: "la columna aparece más de una vez en el encabezado"))
                 continue
             }
-            positions[name] = index
+            positions.append((name, index))
         }
-        for spec in specs where spec.required && positions[spec.name] == nil {
+        for spec in specs where spec.required && index(of: spec.name) == nil {
             issues.append(ImportIssue(line: 1, column: spec.name, value: "",
                                       message: "falta la columna obligatoria «\(spec.name)» en el encabezado"))
         }
     }
 
-    public func has(_ name: String) -> Bool { positions[name] != nil }
+    public func has(_ name: String) -> Bool { index(of: name) != nil }
 
-    public func index(of name: String) -> Int? { positions[name] }
+    public func index(of name: String) -> Int? {
+        for position in positions where position.name == name { return position.index }
+        return nil
+    }
 }
 
 /// One data row, decoded, with its cells trimmed and reachable by canonical column name.

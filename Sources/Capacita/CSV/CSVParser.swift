@@ -38,9 +38,28 @@ public struct CSVParser: Sendable {
     /// Parses the next chunk, calling `emit` for each record completed within it.
     /// Concrete rather than generic: a generic byte loop called from another module is not
     /// specialized and costs a witness call per byte.
-    public mutating func feed(_ bytes: ArraySlice<UInt8>, emit: (CSVRawRecord) throws -> Void) rethrows {
-        for byte in bytes {
-            try consume(byte, emit: emit)
+    public mutating func feed(_ input: ArraySlice<UInt8>, emit: (CSVRawRecord) throws -> Void) rethrows {
+        var index = input.startIndex
+        let end = input.endIndex
+        while index < end {
+            // Most bytes are plain text inside a field: copy the run up to the next byte that
+            // means something (in quotes, only a quote or a line break does) in one append.
+            if !afterCR, !quoteInQuoted {
+                var next = index
+                if inQuotes {
+                    while next < end, input[next] != 34, input[next] != 10, input[next] != 13 { next += 1 }
+                } else {
+                    while next < end, input[next] != delimiter, input[next] != 34, input[next] != 10, input[next] != 13 { next += 1 }
+                }
+                if next > index {
+                    bytes.append(contentsOf: input[index..<next])
+                    recordStarted = true
+                    index = next
+                    if index == end { break }
+                }
+            }
+            try consume(input[index], emit: emit)
+            index += 1
         }
     }
 

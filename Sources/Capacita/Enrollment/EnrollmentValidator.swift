@@ -71,6 +71,11 @@ public struct EnrollmentValidator: Sendable {
         let firstSurname = row["primer_apellido"]
         if firstSurname.isEmpty { fail("primer_apellido", "falta el primer apellido") }
         let secondSurname = row["segundo_apellido"]
+        // A tab or line break inside a name is an Excel accident, never part of the name.
+        for (column, text) in [("nombre", givenNames), ("primer_apellido", firstSurname), ("segundo_apellido", secondSurname)]
+        where text.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F }) {
+            fail(column, "contiene caracteres de control (tabulador, salto de línea…)")
+        }
         var sex = curp?.sex
         if !row["sexo"].isEmpty {
             if let written = CellParsing.sex(row["sexo"]) {

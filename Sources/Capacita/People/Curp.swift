@@ -49,7 +49,13 @@ public struct Curp: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// H, M or X as written in position 11.
-    public var sex: Sex { Sex(rawValue: String(Array(value)[10]))! }
+    public var sex: Sex {
+        switch value.utf8[value.utf8.index(value.utf8.startIndex, offsetBy: 10)] {
+        case UInt8(ascii: "H"): .hombre
+        case UInt8(ascii: "M"): .mujer
+        default: .noBinario
+        }
+    }
 
     public var birthDate: CalendarDate {
         let bytes = Array(value.utf8)

@@ -37,6 +37,7 @@ struct EnrollCommand: ParsableCommand {
                                trace: Timings.trace),
                 progress: { progress.update($0) })
             try ImportReport(outcome).emit(output.format)
+            Timings.reportPeakMemory()
         }
     }
 }
@@ -73,5 +74,15 @@ enum Timings {
         return { phase, seconds in
             FileHandle.standardError.write(Data("\(phase): \(String(format: "%.3f", seconds)) s\n".utf8))
         }
+    }
+
+    /// The process's own peak resident memory (VmHWM), on Linux. Not getrusage: on Linux a child
+    /// started from a large process reports that parent's peak as its own maxrss.
+    static func reportPeakMemory() {
+        guard trace != nil,
+              let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+              let kilobytes = Double(line.split(separator: " ").dropFirst().first ?? "") else { return }
+        FileHandle.standardError.write(Data("peak memory: \(String(format: "%.1f", kilobytes / 1024)) MB\n".utf8))
     }
 }

@@ -14,6 +14,7 @@ struct Enrollment: ParsableCommand {
         let tools = try Tools.locate()
         print("enrollment import vs psql \\copy (same file, same server, same run)")
         print("rows      psql_s  psql_rows/s  capacita_s  capacita_rows/s  ratio  peak_MB")
+        var phases = ""
         for size in sizes.split(separator: ",").compactMap({ Int($0.trimmingCharacters(in: .whitespaces)) }) {
             let database = try tools.freshDatabase("capacita_bench_enroll")
             let files = SampleFiles(rows: size)
@@ -30,11 +31,13 @@ struct Enrollment: ParsableCommand {
             let floor = try Child.must(tools.psql, [database, "-q", "-c",
                                                     "\\copy bare FROM '\(folder)/enrollment.csv' WITH (FORMAT csv, HEADER true)"])
             let run = try Child.must(tools.capacita, ["enroll", "import", "\(folder)/enrollment.csv"],
-                                     environment: ["DATABASE_URL": database])
+                                     environment: ["DATABASE_URL": database, "CAPACITA_TIMINGS": "1"])
             let ratio = run.seconds / floor.seconds
             print(String(format: "%-9d %6.2f  %11.0f  %10.2f  %15.0f  %5.2f  %7.1f", size, floor.seconds,
-                         Double(size) / floor.seconds, run.seconds, Double(size) / run.seconds, ratio, run.peakMegabytes))
+                         Double(size) / floor.seconds, run.seconds, Double(size) / run.seconds, ratio, run.ownPeakMegabytes))
+            phases = "phases of the \(size)-row import (CAPACITA_TIMINGS=1):\n" + run.standardError
             try tools.dropDatabase("capacita_bench_enroll")
         }
+        print(phases, terminator: "")
     }
 }

@@ -33,8 +33,12 @@ struct Reports: ParsableCommand {
             try Child.must(tools.capacita, ["enroll", "import", "\(folder)/enrollment.csv"], environment: ["DATABASE_URL": database])
             // Results at this scale would take a results file as large again; the status is what the reports read.
             let setup = try Connection(database)
+            let start = DispatchTime.now().uptimeNanoseconds
             try setup.query("UPDATE enrollment SET status = 'acreditado' WHERE abs(hashtext(curp || group_code)) % 1000 < $1",
                             [Int(acreditado * 1000)])
+            // The statement commits on its own: the time includes rebuilding the trained_year summary.
+            print(String(format: "setup: status UPDATE of %.0f%% of the enrollments, summary refreshed at commit: %.2f s", acreditado * 100,
+                         Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9))
             try setup.query("""
                 INSERT INTO headcount (agency_code, year, alto, medio, operativo)
                 SELECT a.code, y, 300 + abs(hashtext(a.code)) % 200, 3000 + abs(hashtext(a.code || 'm')) % 2000,
