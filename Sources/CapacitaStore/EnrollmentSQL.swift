@@ -289,7 +289,7 @@ struct EnrollmentSQL {
         let stored = try connection.query("SELECT count(*) FROM stage_stored").scalar(Int.self) ?? 0
         let people = try connection.query("SELECT count(*) FROM stage_person").scalar(Int.self) ?? 0
         guard stored + added == people else { throw EnrollmentMergeError.danglingReferences(people - stored - added) }
-        let setBased = try connection.query("SELECT has_parameter_privilege('session_replication_role', 'SET')").scalar(Bool.self) ?? false
+        let setBased = try mayTurnOffRowChecks()
         if setBased { try connection.execute("SET LOCAL session_replication_role = replica") }
         // New rows are the staged ones not in stage_existing; changed rows get one UPDATE below.
         // Cheaper than ON CONFLICT's speculative insertion per row, and safe because
@@ -314,6 +314,18 @@ struct EnrollmentSQL {
             WHERE x.enrollment_changed AND e.group_code = s.group_code AND e.curp = s.curp
             """, [batch])
         clock.lap("update enrollments")
+    }
+}
+
+extension EnrollmentSQL {
+    /// Whether the role may set session_replication_role: a superuser, or on PostgreSQL 15+ a role
+    /// granted SET on it (has_parameter_privilege does not exist before 15).
+    func mayTurnOffRowChecks() throws -> Bool {
+        let version = try connection.query("SELECT current_setting('server_version_num')::int").scalar(Int.self) ?? 0
+        let question = version >= 150000
+            ? "SELECT has_parameter_privilege('session_replication_role', 'SET')"
+            : "SELECT rolsuper FROM pg_roles WHERE rolname = current_user"
+        return try connection.query(question).scalar(Bool.self) ?? false
     }
 }
 
