@@ -47,6 +47,18 @@ import Testing
         try connection.query("SELECT year FROM trained_year WHERE curp = $1 ORDER BY year", [curp]).map { try $0.decode("year") }
     }
 
+    /// The coverage fixture's groups and people, enrolled (two files: one file may not give one
+    /// person two agencies), none acreditado yet.
+    private func enrollCoverageFixture(_ connection: Connection) throws {
+        try importGroups(CoverageStoreTests.groups, into: connection)
+        let rows = CoverageStoreTests.rows
+        for file in [Array(rows.prefix(1)), Array(rows.dropFirst())] {
+            let outcome = try enroll(try temporaryFile(CoverageStoreTests.header + file.joined(separator: "\n")), connection,
+                                     skipPrerequisites: true)
+            try #require(outcome.accepted, "\(outcome.rejected)")
+        }
+    }
+
     /// The coverage fixture's people (all but Gloria's 2023 row), enrolled and not yet acreditados.
     private func withEnrolledPeople(_ body: (Connection) throws -> Void) throws {
         try withLoadedDatabase { connection in
@@ -59,13 +71,7 @@ import Testing
 
     @Test func summaryFollowsEveryKindOfWrite() throws {
         try withLoadedDatabase { connection in
-            try importGroups(CoverageStoreTests.groups, into: connection)
-            let rows = CoverageStoreTests.rows
-            for file in [Array(rows.prefix(1)), Array(rows.dropFirst())] {
-                let outcome = try enroll(try temporaryFile(CoverageStoreTests.header + file.joined(separator: "\n")), connection,
-                                         skipPrerequisites: true)
-                try #require(outcome.accepted, "\(outcome.rejected)")
-            }
+            try enrollCoverageFixture(connection)
             #expect(try count("trained_year", connection) == 0)
             try expectExact(connection)
 
@@ -133,6 +139,21 @@ import Testing
             }
             #expect(try count("trained_year", connection) > 0)
             try expectExact(connection)
+        }
+    }
+
+    @Test func twoTransactionsChangingOnePersonLeaveItExact() throws {
+        try TestSupportBridge.withTwoConnections { first, second in
+            try enrollCoverageFixture(first)
+            // Gloria's 2023 enrollment changes in an open transaction while another session
+            // changes her 2024 one and commits first: the later commit must see the earlier.
+            try first.execute("BEGIN")
+            try first.query("UPDATE enrollment SET status = 'acreditado' WHERE curp = $1 AND group_code = 'BAS-23'", [Self.gloria])
+            try second.query("UPDATE enrollment SET status = 'acreditado' WHERE curp = $1 AND group_code = 'BAS-24'", [Self.gloria])
+            #expect(try years(of: Self.gloria, second) == [2024])
+            try first.execute("COMMIT")
+            #expect(try years(of: Self.gloria, first) == [2023, 2024])
+            try expectExact(first)
         }
     }
 
