@@ -250,18 +250,18 @@ struct EnrollmentSQL {
     /// locked in CURP order so two imports running at once lock shared people in the same order.
     func merge(batch: Int64, clock: inout PhaseClock) throws {
         // One row per CURP (all of a CURP's rows carry the same data: checked), with the e-mail
-        // the file gives it on any row.
-        try connection.execute("""
+        // the file gives it on any row. CREATE TABLE AS reports its row count, used below.
+        let people = try connection.query("""
             CREATE TEMP TABLE stage_person ON COMMIT DROP AS
             SELECT f.curp, \(Self.personColumns("f")), f.email FROM stage_first f
-            """)
+            """).affectedRows
         try connection.execute("ANALYZE stage_person")
         // People already stored are locked as a foreign key would lock them, so none can be
         // deleted before this import commits.
-        try connection.execute("""
+        let stored = try connection.query("""
             CREATE TEMP TABLE stage_stored ON COMMIT DROP AS
             SELECT curp FROM person WHERE curp IN (SELECT curp FROM stage_person) ORDER BY curp FOR KEY SHARE
-            """)
+            """).affectedRows
         try connection.execute("ANALYZE stage_stored")
         clock.lap("lock people")
         try connection.query("""
@@ -286,8 +286,6 @@ struct EnrollmentSQL {
         // (FOR UPDATE) and agencies (FOR KEY SHARE) in crossRowIssues, people just above, all of
         // whom exist now (the count below). Every other writer, and this import where the role
         // may not, keeps the row checks.
-        let stored = try connection.query("SELECT count(*) FROM stage_stored").scalar(Int.self) ?? 0
-        let people = try connection.query("SELECT count(*) FROM stage_person").scalar(Int.self) ?? 0
         guard stored + added == people else { throw EnrollmentMergeError.danglingReferences(people - stored - added) }
         let setBased = try mayTurnOffRowChecks()
         if setBased { try connection.execute("SET LOCAL session_replication_role = replica") }
