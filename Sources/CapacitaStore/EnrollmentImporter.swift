@@ -82,8 +82,9 @@ struct EnrollmentImport: StagedImport {
         return EnrollmentSQL.stageFields(valid)
     }
 
-    func crossRowIssues(_ connection: Connection, clock: inout PhaseClock) throws -> [ImportIssue] {
+    func crossRowIssues(_ connection: Connection, willMerge: Bool, clock: inout PhaseClock) throws -> [ImportIssue] {
         try EnrollmentSQL(connection: connection).crossRowIssues(groups: groupRows, agencies: agencies, skipPrerequisites: skipPrerequisites,
+                                                                 leaveGroupDuplicatesToMerge: willMerge,
                                                                  clock: &clock)
     }
 

@@ -52,8 +52,12 @@ struct EnrollmentSQL {
     /// Problems found across rows and against the database, each on the line that causes it.
     /// `groups` counts the staged rows of each group and `agencies` lists theirs, gathered while
     /// the rows streamed: a pass over a million staged rows fewer.
+    /// With `leaveGroupDuplicatesToMerge`, the same person twice in one group is left to the
+    /// enrollment primary key in `merge` when nothing else is wrong: one aggregate over every
+    /// staged row fewer for a clean file. Any other problem brings the check back here, so a
+    /// refused file still gets every problem in one report.
     func crossRowIssues(groups: [String: Int], agencies: Set<String>, skipPrerequisites: Bool,
-                        clock: inout PhaseClock) throws -> [ImportIssue] {
+                        leaveGroupDuplicatesToMerge: Bool, clock: inout PhaseClock) throws -> [ImportIssue] {
         try connection.execute("ANALYZE enrollment_stage")
         try connection.execute("""
             CREATE TEMP TABLE stage_group (group_code text COLLATE "C" PRIMARY KEY, rows integer NOT NULL) ON COMMIT DROP;
@@ -80,22 +84,24 @@ struct EnrollmentSQL {
                         message: "dejó de existir mientras se importaba el archivo")
         }
         clock.lap("lock groups and agencies")
-        issues += try repeatedPeople()
-        clock.lap("check repeated people")
-        issues += try fullGroups()
+        var capacityAndPrerequisites = try fullGroups()
         clock.lap("check cupo")
         if !skipPrerequisites {
-            issues += try missingPrerequisites()
+            capacityAndPrerequisites += try missingPrerequisites()
             clock.lap("check prerequisites")
         }
-        return issues
+        let leave = leaveGroupDuplicatesToMerge && issues.isEmpty && capacityAndPrerequisites.isEmpty
+        issues += try repeatedPeople(groupDuplicates: !leave)
+        clock.lap("check repeated people")
+        return issues + capacityAndPrerequisites
     }
 
-    /// The same person twice in one group, or one CURP with other personal data, in one file.
-    /// Hash aggregates find the CURPs in trouble; only their rows are sorted and compared in
-    /// detail, so a clean file costs two hash passes however often each person appears. Each
-    /// CURP's aggregate is kept in stage_first: it is the person the merge writes.
-    private func repeatedPeople() throws -> [ImportIssue] {
+    /// One CURP with other personal data in one file, and (with `groupDuplicates`, or when a CURP
+    /// differs anyway) the same person twice in one group. Hash aggregates find the CURPs in
+    /// trouble; only their rows are sorted and compared in detail, so a clean file costs one or two
+    /// hash passes however often each person appears. Each CURP's aggregate is kept in
+    /// stage_first: it is the person the merge writes.
+    private func repeatedPeople(groupDuplicates: Bool) throws -> [ImportIssue] {
         try connection.execute("""
             CREATE TEMP TABLE stage_first ON COMMIT DROP AS
             SELECT curp, min(line) AS line, min(person) AS person, max(email) AS email,
@@ -103,14 +109,27 @@ struct EnrollmentSQL {
                    OR min(agency_code) <> max(agency_code) OR min(tier) <> max(tier) AS differs
             FROM enrollment_stage GROUP BY curp
             """)
-        // Found first, on their own: the planner cannot guess how few they are, and a join it
-        // believes large sorts the whole stage.
-        try connection.execute("""
-            CREATE TEMP TABLE stage_suspect ON COMMIT DROP AS
+        let differing = try connection.query("SELECT count(*) FROM stage_first WHERE differs").scalar(Int.self) ?? 0
+        guard groupDuplicates || differing > 0 else { return [] }
+        return try repeatedRows(suspects: """
             SELECT curp FROM enrollment_stage GROUP BY group_code, curp HAVING count(*) > 1
             UNION
             SELECT curp FROM stage_first WHERE differs
             """)
+    }
+
+    /// The same person twice in one group of the file: what the merge asks for when the primary
+    /// key of enrollment stopped its insert.
+    func groupDuplicateIssues() throws -> [ImportIssue] {
+        try repeatedRows(suspects: "SELECT curp FROM enrollment_stage GROUP BY group_code, curp HAVING count(*) > 1")
+    }
+
+    /// Every row of the suspect CURPs that repeats a group or departs from the CURP's first row.
+    private func repeatedRows(suspects: String) throws -> [ImportIssue] {
+        // Found first, on their own: the planner cannot guess how few they are, and a join it
+        // believes large sorts the whole stage.
+        try connection.execute("DROP TABLE IF EXISTS stage_suspect")
+        try connection.execute("CREATE TEMP TABLE stage_suspect ON COMMIT DROP AS \(suspects)")
         guard try connection.query("SELECT count(*) FROM stage_suspect").scalar(Int.self) ?? 0 > 0 else { return [] }
         try connection.execute("ANALYZE stage_suspect")
         return try connection.query("""
@@ -224,7 +243,7 @@ struct EnrollmentSQL {
     func classify() throws -> (imported: Int, updated: Int) {
         try connection.execute("""
             CREATE TEMP TABLE stage_existing ON COMMIT DROP AS
-            SELECT s.line,
+            SELECT s.line, s.group_code, s.curp,
                    (e.agency_code <> s.agency_code OR e.tier <> s.tier
                     OR (s.position_title IS NOT NULL AND e.position_title IS DISTINCT FROM s.position_title)) AS enrollment_changed,
                    (p.given_names, p.first_surname, p.second_surname, p.sex) IS DISTINCT FROM
@@ -248,7 +267,16 @@ struct EnrollmentSQL {
     /// names are taken as written in the newest file. A baja stays a baja: a file that lists the
     /// person again (often the same file re-sent) does not undo an explicit drop. People are
     /// locked in CURP order so two imports running at once lock shared people in the same order.
+    /// The same person twice in one group was left to this merge (crossRowIssues): it throws
+    /// `MergeRefusal` with those rows when it finds one.
     func merge(batch: Int64, clock: inout PhaseClock) throws {
+        // A pair the file repeats is new twice (the primary key stops the INSERT below) or stored
+        // twice over: both rows then matched the stored enrollment in classify.
+        let existing = try connection.query("SELECT count(*) FROM stage_existing").scalar(Int.self) ?? 0
+        if existing > 0,
+           try !connection.query("SELECT 1 FROM stage_existing GROUP BY group_code, curp HAVING count(*) > 1 LIMIT 1").rows.isEmpty {
+            throw MergeRefusal(issues: try groupDuplicateIssues())
+        }
         // One row per CURP (all of a CURP's rows carry the same data: checked), with the e-mail
         // the file gives it on any row. CREATE TABLE AS reports its row count, used below.
         let people = try connection.query("""
@@ -292,14 +320,28 @@ struct EnrollmentSQL {
         // New rows are the staged ones not in stage_existing; changed rows get one UPDATE below.
         // Cheaper than ON CONFLICT's speculative insertion per row, and safe because
         // crossRowIssues locked every group of the file.
-        let existing = try connection.query("SELECT count(*) FROM stage_existing").scalar(Int.self) ?? 0
-        try connection.query("""
-            INSERT INTO enrollment (group_code, curp, agency_code, tier, position_title, batch_id)
-            SELECT s.group_code, s.curp, s.agency_code, s.tier, s.position_title, $1
-            FROM enrollment_stage s
-            \(existing == 0 ? "" : "WHERE NOT EXISTS (SELECT 1 FROM stage_existing x WHERE x.line = s.line)")
-            ORDER BY s.group_code, s.curp
-            """, [batch])
+        // In file order, not sorted: files list a group's people together, so the key's inserts
+        // already fall on a few pages at a time, and sorting a million rows cost more than it
+        // saved (bench/RESULTS.md). A savepoint keeps the transaction usable when the key refuses
+        // a pair, to find every repeated row for the report.
+        try connection.execute("SAVEPOINT new_enrollments")
+        do {
+            try connection.query("""
+                INSERT INTO enrollment (group_code, curp, agency_code, tier, position_title, batch_id)
+                SELECT s.group_code, s.curp, s.agency_code, s.tier, s.position_title, $1
+                FROM enrollment_stage s
+                \(existing == 0 ? "" : "WHERE NOT EXISTS (SELECT 1 FROM stage_existing x WHERE x.line = s.line)")
+                """, [batch])
+        } catch {
+            guard error.isUniqueViolation(of: "enrollment_pkey") else { throw error }
+            try connection.execute("ROLLBACK TO SAVEPOINT new_enrollments")
+            let repeated = try groupDuplicateIssues()
+            // Not the file's doing: another writer enrolled the pair meanwhile. The server's own
+            // message would print the CURP in full.
+            guard !repeated.isEmpty else { throw EnrollmentMergeError.enrolledMeanwhile }
+            throw MergeRefusal(issues: repeated)
+        }
+        try connection.execute("RELEASE SAVEPOINT new_enrollments")
         if setBased { try connection.execute("SET LOCAL session_replication_role = origin") }
         clock.lap("insert enrollments")
         guard existing > 0 else { return }
@@ -327,15 +369,20 @@ extension EnrollmentSQL {
     }
 }
 
-/// People the merge should have stored and did not: a bug in the merge, caught before any
-/// enrollment could point at a missing person.
+/// The merge found the database not as the checks left it: people it should have stored and did
+/// not (a bug, caught before any enrollment could point at a missing person), or a pair someone
+/// else enrolled meanwhile.
 public enum EnrollmentMergeError: Error, CustomStringConvertible {
     case danglingReferences(Int)
+    /// Someone else enrolled one of the file's people in one of its groups while it was imported.
+    case enrolledMeanwhile
 
     public var description: String {
         switch self {
         case .danglingReferences(let count):
             "\(count) personas del archivo no quedaron registradas; no se importó nada"
+        case .enrolledMeanwhile:
+            "otra operación inscribió a una persona del archivo en uno de sus grupos mientras se importaba; no se importó nada, vuelva a importarlo"
         }
     }
 }

@@ -84,7 +84,7 @@ struct ResultsImport: StagedImport {
         return fields
     }
 
-    func crossRowIssues(_ connection: Connection, clock: inout PhaseClock) throws -> [ImportIssue] {
+    func crossRowIssues(_ connection: Connection, willMerge: Bool, clock: inout PhaseClock) throws -> [ImportIssue] {
         try connection.execute("ANALYZE results_stage")
         let repeated = try connection.query("""
             SELECT line, curp, group_code, first FROM (

@@ -14,11 +14,14 @@ protocol StagedImport {
     func headerIssues(_ columns: CSVColumns) -> [ImportIssue]
     /// The stage row of a valid data row; nil (with issues appended) for a bad one.
     mutating func stageFields(_ row: CSVRow, issues: inout [ImportIssue]) -> [String?]?
-    /// Checks that need the whole file or the database.
-    func crossRowIssues(_ connection: Connection, clock: inout PhaseClock) throws -> [ImportIssue]
+    /// Checks that need the whole file or the database. `willMerge` is true when nothing is wrong
+    /// so far and the run is not a dry run: a check the merge makes anyway (a unique key) may then
+    /// be left to it, and the merge throws `MergeRefusal` with the detailed issues if it fails.
+    func crossRowIssues(_ connection: Connection, willMerge: Bool, clock: inout PhaseClock) throws -> [ImportIssue]
     /// Staged rows that are new, and that change what is stored.
     func classify(_ connection: Connection) throws -> (imported: Int, updated: Int)
-    /// Writes the staged rows; returns counts worth reporting beyond rows (constancias, …).
+    /// Writes the staged rows; returns counts worth reporting beyond rows (constancias, …). Throws
+    /// `MergeRefusal` for problems in the file it was left to find.
     func merge(_ connection: Connection, batch: Int64, clock: inout PhaseClock) throws -> [String: Int]
 }
 
@@ -64,7 +67,8 @@ struct StagedImportRunner {
                 collector.append(contentsOf: summary.issues)
                 // Checked even when some rows were bad, so one report shows every problem.
                 if summary.columns != nil, summary.rows > 0 {
-                    collector.append(contentsOf: try job.crossRowIssues(connection, clock: &clock))
+                    collector.append(contentsOf: try job.crossRowIssues(connection, willMerge: collector.isEmpty && !dryRun,
+                                                                        clock: &clock))
                 }
                 clock.lap("cross-row checks")
                 let ignored = summary.columns?.unknown ?? []
@@ -87,7 +91,16 @@ struct StagedImportRunner {
                 let batches = ImportBatchStore(connection: connection)
                 let batch = try batches.open(.init(kind: job.kind, fileName: file.name, sha256: fingerprint.sha256,
                                                    agencyCode: agencyCode, ranBy: ranBy))
-                result.extra = try job.merge(connection, batch: batch, clock: &clock)
+                do {
+                    result.extra = try job.merge(connection, batch: batch, clock: &clock)
+                } catch let refusal as MergeRefusal {
+                    var late = IssueCollector()
+                    late.append(contentsOf: refusal.issues)
+                    var refused = ImportOutcome.refused(rows: summary.rows, issues: late.issues, ignoredColumns: ignored, dryRun: dryRun)
+                    refused.unlisted += late.overflow
+                    outcome = refused
+                    throw RollbackImport()
+                }
                 try batches.close(batch, rows: result.rows, imported: result.imported, updated: result.updated,
                                   unchanged: result.unchanged)
                 result.batchID = batch
@@ -97,6 +110,12 @@ struct StagedImportRunner {
         } catch is RollbackImport {}
         return outcome!
     }
+}
+
+/// Problems in the file found by the merge, which was left a check it makes anyway (see
+/// `StagedImport.crossRowIssues`). The import is refused with them and writes nothing.
+struct MergeRefusal: Error {
+    var issues: [ImportIssue]
 }
 
 /// Times the phases of an import for whoever asked.

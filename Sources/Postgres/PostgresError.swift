@@ -31,6 +31,12 @@ public enum PostgresError: Error, Sendable, Equatable, CustomStringConvertible {
         if case let .server(error) = self { return error.sqlState }
         return nil
     }
+
+    /// Whether the server refused a row because the named unique constraint already held its key.
+    public func isUniqueViolation(of constraint: String) -> Bool {
+        if case let .server(error) = self { return error.isUniqueViolation && error.constraint == constraint }
+        return false
+    }
 }
 
 /// An error reported by the server (the fields of libpq's PQresultErrorField).

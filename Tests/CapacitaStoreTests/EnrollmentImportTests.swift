@@ -69,6 +69,31 @@ import Testing
         }
     }
 
+    /// With nothing else wrong, a repeated pair is left to the enrollment primary key: the file is
+    /// still refused whole, with the repeated rows named, whether the pair is new or stored.
+    @Test func aPersonTwiceInOneGroupOfAnOtherwiseCleanFileIsRefusedWhole() throws {
+        try withLoadedDatabase { connection in
+            try importGroups(Self.groups, into: connection)
+            let batches = try count("import_batch", connection)
+            let repeatedNew = [Self.gloria + ",BAS-1", Self.carlos + ",BAS-1", Self.gloria + ",BAS-1"]
+            let refused = try enroll(try temporaryFile(Self.header + repeatedNew.joined(separator: "\n")), connection)
+            #expect(!refused.accepted && refused.batchID == nil)
+            #expect(refused.rejected.map { "\($0.line):\($0.column):\($0.value)" } == ["4:curp:HEGG**************"])
+            #expect(refused.rejected.first?.message == "la misma persona ya aparece en el grupo BAS-1 en la línea 2")
+            #expect(try count("person", connection) == 0 && count("enrollment", connection) == 0)
+            #expect(try count("import_batch", connection) == batches)
+
+            _ = try enroll(try temporaryFile(Self.header + Self.maria + ",BAS-2\n"), connection)
+            let repeatedStored = [Self.carlos + ",BAS-1", Self.maria + ",BAS-2", Self.maria + ",BAS-2"]
+            let again = try enroll(try temporaryFile(Self.header + repeatedStored.joined(separator: "\n")), connection)
+            #expect(again.rejected.map { "\($0.line):\($0.column)" } == ["4:curp"])
+            #expect(try count("person", connection) == 1 && count("enrollment", connection) == 1)
+
+            let dryRun = try enroll(try temporaryFile(Self.header + repeatedNew.joined(separator: "\n")), connection, dryRun: true)
+            #expect(dryRun.rejected.map { "\($0.line):\($0.column)" } == ["4:curp"])
+        }
+    }
+
     @Test func sameCurpWithOtherDataInOneFileIsAnError() throws {
         try withLoadedDatabase { connection in
             try importGroups(Self.groups, into: connection)
