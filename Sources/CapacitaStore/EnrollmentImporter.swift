@@ -57,7 +57,7 @@ public struct EnrollmentImporter: Sendable {
 
 /// Enrollment rows through the staged import.
 struct EnrollmentImport: StagedImport {
-    var validator: EnrollmentValidator
+    let validator: EnrollmentValidator
     let skipPrerequisites: Bool
     /// Staged rows per group, and the agencies staged: a few thousand entries however long the file.
     var groupRows: [String: Int] = [:]
@@ -71,15 +71,12 @@ struct EnrollmentImport: StagedImport {
         try EnrollmentSQL(connection: connection).createStage()
     }
 
-    func headerIssues(_ columns: CSVColumns) -> [ImportIssue] {
-        validator.headerIssues(columns)
-    }
+    var rowCheck: EnrollmentValidator { validator }
 
-    mutating func stageFields(_ row: CSVRow, issues: inout [ImportIssue]) -> [String?]? {
-        guard let valid = validator.validate(row, issues: &issues) else { return nil }
-        groupRows[valid.groupCode, default: 0] += 1
-        agencies.insert(valid.agencyCode)
-        return EnrollmentSQL.stageFields(valid)
+    mutating func stageFields(_ row: EnrollmentRow) -> [String?] {
+        groupRows[row.groupCode, default: 0] += 1
+        agencies.insert(row.agencyCode)
+        return EnrollmentSQL.stageFields(row)
     }
 
     func crossRowIssues(_ connection: Connection, willMerge: Bool, clock: inout PhaseClock) throws -> [ImportIssue] {
@@ -95,5 +92,11 @@ struct EnrollmentImport: StagedImport {
     func merge(_ connection: Connection, batch: Int64, clock: inout PhaseClock) throws -> [String: Int] {
         try EnrollmentSQL(connection: connection).merge(batch: batch, clock: &clock)
         return [:]
+    }
+}
+
+extension EnrollmentValidator: RowCheck {
+    mutating func check(_ row: CSVRow, issues: inout [ImportIssue]) -> EnrollmentRow? {
+        validate(row, issues: &issues)
     }
 }

@@ -7,7 +7,7 @@ struct EnrollmentSQL {
     let connection: Connection
 
     static let copyStage = """
-        COPY enrollment_stage (line, curp, person, email, agency_code, tier, position_title, group_code) FROM STDIN
+        COPY enrollment_stage (line, curp, person, email, agency_code, tier, position_title, group_code, shared) FROM STDIN
         """
 
     /// A person's names and sex as one staged value, so that "every row of a CURP carries the same
@@ -34,7 +34,26 @@ struct EnrollmentSQL {
     }
 
     static func stageFields(_ row: EnrollmentRow) -> [String?] {
-        [String(row.line), row.curp.value, personKey(row), row.email, row.agencyCode, row.tier.rawValue, row.position, row.groupCode]
+        let person = personKey(row)
+        return [String(row.line), row.curp.value, person, row.email, row.agencyCode, row.tier.rawValue, row.position, row.groupCode,
+                String(sharedHash(row, person: person))]
+    }
+
+    /// A hash of what every row of a CURP must repeat (names, sex, agency, tier), so the check
+    /// compares two integers per CURP instead of text: half the cost of the aggregate at a million
+    /// rows (bench/RESULTS.md). Seeded anew in every process, so no file can be made to collide;
+    /// it is only ever compared within one import. The e-mail is not in it: a person's rows may
+    /// leave it empty but one.
+    static func sharedHash(_ row: EnrollmentRow, person: String) -> Int {
+        var hasher = Hasher()
+        // The bytes as written: hashing a String normalizes its Unicode first (slow, and two
+        // spellings of an accent are different data here anyway).
+        var person = person
+        person.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+        hasher.combine(0x1F as UInt8)
+        hasher.combine(row.agencyCode)
+        hasher.combine(row.tier)
+        return hasher.finalize()
     }
 
     func createStage() throws {
@@ -44,7 +63,7 @@ struct EnrollmentSQL {
             CREATE TEMP TABLE enrollment_stage (
                 line integer NOT NULL, curp text COLLATE "C" NOT NULL, person text NOT NULL, email text,
                 agency_code text COLLATE "C" NOT NULL, tier text NOT NULL, position_title text,
-                group_code text COLLATE "C" NOT NULL
+                group_code text COLLATE "C" NOT NULL, shared bigint NOT NULL
             ) ON COMMIT DROP
             """)
     }
@@ -105,8 +124,7 @@ struct EnrollmentSQL {
         try connection.execute("""
             CREATE TEMP TABLE stage_first ON COMMIT DROP AS
             SELECT curp, min(line) AS line, min(person) AS person, max(email) AS email,
-                   min(person) <> max(person) OR min(email) <> max(email)
-                   OR min(agency_code) <> max(agency_code) OR min(tier) <> max(tier) AS differs
+                   min(shared) <> max(shared) OR min(email) <> max(email) AS differs
             FROM enrollment_stage GROUP BY curp
             """)
         let differing = try connection.query("SELECT count(*) FROM stage_first WHERE differs").scalar(Int.self) ?? 0
@@ -305,6 +323,7 @@ struct EnrollmentSQL {
             INSERT INTO person (curp, given_names, first_surname, second_surname, sex, email)
             SELECT curp, given_names, first_surname, second_surname, sex, email
             FROM stage_person s WHERE NOT EXISTS (SELECT 1 FROM stage_stored x WHERE x.curp = s.curp)
+            ORDER BY curp
             """).affectedRows
         clock.lap("merge people")
         // PostgreSQL checks foreign keys one row at a time: for a million rows that was 28 of the

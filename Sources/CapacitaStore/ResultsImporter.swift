@@ -63,12 +63,9 @@ struct ResultsImport: StagedImport {
             """)
     }
 
-    func headerIssues(_ columns: CSVColumns) -> [ImportIssue] {
-        validator.headerIssues(columns)
-    }
+    var rowCheck: ResultsValidator { validator }
 
-    mutating func stageFields(_ row: CSVRow, issues: inout [ImportIssue]) -> [String?]? {
-        guard let result = validator.validate(row, issues: &issues) else { return nil }
+    func stageFields(_ result: ResultRow) -> [String?] {
         var fields: [String?] = [String(result.line), result.curp.value, result.groupCode]
         var cleared: [String] = []
         for (measure, column) in Self.measureColumns {
@@ -162,5 +159,11 @@ struct ResultsImport: StagedImport {
         let constancias = try ConstanciaStore(connection: connection).reconcile(resultsBatch: batch)
         clock.lap("constancias")
         return ["constancias_issued": constancias.issued, "constancias_revoked": constancias.revoked]
+    }
+}
+
+extension ResultsValidator: RowCheck {
+    func check(_ row: CSVRow, issues: inout [ImportIssue]) -> ResultRow? {
+        validate(row, issues: &issues)
     }
 }

@@ -11,9 +11,11 @@ protocol StagedImport {
     /// `COPY <stage> (…) FROM STDIN`.
     var copyStatement: String { get }
     func createStage(_ connection: Connection) throws
-    func headerIssues(_ columns: CSVColumns) -> [ImportIssue]
-    /// The stage row of a valid data row; nil (with issues appended) for a bad one.
-    mutating func stageFields(_ row: CSVRow, issues: inout [ImportIssue]) -> [String?]?
+    associatedtype Check: RowCheck
+    /// The checks of each row on its own, copied to the thread that reads the file.
+    var rowCheck: Check { get }
+    /// The stage row of a checked row.
+    mutating func stageFields(_ row: Check.Checked) -> [String?]
     /// Checks that need the whole file or the database. `willMerge` is true when nothing is wrong
     /// so far and the run is not a dry run: a check the merge makes anyway (a unique key) may then
     /// be left to it, and the merge throws `MergeRefusal` with the detailed issues if it fails.
@@ -52,16 +54,9 @@ struct StagedImportRunner {
                 var summary = CSVStream.Summary()
                 try connection.copyIn(job.copyStatement) { writer in
                     summary = try CSVStream(file: file, format: fingerprint.format, specs: job.columns).read(
-                        progress: progress,
-                        header: { columns, issues in
-                            issues += job.headerIssues(columns)
-                            return issues.isEmpty
-                        },
-                        row: { row, issues in
-                            var rowIssues: [ImportIssue] = []
-                            if let fields = job.stageFields(row, issues: &rowIssues) { try writer.writeRow(fields) }
-                            collector.append(contentsOf: rowIssues)
-                        })
+                        checking: job.rowCheck, progress: progress,
+                        row: { row in try writer.writeRow(job.stageFields(row)) },
+                        refused: { issues in collector.append(contentsOf: issues) })
                 }
                 clock.lap("parse+validate+copy")
                 collector.append(contentsOf: summary.issues)

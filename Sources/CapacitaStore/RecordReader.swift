@@ -1,0 +1,157 @@
+import Capacita
+import Dispatch
+import Foundation
+import Synchronization
+
+/// The checks of one row that need nothing but the row. They run on the thread that reads the
+/// file (RecordReader), on a copy of their own.
+protocol RowCheck: Sendable {
+    associatedtype Checked: Sendable
+    /// Header problems beyond the columns' own (a column an option could replace, say).
+    func headerIssues(_ columns: CSVColumns) -> [ImportIssue]
+    /// The checked row; nil, with its problems appended, for a bad one.
+    mutating func check(_ row: CSVRow, issues: inout [ImportIssue]) -> Checked?
+}
+
+/// Reads, parses, decodes and checks a CSV file's rows on a thread of its own, handing them over
+/// in batches through a bounded queue: the caller stages and sends rows on its core while this
+/// one reads the next ones. Memory holds a few batches, whatever the size of the file.
+final class RecordReader<Check: RowCheck>: Sendable {
+    /// One data row: checked, or refused with its problems.
+    enum Item: Sendable {
+        case checked(Check.Checked)
+        case refused([ImportIssue])
+    }
+
+    enum Message: Sendable {
+        /// Rows in file order, and the bytes of the file read so far.
+        case items([Item], bytesRead: Int64)
+        /// The file ended: its header, row count and problems with the file itself.
+        case end(CSVStream.Summary)
+        case failed(any Error)
+    }
+
+    static var batchSize: Int { 1024 }
+    /// Batches read ahead of the caller at most.
+    static var queueLength: Int { 8 }
+
+    private let queue = Mutex<(messages: [Message], head: Int, stopped: Bool)>(([], 0, false))
+    private let freeSlots = DispatchSemaphore(value: RecordReader.queueLength)
+    private let waiting = DispatchSemaphore(value: 0)
+    private let finished = DispatchSemaphore(value: 0)
+
+    init(file: InputFile, format: CSVFormat, specs: [ColumnSpec], check: Check) {
+        let thread = Thread { [self] in
+            defer { finished.signal() }
+            read(file, format, specs, check)
+        }
+        thread.name = "capacita-csv-reader"
+        thread.start()
+    }
+
+    /// The next message; after `.end` or `.failed` there is none.
+    func next() -> Message {
+        waiting.wait()
+        let message = queue.withLock { state -> Message in
+            let message = state.messages[state.head]
+            state.head += 1
+            if state.head > 64 {   // drop what was read, now and then rather than at every message
+                state.messages.removeFirst(state.head)
+                state.head = 0
+            }
+            return message
+        }
+        freeSlots.signal()
+        return message
+    }
+
+    /// Stops the reading thread (if it still runs) and waits for it to end. Call once.
+    func stop() {
+        queue.withLock { $0.stopped = true }
+        freeSlots.signal()   // a reader waiting for room wakes, sees the stop and returns
+        finished.wait()
+    }
+
+    /// Queues a message, waiting for room; false when the caller stopped listening.
+    private func send(_ message: Message) -> Bool {
+        freeSlots.wait()
+        let open = queue.withLock { state -> Bool in
+            guard !state.stopped else { return false }
+            state.messages.append(message)
+            return true
+        }
+        if open { waiting.signal() }
+        return open
+    }
+
+    private struct Stopped: Error {}
+
+    private func read(_ file: InputFile, _ format: CSVFormat, _ specs: [ColumnSpec], _ check: Check) {
+        var check = check
+        var parser = CSVParser(delimiter: format.delimiter)
+        let encoding = format.encoding
+        var summary = CSVStream.Summary()
+        var stopped = false
+        var batch: [Item] = []
+        batch.reserveCapacity(Self.batchSize)
+        var bytesRead: Int64 = 0
+        var first = true
+        func take(_ record: CSVRawRecord) {
+            guard !stopped else { return }
+            let cells = record.fields.map { encoding.decodeTrimmed($0) }
+            guard let columns = summary.columns else {
+                let columns = CSVColumns(header: cells, specs: specs, issues: &summary.issues)
+                summary.columns = columns
+                summary.issues += check.headerIssues(columns)
+                // A header without a required column: no row can be read right.
+                stopped = !summary.issues.isEmpty
+                return
+            }
+            summary.rows += 1
+            let row = CSVRow(line: record.line, cells: cells, columns: columns)
+            if !row.extraCells.isEmpty {
+                batch.append(.refused([ImportIssue(line: record.line, column: "", value: "",
+                                                   message: "la fila tiene más campos que el encabezado (\(row.cells.count))")]))
+                return
+            }
+            var issues: [ImportIssue] = []
+            if let checked = check.check(row, issues: &issues) {
+                batch.append(.checked(checked))
+            } else {
+                batch.append(.refused(issues))
+            }
+        }
+        func flush() throws {
+            guard !batch.isEmpty else { return }
+            guard send(.items(batch, bytesRead: bytesRead)) else { throw Stopped() }
+            batch = []
+            batch.reserveCapacity(Self.batchSize)
+        }
+        do {
+            try file.forEachChunk { chunk in
+                let bytes = first && format.hasBOM ? chunk.dropFirst(3) : chunk[...]
+                first = false
+                bytesRead += Int64(chunk.count)
+                try parser.feed(bytes) { record in
+                    take(record)
+                    if batch.count >= Self.batchSize { try flush() }
+                }
+            }
+            parser.finish { record in take(record) }
+            try flush()
+            if parser.isInsideQuotes {
+                summary.issues.append(ImportIssue(line: 0, column: "", value: "",
+                                                  message: "una comilla abierta no se cierra antes del fin del archivo"))
+            }
+            if summary.columns == nil {
+                summary.issues.append(ImportIssue(line: 1, column: "", value: "", message: "el archivo está vacío: falta el encabezado"))
+            } else if summary.rows == 0, !stopped {
+                summary.issues.append(ImportIssue(line: 1, column: "", value: "", message: "el archivo no tiene filas de datos"))
+            }
+            _ = send(.end(summary))
+        } catch is Stopped {
+        } catch {
+            _ = send(.failed(error))
+        }
+    }
+}
