@@ -1,10 +1,9 @@
 import Capacita
 import Dispatch
 import Foundation
-import Synchronization
 
-/// The checks of one row that need nothing but the row. They run on the thread that reads the
-/// file (RecordReader), on a copy of their own.
+/// The checks of one row that need nothing but the row. They run on a thread of the
+/// RecordReader, on a copy of their own.
 protocol RowCheck: Sendable {
     associatedtype Checked: Sendable
     /// Header problems beyond the columns' own (a column an option could replace, say).
@@ -15,7 +14,8 @@ protocol RowCheck: Sendable {
 
 /// Reads, parses, decodes and checks a CSV file's rows on a thread of its own, handing them over
 /// in batches through a bounded queue: the caller stages and sends rows on its core while this
-/// one reads the next ones. Memory holds a few batches, whatever the size of the file.
+/// one reads the next ones. Memory holds a few batches, whatever the size of the file. (A third
+/// thread, parsing apart from checking, gained nothing on two cores: bench/RESULTS.md.)
 final class RecordReader<Check: RowCheck>: Sendable {
     /// One data row: checked, or refused with its problems.
     enum Item: Sendable {
@@ -32,12 +32,10 @@ final class RecordReader<Check: RowCheck>: Sendable {
     }
 
     static var batchSize: Int { 1024 }
-    /// Batches read ahead of the caller at most.
+    /// Batches the reading thread may be ahead of the caller at most.
     static var queueLength: Int { 8 }
 
-    private let queue = Mutex<(messages: [Message], head: Int, stopped: Bool)>(([], 0, false))
-    private let freeSlots = DispatchSemaphore(value: RecordReader.queueLength)
-    private let waiting = DispatchSemaphore(value: 0)
+    private let queue = BoundedQueue<Message>(capacity: RecordReader.queueLength)
     private let finished = DispatchSemaphore(value: 0)
 
     init(file: InputFile, format: CSVFormat, specs: [ColumnSpec], check: Check) {
@@ -51,37 +49,14 @@ final class RecordReader<Check: RowCheck>: Sendable {
 
     /// The next message; after `.end` or `.failed` there is none.
     func next() -> Message {
-        waiting.wait()
-        let message = queue.withLock { state -> Message in
-            let message = state.messages[state.head]
-            state.head += 1
-            if state.head > 64 {   // drop what was read, now and then rather than at every message
-                state.messages.removeFirst(state.head)
-                state.head = 0
-            }
-            return message
-        }
-        freeSlots.signal()
-        return message
+        // Only stop() stops the queue, and the caller calls it after its last next().
+        queue.next() ?? .failed(CancellationError())
     }
 
     /// Stops the reading thread (if it still runs) and waits for it to end. Call once.
     func stop() {
-        queue.withLock { $0.stopped = true }
-        freeSlots.signal()   // a reader waiting for room wakes, sees the stop and returns
+        queue.stop()
         finished.wait()
-    }
-
-    /// Queues a message, waiting for room; false when the caller stopped listening.
-    private func send(_ message: Message) -> Bool {
-        freeSlots.wait()
-        let open = queue.withLock { state -> Bool in
-            guard !state.stopped else { return false }
-            state.messages.append(message)
-            return true
-        }
-        if open { waiting.signal() }
-        return open
     }
 
     private struct Stopped: Error {}
@@ -123,7 +98,7 @@ final class RecordReader<Check: RowCheck>: Sendable {
         }
         func flush() throws {
             guard !batch.isEmpty else { return }
-            guard send(.items(batch, bytesRead: bytesRead)) else { throw Stopped() }
+            guard queue.send(.items(batch, bytesRead: bytesRead)) else { throw Stopped() }
             batch = []
             batch.reserveCapacity(Self.batchSize)
         }
@@ -148,10 +123,10 @@ final class RecordReader<Check: RowCheck>: Sendable {
             } else if summary.rows == 0, !stopped {
                 summary.issues.append(ImportIssue(line: 1, column: "", value: "", message: "el archivo no tiene filas de datos"))
             }
-            _ = send(.end(summary))
+            _ = queue.send(.end(summary))
         } catch is Stopped {
         } catch {
-            _ = send(.failed(error))
+            _ = queue.send(.failed(error))
         }
     }
 }

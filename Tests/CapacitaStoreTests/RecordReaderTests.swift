@@ -58,3 +58,23 @@ import Testing
         #expect(taken == 10)
     }
 }
+
+@Suite struct BoundedQueueTests {
+    @Test(.timeLimit(.minutes(1))) func keepsOrderAndMakesAFastProducerWaitForRoom() async throws {
+        let queue = BoundedQueue<Int>(capacity: 2)
+        let producer = Task.detached { (0..<1000).allSatisfy { queue.send($0) } }
+        var received: [Int] = []
+        while received.count < 1000, let value = queue.next() { received.append(value) }
+        #expect(await producer.value)
+        #expect(received == Array(0..<1000))
+    }
+
+    /// Once stopped, every later call answers at once, however many there are.
+    @Test(.timeLimit(.minutes(1))) func aStoppedQueueTakesAndGivesNothing() {
+        let queue = BoundedQueue<Int>(capacity: 1)
+        #expect(queue.send(1))
+        queue.stop()
+        #expect(!queue.send(2) && !queue.send(3))
+        #expect(queue.next() == nil && queue.next() == nil)
+    }
+}
