@@ -62,6 +62,7 @@ struct EnrollmentImport: StagedImport {
     /// Staged rows per group, and the agencies staged: a few thousand entries however long the file.
     var groupRows: [String: Int] = [:]
     var agencies: Set<String> = []
+    var stagedRows: Int { groupRows.values.reduce(0, +) }
 
     let kind = "enrollment"
     var columns: [ColumnSpec] { EnrollmentValidator.columns }
@@ -86,11 +87,11 @@ struct EnrollmentImport: StagedImport {
     }
 
     func classify(_ connection: Connection) throws -> (imported: Int, updated: Int) {
-        try EnrollmentSQL(connection: connection).classify()
+        try EnrollmentSQL(connection: connection).classify(stagedRows: stagedRows)
     }
 
     func merge(_ connection: Connection, batch: Int64, clock: inout PhaseClock) throws -> [String: Int] {
-        try EnrollmentSQL(connection: connection).merge(batch: batch, clock: &clock)
+        try EnrollmentSQL(connection: connection).merge(batch: batch, stagedRows: stagedRows, clock: &clock)
         return [:]
     }
 }

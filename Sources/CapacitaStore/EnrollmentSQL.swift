@@ -103,6 +103,8 @@ struct EnrollmentSQL {
                         message: "dejó de existir mientras se importaba el archivo")
         }
         clock.lap("lock groups and agencies")
+        try findStored()
+        clock.lap("find stored enrollments")
         var capacityAndPrerequisites = try fullGroups()
         clock.lap("check cupo")
         if !skipPrerequisites {
@@ -194,22 +196,44 @@ struct EnrollmentSQL {
         }
     }
 
+    /// The staged rows whose (group, person) is already stored, with whether the file changes that
+    /// enrollment. Found once, before the checks: cupo and prerequisites concern new rows only, and
+    /// the merge then never joins the staged rows against the table it is inserting into, a plan
+    /// PostgreSQL may make quadratic when that table looked empty at planning time and fills up
+    /// while the statement runs.
+    private func findStored() throws {
+        try connection.execute("""
+            CREATE TEMP TABLE stage_existing ON COMMIT DROP AS
+            SELECT s.line, s.group_code, s.curp,
+                   (e.agency_code <> s.agency_code OR e.tier <> s.tier
+                    OR (s.position_title IS NOT NULL AND e.position_title IS DISTINCT FROM s.position_title)) AS enrollment_changed
+            FROM enrollment_stage s
+            JOIN enrollment e ON e.group_code = s.group_code AND e.curp = s.curp
+            """)
+        try connection.execute("ANALYZE stage_existing")
+    }
+
     /// Rows that would take a group past its cupo: in file order, the ones after the last free place.
     private func fullGroups() throws -> [ImportIssue] {
-        // A group can only overflow if all its rows in the file, new or not, would not fit: find
-        // those first (a count per group), and look at rows only in them.
+        // A group can only overflow if its new rows in the file would not all fit: find those
+        // groups first (a count per group), and look at rows only in them. A file sent again adds
+        // no row, and costs no count.
         let crowded = try connection.query("""
-            SELECT g.code FROM stage_group sg JOIN training_group g ON g.code = sg.group_code
-            WHERE g.capacity IS NOT NULL
-              AND sg.rows + (SELECT count(*) FROM enrollment e WHERE e.group_code = g.code AND e.status <> 'baja') > g.capacity
+            WITH fresh AS (
+                SELECT sg.group_code, sg.rows - COALESCE(x.n, 0) AS new_rows
+                FROM stage_group sg
+                LEFT JOIN (SELECT group_code, count(*) AS n FROM stage_existing GROUP BY group_code) x USING (group_code)
+            )
+            SELECT g.code FROM fresh f JOIN training_group g ON g.code = f.group_code
+            WHERE g.capacity IS NOT NULL AND f.new_rows > 0
+              AND f.new_rows + (SELECT count(*) FROM enrollment e WHERE e.group_code = g.code AND e.status <> 'baja') > g.capacity
             """).map { try $0.decode("code", as: String.self) }
         guard !crowded.isEmpty else { return [] }
         return try connection.query("""
             WITH incoming AS (
                 SELECT s.line, s.group_code, s.curp
                 FROM enrollment_stage s
-                LEFT JOIN enrollment e ON e.group_code = s.group_code AND e.curp = s.curp
-                WHERE e.curp IS NULL AND s.group_code = ANY ($1::text[])
+                WHERE s.group_code = ANY ($1::text[]) AND NOT EXISTS (SELECT 1 FROM stage_existing x WHERE x.line = s.line)
             ),
             counts AS (SELECT group_code, count(*) AS n FROM incoming GROUP BY group_code),
             taken AS (
@@ -238,47 +262,52 @@ struct EnrollmentSQL {
 
     /// New enrollments whose person has not acreditado every prerequisite of the group's course.
     private func missingPrerequisites() throws -> [ImportIssue] {
-        try connection.query("""
+        // The file's groups whose course has prerequisites first: often none (a Taller, a Básico),
+        // and then no staged row needs a look.
+        let gated = try connection.query("""
+            SELECT sg.group_code FROM stage_group sg JOIN training_group g ON g.code = sg.group_code
+            WHERE EXISTS (SELECT 1 FROM course_prerequisite p WHERE p.course_code = g.course_code)
+            """).map { try $0.decode("group_code", as: String.self) }
+        guard !gated.isEmpty else { return [] }
+        return try connection.query("""
             SELECT s.line, s.group_code, g.course_code, string_agg(p.requires_code, ', ' ORDER BY p.requires_code) AS missing
             FROM enrollment_stage s
             JOIN training_group g ON g.code = s.group_code
             JOIN course_prerequisite p ON p.course_code = g.course_code
-            WHERE NOT EXISTS (SELECT 1 FROM enrollment e WHERE e.group_code = s.group_code AND e.curp = s.curp)
+            WHERE s.group_code = ANY ($1::text[])
+              AND NOT EXISTS (SELECT 1 FROM stage_existing x WHERE x.line = s.line)
               AND NOT EXISTS (SELECT 1 FROM enrollment e JOIN training_group done ON done.code = e.group_code
                               WHERE e.curp = s.curp AND e.status = 'acreditado' AND done.course_code = p.requires_code)
             GROUP BY s.line, s.group_code, g.course_code
             ORDER BY s.line
-            """).map { row in
+            """, [gated]).map { row in
             ImportIssue(line: try row.decode("line"), column: "grupo", value: try row.decode("group_code"),
                         message: "el curso \(try row.decode("course_code", as: String.self)) requiere haber acreditado \(try row.decode("missing", as: String.self)); use --skip-prerequisites para inscribir de todos modos")
         }
     }
 
-    /// How many staged rows are new enrollments and how many change a stored one (enrollment or
-    /// person). The stored ones are kept in stage_existing for the merge: it then never joins the
-    /// staged rows against the table it is inserting into, a plan PostgreSQL may make quadratic
-    /// when that table looked empty at planning time and fills up while the statement runs.
-    func classify() throws -> (imported: Int, updated: Int) {
+    /// How many of the `stagedRows` are new enrollments, and how many stored ones the file changes:
+    /// the enrollment itself (agency, tier, puesto) or its person's data. People are compared once
+    /// each, not once per row: a file sent again compared a million rows with their people before.
+    func classify(stagedRows: Int) throws -> (imported: Int, updated: Int) {
         try connection.execute("""
-            CREATE TEMP TABLE stage_existing ON COMMIT DROP AS
-            SELECT s.line, s.group_code, s.curp,
-                   (e.agency_code <> s.agency_code OR e.tier <> s.tier
-                    OR (s.position_title IS NOT NULL AND e.position_title IS DISTINCT FROM s.position_title)) AS enrollment_changed,
-                   (p.given_names, p.first_surname, p.second_surname, p.sex) IS DISTINCT FROM
-                   (sp.given_names, sp.first_surname, sp.second_surname, sp.sex)
-                   OR (s.email IS NOT NULL AND p.email IS DISTINCT FROM s.email) AS person_changed
-            FROM enrollment_stage s
-            CROSS JOIN LATERAL (SELECT \(Self.personColumns("s"))) sp
-            JOIN enrollment e ON e.group_code = s.group_code AND e.curp = s.curp
-            JOIN person p ON p.curp = s.curp
+            CREATE TEMP TABLE stage_person_changed ON COMMIT DROP AS
+            SELECT f.curp
+            FROM stage_first f
+            CROSS JOIN LATERAL (SELECT \(Self.personColumns("f"))) fp
+            JOIN person p ON p.curp = f.curp
+            WHERE (p.given_names, p.first_surname, p.second_surname, p.sex) IS DISTINCT FROM
+                  (fp.given_names, fp.first_surname, fp.second_surname, fp.sex)
+               OR (f.email IS NOT NULL AND p.email IS DISTINCT FROM f.email)
             """)
-        try connection.execute("ANALYZE stage_existing")
+        try connection.execute("ANALYZE stage_person_changed")
         let row = try connection.query("""
-            SELECT (SELECT count(*) FROM enrollment_stage) - count(*) AS imported,
-                   count(*) FILTER (WHERE enrollment_changed OR person_changed) AS updated
-            FROM stage_existing
+            SELECT count(*) AS stored,
+                   count(*) FILTER (WHERE x.enrollment_changed OR x.curp IN (SELECT curp FROM stage_person_changed)) AS updated
+            FROM stage_existing x
             """).rows.first
-        return (try row?.decode("imported") ?? 0, try row?.decode("updated") ?? 0)
+        let stored: Int = try row?.decode("stored") ?? 0
+        return (stagedRows - stored, try row?.decode("updated") ?? 0)
     }
 
     /// Upserts people, then enrollments. An empty e-mail or puesto never erases a stored one;
@@ -287,9 +316,9 @@ struct EnrollmentSQL {
     /// locked in CURP order so two imports running at once lock shared people in the same order.
     /// The same person twice in one group was left to this merge (crossRowIssues): it throws
     /// `MergeRefusal` with those rows when it finds one.
-    func merge(batch: Int64, clock: inout PhaseClock) throws {
+    func merge(batch: Int64, stagedRows: Int, clock: inout PhaseClock) throws {
         // A pair the file repeats is new twice (the primary key stops the INSERT below) or stored
-        // twice over: both rows then matched the stored enrollment in classify.
+        // twice over: both rows then matched the stored enrollment (findStored).
         let existing = try connection.query("SELECT count(*) FROM stage_existing").scalar(Int.self) ?? 0
         if existing > 0,
            try !connection.query("SELECT 1 FROM stage_existing GROUP BY group_code, curp HAVING count(*) > 1 LIMIT 1").rows.isEmpty {
@@ -302,11 +331,13 @@ struct EnrollmentSQL {
             SELECT f.curp, \(Self.personColumns("f")), f.email FROM stage_first f
             """).affectedRows
         try connection.execute("ANALYZE stage_person")
-        // People already stored are locked as a foreign key would lock them, so none can be
-        // deleted before this import commits.
+        // When the file adds enrollments, people already stored are locked as a foreign key would
+        // lock them, so none can be deleted before this import commits. A file sent again adds
+        // none and locks no one (300,000 row locks were 1.2 s of such a re-import).
+        let lock = stagedRows > existing ? "ORDER BY curp FOR KEY SHARE" : ""
         let stored = try connection.query("""
             CREATE TEMP TABLE stage_stored ON COMMIT DROP AS
-            SELECT curp FROM person WHERE curp IN (SELECT curp FROM stage_person) ORDER BY curp FOR KEY SHARE
+            SELECT curp FROM person WHERE curp IN (SELECT curp FROM stage_person) \(lock)
             """).affectedRows
         try connection.execute("ANALYZE stage_stored")
         clock.lap("lock people")
@@ -326,14 +357,33 @@ struct EnrollmentSQL {
             ORDER BY curp
             """).affectedRows
         clock.lap("merge people")
+        guard stored + added == people else { throw EnrollmentMergeError.danglingReferences(people - stored - added) }
+        // A file sent again adds nothing: no insert to run.
+        if stagedRows > existing { try insertNew(batch: batch, existing: existing) }
+        clock.lap("insert enrollments")
+        guard existing > 0 else { return }
+        try connection.query("""
+            UPDATE enrollment e SET
+                agency_code = s.agency_code, tier = s.tier,
+                position_title = COALESCE(s.position_title, e.position_title),
+                batch_id = $1, updated_at = now()
+            FROM stage_existing x JOIN enrollment_stage s ON s.line = x.line
+            WHERE x.enrollment_changed AND e.group_code = s.group_code AND e.curp = s.curp
+            """, [batch])
+        clock.lap("update enrollments")
+    }
+}
+
+extension EnrollmentSQL {
+    /// Inserts the staged rows that are not stored yet (`existing` staged rows are).
+    private func insertNew(batch: Int64, existing: Int) throws {
         // PostgreSQL checks foreign keys one row at a time: for a million rows that was 28 of the
         // import's 54 seconds (bench/RESULTS.md). Where the role may, the insert runs with those
         // row checks off, because this import has already checked the same three references for
         // every staged row, set-based and under the locks the row checks would take: groups
-        // (FOR UPDATE) and agencies (FOR KEY SHARE) in crossRowIssues, people just above, all of
-        // whom exist now (the count below). Every other writer, and this import where the role
-        // may not, keeps the row checks.
-        guard stored + added == people else { throw EnrollmentMergeError.danglingReferences(people - stored - added) }
+        // (FOR UPDATE) and agencies (FOR KEY SHARE) in crossRowIssues, people in merge, which
+        // counted them all stored before calling. Every other writer, and this import where the
+        // role may not, keeps the row checks.
         let setBased = try mayTurnOffRowChecks()
         if setBased { try connection.execute("SET LOCAL session_replication_role = replica") }
         // New rows are the staged ones not in stage_existing; changed rows get one UPDATE below.
@@ -362,21 +412,8 @@ struct EnrollmentSQL {
         }
         try connection.execute("RELEASE SAVEPOINT new_enrollments")
         if setBased { try connection.execute("SET LOCAL session_replication_role = origin") }
-        clock.lap("insert enrollments")
-        guard existing > 0 else { return }
-        try connection.query("""
-            UPDATE enrollment e SET
-                agency_code = s.agency_code, tier = s.tier,
-                position_title = COALESCE(s.position_title, e.position_title),
-                batch_id = $1, updated_at = now()
-            FROM stage_existing x JOIN enrollment_stage s ON s.line = x.line
-            WHERE x.enrollment_changed AND e.group_code = s.group_code AND e.curp = s.curp
-            """, [batch])
-        clock.lap("update enrollments")
     }
-}
 
-extension EnrollmentSQL {
     /// Whether the role may set session_replication_role: a superuser, or on PostgreSQL 15+ a role
     /// granted SET on it (has_parameter_privilege does not exist before 15).
     func mayTurnOffRowChecks() throws -> Bool {

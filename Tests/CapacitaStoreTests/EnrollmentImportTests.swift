@@ -50,6 +50,22 @@ import Testing
         }
     }
 
+    /// People are compared once each: a person whose data a later file changes makes every one of
+    /// their stored rows in that file an update, whichever row carries the new e-mail.
+    @Test func aChangedPersonUpdatesEachOfTheirStoredRowsInTheFile() throws {
+        try withLoadedDatabase { connection in
+            try importGroups(Self.groups, into: connection)
+            let withoutEmail = Self.gloria.replacingOccurrences(of: "gloria@sct.gob.mx", with: "")
+            _ = try enroll(try temporaryFile(Self.header + [withoutEmail + ",BAS-1", withoutEmail + ",BAS-2"].joined(separator: "\n")),
+                           connection)
+            let rows = [withoutEmail + ",BAS-1", Self.gloria + ",BAS-2", Self.carlos + ",BAS-1", Self.maria + ",BAS-2"]
+            let outcome = try enroll(try temporaryFile(Self.header + rows.joined(separator: "\n")), connection)
+            #expect(outcome.accepted && outcome.imported == 2 && outcome.updated == 2 && outcome.unchanged == 0)
+            let again = try enroll(try temporaryFile(Self.header + rows.joined(separator: "\n")), connection)
+            #expect(again.imported == 0 && again.updated == 0 && again.unchanged == 4)
+        }
+    }
+
     @Test func fileWithBadRowsWritesNothingAndReportsEveryProblem() throws {
         try withLoadedDatabase { connection in
             try importGroups(Self.groups, into: connection)
