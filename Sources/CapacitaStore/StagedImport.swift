@@ -89,11 +89,7 @@ struct StagedImportRunner {
                 do {
                     result.extra = try job.merge(connection, batch: batch, clock: &clock)
                 } catch let refusal as MergeRefusal {
-                    var late = IssueCollector()
-                    late.append(contentsOf: refusal.issues)
-                    var refused = ImportOutcome.refused(rows: summary.rows, issues: late.issues, ignoredColumns: ignored, dryRun: dryRun)
-                    refused.unlisted += late.overflow
-                    outcome = refused
+                    outcome = .refused(rows: summary.rows, issues: refusal.issues, ignoredColumns: ignored, dryRun: dryRun)
                     throw RollbackImport()
                 }
                 try batches.close(batch, rows: result.rows, imported: result.imported, updated: result.updated,
