@@ -53,7 +53,9 @@ struct EnrollmentSQL {
         hasher.combine(0x1F as UInt8)
         hasher.combine(row.agencyCode)
         hasher.combine(row.tier)
-        return hasher.finalize()
+        // 48 bits: at most 15 digits, which Swift keeps inside the String itself (no allocation
+        // per row); a collision between two versions of one person's data stays out of reach.
+        return hasher.finalize() & 0xFFFF_FFFF_FFFF
     }
 
     func createStage() throws {
@@ -121,20 +123,23 @@ struct EnrollmentSQL {
     /// differs anyway) the same person twice in one group. Hash aggregates find the CURPs in
     /// trouble; only their rows are sorted and compared in detail, so a clean file costs one or two
     /// hash passes however often each person appears. Each CURP's aggregate is kept in
-    /// stage_first: it is the person the merge writes.
+    /// stage_person, names apart: it is the person the merge writes (with the e-mail the file
+    /// gives on any of the CURP's rows).
     private func repeatedPeople(groupDuplicates: Bool) throws -> [ImportIssue] {
         try connection.execute("""
-            CREATE TEMP TABLE stage_first ON COMMIT DROP AS
-            SELECT curp, min(line) AS line, min(person) AS person, max(email) AS email,
-                   min(shared) <> max(shared) OR min(email) <> max(email) AS differs
-            FROM enrollment_stage GROUP BY curp
+            CREATE TEMP TABLE stage_person ON COMMIT DROP AS
+            SELECT a.curp, a.line, \(Self.personColumns("a")), a.email, a.differs
+            FROM (SELECT curp, min(line) AS line, min(person) AS person, max(email) AS email,
+                         min(shared) <> max(shared) OR min(email) <> max(email) AS differs
+                  FROM enrollment_stage GROUP BY curp) a
             """)
-        let differing = try connection.query("SELECT count(*) FROM stage_first WHERE differs").scalar(Int.self) ?? 0
+        try connection.execute("ANALYZE stage_person")
+        let differing = try connection.query("SELECT count(*) FROM stage_person WHERE differs").scalar(Int.self) ?? 0
         guard groupDuplicates || differing > 0 else { return [] }
         return try repeatedRows(suspects: """
             SELECT curp FROM enrollment_stage GROUP BY group_code, curp HAVING count(*) > 1
             UNION
-            SELECT curp FROM stage_first WHERE differs
+            SELECT curp FROM stage_person WHERE differs
             """)
     }
 
@@ -292,13 +297,12 @@ struct EnrollmentSQL {
     func classify(stagedRows: Int) throws -> (imported: Int, updated: Int) {
         try connection.execute("""
             CREATE TEMP TABLE stage_person_changed ON COMMIT DROP AS
-            SELECT f.curp
-            FROM stage_first f
-            CROSS JOIN LATERAL (SELECT \(Self.personColumns("f"))) fp
-            JOIN person p ON p.curp = f.curp
+            SELECT s.curp
+            FROM stage_person s
+            JOIN person p ON p.curp = s.curp
             WHERE (p.given_names, p.first_surname, p.second_surname, p.sex) IS DISTINCT FROM
-                  (fp.given_names, fp.first_surname, fp.second_surname, fp.sex)
-               OR (f.email IS NOT NULL AND p.email IS DISTINCT FROM f.email)
+                  (s.given_names, s.first_surname, s.second_surname, s.sex)
+               OR (s.email IS NOT NULL AND p.email IS DISTINCT FROM s.email)
             """)
         try connection.execute("ANALYZE stage_person_changed")
         let row = try connection.query("""
@@ -324,13 +328,8 @@ struct EnrollmentSQL {
            try !connection.query("SELECT 1 FROM stage_existing GROUP BY group_code, curp HAVING count(*) > 1 LIMIT 1").rows.isEmpty {
             throw MergeRefusal(issues: try groupDuplicateIssues())
         }
-        // One row per CURP (all of a CURP's rows carry the same data: checked), with the e-mail
-        // the file gives it on any row. CREATE TABLE AS reports its row count, used below.
-        let people = try connection.query("""
-            CREATE TEMP TABLE stage_person ON COMMIT DROP AS
-            SELECT f.curp, \(Self.personColumns("f")), f.email FROM stage_first f
-            """).affectedRows
-        try connection.execute("ANALYZE stage_person")
+        // One row per CURP in stage_person (all of a CURP's rows carry the same data: checked).
+        let people = try connection.query("SELECT count(*) FROM stage_person").scalar(Int.self) ?? 0
         // When the file adds enrollments, people already stored are locked as a foreign key would
         // lock them, so none can be deleted before this import commits. A file sent again adds
         // none and locks no one (300,000 row locks were 1.2 s of such a re-import).
