@@ -49,13 +49,17 @@ let package = Package(
         .target(name: "SampleData", dependencies: ["Capacita"], path: "bench/Sources/SampleData"),
         .executableTarget(
             name: "capacita-bench",
-            dependencies: ["SampleData", "Capacita", "CapacitaStore", "Postgres",
-                           .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: [
+                "SampleData", "Capacita", "CapacitaStore", "Postgres",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
             path: "bench/Sources/capacita-bench"
         ),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"]),
         .testTarget(name: "CapacitaTests", dependencies: ["Capacita", "TestSupport"]),
-        .testTarget(name: "CapacitaStoreTests", dependencies: ["CapacitaStore", "Capacita", "Postgres", "TestSupport", "SampleData"]),
+        .testTarget(
+            name: "CapacitaStoreTests",
+            dependencies: ["CapacitaStore", "Capacita", "Postgres", "TestSupport", "SampleData"]),
         .testTarget(name: "CLITests", dependencies: ["TestSupport", "SampleData"]),
         // Shared test helpers: a fresh database per test on the cluster that scripts/dev-db runs.
         .target(name: "TestSupport", dependencies: ["Postgres"], path: "Tests/TestSupport"),

@@ -12,8 +12,10 @@ public struct Agency: Sendable, Equatable, Codable {
     /// Whether it is one of the members counted in TII of Parámetro 4.2.
     public var countsInIndicator: Bool
 
-    public init(code: String, name: String, formerNames: [String] = [], order: GovernmentOrder,
-                state: String? = nil, countsInIndicator: Bool) {
+    public init(
+        code: String, name: String, formerNames: [String] = [], order: GovernmentOrder,
+        state: String? = nil, countsInIndicator: Bool
+    ) {
         self.code = code
         self.name = name
         self.formerNames = formerNames

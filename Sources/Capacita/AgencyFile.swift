@@ -20,8 +20,10 @@ public enum AgencyFile {
         for row in document.rows {
             if let agency = agency(from: row, issues: &issues) {
                 if let earlier = lineOfCode[agency.code] {
-                    issues.append(ImportIssue(line: row.line, column: "codigo", value: agency.code,
-                                              message: "el código ya aparece en la línea \(earlier)"))
+                    issues.append(
+                        ImportIssue(
+                            line: row.line, column: "codigo", value: agency.code,
+                            message: "el código ya aparece en la línea \(earlier)"))
                     continue
                 }
                 lineOfCode[agency.code] = row.line
@@ -40,9 +42,13 @@ public enum AgencyFile {
         let code = row["codigo"].uppercased()
         if code.isEmpty {
             issues.append(ImportIssue(line: row.line, column: "codigo", value: "", message: "el código está vacío"))
-        } else if !code.unicodeScalars.allSatisfy({ ("A"..."Z").contains($0) || ("0"..."9").contains($0) || $0 == "-" || $0 == "_" }) {
-            issues.append(ImportIssue(line: row.line, column: "codigo", value: code,
-                                      message: "el código solo admite letras A-Z sin acentos, dígitos, guion y guion bajo"))
+        } else if !code.unicodeScalars.allSatisfy({
+            ("A"..."Z").contains($0) || ("0"..."9").contains($0) || $0 == "-" || $0 == "_"
+        }) {
+            issues.append(
+                ImportIssue(
+                    line: row.line, column: "codigo", value: code,
+                    message: "el código solo admite letras A-Z sin acentos, dígitos, guion y guion bajo"))
         }
         let name = row["nombre"]
         if name.isEmpty {
@@ -55,28 +61,39 @@ public enum AgencyFile {
         }
         let order = GovernmentOrder(rawValue: NameKey.make(row["orden"]))
         if order == nil {
-            issues.append(ImportIssue(line: row.line, column: "orden", value: row["orden"],
-                                      message: "el orden de gobierno debe ser federal, estatal o municipal"))
+            issues.append(
+                ImportIssue(
+                    line: row.line, column: "orden", value: row["orden"],
+                    message: "el orden de gobierno debe ser federal, estatal o municipal"))
         }
         let stateText = row["entidad"].uppercased()
         let state: String? = stateText.isEmpty ? nil : stateText
         if let state, !StateCode.isState(state) {
-            issues.append(ImportIssue(line: row.line, column: "entidad", value: row["entidad"],
-                                      message: "entidad desconocida: use la clave de dos letras de la CURP (DF, JC, NL, …)"))
+            issues.append(
+                ImportIssue(
+                    line: row.line, column: "entidad", value: row["entidad"],
+                    message: "entidad desconocida: use la clave de dos letras de la CURP (DF, JC, NL, …)"))
         } else if order == .federal, state != nil {
-            issues.append(ImportIssue(line: row.line, column: "entidad", value: row["entidad"],
-                                      message: "una instancia federal no lleva entidad"))
+            issues.append(
+                ImportIssue(
+                    line: row.line, column: "entidad", value: row["entidad"],
+                    message: "una instancia federal no lleva entidad"))
         } else if let order, order != .federal, state == nil {
-            issues.append(ImportIssue(line: row.line, column: "entidad", value: "",
-                                      message: "una instancia \(order.rawValue) necesita la clave de su entidad"))
+            issues.append(
+                ImportIssue(
+                    line: row.line, column: "entidad", value: "",
+                    message: "una instancia \(order.rawValue) necesita la clave de su entidad"))
         }
         let counts = YesNo.parse(row["cuenta_en_indicador"])
         if counts == nil {
-            issues.append(ImportIssue(line: row.line, column: "cuenta_en_indicador", value: row["cuenta_en_indicador"],
-                                      message: "debe ser sí o no (true/false, 1/0)"))
+            issues.append(
+                ImportIssue(
+                    line: row.line, column: "cuenta_en_indicador", value: row["cuenta_en_indicador"],
+                    message: "debe ser sí o no (true/false, 1/0)"))
         }
         guard issues.count == before, let order, let counts else { return nil }
-        return Agency(code: code, name: name, formerNames: formerNames, order: order, state: state, countsInIndicator: counts)
+        return Agency(
+            code: code, name: name, formerNames: formerNames, order: order, state: state, countsInIndicator: counts)
     }
 
     /// Names (codes, current and former names, compared as keys) that would point to two agencies.
@@ -91,8 +108,11 @@ public enum AgencyFile {
             for name in agency.allNames {
                 let key = NameKey.make(name)
                 if let other = owner[key], other != agency.code {
-                    issues.append(ImportIssue(line: lines[agency.code] ?? 0, column: name == agency.name ? "nombre" : "nombres_anteriores",
-                                              value: name, message: "el nombre ya identifica a la instancia \(other)"))
+                    issues.append(
+                        ImportIssue(
+                            line: lines[agency.code] ?? 0,
+                            column: name == agency.name ? "nombre" : "nombres_anteriores",
+                            value: name, message: "el nombre ya identifica a la instancia \(other)"))
                 } else {
                     owner[key] = agency.code
                 }

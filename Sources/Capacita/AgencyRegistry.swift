@@ -54,8 +54,9 @@ public struct AgencyRegistry: Sendable {
                 // A name that contains the query, or is contained in it, is as close as a typo.
                 // A name typed short ("Secretaría de Comunicasiones") is compared with the start
                 // of each known name as well as with the whole of it.
-                var distance = min(EditDistance.between(key, candidate),
-                                   EditDistance.between(key, String(candidate.prefix(key.count))) + 1)
+                var distance = min(
+                    EditDistance.between(key, candidate),
+                    EditDistance.between(key, String(candidate.prefix(key.count))) + 1)
                 if !key.isEmpty, candidate.contains(key) || key.contains(candidate) {
                     distance = min(distance, abs(candidate.count - key.count) / 4)
                 }
@@ -72,10 +73,13 @@ public struct AgencyRegistry: Sendable {
     /// with the closest known ones).
     public func lookup(_ text: String) -> Result<Agency, AgencyLookupFailure> {
         switch resolve(text) {
-        case let .found(agency): return .success(agency)
-        case .ambiguous: return .failure(AgencyLookupFailure(message: "el nombre corresponde a más de una instancia; use su código"))
-        case let .unknown(suggestions):
-            let hint = suggestions.isEmpty ? "" : "; ¿quiso decir " + suggestions.map { "\($0.code) (\($0.name))" }.joined(separator: ", ") + "?"
+        case .found(let agency): return .success(agency)
+        case .ambiguous:
+            return .failure(AgencyLookupFailure(message: "el nombre corresponde a más de una instancia; use su código"))
+        case .unknown(let suggestions):
+            let hint =
+                suggestions.isEmpty
+                ? "" : "; ¿quiso decir " + suggestions.map { "\($0.code) (\($0.name))" }.joined(separator: ", ") + "?"
             return .failure(AgencyLookupFailure(message: "instancia desconocida" + hint))
         }
     }

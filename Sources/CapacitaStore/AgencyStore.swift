@@ -19,20 +19,23 @@ public struct AgencyStore: Sendable {
 
     /// Every agency with its former names, by code.
     public func agencies() throws -> [Agency] {
-        try connection.query("""
+        try connection.query(
+            """
             SELECT a.code, a.name, a.government_order, a.state, a.counts_in_indicator,
                    COALESCE((SELECT json_agg(f.name ORDER BY f.position)::text FROM agency_former_name f
                              WHERE f.agency_code = a.code), '[]') AS former_names
             FROM agency a ORDER BY a.code
-            """).map { row in
+            """
+        ).map { row in
             let order: String = try row.decode("government_order")
             guard let governmentOrder = GovernmentOrder(rawValue: order) else {
                 throw PostgresError.decoding(column: "government_order", type: "GovernmentOrder", value: order)
             }
-            return Agency(code: try row.decode("code"), name: try row.decode("name"),
-                          formerNames: try JSONArray.strings(try row.decode("former_names")),
-                          order: governmentOrder, state: try row.decode("state"),
-                          countsInIndicator: try row.decode("counts_in_indicator"))
+            return Agency(
+                code: try row.decode("code"), name: try row.decode("name"),
+                formerNames: try JSONArray.strings(try row.decode("former_names")),
+                order: governmentOrder, state: try row.decode("state"),
+                countsInIndicator: try row.decode("counts_in_indicator"))
         }
     }
 
@@ -47,15 +50,21 @@ public struct AgencyStore: Sendable {
     public func upsert(_ incoming: [Agency]) throws -> ImportSummary {
         try connection.withTransaction { _ in
             let current = Dictionary(uniqueKeysWithValues: try agencies().map { ($0.code, $0) })
-            var imported: [String] = [], updated: [String] = [], unchanged: [String] = []
+            var imported: [String] = []
+            var updated: [String] = []
+            var unchanged: [String] = []
             var merged: [Agency] = []
             for var agency in incoming {
                 if let stored = current[agency.code] {
                     if stored.name != agency.name,
-                       !agency.formerNames.contains(where: { NameKey.make($0) == NameKey.make(stored.name) }) {
+                        !agency.formerNames.contains(where: { NameKey.make($0) == NameKey.make(stored.name) })
+                    {
                         agency.formerNames.append(stored.name)
                     }
-                    if stored == agency { unchanged.append(agency.code); continue }
+                    if stored == agency {
+                        unchanged.append(agency.code)
+                        continue
+                    }
                     updated.append(agency.code)
                 } else {
                     imported.append(agency.code)
@@ -75,21 +84,26 @@ public struct AgencyStore: Sendable {
     }
 
     private func write(_ agencies: [Agency]) throws {
-        let json = try JSONParameter.encode(agencies.map {
-            Row(code: $0.code, name: $0.name, order: $0.order.rawValue, state: $0.state,
-                counts: $0.countsInIndicator, formerNames: $0.formerNames)
-        })
-        try connection.query("""
+        let json = try JSONParameter.encode(
+            agencies.map {
+                Row(
+                    code: $0.code, name: $0.name, order: $0.order.rawValue, state: $0.state,
+                    counts: $0.countsInIndicator, formerNames: $0.formerNames)
+            })
+        try connection.query(
+            """
             INSERT INTO agency AS a (code, name, government_order, state, counts_in_indicator)
             SELECT d->>'code', d->>'name', d->>'order', d->>'state', (d->>'counts')::boolean
             FROM jsonb_array_elements($1::jsonb) AS d
             ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name, government_order = EXCLUDED.government_order,
                 state = EXCLUDED.state, counts_in_indicator = EXCLUDED.counts_in_indicator, updated_at = now()
             """, [json])
-        try connection.query("""
+        try connection.query(
+            """
             DELETE FROM agency_former_name WHERE agency_code IN (SELECT d->>'code' FROM jsonb_array_elements($1::jsonb) AS d)
             """, [json])
-        try connection.query("""
+        try connection.query(
+            """
             INSERT INTO agency_former_name (agency_code, name, position)
             SELECT d->>'code', f.name, f.position - 1
             FROM jsonb_array_elements($1::jsonb) AS d,
@@ -102,7 +116,8 @@ public struct AgencyStore: Sendable {
 enum JSONArray {
     static func strings(_ text: String) throws -> [String] {
         guard let data = text.data(using: .utf8),
-              let array = try JSONSerialization.jsonObject(with: data) as? [String] else {
+            let array = try JSONSerialization.jsonObject(with: data) as? [String]
+        else {
             throw PostgresError.decoding(column: "former_names", type: "[String]", value: text)
         }
         return array

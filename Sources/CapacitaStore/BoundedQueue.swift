@@ -35,7 +35,7 @@ final class BoundedQueue<Element: Sendable>: Sendable {
             guard !state.stopped else { return nil }
             let element = state.elements[state.head]
             state.head += 1
-            if state.head > 64 {   // drop what was taken now and then, not at every element
+            if state.head > 64 {  // drop what was taken now and then, not at every element
                 state.elements.removeFirst(state.head)
                 state.head = 0
             }

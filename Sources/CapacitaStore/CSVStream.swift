@@ -18,23 +18,25 @@ struct CSVStream {
     /// Reads and checks the rows on another thread (RecordReader) while `row` takes each checked
     /// row here, in file order, and `refused` the problems of each bad one. A header that lacks a
     /// required column stops before the rows.
-    func read<Check: RowCheck>(checking check: Check, progress: ((Int64) -> Void)? = nil,
-                               row: (Check.Checked) throws -> Void, refused: ([ImportIssue]) -> Void) throws -> Summary {
+    func read<Check: RowCheck>(
+        checking check: Check, progress: ((Int64) -> Void)? = nil,
+        row: (Check.Checked) throws -> Void, refused: ([ImportIssue]) -> Void
+    ) throws -> Summary {
         let reader = RecordReader(file: file, format: format, specs: specs, check: check)
         defer { reader.stop() }
         while true {
             switch reader.next() {
-            case let .items(items, bytesRead):
+            case .items(let items, let bytesRead):
                 for item in items {
                     switch item {
-                    case let .checked(checked): try row(checked)
-                    case let .refused(issues): refused(issues)
+                    case .checked(let checked): try row(checked)
+                    case .refused(let issues): refused(issues)
                     }
                 }
                 progress?(bytesRead)
-            case let .end(summary):
+            case .end(let summary):
                 return summary
-            case let .failed(error):
+            case .failed(let error):
                 throw error
             }
         }

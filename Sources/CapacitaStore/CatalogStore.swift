@@ -42,7 +42,8 @@ public struct CatalogStore: Sendable {
         let documents = catalog.courses.map { Document(course: $0, sourceFile: catalog.sourceFiles[$0.code] ?? "") }
         let json = try JSONParameter.encode(documents)
         return try connection.withTransaction { connection in
-            let changed = try connection.query("""
+            let changed = try connection.query(
+                """
                 INSERT INTO course AS c (code, program, level, kind, title, modalities, hours, audience, objectives,
                                          temario, evaluation, min_score, min_attendance, max_group_size,
                                          counts_for_indicator, source_file, document)
@@ -66,22 +67,29 @@ public struct CatalogStore: Sendable {
                 WHERE c.document IS DISTINCT FROM EXCLUDED.document OR c.source_file IS DISTINCT FROM EXCLUDED.source_file
                 RETURNING code, (xmax = 0) AS inserted
                 """, [json])
-            var inserted: [String] = [], updated: [String] = []
+            var inserted: [String] = []
+            var updated: [String] = []
             for row in changed.rows {
-                if try row.decode("inserted", as: Bool.self) { inserted.append(try row.decode("code")) } else { updated.append(try row.decode("code")) }
+                if try row.decode("inserted", as: Bool.self) {
+                    inserted.append(try row.decode("code"))
+                } else {
+                    updated.append(try row.decode("code"))
+                }
             }
             let touched = inserted + updated
             // Prerequisites go in after every course exists, so their foreign keys hold in any order.
             try connection.query("DELETE FROM course_prerequisite WHERE course_code = ANY($1::text[])", [touched])
-            try connection.query("""
+            try connection.query(
+                """
                 INSERT INTO course_prerequisite (course_code, requires_code)
                 SELECT d->>'code', p
                 FROM jsonb_array_elements($1::jsonb) AS d, jsonb_array_elements_text(d->'prerequisites') AS p
                 WHERE d->>'code' = ANY($2::text[])
                 """, [json, touched])
             let untouched = Set(touched)
-            return LoadSummary(inserted: inserted.sorted(), updated: updated.sorted(),
-                               unchanged: catalog.courses.map(\.code).filter { !untouched.contains($0) })
+            return LoadSummary(
+                inserted: inserted.sorted(), updated: updated.sorted(),
+                unchanged: catalog.courses.map(\.code).filter { !untouched.contains($0) })
         }
     }
 

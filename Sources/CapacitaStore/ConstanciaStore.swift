@@ -30,7 +30,9 @@ public struct ConstanciaStore: Sendable {
     /// Inside the caller's transaction: revokes the valid constancias of enrollments that are no
     /// longer acreditado, and issues one to each acreditado without one, among the enrollments
     /// that a results batch (or a drop) just changed.
-    func reconcile(resultsBatch: Int64? = nil, group: String? = nil, curp: String? = nil) throws -> (issued: Int, revoked: Int) {
+    func reconcile(resultsBatch: Int64? = nil, group: String? = nil, curp: String? = nil) throws -> (
+        issued: Int, revoked: Int
+    ) {
         let scope: String
         let parameters: [any PostgresEncodable]
         if let resultsBatch {
@@ -40,32 +42,40 @@ public struct ConstanciaStore: Sendable {
             scope = "e.group_code = $1 AND e.curp = $2"
             parameters = [group, curp]
         }
-        let revoked = try connection.query("""
+        let revoked = try connection.query(
+            """
             UPDATE constancia c SET revoked_at = now(),
                 revoked_reason = CASE e.status WHEN 'baja' THEN 'baja: ' || e.drop_reason ELSE 'el resultado cambió a ' || e.status END
             FROM enrollment e
             WHERE c.group_code = e.group_code AND c.curp = e.curp AND c.revoked_at IS NULL
               AND e.status <> 'acreditado' AND \(scope)
-            """, parameters).affectedRows
-        let pending = try connection.query("""
+            """, parameters
+        ).affectedRows
+        let pending = try connection.query(
+            """
             SELECT e.group_code, e.curp, extract(year FROM COALESCE(g.ends_on, g.starts_on))::int AS year
             FROM enrollment e JOIN training_group g ON g.code = e.group_code
             WHERE e.status = 'acreditado' AND \(scope)
               AND NOT EXISTS (SELECT 1 FROM constancia c WHERE c.group_code = e.group_code AND c.curp = e.curp AND c.revoked_at IS NULL)
             ORDER BY year, e.group_code, e.curp
-            """, parameters).map { row in
-            (group: try row.decode("group_code", as: String.self), curp: try row.decode("curp", as: String.self),
-             year: try row.decode("year", as: Int.self))
+            """, parameters
+        ).map { row in
+            (
+                group: try row.decode("group_code", as: String.self), curp: try row.decode("curp", as: String.self),
+                year: try row.decode("year", as: Int.self)
+            )
         }
         guard !pending.isEmpty else { return (0, revoked) }
         // Reserve each year's folios in one statement; the row lock serializes concurrent issuers.
         var next: [Int: Int] = [:]
         for (year, people) in Dictionary(grouping: pending, by: \.year) {
-            let last = try connection.query("""
+            let last = try connection.query(
+                """
                 INSERT INTO constancia_sequence (year, last) VALUES ($1, $2)
                 ON CONFLICT (year) DO UPDATE SET last = constancia_sequence.last + EXCLUDED.last
                 RETURNING last
-                """, [year, people.count]).scalar(Int.self)!
+                """, [year, people.count]
+            ).scalar(Int.self)!
             next[year] = last - people.count + 1
         }
         var random = SystemRandomNumberGenerator()
@@ -73,8 +83,10 @@ public struct ConstanciaStore: Sendable {
             for item in pending {
                 let sequence = next[item.year]!
                 next[item.year] = sequence + 1
-                try writer.writeRow([Constancia.folio(year: item.year, sequence: sequence), String(item.year), String(sequence),
-                                     Constancia.code(using: &random), item.group, item.curp])
+                try writer.writeRow([
+                    Constancia.folio(year: item.year, sequence: sequence), String(item.year), String(sequence),
+                    Constancia.code(using: &random), item.group, item.curp,
+                ])
             }
         }
         return (pending.count, revoked)
@@ -95,7 +107,9 @@ public struct ConstanciaStore: Sendable {
         """
 
     public func list(group: String) throws -> [Record] {
-        try connection.query(Self.select + "WHERE c.group_code = $1 ORDER BY c.folio", [TrainingGroup.normalizeCode(group)]).map(Self.record)
+        try connection.query(
+            Self.select + "WHERE c.group_code = $1 ORDER BY c.folio", [TrainingGroup.normalizeCode(group)]
+        ).map(Self.record)
     }
 
     public func find(folio: String) throws -> Record? {
@@ -107,14 +121,17 @@ public struct ConstanciaStore: Sendable {
     }
 
     private static func record(_ row: Row) throws -> Record {
-        Record(folio: try row.decode("folio"), code: try row.decode("code"), groupCode: try row.decode("group_code"),
-               curp: try row.decode("curp"),
-               name: PersonName(givenNames: try row.decode("given_names"), firstSurname: try row.decode("first_surname"),
-                                secondSurname: try row.decode("second_surname")),
-               courseCode: try row.decode("course_code"), courseTitle: try row.decode("title"), hours: try row.decode("hours"),
-               startsOn: CalendarDate.parse(try row.decode("starts_on"))!,
-               endsOn: try row.decode("ends_on", as: String?.self).flatMap(CalendarDate.parse),
-               agencyName: try row.decode("agency_name"), issuedAt: try row.decode("issued_at"),
-               revokedAt: try row.decode("revoked_at"), revokedReason: try row.decode("revoked_reason"))
+        Record(
+            folio: try row.decode("folio"), code: try row.decode("code"), groupCode: try row.decode("group_code"),
+            curp: try row.decode("curp"),
+            name: PersonName(
+                givenNames: try row.decode("given_names"), firstSurname: try row.decode("first_surname"),
+                secondSurname: try row.decode("second_surname")),
+            courseCode: try row.decode("course_code"), courseTitle: try row.decode("title"),
+            hours: try row.decode("hours"),
+            startsOn: CalendarDate.parse(try row.decode("starts_on"))!,
+            endsOn: try row.decode("ends_on", as: String?.self).flatMap(CalendarDate.parse),
+            agencyName: try row.decode("agency_name"), issuedAt: try row.decode("issued_at"),
+            revokedAt: try row.decode("revoked_at"), revokedReason: try row.decode("revoked_reason"))
     }
 }

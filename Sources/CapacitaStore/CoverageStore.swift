@@ -30,8 +30,10 @@ public struct CoverageStore: Sendable {
     public func windowStart(year: Int, options: CoverageOptions) throws -> Int {
         guard options.window == .cumulative else { return year }
         let levels = (options.levels ?? Set(Level.allCases)).map(\.rawValue)
-        let programs = try connection.query("SELECT DISTINCT program FROM course WHERE counts_for_indicator AND level = ANY($1::text[])",
-                                            [levels]).map { try $0.decode("program", as: String.self) }
+        let programs = try connection.query(
+            "SELECT DISTINCT program FROM course WHERE counts_for_indicator AND level = ANY($1::text[])",
+            [levels]
+        ).map { try $0.decode("program", as: String.self) }
         return programs.compactMap { Program(rawValue: $0)?.startYear }.min() ?? year
     }
 
@@ -56,17 +58,22 @@ public struct CoverageStore: Sendable {
             result = try connection.query(Self.summarySQL, [from, year])
         }
         return try result.map { row in
-            TrainedCount(agencyCode: try row.decode("agency_code"), tier: Tier(rawValue: try row.decode("tier")) ?? .operativo,
-                         people: try row.decode("people"))
+            TrainedCount(
+                agencyCode: try row.decode("agency_code"), tier: Tier(rawValue: try row.decode("tier")) ?? .operativo,
+                people: try row.decode("people"))
         }
     }
 
     /// Coverage of every agency of the registry (or one) for a year.
     public func coverage(year: Int, options: CoverageOptions, agency: String? = nil) throws -> [AgencyCoverage] {
         let agencies = try AgencyStore(connection: connection).agencies().filter { agency == nil || $0.code == agency }
-        let headcounts = Dictionary(uniqueKeysWithValues: try HeadcountStore(connection: connection).list(year: year).map { ($0.agencyCode, $0) })
-        return CoverageCalculator.coverage(agencies: agencies, headcounts: headcounts, trained: try trained(year: year, options: options),
-                                           options: options)
+        let headcounts = Dictionary(
+            uniqueKeysWithValues: try HeadcountStore(connection: connection).list(year: year).map {
+                ($0.agencyCode, $0)
+            })
+        return CoverageCalculator.coverage(
+            agencies: agencies, headcounts: headcounts, trained: try trained(year: year, options: options),
+            options: options)
     }
 
     public func indicator(year: Int, options: CoverageOptions) throws -> Indicator {
@@ -76,15 +83,19 @@ public struct CoverageStore: Sendable {
     /// Groups that started in a year, with the public servants they reached: their aggregate count
     /// plus the people enrolled (bajas left out).
     public func eventGroups(year: Int) throws -> [EventGroup] {
-        try connection.query("""
+        try connection.query(
+            """
             SELECT g.agency_code, g.kind, g.general_public,
                    g.public_servants + count(e.curp) FILTER (WHERE e.status <> 'baja') AS servants
             FROM training_group g LEFT JOIN enrollment e ON e.group_code = g.code
             WHERE g.starts_on >= make_date($1, 1, 1) AND g.starts_on < make_date($1 + 1, 1, 1)
             GROUP BY g.code
-            """, [year]).map { row in
-            EventGroup(agencyCode: try row.decode("agency_code"), kind: TrainingKind(rawValue: try row.decode("kind")) ?? .capacitacion,
-                       generalPublic: try row.decode("general_public"), publicServants: try row.decode("servants"))
+            """, [year]
+        ).map { row in
+            EventGroup(
+                agencyCode: try row.decode("agency_code"),
+                kind: TrainingKind(rawValue: try row.decode("kind")) ?? .capacitacion,
+                generalPublic: try row.decode("general_public"), publicServants: try row.decode("servants"))
         }
     }
 }

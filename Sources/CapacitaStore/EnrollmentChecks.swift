@@ -12,32 +12,41 @@ extension EnrollmentSQL {
     /// enrollment primary key in `merge` when nothing else is wrong: one aggregate over every
     /// staged row fewer for a clean file. Any other problem brings the check back here, so a
     /// refused file still gets every problem in one report.
-    func crossRowIssues(groups: [String: Int], agencies: Set<String>, skipPrerequisites: Bool,
-                        leaveGroupDuplicatesToMerge: Bool, clock: inout PhaseClock) throws -> [ImportIssue] {
+    func crossRowIssues(
+        groups: [String: Int], agencies: Set<String>, skipPrerequisites: Bool,
+        leaveGroupDuplicatesToMerge: Bool, clock: inout PhaseClock
+    ) throws -> [ImportIssue] {
         try connection.execute("ANALYZE enrollment_stage")
-        try connection.execute("""
+        try connection.execute(
+            """
             CREATE TEMP TABLE stage_group (group_code text COLLATE "C" PRIMARY KEY, rows integer NOT NULL) ON COMMIT DROP;
             CREATE TEMP TABLE stage_agency (agency_code text COLLATE "C" PRIMARY KEY) ON COMMIT DROP
             """)
         let codes = Array(groups.keys)
-        try connection.query("INSERT INTO stage_group SELECT * FROM unnest($1::text[], $2::int[])",
-                             [codes, codes.map { String(groups[$0]!) }])
+        try connection.query(
+            "INSERT INTO stage_group SELECT * FROM unnest($1::text[], $2::int[])",
+            [codes, codes.map { String(groups[$0]!) }])
         try connection.query("INSERT INTO stage_agency SELECT unnest($1::text[])", [Array(agencies)])
         // Temporary tables get no statistics of their own; without them the planner guesses.
         try connection.execute("ANALYZE stage_group, stage_agency")
         // Lock the groups this file fills, so two imports into one group cannot both pass the cupo
         // check, and its agencies, as a foreign key would. Every staged group and agency was known
         // when the run started; one that is gone now is reported instead of locked.
-        try connection.query("SELECT 1 FROM training_group WHERE code IN (SELECT group_code FROM stage_group) ORDER BY code FOR UPDATE")
-        try connection.query("SELECT 1 FROM agency WHERE code IN (SELECT agency_code FROM stage_agency) ORDER BY code FOR KEY SHARE")
-        var issues = try connection.query("""
+        try connection.query(
+            "SELECT 1 FROM training_group WHERE code IN (SELECT group_code FROM stage_group) ORDER BY code FOR UPDATE")
+        try connection.query(
+            "SELECT 1 FROM agency WHERE code IN (SELECT agency_code FROM stage_agency) ORDER BY code FOR KEY SHARE")
+        var issues = try connection.query(
+            """
             SELECT 'grupo' AS kind, group_code AS value FROM stage_group
             WHERE NOT EXISTS (SELECT 1 FROM training_group g WHERE g.code = group_code)
             UNION ALL
             SELECT 'dependencia', agency_code FROM stage_agency WHERE NOT EXISTS (SELECT 1 FROM agency a WHERE a.code = agency_code)
-            """).map { row in
-            ImportIssue(line: 0, column: try row.decode("kind"), value: try row.decode("value"),
-                        message: "dejó de existir mientras se importaba el archivo")
+            """
+        ).map { row in
+            ImportIssue(
+                line: 0, column: try row.decode("kind"), value: try row.decode("value"),
+                message: "dejó de existir mientras se importaba el archivo")
         }
         clock.lap("lock groups and agencies")
         try findStored()
@@ -61,7 +70,8 @@ extension EnrollmentSQL {
     /// stage_person, names apart: it is the person the merge writes (with the e-mail the file
     /// gives on any of the CURP's rows).
     private func repeatedPeople(groupDuplicates: Bool) throws -> [ImportIssue] {
-        try connection.execute("""
+        try connection.execute(
+            """
             CREATE TEMP TABLE stage_person ON COMMIT DROP AS
             SELECT a.curp, a.line, \(Self.personColumns("a")), a.email, a.differs
             FROM (SELECT curp, min(line) AS line, min(person) AS person, max(email) AS email,
@@ -71,11 +81,12 @@ extension EnrollmentSQL {
         try connection.execute("ANALYZE stage_person")
         let differing = try connection.query("SELECT count(*) FROM stage_person WHERE differs").scalar(Int.self) ?? 0
         guard groupDuplicates || differing > 0 else { return [] }
-        return try repeatedRows(suspects: """
-            SELECT curp FROM enrollment_stage GROUP BY group_code, curp HAVING count(*) > 1
-            UNION
-            SELECT curp FROM stage_person WHERE differs
-            """)
+        return try repeatedRows(
+            suspects: """
+                SELECT curp FROM enrollment_stage GROUP BY group_code, curp HAVING count(*) > 1
+                UNION
+                SELECT curp FROM stage_person WHERE differs
+                """)
     }
 
     /// The same person twice in one group of the file: what the merge asks for when the primary
@@ -92,7 +103,8 @@ extension EnrollmentSQL {
         try connection.execute("CREATE TEMP TABLE stage_suspect ON COMMIT DROP AS \(suspects)")
         guard try connection.query("SELECT count(*) FROM stage_suspect").scalar(Int.self) ?? 0 > 0 else { return [] }
         try connection.execute("ANALYZE stage_suspect")
-        return try connection.query("""
+        return try connection.query(
+            """
             WITH staged AS (
                 SELECT s.line, s.curp, s.group_code, s.email, s.agency_code, s.tier, \(Self.personColumns("s"))
                 FROM enrollment_stage s WHERE curp IN (SELECT curp FROM stage_suspect)
@@ -124,15 +136,21 @@ extension EnrollmentSQL {
                OR sex <> f_sex OR (email IS NOT NULL AND f_email IS NOT NULL AND email <> f_email)
                OR agency_code <> f_agency OR tier <> f_tier
             ORDER BY line
-            """).map { row in
+            """
+        ).map { row in
             let curp = Curp.mask(try row.decode("curp", as: String.self))
             let column: String = try row.decode("problem")
             if column == "curp" {
-                return ImportIssue(line: try row.decode("line"), column: "curp", value: curp,
-                                   message: "la misma persona ya aparece en el grupo \(try row.decode("group_code", as: String.self)) en la línea \(try row.decode("first_in_group", as: Int.self))")
+                return ImportIssue(
+                    line: try row.decode("line"), column: "curp", value: curp,
+                    message:
+                        "la misma persona ya aparece en el grupo \(try row.decode("group_code", as: String.self)) en la línea \(try row.decode("first_in_group", as: Int.self))"
+                )
             }
-            return ImportIssue(line: try row.decode("line"), column: column, value: curp,
-                               message: "la misma CURP aparece con otros datos en la línea \(try row.decode("first_line", as: Int.self))")
+            return ImportIssue(
+                line: try row.decode("line"), column: column, value: curp,
+                message:
+                    "la misma CURP aparece con otros datos en la línea \(try row.decode("first_line", as: Int.self))")
         }
     }
 
@@ -142,7 +160,8 @@ extension EnrollmentSQL {
     /// PostgreSQL may make quadratic when that table looked empty at planning time and fills up
     /// while the statement runs.
     private func findStored() throws {
-        try connection.execute("""
+        try connection.execute(
+            """
             CREATE TEMP TABLE stage_existing ON COMMIT DROP AS
             SELECT s.line, s.group_code, s.curp,
                    (e.agency_code <> s.agency_code OR e.tier <> s.tier
@@ -158,7 +177,8 @@ extension EnrollmentSQL {
         // A group can only overflow if its new rows in the file would not all fit: find those
         // groups first (a count per group), and look at rows only in them. A file sent again adds
         // no row, and costs no count.
-        let crowded = try connection.query("""
+        let crowded = try connection.query(
+            """
             WITH fresh AS (
                 SELECT sg.group_code, sg.rows - COALESCE(x.n, 0) AS new_rows
                 FROM stage_group sg
@@ -167,9 +187,11 @@ extension EnrollmentSQL {
             SELECT g.code FROM fresh f JOIN training_group g ON g.code = f.group_code
             WHERE g.capacity IS NOT NULL AND f.new_rows > 0
               AND f.new_rows + (SELECT count(*) FROM enrollment e WHERE e.group_code = g.code AND e.status <> 'baja') > g.capacity
-            """).map { try $0.decode("code", as: String.self) }
+            """
+        ).map { try $0.decode("code", as: String.self) }
         guard !crowded.isEmpty else { return [] }
-        return try connection.query("""
+        return try connection.query(
+            """
             WITH incoming AS (
                 SELECT s.line, s.group_code, s.curp
                 FROM enrollment_stage s
@@ -193,10 +215,14 @@ extension EnrollmentSQL {
                 FROM incoming i JOIN over o ON o.code = i.group_code
             )
             SELECT line, group_code, capacity, taken FROM ranked WHERE taken + place > capacity ORDER BY line
-            """, [crowded]).map { row in
+            """, [crowded]
+        ).map { row in
             let group: String = try row.decode("group_code")
-            return ImportIssue(line: try row.decode("line"), column: "grupo", value: group,
-                               message: "el grupo está lleno: cupo \(try row.decode("capacity", as: Int.self)), ya inscritas \(try row.decode("taken", as: Int.self)) antes de este archivo")
+            return ImportIssue(
+                line: try row.decode("line"), column: "grupo", value: group,
+                message:
+                    "el grupo está lleno: cupo \(try row.decode("capacity", as: Int.self)), ya inscritas \(try row.decode("taken", as: Int.self)) antes de este archivo"
+            )
         }
     }
 
@@ -204,12 +230,15 @@ extension EnrollmentSQL {
     private func missingPrerequisites() throws -> [ImportIssue] {
         // The file's groups whose course has prerequisites first: often none (a Taller, a Básico),
         // and then no staged row needs a look.
-        let gated = try connection.query("""
+        let gated = try connection.query(
+            """
             SELECT sg.group_code FROM stage_group sg JOIN training_group g ON g.code = sg.group_code
             WHERE EXISTS (SELECT 1 FROM course_prerequisite p WHERE p.course_code = g.course_code)
-            """).map { try $0.decode("group_code", as: String.self) }
+            """
+        ).map { try $0.decode("group_code", as: String.self) }
         guard !gated.isEmpty else { return [] }
-        return try connection.query("""
+        return try connection.query(
+            """
             SELECT s.line, s.group_code, g.course_code, string_agg(p.requires_code, ', ' ORDER BY p.requires_code) AS missing
             FROM enrollment_stage s
             JOIN training_group g ON g.code = s.group_code
@@ -220,9 +249,13 @@ extension EnrollmentSQL {
                               WHERE e.curp = s.curp AND e.status = 'acreditado' AND done.course_code = p.requires_code)
             GROUP BY s.line, s.group_code, g.course_code
             ORDER BY s.line
-            """, [gated]).map { row in
-            ImportIssue(line: try row.decode("line"), column: "grupo", value: try row.decode("group_code"),
-                        message: "el curso \(try row.decode("course_code", as: String.self)) requiere haber acreditado \(try row.decode("missing", as: String.self)); use --skip-prerequisites para inscribir de todos modos")
+            """, [gated]
+        ).map { row in
+            ImportIssue(
+                line: try row.decode("line"), column: "grupo", value: try row.decode("group_code"),
+                message:
+                    "el curso \(try row.decode("course_code", as: String.self)) requiere haber acreditado \(try row.decode("missing", as: String.self)); use --skip-prerequisites para inscribir de todos modos"
+            )
         }
     }
 }

@@ -24,8 +24,10 @@ public struct EnrollmentImporter: Sendable {
         /// Receives each phase's name and seconds (for benchmarks; CAPACITA_TIMINGS=1 in the CLI).
         public var trace: (@Sendable (String, Double) -> Void)?
 
-        public init(agency: String? = nil, group: String? = nil, dryRun: Bool = false, skipPrerequisites: Bool = false,
-                    tiers: TierTable, ranBy: String, trace: (@Sendable (String, Double) -> Void)? = nil) {
+        public init(
+            agency: String? = nil, group: String? = nil, dryRun: Bool = false, skipPrerequisites: Bool = false,
+            tiers: TierTable, ranBy: String, trace: (@Sendable (String, Double) -> Void)? = nil
+        ) {
             self.agency = agency
             self.group = group
             self.dryRun = dryRun
@@ -40,18 +42,23 @@ public struct EnrollmentImporter: Sendable {
         let registry = try AgencyStore(connection: connection).registry()
         var agency: Agency?
         if let name = options.agency {
-            guard case let .found(found) = registry.resolve(name) else {
-                return .refused(rows: 0, issues: [ImportIssue(line: 0, column: "--agency", value: name, message: "instancia desconocida")],
-                                dryRun: options.dryRun)
+            guard case .found(let found) = registry.resolve(name) else {
+                return .refused(
+                    rows: 0,
+                    issues: [ImportIssue(line: 0, column: "--agency", value: name, message: "instancia desconocida")],
+                    dryRun: options.dryRun)
             }
             agency = found
         }
         var job = EnrollmentImport(
-            validator: EnrollmentValidator(registry: registry, tiers: options.tiers, agency: agency, group: options.group,
-                                           groups: try GroupStore(connection: connection).codes()),
+            validator: EnrollmentValidator(
+                registry: registry, tiers: options.tiers, agency: agency, group: options.group,
+                groups: try GroupStore(connection: connection).codes()),
             skipPrerequisites: options.skipPrerequisites)
-        return try StagedImportRunner(connection: connection, file: file, agencyCode: agency?.code, ranBy: options.ranBy,
-                                      dryRun: options.dryRun, trace: options.trace).run(&job, progress: progress)
+        return try StagedImportRunner(
+            connection: connection, file: file, agencyCode: agency?.code, ranBy: options.ranBy,
+            dryRun: options.dryRun, trace: options.trace
+        ).run(&job, progress: progress)
     }
 }
 
@@ -81,9 +88,10 @@ struct EnrollmentImport: StagedImport {
     }
 
     func crossRowIssues(_ connection: Connection, willMerge: Bool, clock: inout PhaseClock) throws -> [ImportIssue] {
-        try EnrollmentSQL(connection: connection).crossRowIssues(groups: groupRows, agencies: agencies, skipPrerequisites: skipPrerequisites,
-                                                                 leaveGroupDuplicatesToMerge: willMerge,
-                                                                 clock: &clock)
+        try EnrollmentSQL(connection: connection).crossRowIssues(
+            groups: groupRows, agencies: agencies, skipPrerequisites: skipPrerequisites,
+            leaveGroupDuplicatesToMerge: willMerge,
+            clock: &clock)
     }
 
     func classify(_ connection: Connection) throws -> (imported: Int, updated: Int) {

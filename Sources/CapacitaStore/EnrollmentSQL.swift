@@ -11,7 +11,8 @@ struct EnrollmentSQL {
     /// the enrollment itself (agency, tier, puesto) or its person's data. People are compared once
     /// each, not once per row: a file sent again compared a million rows with their people before.
     func classify(stagedRows: Int) throws -> (imported: Int, updated: Int) {
-        try connection.execute("""
+        try connection.execute(
+            """
             CREATE TEMP TABLE stage_person_changed ON COMMIT DROP AS
             SELECT s.curp
             FROM stage_person s
@@ -21,11 +22,13 @@ struct EnrollmentSQL {
                OR (s.email IS NOT NULL AND p.email IS DISTINCT FROM s.email)
             """)
         try connection.execute("ANALYZE stage_person_changed")
-        let row = try connection.query("""
+        let row = try connection.query(
+            """
             SELECT count(*) AS stored,
                    count(*) FILTER (WHERE x.enrollment_changed OR x.curp IN (SELECT curp FROM stage_person_changed)) AS updated
             FROM stage_existing x
-            """).rows.first
+            """
+        ).rows.first
         let stored: Int = try row?.decode("stored") ?? 0
         return (stagedRows - stored, try row?.decode("updated") ?? 0)
     }
@@ -41,7 +44,9 @@ struct EnrollmentSQL {
         // twice over: both rows then matched the stored enrollment (findStored).
         let existing = try connection.query("SELECT count(*) FROM stage_existing").scalar(Int.self) ?? 0
         if existing > 0,
-           try !connection.query("SELECT 1 FROM stage_existing GROUP BY group_code, curp HAVING count(*) > 1 LIMIT 1").rows.isEmpty {
+            try !connection.query("SELECT 1 FROM stage_existing GROUP BY group_code, curp HAVING count(*) > 1 LIMIT 1")
+                .rows.isEmpty
+        {
             throw MergeRefusal(issues: try groupDuplicateIssues())
         }
         // One row per CURP in stage_person (all of a CURP's rows carry the same data: checked).
@@ -50,13 +55,16 @@ struct EnrollmentSQL {
         // lock them, so none can be deleted before this import commits. A file sent again adds
         // none and locks no one (300,000 row locks were 1.2 s of such a re-import).
         let lock = stagedRows > existing ? "ORDER BY curp FOR KEY SHARE" : ""
-        let stored = try connection.query("""
+        let stored = try connection.query(
+            """
             CREATE TEMP TABLE stage_stored ON COMMIT DROP AS
             SELECT curp FROM person WHERE curp IN (SELECT curp FROM stage_person) \(lock)
-            """).affectedRows
+            """
+        ).affectedRows
         try connection.execute("ANALYZE stage_stored")
         clock.lap("lock people")
-        try connection.query("""
+        try connection.query(
+            """
             UPDATE person p SET
                 given_names = s.given_names, first_surname = s.first_surname, second_surname = s.second_surname,
                 sex = s.sex, email = COALESCE(s.email, p.email), updated_at = now()
@@ -65,19 +73,22 @@ struct EnrollmentSQL {
               AND (p.given_names, p.first_surname, p.second_surname, p.sex, p.email)
                   IS DISTINCT FROM (s.given_names, s.first_surname, s.second_surname, s.sex, COALESCE(s.email, p.email))
             """)
-        let added = try connection.query("""
+        let added = try connection.query(
+            """
             INSERT INTO person (curp, given_names, first_surname, second_surname, sex, email)
             SELECT curp, given_names, first_surname, second_surname, sex, email
             FROM stage_person s WHERE NOT EXISTS (SELECT 1 FROM stage_stored x WHERE x.curp = s.curp)
             ORDER BY curp
-            """).affectedRows
+            """
+        ).affectedRows
         clock.lap("merge people")
         guard stored + added == people else { throw EnrollmentMergeError.danglingReferences(people - stored - added) }
         // A file sent again adds nothing: no insert to run.
         if stagedRows > existing { try insertNew(batch: batch, existing: existing) }
         clock.lap("insert enrollments")
         guard existing > 0 else { return }
-        try connection.query("""
+        try connection.query(
+            """
             UPDATE enrollment e SET
                 agency_code = s.agency_code, tier = s.tier,
                 position_title = COALESCE(s.position_title, e.position_title),
@@ -110,7 +121,8 @@ extension EnrollmentSQL {
         // a pair, to find every repeated row for the report.
         try connection.execute("SAVEPOINT new_enrollments")
         do {
-            try connection.query("""
+            try connection.query(
+                """
                 INSERT INTO enrollment (group_code, curp, agency_code, tier, position_title, batch_id)
                 SELECT s.group_code, s.curp, s.agency_code, s.tier, s.position_title, $1
                 FROM enrollment_stage s
@@ -133,7 +145,8 @@ extension EnrollmentSQL {
     /// granted SET on it (has_parameter_privilege does not exist before 15).
     func mayTurnOffRowChecks() throws -> Bool {
         let version = try connection.query("SELECT current_setting('server_version_num')::int").scalar(Int.self) ?? 0
-        let question = version >= 150000
+        let question =
+            version >= 150000
             ? "SELECT has_parameter_privilege('session_replication_role', 'SET')"
             : "SELECT rolsuper FROM pg_roles WHERE rolname = current_user"
         return try connection.query(question).scalar(Bool.self) ?? false

@@ -13,7 +13,8 @@ extension EnrollmentSQL {
     /// cannot occur in a name: the validator refuses control characters.
     static func personKey(_ row: EnrollmentRow) -> String {
         var key = row.givenNames
-        key.reserveCapacity(row.givenNames.utf8.count + row.firstSurname.utf8.count + (row.secondSurname?.utf8.count ?? 0) + 5)
+        key.reserveCapacity(
+            row.givenNames.utf8.count + row.firstSurname.utf8.count + (row.secondSurname?.utf8.count ?? 0) + 5)
         key += "\u{1F}"
         key += row.firstSurname
         key += "\u{1F}"
@@ -33,8 +34,11 @@ extension EnrollmentSQL {
 
     static func stageFields(_ row: EnrollmentRow) -> [String?] {
         let person = personKey(row)
-        return [String(row.line), row.curp.value, person, row.email, row.agencyCode, row.tier.rawValue, row.position, row.groupCode,
-                String(sharedHash(row, person: person))]
+        return [
+            String(row.line), row.curp.value, person, row.email, row.agencyCode, row.tier.rawValue, row.position,
+            row.groupCode,
+            String(sharedHash(row, person: person)),
+        ]
     }
 
     /// A hash of what every row of a CURP must repeat (names, sex, agency, tier), so the check
@@ -59,7 +63,8 @@ extension EnrollmentSQL {
     func createStage() throws {
         // Temporary: not WAL-logged, private to this session, gone at commit or rollback. Keys use
         // the "C" collation like the tables they are merged into (byte comparison, no locale).
-        try connection.execute("""
+        try connection.execute(
+            """
             CREATE TEMP TABLE enrollment_stage (
                 line integer NOT NULL, curp text COLLATE "C" NOT NULL, person text NOT NULL, email text,
                 agency_code text COLLATE "C" NOT NULL, tier text NOT NULL, position_title text,

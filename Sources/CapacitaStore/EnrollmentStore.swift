@@ -16,8 +16,8 @@ public struct EnrollmentStore: Sendable {
 
         public var description: String {
             switch self {
-            case let .notEnrolled(group, curp): return "\(curp) no está inscrita en el grupo \(group)"
-            case let .alreadyDropped(group, curp): return "\(curp) ya está dada de baja del grupo \(group)"
+            case .notEnrolled(let group, let curp): return "\(curp) no está inscrita en el grupo \(group)"
+            case .alreadyDropped(let group, let curp): return "\(curp) ya está dada de baja del grupo \(group)"
             case .emptyReason: return "indique el motivo de la baja con --reason"
             }
         }
@@ -31,11 +31,16 @@ public struct EnrollmentStore: Sendable {
         guard !reason.isEmpty else { throw DropError.emptyReason }
         let code = TrainingGroup.normalizeCode(group)
         return try connection.withTransaction { connection in
-            let current = try connection.query("SELECT status FROM enrollment WHERE group_code = $1 AND curp = $2 FOR UPDATE",
-                                               [code, curp.value]).scalar(String.self)
+            let current = try connection.query(
+                "SELECT status FROM enrollment WHERE group_code = $1 AND curp = $2 FOR UPDATE",
+                [code, curp.value]
+            ).scalar(String.self)
             guard let current else { throw DropError.notEnrolled(group: code, curp: curp.masked) }
-            guard current != EnrollmentStatus.baja.rawValue else { throw DropError.alreadyDropped(group: code, curp: curp.masked) }
-            try connection.query("""
+            guard current != EnrollmentStatus.baja.rawValue else {
+                throw DropError.alreadyDropped(group: code, curp: curp.masked)
+            }
+            try connection.query(
+                """
                 UPDATE enrollment SET status = 'baja', drop_reason = $3, dropped_at = now(), updated_at = now()
                 WHERE group_code = $1 AND curp = $2
                 """, [code, curp.value, reason])
@@ -63,24 +68,30 @@ public struct EnrollmentStore: Sendable {
         """
 
     public func roster(group: String) throws -> [RosterEntry] {
-        try connection.query(Self.rosterSelect + "WHERE e.group_code = $1 ORDER BY p.first_surname, p.second_surname, p.given_names",
-                             [TrainingGroup.normalizeCode(group)]).map(Self.entry)
+        try connection.query(
+            Self.rosterSelect + "WHERE e.group_code = $1 ORDER BY p.first_surname, p.second_surname, p.given_names",
+            [TrainingGroup.normalizeCode(group)]
+        ).map(Self.entry)
     }
 
     /// Every participant of a course's groups that ended (fin, or inicio without fin) in a year.
     public func roster(course: String, year: Int) throws -> [RosterEntry] {
-        try connection.query(Self.rosterSelect + """
-            JOIN training_group g ON g.code = e.group_code
-            WHERE g.course_code = $1 AND extract(year FROM COALESCE(g.ends_on, g.starts_on)) = $2
-            ORDER BY e.group_code, p.first_surname, p.given_names
-            """, [course.uppercased(), year]).map(Self.entry)
+        try connection.query(
+            Self.rosterSelect + """
+                JOIN training_group g ON g.code = e.group_code
+                WHERE g.course_code = $1 AND extract(year FROM COALESCE(g.ends_on, g.starts_on)) = $2
+                ORDER BY e.group_code, p.first_surname, p.given_names
+                """, [course.uppercased(), year]
+        ).map(Self.entry)
     }
 
     private static func entry(_ row: Row) throws -> RosterEntry {
         var reactions: [ResultMeasure: Int] = [:]
-        for (measure, column) in [(ResultMeasure.reaccionMetodologia, "reaction_methodology"),
-                                  (.reaccionInstructores, "reaction_instructors"), (.reaccionContenidos, "reaction_contents"),
-                                  (.reaccionInfraestructura, "reaction_infrastructure")] {
+        for (measure, column) in [
+            (ResultMeasure.reaccionMetodologia, "reaction_methodology"),
+            (.reaccionInstructores, "reaction_instructors"), (.reaccionContenidos, "reaction_contents"),
+            (.reaccionInfraestructura, "reaction_infrastructure"),
+        ] {
             reactions[measure] = try row.decode(column, as: Int?.self)
         }
         let agency: String = try row.decode("agency_code")
@@ -88,11 +99,13 @@ public struct EnrollmentStore: Sendable {
         let tier: String = try row.decode("tier")
         return RosterEntry(
             groupCode: try row.decode("group_code"), curp: try row.decode("curp"),
-            name: PersonName(givenNames: try row.decode("given_names"), firstSurname: try row.decode("first_surname"),
-                             secondSurname: try row.decode("second_surname")),
+            name: PersonName(
+                givenNames: try row.decode("given_names"), firstSurname: try row.decode("first_surname"),
+                secondSurname: try row.decode("second_surname")),
             tier: Tier(rawValue: tier) ?? .operativo, agencyCode: agency,
-            result: ParticipantResult(agencyCode: agency, status: EnrollmentStatus(rawValue: status) ?? .inscrito,
-                                      attendance: try row.decode("attendance"), pre: try row.decode("pre"),
-                                      post: try row.decode("post"), finalScore: try row.decode("final"), reactions: reactions))
+            result: ParticipantResult(
+                agencyCode: agency, status: EnrollmentStatus(rawValue: status) ?? .inscrito,
+                attendance: try row.decode("attendance"), pre: try row.decode("pre"),
+                post: try row.decode("post"), finalScore: try row.decode("final"), reactions: reactions))
     }
 }

@@ -20,39 +20,48 @@ public struct FichaStore: Sendable {
 
     /// Stores each ficha as the current version of its agency and year; the one it replaces is
     /// kept, marked superseded. A ficha identical to the current one changes nothing.
-    public func importFichas(_ fichas: [Ficha], fileName: String, sha256: String, ranBy: String) throws -> ImportOutcome {
+    public func importFichas(_ fichas: [Ficha], fileName: String, sha256: String, ranBy: String) throws -> ImportOutcome
+    {
         try connection.withTransaction { connection in
             let batches = ImportBatchStore(connection: connection)
-            let batch = try batches.open(.init(kind: "ficha", fileName: fileName, sha256: sha256, agencyCode: nil, ranBy: ranBy))
-            var imported = 0, updated = 0, unchanged = 0
+            let batch = try batches.open(
+                .init(kind: "ficha", fileName: fileName, sha256: sha256, agencyCode: nil, ranBy: ranBy))
+            var imported = 0
+            var updated = 0
+            var unchanged = 0
             let encoder = JSONEncoder()
             encoder.outputFormatting = .sortedKeys
             for ficha in fichas {
                 let document = String(decoding: try encoder.encode(ficha), as: UTF8.self)
-                let current = try connection.query("""
+                let current = try connection.query(
+                    """
                     SELECT version, document = $3::jsonb AS same FROM ficha
                     WHERE agency_code = $1 AND year = $2 AND superseded_at IS NULL FOR UPDATE
-                    """, [ficha.agencyCode, ficha.year, document]).rows.first
+                    """, [ficha.agencyCode, ficha.year, document]
+                ).rows.first
                 if let current, try current.decode("same", as: Bool.self) {
                     unchanged += 1
                     continue
                 }
                 let version = (try current?.decode("version", as: Int.self) ?? 0) + 1
                 if current != nil {
-                    try connection.query("UPDATE ficha SET superseded_at = now() WHERE agency_code = $1 AND year = $2 AND superseded_at IS NULL",
-                                         [ficha.agencyCode, ficha.year])
+                    try connection.query(
+                        "UPDATE ficha SET superseded_at = now() WHERE agency_code = $1 AND year = $2 AND superseded_at IS NULL",
+                        [ficha.agencyCode, ficha.year])
                     updated += 1
                 } else {
                     imported += 1
                 }
-                try connection.query("""
+                try connection.query(
+                    """
                     INSERT INTO ficha (agency_code, year, version, total, document, source_file, batch_id)
                     VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7)
                     """, [ficha.agencyCode, ficha.year, version, ficha.total, document, fileName, batch])
             }
             try batches.close(batch, rows: fichas.count, imported: imported, updated: updated, unchanged: unchanged)
-            return ImportOutcome(rows: fichas.count, imported: imported, updated: updated, unchanged: unchanged, rejected: [],
-                                 unlisted: 0, ignoredColumns: [], dryRun: false, batchID: batch)
+            return ImportOutcome(
+                rows: fichas.count, imported: imported, updated: updated, unchanged: unchanged, rejected: [],
+                unlisted: 0, ignoredColumns: [], dryRun: false, batchID: batch)
         }
     }
 
@@ -64,23 +73,29 @@ public struct FichaStore: Sendable {
 
     /// The current ficha of every agency that answered for a year.
     public func current(year: Int) throws -> [Ficha] {
-        try connection.query(Self.select + "WHERE year = $1 AND superseded_at IS NULL ORDER BY agency_code", [year]).map(Self.version).map(\.ficha)
+        try connection.query(Self.select + "WHERE year = $1 AND superseded_at IS NULL ORDER BY agency_code", [year])
+            .map(Self.version).map(\.ficha)
     }
 
     public func current(agency: String, year: Int) throws -> Version? {
-        try connection.query(Self.select + "WHERE agency_code = $1 AND year = $2 AND superseded_at IS NULL", [agency, year])
-            .map(Self.version).first
+        try connection.query(
+            Self.select + "WHERE agency_code = $1 AND year = $2 AND superseded_at IS NULL", [agency, year]
+        )
+        .map(Self.version).first
     }
 
     /// Every version, newest first.
     public func history(agency: String, year: Int) throws -> [Version] {
-        try connection.query(Self.select + "WHERE agency_code = $1 AND year = $2 ORDER BY version DESC", [agency, year]).map(Self.version)
+        try connection.query(
+            Self.select + "WHERE agency_code = $1 AND year = $2 ORDER BY version DESC", [agency, year]
+        ).map(Self.version)
     }
 
     private static func version(_ row: Row) throws -> Version {
-        Version(version: try row.decode("version"),
-                ficha: try JSONDecoder().decode(Ficha.self, from: Data(try row.decode("document", as: String.self).utf8)),
-                sourceFile: try row.decode("source_file"), importedAt: try row.decode("imported_at"),
-                supersededAt: try row.decode("superseded_at"))
+        Version(
+            version: try row.decode("version"),
+            ficha: try JSONDecoder().decode(Ficha.self, from: Data(try row.decode("document", as: String.self).utf8)),
+            sourceFile: try row.decode("source_file"), importedAt: try row.decode("imported_at"),
+            supersededAt: try row.decode("superseded_at"))
     }
 }

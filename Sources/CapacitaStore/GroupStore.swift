@@ -20,11 +20,14 @@ public struct GroupStore: Sendable {
 
     /// Upserts groups by code, all or nothing. Refuses a cupo below the people already enrolled
     /// and a change of course for a group that already has people.
-    public func upsert(_ groups: [NumberedGroup], fileName: String, sha256: String?, ranBy: String, dryRun: Bool = false) throws -> ImportOutcome {
+    public func upsert(
+        _ groups: [NumberedGroup], fileName: String, sha256: String?, ranBy: String, dryRun: Bool = false
+    ) throws -> ImportOutcome {
         var outcome: ImportOutcome?
         do {
             try connection.withTransaction { connection in
-                try connection.execute("""
+                try connection.execute(
+                    """
                     CREATE TEMP TABLE group_stage (
                         line integer NOT NULL, code text COLLATE "C" NOT NULL, course_code text COLLATE "C", kind text NOT NULL,
                         agency_code text COLLATE "C" NOT NULL,
@@ -32,15 +35,19 @@ public struct GroupStore: Sendable {
                         general_public integer NOT NULL, public_servants integer NOT NULL
                     ) ON COMMIT DROP
                     """)
-                try connection.copyIn("""
+                try connection.copyIn(
+                    """
                     COPY group_stage (line, code, course_code, kind, agency_code, starts_on, ends_on, modality, state, capacity,
                                       general_public, public_servants) FROM STDIN
-                    """) { writer in
+                    """
+                ) { writer in
                     for numbered in groups {
                         let g = numbered.group
-                        try writer.writeRow([String(numbered.line), g.code, g.courseCode, g.kind.rawValue, g.agencyCode,
-                                             g.startsOn.description, g.endsOn?.description, g.modality?.rawValue, g.state,
-                                             g.capacity.map(String.init), String(g.generalPublic), String(g.publicServants)])
+                        try writer.writeRow([
+                            String(numbered.line), g.code, g.courseCode, g.kind.rawValue, g.agencyCode,
+                            g.startsOn.description, g.endsOn?.description, g.modality?.rawValue, g.state,
+                            g.capacity.map(String.init), String(g.generalPublic), String(g.publicServants),
+                        ])
                     }
                 }
                 let issues = try conflicts()
@@ -50,10 +57,13 @@ public struct GroupStore: Sendable {
                 }
                 var batch: Int64?
                 if !dryRun, let sha256 {
-                    batch = try ImportBatchStore(connection: connection).open(.init(kind: "groups", fileName: fileName, sha256: sha256,
-                                                                                     agencyCode: nil, ranBy: ranBy))
+                    batch = try ImportBatchStore(connection: connection).open(
+                        .init(
+                            kind: "groups", fileName: fileName, sha256: sha256,
+                            agencyCode: nil, ranBy: ranBy))
                 }
-                let changed = try connection.query("""
+                let changed = try connection.query(
+                    """
                     INSERT INTO training_group AS g (code, course_code, kind, agency_code, starts_on, ends_on, modality, state,
                                                      capacity, general_public, public_servants, batch_id)
                     SELECT code, course_code, kind, agency_code, starts_on, ends_on, modality, state, capacity,
@@ -72,13 +82,15 @@ public struct GroupStore: Sendable {
                     """, [batch])
                 let imported = try changed.rows.filter { try $0.decode("inserted", as: Bool.self) }.count
                 let updated = changed.rows.count - imported
-                let result = ImportOutcome(rows: groups.count, imported: imported, updated: updated,
-                                           unchanged: groups.count - imported - updated, rejected: [], unlisted: 0,
-                                           ignoredColumns: [], dryRun: dryRun, batchID: batch)
+                let result = ImportOutcome(
+                    rows: groups.count, imported: imported, updated: updated,
+                    unchanged: groups.count - imported - updated, rejected: [], unlisted: 0,
+                    ignoredColumns: [], dryRun: dryRun, batchID: batch)
                 outcome = result
                 if let batch {
-                    try ImportBatchStore(connection: connection).close(batch, rows: result.rows, imported: imported,
-                                                                        updated: updated, unchanged: result.unchanged)
+                    try ImportBatchStore(connection: connection).close(
+                        batch, rows: result.rows, imported: imported,
+                        updated: updated, unchanged: result.unchanged)
                 }
                 if dryRun { throw RollbackImport() }
             }
@@ -88,7 +100,8 @@ public struct GroupStore: Sendable {
 
     /// Staged groups that would contradict their enrollments.
     private func conflicts() throws -> [ImportIssue] {
-        try connection.query("""
+        try connection.query(
+            """
             SELECT s.line, s.code, s.capacity, s.course_code, g.course_code AS stored_course,
                    count(e.curp) FILTER (WHERE e.status <> 'baja') AS enrolled
             FROM group_stage s
@@ -98,15 +111,20 @@ public struct GroupStore: Sendable {
             HAVING (s.capacity IS NOT NULL AND count(e.curp) FILTER (WHERE e.status <> 'baja') > s.capacity)
                 OR s.course_code IS DISTINCT FROM g.course_code
             ORDER BY s.line
-            """).map { row in
+            """
+        ).map { row in
             let enrolled: Int = try row.decode("enrolled")
             let line: Int = try row.decode("line")
             if try row.decode("course_code", as: String?.self) != row.decode("stored_course", as: String?.self) {
-                return ImportIssue(line: line, column: "curso", value: try row.decode("course_code", as: String?.self) ?? "",
-                                   message: "el grupo ya tiene personas inscritas en \(try row.decode("stored_course", as: String?.self) ?? "un evento sin curso"); no se puede cambiar su curso")
+                return ImportIssue(
+                    line: line, column: "curso", value: try row.decode("course_code", as: String?.self) ?? "",
+                    message:
+                        "el grupo ya tiene personas inscritas en \(try row.decode("stored_course", as: String?.self) ?? "un evento sin curso"); no se puede cambiar su curso"
+                )
             }
-            return ImportIssue(line: line, column: "cupo", value: String(try row.decode("capacity", as: Int.self)),
-                               message: "el grupo ya tiene \(enrolled) personas inscritas")
+            return ImportIssue(
+                line: line, column: "cupo", value: String(try row.decode("capacity", as: Int.self)),
+                message: "el grupo ya tiene \(enrolled) personas inscritas")
         }
     }
 
@@ -124,16 +142,20 @@ public struct GroupStore: Sendable {
 
     /// Groups that start in a year, optionally of one organizing agency.
     public func list(year: Int, agency: String?) throws -> [Listing] {
-        try connection.query(Self.listingSelect + """
-            WHERE g.starts_on >= make_date($1, 1, 1) AND g.starts_on < make_date($1 + 1, 1, 1)
-              AND ($2::text IS NULL OR g.agency_code = $2)
-            GROUP BY g.code, c.title ORDER BY g.starts_on, g.code
-            """, [year, agency]).map(Self.listing)
+        try connection.query(
+            Self.listingSelect + """
+                WHERE g.starts_on >= make_date($1, 1, 1) AND g.starts_on < make_date($1 + 1, 1, 1)
+                  AND ($2::text IS NULL OR g.agency_code = $2)
+                GROUP BY g.code, c.title ORDER BY g.starts_on, g.code
+                """, [year, agency]
+        ).map(Self.listing)
     }
 
     public func group(code: String) throws -> Listing? {
-        try connection.query(Self.listingSelect + "WHERE g.code = $1 GROUP BY g.code, c.title", [TrainingGroup.normalizeCode(code)])
-            .map(Self.listing).first
+        try connection.query(
+            Self.listingSelect + "WHERE g.code = $1 GROUP BY g.code, c.title", [TrainingGroup.normalizeCode(code)]
+        )
+        .map(Self.listing).first
     }
 
     /// Every group code, for checking enrollment files.
@@ -147,12 +169,14 @@ public struct GroupStore: Sendable {
         }
         let group = TrainingGroup(
             code: try row.decode("code"), courseCode: try row.decode("course_code"),
-            kind: TrainingKind(rawValue: try row.decode("kind")) ?? .capacitacion, agencyCode: try row.decode("agency_code"),
+            kind: TrainingKind(rawValue: try row.decode("kind")) ?? .capacitacion,
+            agencyCode: try row.decode("agency_code"),
             startsOn: try date("starts_on")!, endsOn: try date("ends_on"),
             modality: try row.decode("modality", as: String?.self).flatMap(Modality.init(rawValue:)),
             state: try row.decode("state"), capacity: try row.decode("capacity"),
             generalPublic: try row.decode("general_public"), publicServants: try row.decode("public_servants"))
-        return Listing(group: group, courseTitle: try row.decode("title"), enrolled: try row.decode("enrolled"),
-                       acreditados: try row.decode("acreditados"), bajas: try row.decode("bajas"))
+        return Listing(
+            group: group, courseTitle: try row.decode("title"), enrolled: try row.decode("enrolled"),
+            acreditados: try row.decode("acreditados"), bajas: try row.decode("bajas"))
     }
 }

@@ -10,20 +10,27 @@ public struct HeadcountStore: Sendable {
     }
 
     /// Upserts by (agency, year) in one transaction: COPY into a stage, one merge.
-    public func upsert(_ rows: [(line: Int, headcount: Headcount)], fileName: String, sha256: String, ranBy: String) throws -> ImportOutcome {
+    public func upsert(_ rows: [(line: Int, headcount: Headcount)], fileName: String, sha256: String, ranBy: String)
+        throws -> ImportOutcome
+    {
         try connection.withTransaction { connection in
-            try connection.execute("""
+            try connection.execute(
+                """
                 CREATE TEMP TABLE headcount_stage (agency_code text COLLATE "C" NOT NULL, year integer NOT NULL,
                     alto integer NOT NULL, medio integer NOT NULL, operativo integer NOT NULL) ON COMMIT DROP
                 """)
             try connection.copyIn("COPY headcount_stage FROM STDIN") { writer in
                 for (_, h) in rows {
-                    try writer.writeRow([h.agencyCode, String(h.year), String(h.alto), String(h.medio), String(h.operativo)])
+                    try writer.writeRow([
+                        h.agencyCode, String(h.year), String(h.alto), String(h.medio), String(h.operativo),
+                    ])
                 }
             }
             let batches = ImportBatchStore(connection: connection)
-            let batch = try batches.open(.init(kind: "headcount", fileName: fileName, sha256: sha256, agencyCode: nil, ranBy: ranBy))
-            let changed = try connection.query("""
+            let batch = try batches.open(
+                .init(kind: "headcount", fileName: fileName, sha256: sha256, agencyCode: nil, ranBy: ranBy))
+            let changed = try connection.query(
+                """
                 INSERT INTO headcount AS h (agency_code, year, alto, medio, operativo, batch_id)
                 SELECT agency_code, year, alto, medio, operativo, $1 FROM headcount_stage
                 ON CONFLICT (agency_code, year) DO UPDATE SET alto = EXCLUDED.alto, medio = EXCLUDED.medio,
@@ -33,17 +40,24 @@ public struct HeadcountStore: Sendable {
                 """, [batch])
             let imported = try changed.rows.filter { try $0.decode("inserted", as: Bool.self) }.count
             let updated = changed.rows.count - imported
-            try batches.close(batch, rows: rows.count, imported: imported, updated: updated, unchanged: rows.count - changed.rows.count)
-            return ImportOutcome(rows: rows.count, imported: imported, updated: updated, unchanged: rows.count - changed.rows.count,
-                                 rejected: [], unlisted: 0, ignoredColumns: [], dryRun: false, batchID: batch)
+            try batches.close(
+                batch, rows: rows.count, imported: imported, updated: updated,
+                unchanged: rows.count - changed.rows.count)
+            return ImportOutcome(
+                rows: rows.count, imported: imported, updated: updated, unchanged: rows.count - changed.rows.count,
+                rejected: [], unlisted: 0, ignoredColumns: [], dryRun: false, batchID: batch)
         }
     }
 
     public func list(year: Int) throws -> [Headcount] {
-        try connection.query("SELECT agency_code, year, alto, medio, operativo FROM headcount WHERE year = $1 ORDER BY agency_code", [year])
-            .map { row in
-                Headcount(agencyCode: try row.decode("agency_code"), year: try row.decode("year"), alto: try row.decode("alto"),
-                          medio: try row.decode("medio"), operativo: try row.decode("operativo"))
-            }
+        try connection.query(
+            "SELECT agency_code, year, alto, medio, operativo FROM headcount WHERE year = $1 ORDER BY agency_code",
+            [year]
+        )
+        .map { row in
+            Headcount(
+                agencyCode: try row.decode("agency_code"), year: try row.decode("year"), alto: try row.decode("alto"),
+                medio: try row.decode("medio"), operativo: try row.decode("operativo"))
+        }
     }
 }

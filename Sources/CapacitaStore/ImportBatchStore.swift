@@ -13,15 +13,18 @@ struct ImportBatchStore {
     }
 
     func open(_ batch: Batch) throws -> Int64 {
-        let id = try connection.query("""
+        let id = try connection.query(
+            """
             INSERT INTO import_batch (kind, file_name, sha256, agency_code, rows, imported, updated, unchanged, ran_by)
             VALUES ($1, $2, $3, $4, 0, 0, 0, 0, $5) RETURNING id
-            """, [batch.kind, batch.fileName, batch.sha256, batch.agencyCode, batch.ranBy]).scalar(Int64.self)
+            """, [batch.kind, batch.fileName, batch.sha256, batch.agencyCode, batch.ranBy]
+        ).scalar(Int64.self)
         return id!
     }
 
     func close(_ id: Int64, rows: Int, imported: Int, updated: Int, unchanged: Int) throws {
-        try connection.query("UPDATE import_batch SET rows = $2, imported = $3, updated = $4, unchanged = $5 WHERE id = $1",
-                             [id, rows, imported, updated, unchanged])
+        try connection.query(
+            "UPDATE import_batch SET rows = $2, imported = $3, updated = $4, unchanged = $5 WHERE id = $1",
+            [id, rows, imported, updated, unchanged])
     }
 }

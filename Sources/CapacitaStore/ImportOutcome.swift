@@ -20,8 +20,10 @@ public struct ImportOutcome: Sendable, Equatable {
 
     public var accepted: Bool { rejected.isEmpty }
 
-    public init(rows: Int, imported: Int, updated: Int, unchanged: Int, rejected: [ImportIssue], unlisted: Int,
-                ignoredColumns: [String], dryRun: Bool, batchID: Int64?) {
+    public init(
+        rows: Int, imported: Int, updated: Int, unchanged: Int, rejected: [ImportIssue], unlisted: Int,
+        ignoredColumns: [String], dryRun: Bool, batchID: Int64?
+    ) {
         self.rows = rows
         self.imported = imported
         self.updated = updated
@@ -36,11 +38,13 @@ public struct ImportOutcome: Sendable, Equatable {
     /// So a file of a million bad rows cannot exhaust memory; 100,000 is far past what a person reads.
     public static let issueLimit = 100_000
 
-    static func refused(rows: Int, issues: [ImportIssue], ignoredColumns: [String] = [], dryRun: Bool) -> ImportOutcome {
+    static func refused(rows: Int, issues: [ImportIssue], ignoredColumns: [String] = [], dryRun: Bool) -> ImportOutcome
+    {
         let sorted = ImportIssues(issues).issues
-        return ImportOutcome(rows: rows, imported: 0, updated: 0, unchanged: 0, rejected: Array(sorted.prefix(issueLimit)),
-                             unlisted: max(0, sorted.count - issueLimit), ignoredColumns: ignoredColumns, dryRun: dryRun,
-                             batchID: nil)
+        return ImportOutcome(
+            rows: rows, imported: 0, updated: 0, unchanged: 0, rejected: Array(sorted.prefix(issueLimit)),
+            unlisted: max(0, sorted.count - issueLimit), ignoredColumns: ignoredColumns, dryRun: dryRun,
+            batchID: nil)
     }
 }
 

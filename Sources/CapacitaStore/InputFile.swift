@@ -1,5 +1,5 @@
-import Crypto
 import Capacita
+import Crypto
 import Foundation
 
 /// A file read in fixed-size chunks, so memory does not grow with the file.
@@ -10,8 +10,9 @@ public struct InputFile: Sendable {
 
     public init(path: String) throws(InputFileError) {
         guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
-              (attributes[.type] as? FileAttributeType) != .typeDirectory,
-              FileManager.default.isReadableFile(atPath: path) else {
+            (attributes[.type] as? FileAttributeType) != .typeDirectory,
+            FileManager.default.isReadableFile(atPath: path)
+        else {
             throw .unreadable(path)
         }
         self.path = path
@@ -57,7 +58,7 @@ public enum InputFileError: Error, Sendable, Equatable, CustomStringConvertible 
 
     public var description: String {
         switch self {
-        case let .unreadable(path): return "\(path): no existe o no se puede leer"
+        case .unreadable(let path): return "\(path): no existe o no se puede leer"
         }
     }
 }

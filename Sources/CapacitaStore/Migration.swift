@@ -40,7 +40,8 @@ public struct Migration: Sendable, Equatable {
             if let clash = migrations.first(where: { $0.version == version }) {
                 throw .duplicateVersion(clash.fileName, file)
             }
-            migrations.append(Migration(version: version, name: String(stem[stem.index(after: underscore)...]), sql: sql))
+            migrations.append(
+                Migration(version: version, name: String(stem[stem.index(after: underscore)...]), sql: sql))
         }
         return migrations
     }
@@ -58,12 +59,12 @@ public enum MigrationError: Error, Sendable, Equatable, CustomStringConvertible 
 
     public var description: String {
         switch self {
-        case let .unreadable(path): return "no se puede leer \(path)"
-        case let .badFileName(file): return "\(file): el nombre debe ser NNNN_nombre.sql"
-        case let .duplicateVersion(first, second): return "\(first) y \(second) tienen el mismo número de versión"
-        case let .changedAfterApplied(file):
+        case .unreadable(let path): return "no se puede leer \(path)"
+        case .badFileName(let file): return "\(file): el nombre debe ser NNNN_nombre.sql"
+        case .duplicateVersion(let first, let second): return "\(first) y \(second) tienen el mismo número de versión"
+        case .changedAfterApplied(let file):
             return "\(file) cambió después de aplicarse; escriba una migración nueva en lugar de editar una aplicada"
-        case let .missingFile(version, name):
+        case .missingFile(let version, let name):
             return String(format: "la migración %04d_%@ está aplicada pero su archivo no existe", version, name)
         }
     }

@@ -24,7 +24,8 @@ public struct MigrationRunner: Sendable {
     }
 
     private func ensureTable() throws {
-        try connection.execute("""
+        try connection.execute(
+            """
             CREATE TABLE IF NOT EXISTS schema_migration (
                 version    integer PRIMARY KEY,
                 name       text NOT NULL,
@@ -35,17 +36,21 @@ public struct MigrationRunner: Sendable {
     }
 
     private func applied() throws -> [AppliedMigration] {
-        try connection.query("SELECT version, name, checksum, to_char(applied_at, 'YYYY-MM-DD HH24:MI:SS') AS applied_at FROM schema_migration ORDER BY version")
-            .map { row in
-                AppliedMigration(version: try row.decode("version"), name: try row.decode("name"),
-                                 checksum: try row.decode("checksum"), appliedAt: try row.decode("applied_at"))
-            }
+        try connection.query(
+            "SELECT version, name, checksum, to_char(applied_at, 'YYYY-MM-DD HH24:MI:SS') AS applied_at FROM schema_migration ORDER BY version"
+        )
+        .map { row in
+            AppliedMigration(
+                version: try row.decode("version"), name: try row.decode("name"),
+                checksum: try row.decode("checksum"), appliedAt: try row.decode("applied_at"))
+        }
     }
 
     /// Applied and pending migrations; throws when an applied file changed or disappeared.
     /// Reads only: a role that may not create tables (an enlace's) can still ask.
     public func status() throws -> Status {
-        let exists = try connection.query("SELECT to_regclass('schema_migration') IS NOT NULL").scalar(Bool.self) ?? false
+        let exists =
+            try connection.query("SELECT to_regclass('schema_migration') IS NOT NULL").scalar(Bool.self) ?? false
         let done = exists ? try applied() : []
         try verify(done)
         let versions = Set(done.map(\.version))
@@ -63,11 +68,13 @@ public struct MigrationRunner: Sendable {
             let ran = try connection.withTransaction { connection -> Bool in
                 // One migrator at a time per database; whoever waited sees what the other applied.
                 try connection.query("SELECT pg_advisory_xact_lock(hashtext('capacita.schema_migration'))")
-                let done = try connection.query("SELECT 1 FROM schema_migration WHERE version = $1", [migration.version])
+                let done = try connection.query(
+                    "SELECT 1 FROM schema_migration WHERE version = $1", [migration.version])
                 guard done.rows.isEmpty else { return false }
                 try connection.execute(migration.sql)
-                try connection.query("INSERT INTO schema_migration (version, name, checksum) VALUES ($1, $2, $3)",
-                                     [migration.version, migration.name, migration.checksum])
+                try connection.query(
+                    "INSERT INTO schema_migration (version, name, checksum) VALUES ($1, $2, $3)",
+                    [migration.version, migration.name, migration.checksum])
                 return true
             }
             if ran { appliedNow.append(migration) }

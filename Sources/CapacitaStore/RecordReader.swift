@@ -85,8 +85,12 @@ final class RecordReader<Check: RowCheck>: Sendable {
             summary.rows += 1
             let row = CSVRow(line: record.line, cells: cells, columns: columns)
             if !row.extraCells.isEmpty {
-                batch.append(.refused([ImportIssue(line: record.line, column: "", value: "",
-                                                   message: "la fila tiene más campos que el encabezado (\(row.cells.count))")]))
+                batch.append(
+                    .refused([
+                        ImportIssue(
+                            line: record.line, column: "", value: "",
+                            message: "la fila tiene más campos que el encabezado (\(row.cells.count))")
+                    ]))
                 return
             }
             var issues: [ImportIssue] = []
@@ -115,13 +119,17 @@ final class RecordReader<Check: RowCheck>: Sendable {
             parser.finish { record in take(record) }
             try flush()
             if parser.isInsideQuotes {
-                summary.issues.append(ImportIssue(line: 0, column: "", value: "",
-                                                  message: "una comilla abierta no se cierra antes del fin del archivo"))
+                summary.issues.append(
+                    ImportIssue(
+                        line: 0, column: "", value: "",
+                        message: "una comilla abierta no se cierra antes del fin del archivo"))
             }
             if summary.columns == nil {
-                summary.issues.append(ImportIssue(line: 1, column: "", value: "", message: "el archivo está vacío: falta el encabezado"))
+                summary.issues.append(
+                    ImportIssue(line: 1, column: "", value: "", message: "el archivo está vacío: falta el encabezado"))
             } else if summary.rows == 0, !stopped {
-                summary.issues.append(ImportIssue(line: 1, column: "", value: "", message: "el archivo no tiene filas de datos"))
+                summary.issues.append(
+                    ImportIssue(line: 1, column: "", value: "", message: "el archivo no tiene filas de datos"))
             }
             _ = queue.send(.end(summary))
         } catch is Stopped {

@@ -18,7 +18,10 @@ public struct ResultsImporter: Sendable {
         public var ranBy: String
         public var trace: (@Sendable (String, Double) -> Void)?
 
-        public init(group: String? = nil, dryRun: Bool = false, ranBy: String, trace: (@Sendable (String, Double) -> Void)? = nil) {
+        public init(
+            group: String? = nil, dryRun: Bool = false, ranBy: String,
+            trace: (@Sendable (String, Double) -> Void)? = nil
+        ) {
             self.group = group
             self.dryRun = dryRun
             self.ranBy = ranBy
@@ -27,9 +30,12 @@ public struct ResultsImporter: Sendable {
     }
 
     public func run(_ file: InputFile, options: Options, progress: ((Int64) -> Void)? = nil) throws -> ImportOutcome {
-        var job = ResultsImport(validator: ResultsValidator(group: options.group, groups: try GroupStore(connection: connection).codes()))
-        return try StagedImportRunner(connection: connection, file: file, agencyCode: nil, ranBy: options.ranBy,
-                                      dryRun: options.dryRun, trace: options.trace).run(&job, progress: progress)
+        var job = ResultsImport(
+            validator: ResultsValidator(group: options.group, groups: try GroupStore(connection: connection).codes()))
+        return try StagedImportRunner(
+            connection: connection, file: file, agencyCode: nil, ranBy: options.ranBy,
+            dryRun: options.dryRun, trace: options.trace
+        ).run(&job, progress: progress)
     }
 }
 
@@ -53,7 +59,8 @@ struct ResultsImport: StagedImport {
     }
 
     func createStage(_ connection: Connection) throws {
-        try connection.execute("""
+        try connection.execute(
+            """
             CREATE TEMP TABLE results_stage (
                 line integer NOT NULL, curp text COLLATE "C" NOT NULL, group_code text COLLATE "C" NOT NULL,
                 attendance numeric, pre_score numeric, post_score numeric, final_score numeric,
@@ -71,7 +78,7 @@ struct ResultsImport: StagedImport {
         for (measure, column) in Self.measureColumns {
             switch result.change(measure) {
             case .keep: fields.append(nil)
-            case let .set(value): fields.append(measure.isReaction ? String(Int(value)) : String(value))
+            case .set(let value): fields.append(measure.isReaction ? String(Int(value)) : String(value))
             case .clear:
                 fields.append(nil)
                 cleared.append(column)
@@ -83,16 +90,22 @@ struct ResultsImport: StagedImport {
 
     func crossRowIssues(_ connection: Connection, willMerge: Bool, clock: inout PhaseClock) throws -> [ImportIssue] {
         try connection.execute("ANALYZE results_stage")
-        let repeated = try connection.query("""
+        let repeated = try connection.query(
+            """
             SELECT line, curp, group_code, first FROM (
                 SELECT line, curp, group_code, min(line) OVER (PARTITION BY group_code, curp) AS first FROM results_stage
                 WHERE (group_code, curp) IN (SELECT group_code, curp FROM results_stage GROUP BY 1, 2 HAVING count(*) > 1)
             ) r WHERE line <> first ORDER BY line
-            """).map { row in
-            ImportIssue(line: try row.decode("line"), column: "curp", value: Curp.mask(try row.decode("curp")),
-                        message: "la misma persona ya aparece en el grupo \(try row.decode("group_code", as: String.self)) en la línea \(try row.decode("first", as: Int.self))")
+            """
+        ).map { row in
+            ImportIssue(
+                line: try row.decode("line"), column: "curp", value: Curp.mask(try row.decode("curp")),
+                message:
+                    "la misma persona ya aparece en el grupo \(try row.decode("group_code", as: String.self)) en la línea \(try row.decode("first", as: Int.self))"
+            )
         }
-        let unenrolled = try connection.query("""
+        let unenrolled = try connection.query(
+            """
             SELECT s.line, s.curp, s.group_code, e.status, g.course_code
             FROM results_stage s
             JOIN training_group g ON g.code = s.group_code
@@ -100,18 +113,23 @@ struct ResultsImport: StagedImport {
             WHERE e.curp IS NULL OR g.course_code IS NULL
                OR (e.status = 'baja' AND \(Self.changedCondition))  -- an unchanged row of a baja is no news
             ORDER BY s.line
-            """).map { row -> ImportIssue in
+            """
+        ).map { row -> ImportIssue in
             let line: Int = try row.decode("line")
             let group: String = try row.decode("group_code")
             let masked = Curp.mask(try row.decode("curp"))
             if try row.decode("course_code", as: String?.self) == nil {
-                return ImportIssue(line: line, column: "grupo", value: group, message: "el grupo es un evento sin curso del catálogo: no lleva resultados")
+                return ImportIssue(
+                    line: line, column: "grupo", value: group,
+                    message: "el grupo es un evento sin curso del catálogo: no lleva resultados")
             }
             if try row.decode("status", as: String?.self) == "baja" {
-                return ImportIssue(line: line, column: "curp", value: masked,
-                                   message: "la persona está dada de baja del grupo \(group); sus resultados no cambian")
+                return ImportIssue(
+                    line: line, column: "curp", value: masked,
+                    message: "la persona está dada de baja del grupo \(group); sus resultados no cambian")
             }
-            return ImportIssue(line: line, column: "curp", value: masked, message: "la persona no está inscrita en el grupo \(group)")
+            return ImportIssue(
+                line: line, column: "curp", value: masked, message: "la persona no está inscrita en el grupo \(group)")
         }
         return repeated + unenrolled
     }
@@ -130,25 +148,29 @@ struct ResultsImport: StagedImport {
     }
 
     func classify(_ connection: Connection) throws -> (imported: Int, updated: Int) {
-        let row = try connection.query("""
+        let row = try connection.query(
+            """
             SELECT count(*) FILTER (WHERE \(Self.changedCondition) AND NOT \(Self.hadResults)) AS imported,
                    count(*) FILTER (WHERE \(Self.changedCondition) AND \(Self.hadResults)) AS updated
             FROM results_stage s JOIN enrollment e ON e.group_code = s.group_code AND e.curp = s.curp
-            """).rows.first
+            """
+        ).rows.first
         return (try row?.decode("imported") ?? 0, try row?.decode("updated") ?? 0)
     }
 
     func merge(_ connection: Connection, batch: Int64, clock: inout PhaseClock) throws -> [String: Int] {
         // The status of each changed row is decided now, with the course's rule now; rows this file
         // does not change keep the status (and rule) they were decided with.
-        try connection.query("""
+        try connection.query(
+            """
             UPDATE enrollment e SET
                 \(Self.measureColumns.map { "\($0.1) = \(Self.merged($0.1))" }.joined(separator: ",\n    "))
                 , results_batch_id = $1, updated_at = now()
             FROM results_stage s
             WHERE e.group_code = s.group_code AND e.curp = s.curp AND \(Self.changedCondition)
             """, [batch])
-        try connection.query("""
+        try connection.query(
+            """
             UPDATE enrollment e SET
                 status = enrollment_status(e.attendance, e.final_score, c.min_score, c.min_attendance),
                 rule_min_score = c.min_score, rule_min_attendance = c.min_attendance

@@ -62,38 +62,46 @@ struct StagedImportRunner {
                 collector.append(contentsOf: summary.issues)
                 // Checked even when some rows were bad, so one report shows every problem.
                 if summary.columns != nil, summary.rows > 0 {
-                    collector.append(contentsOf: try job.crossRowIssues(connection, willMerge: collector.isEmpty && !dryRun,
-                                                                        clock: &clock))
+                    collector.append(
+                        contentsOf: try job.crossRowIssues(
+                            connection, willMerge: collector.isEmpty && !dryRun,
+                            clock: &clock))
                 }
                 clock.lap("cross-row checks")
                 let ignored = summary.columns?.unknown ?? []
                 guard collector.isEmpty else {
-                    var refused = ImportOutcome.refused(rows: summary.rows, issues: collector.issues, ignoredColumns: ignored,
-                                                        dryRun: dryRun)
+                    var refused = ImportOutcome.refused(
+                        rows: summary.rows, issues: collector.issues, ignoredColumns: ignored,
+                        dryRun: dryRun)
                     refused.unlisted += collector.overflow
                     outcome = refused
                     throw RollbackImport()
                 }
                 let counts = try job.classify(connection)
                 clock.lap("classify")
-                var result = ImportOutcome(rows: summary.rows, imported: counts.imported, updated: counts.updated,
-                                           unchanged: summary.rows - counts.imported - counts.updated, rejected: [], unlisted: 0,
-                                           ignoredColumns: ignored, dryRun: dryRun, batchID: nil)
+                var result = ImportOutcome(
+                    rows: summary.rows, imported: counts.imported, updated: counts.updated,
+                    unchanged: summary.rows - counts.imported - counts.updated, rejected: [], unlisted: 0,
+                    ignoredColumns: ignored, dryRun: dryRun, batchID: nil)
                 if dryRun {
                     outcome = result
                     throw RollbackImport()
                 }
                 let batches = ImportBatchStore(connection: connection)
-                let batch = try batches.open(.init(kind: job.kind, fileName: file.name, sha256: fingerprint.sha256,
-                                                   agencyCode: agencyCode, ranBy: ranBy))
+                let batch = try batches.open(
+                    .init(
+                        kind: job.kind, fileName: file.name, sha256: fingerprint.sha256,
+                        agencyCode: agencyCode, ranBy: ranBy))
                 do {
                     result.extra = try job.merge(connection, batch: batch, clock: &clock)
                 } catch let refusal as MergeRefusal {
-                    outcome = .refused(rows: summary.rows, issues: refusal.issues, ignoredColumns: ignored, dryRun: dryRun)
+                    outcome = .refused(
+                        rows: summary.rows, issues: refusal.issues, ignoredColumns: ignored, dryRun: dryRun)
                     throw RollbackImport()
                 }
-                try batches.close(batch, rows: result.rows, imported: result.imported, updated: result.updated,
-                                  unchanged: result.unchanged)
+                try batches.close(
+                    batch, rows: result.rows, imported: result.imported, updated: result.updated,
+                    unchanged: result.unchanged)
                 result.batchID = batch
                 outcome = result
             }

@@ -80,7 +80,9 @@ public final class Connection: Sendable {
     /// them in chunks; when the closure throws, the COPY is aborted (the server discards it) and the
     /// connection stays usable. Returns the number of rows the server copied.
     @discardableResult
-    public func copyIn(_ sql: String, chunkSize: Int = 1 << 16, _ produce: (inout CopyWriter) throws -> Void) throws -> Int {
+    public func copyIn(_ sql: String, chunkSize: Int = 1 << 16, _ produce: (inout CopyWriter) throws -> Void) throws
+        -> Int
+    {
         try handle.withLock { conn throws(PostgresError) in
             guard let start = PQexec(conn, sql) else { throw .protocolFailure(LibPQ.errorMessage(conn)) }
             guard PQresultStatus(start) == PGRES_COPY_IN else {

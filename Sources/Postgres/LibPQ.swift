@@ -37,7 +37,8 @@ enum LibPQ {
             var values: [String?] = []
             values.reserveCapacity(columnCount)
             for column in 0..<Int32(columnCount) {
-                values.append(PQgetisnull(result, row, column) == 1 ? nil : String(cString: PQgetvalue(result, row, column)))
+                values.append(
+                    PQgetisnull(result, row, column) == 1 ? nil : String(cString: PQgetvalue(result, row, column)))
             }
             rows.append(Row(columns: names, values: values))
         }

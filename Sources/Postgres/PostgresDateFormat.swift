@@ -15,10 +15,12 @@ enum PostgresDateFormat {
         let seconds = date.timeIntervalSince1970
         let whole = seconds.rounded(.down)
         let micros = Int(((seconds - whole) * 1_000_000).rounded())
-        let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second],
-                                            from: Date(timeIntervalSince1970: whole))
-        return String(format: "%04d-%02d-%02d %02d:%02d:%02d.%06d+00",
-                      parts.year!, parts.month!, parts.day!, parts.hour!, parts.minute!, parts.second!, micros)
+        let parts = calendar.dateComponents(
+            [.year, .month, .day, .hour, .minute, .second],
+            from: Date(timeIntervalSince1970: whole))
+        return String(
+            format: "%04d-%02d-%02d %02d:%02d:%02d.%06d+00",
+            parts.year!, parts.month!, parts.day!, parts.hour!, parts.minute!, parts.second!, micros)
     }
 
     /// Parses `YYYY-MM-DD` (date) and `YYYY-MM-DD HH:MM:SS[.ffffff][+HH[:MM]]` (timestamp, timestamptz).
@@ -40,7 +42,7 @@ enum PostgresDateFormat {
         var offsetSeconds = 0
         if bytes.count > 10 {
             guard bytes.count >= 19, bytes[10] == UInt8(ascii: " ") || bytes[10] == UInt8(ascii: "T"),
-                  let hour = number(11..<13), let minute = number(14..<16), let second = number(17..<19)
+                let hour = number(11..<13), let minute = number(14..<16), let second = number(17..<19)
             else { return nil }
             components.hour = hour
             components.minute = minute
@@ -58,17 +60,21 @@ enum PostgresDateFormat {
             if index < bytes.count {
                 let sign = bytes[index] == UInt8(ascii: "-") ? -1 : 1
                 guard bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-"),
-                      let hours = number(index + 1..<index + 3) else { return nil }
+                    let hours = number(index + 1..<index + 3)
+                else { return nil }
                 var minutes = 0
                 if index + 3 < bytes.count {
-                    guard bytes[index + 3] == UInt8(ascii: ":"), let value = number(index + 4..<index + 6) else { return nil }
+                    guard bytes[index + 3] == UInt8(ascii: ":"), let value = number(index + 4..<index + 6) else {
+                        return nil
+                    }
                     minutes = value
                 }
                 offsetSeconds = sign * (hours * 3600 + minutes * 60)
             }
         }
         guard let date = calendar.date(from: components),
-              calendar.component(.day, from: date) == day else { return nil }
+            calendar.component(.day, from: date) == day
+        else { return nil }
         return date.addingTimeInterval(fraction - Double(offsetSeconds))
     }
 }

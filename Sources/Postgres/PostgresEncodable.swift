@@ -36,7 +36,9 @@ extension Double: PostgresEncodable {
 }
 
 extension Decimal: PostgresEncodable {
-    public var postgresText: String? { NSDecimalNumber(decimal: self).description(withLocale: Locale(identifier: "en_US_POSIX")) }
+    public var postgresText: String? {
+        NSDecimalNumber(decimal: self).description(withLocale: Locale(identifier: "en_US_POSIX"))
+    }
 }
 
 extension Bool: PostgresEncodable {
@@ -52,7 +54,7 @@ extension Optional: PostgresEncodable where Wrapped: PostgresEncodable {
     public var postgresText: String? {
         switch self {
         case .none: return nil
-        case let .some(value): return value.postgresText
+        case .some(let value): return value.postgresText
         }
     }
 }

@@ -13,28 +13,28 @@ public enum PostgresError: Error, Sendable, Equatable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case let .connectionFailed(host, port, message):
+        case .connectionFailed(let host, let port, let message):
             return "could not connect to PostgreSQL at \(host) port \(port): \(message)"
-        case let .server(error):
+        case .server(let error):
             return error.description
-        case let .decoding(column, type, value):
+        case .decoding(let column, let type, let value):
             return "column \(column): cannot decode \(value.map { "'\($0)'" } ?? "NULL") as \(type)"
-        case let .missingColumn(name):
+        case .missingColumn(let name):
             return "no column named \(name) in the result"
-        case let .protocolFailure(message):
+        case .protocolFailure(let message):
             return "PostgreSQL: \(message)"
         }
     }
 
     /// The SQLSTATE when the server raised the error.
     public var sqlState: String? {
-        if case let .server(error) = self { return error.sqlState }
+        if case .server(let error) = self { return error.sqlState }
         return nil
     }
 
     /// Whether the server refused a row because the named unique constraint already held its key.
     public func isUniqueViolation(of constraint: String) -> Bool {
-        if case let .server(error) = self { return error.isUniqueViolation && error.constraint == constraint }
+        if case .server(let error) = self { return error.isUniqueViolation && error.constraint == constraint }
         return false
     }
 }
@@ -49,8 +49,10 @@ public struct ServerError: Sendable, Equatable, CustomStringConvertible {
     public var table: String?
     public var column: String?
 
-    public init(sqlState: String, message: String, detail: String? = nil, hint: String? = nil,
-                constraint: String? = nil, table: String? = nil, column: String? = nil) {
+    public init(
+        sqlState: String, message: String, detail: String? = nil, hint: String? = nil,
+        constraint: String? = nil, table: String? = nil, column: String? = nil
+    ) {
         self.sqlState = sqlState
         self.message = message
         self.detail = detail

@@ -9,7 +9,10 @@ struct CapacitaCommand: ParsableCommand {
             Estado de salida: 0 éxito; 1 entrada rechazada (no se escribió nada); 2 uso incorrecto;
             3 la base de datos no respondió o falló.
             """,
-        subcommands: [DBCommand.self, CatalogCommand.self, AgencyCommand.self, TiersCommand.self, GroupCommand.self, EnrollCommand.self,
-                      ResultsCommand.self, ConstanciaCommand.self, HeadcountCommand.self, FichaCommand.self, ReportCommand.self]
+        subcommands: [
+            DBCommand.self, CatalogCommand.self, AgencyCommand.self, TiersCommand.self, GroupCommand.self,
+            EnrollCommand.self,
+            ResultsCommand.self, ConstanciaCommand.self, HeadcountCommand.self, FichaCommand.self, ReportCommand.self,
+        ]
     )
 }

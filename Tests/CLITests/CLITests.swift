@@ -1,12 +1,14 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// Runs the built `capacita` executable as a user would, against a fresh database.
 @Suite struct CLITests {
     static var executable: String {
         let candidates = [
-            URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("capacita").path,
+            URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent(
+                "capacita"
+            ).path,
             TestDatabase.projectRoot.appendingPathComponent(".build/debug/capacita").path,
         ]
         return candidates.first { FileManager.default.isExecutableFile(atPath: $0) } ?? candidates[1]
@@ -31,10 +33,14 @@ import TestSupport
             #expect(capacita("db", "migrate", url: url).status == 0)
             let again = capacita("db", "migrate", url: url)
             #expect(again.status == 0 && again.output.contains("al día"))
-            let load = capacita("catalog", "load", TestDatabase.projectRoot.appendingPathComponent("Courses").path, url: url)
+            let load = capacita(
+                "catalog", "load", TestDatabase.projectRoot.appendingPathComponent("Courses").path, url: url)
             #expect(load.status == 0, "\(load.error)")
-            #expect(capacita("agency", "import", TestDatabase.projectRoot.appendingPathComponent("db/seed/agencies.csv").path,
-                             url: url).status == 0)
+            #expect(
+                capacita(
+                    "agency", "import", TestDatabase.projectRoot.appendingPathComponent("db/seed/agencies.csv").path,
+                    url: url
+                ).status == 0)
 
             let resolved = capacita("agency", "resolve", "secretaria de comunicaciones y transportes", url: url)
             #expect(resolved.status == 0)
@@ -42,7 +48,8 @@ import TestSupport
 
             let list = capacita("catalog", "list", "--format", "json", url: url)
             #expect(list.status == 0)
-            let courses = try #require(try JSONSerialization.jsonObject(with: Data(list.output.utf8)) as? [[String: Any]])
+            let courses = try #require(
+                try JSONSerialization.jsonObject(with: Data(list.output.utf8)) as? [[String: Any]])
             #expect(courses.count == 14)
             for course in courses {
                 for key in ["code", "program", "level", "title", "hours"] { #expect(course[key] != nil, "\(key)") }
@@ -59,7 +66,9 @@ import TestSupport
     @Test func unknownAgencyExitsOneWithSuggestions() throws {
         try TestDatabase.withFresh { url in
             _ = capacita("db", "migrate", url: url)
-            _ = capacita("agency", "import", TestDatabase.projectRoot.appendingPathComponent("db/seed/agencies.csv").path, url: url)
+            _ = capacita(
+                "agency", "import", TestDatabase.projectRoot.appendingPathComponent("db/seed/agencies.csv").path,
+                url: url)
             let run = capacita("agency", "resolve", "Instituto Nacional de Migrasion", url: url)
             #expect(run.status == 1)
             #expect(run.error.contains("INM"))
@@ -67,13 +76,18 @@ import TestSupport
     }
 
     @Test func badCatalogExitsOneNamingFileFieldAndLoadsNothing() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(UUID().uuidString).appendingPathComponent("pnc-2022")
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(UUID().uuidString)
+            .appendingPathComponent("pnc-2022")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder.deletingLastPathComponent()) }
-        let good = try String(contentsOf: TestDatabase.projectRoot.appendingPathComponent("Courses/pnc-2022/basico.yaml"), encoding: .utf8)
+        let good = try String(
+            contentsOf: TestDatabase.projectRoot.appendingPathComponent("Courses/pnc-2022/basico.yaml"), encoding: .utf8
+        )
         try good.write(to: folder.appendingPathComponent("basico.yaml"), atomically: true, encoding: .utf8)
-        try good.replacingOccurrences(of: "PNC22-BAS", with: "PNC22-MAL").replacingOccurrences(of: "level: basico", with: "level: experto")
-            .write(to: folder.appendingPathComponent("malo.yaml"), atomically: true, encoding: .utf8)
+        try good.replacingOccurrences(of: "PNC22-BAS", with: "PNC22-MAL").replacingOccurrences(
+            of: "level: basico", with: "level: experto"
+        )
+        .write(to: folder.appendingPathComponent("malo.yaml"), atomically: true, encoding: .utf8)
         try TestDatabase.withFresh { url in
             _ = capacita("db", "migrate", url: url)
             let run = capacita("catalog", "load", folder.deletingLastPathComponent().path, url: url)

@@ -1,8 +1,8 @@
 import Foundation
 import Postgres
 import SampleData
-import Testing
 import TestSupport
+import Testing
 
 /// Enrollment through the built executable: exit codes, the JSON report, and a kill half-way.
 @Suite struct EnrollCLITests {
@@ -15,8 +15,11 @@ import TestSupport
 
     private func prepared(_ url: String) throws {
         let root = TestDatabase.projectRoot.path
-        for arguments in [["db", "migrate"], ["catalog", "load", "\(root)/Courses"], ["agency", "import", "\(root)/db/seed/agencies.csv"],
-                          ["group", "import", "\(root)/examples/grupos.csv"]] {
+        for arguments in [
+            ["db", "migrate"], ["catalog", "load", "\(root)/Courses"],
+            ["agency", "import", "\(root)/db/seed/agencies.csv"],
+            ["group", "import", "\(root)/examples/grupos.csv"],
+        ] {
             let run = capacita(arguments, url: url)
             try #require(run.status == 0, "\(arguments): \(run.output) \(run.error)")
         }
@@ -25,14 +28,21 @@ import TestSupport
     @Test func refusedExampleExitsOneWithAJSONReportAndWritesNothing() throws {
         try TestDatabase.withFresh { url in
             try prepared(url)
-            let run = capacita(["enroll", "import", "\(TestDatabase.projectRoot.path)/examples/inscripcion-sict.csv", "--agency", "SICT",
-                                "--format", "json"], url: url)
+            let run = capacita(
+                [
+                    "enroll", "import", "\(TestDatabase.projectRoot.path)/examples/inscripcion-sict.csv", "--agency",
+                    "SICT",
+                    "--format", "json",
+                ], url: url)
             #expect(run.status == 1)
             let report = try #require(try JSONSerialization.jsonObject(with: Data(run.output.utf8)) as? [String: Any])
             #expect(report["rows"] as? Int == 10)
             #expect(report["imported"] as? Int == 0)
             let rejected = try #require(report["rejected"] as? [[String: Any]])
-            #expect(rejected.map { "\($0["line"] as? Int ?? 0):\($0["column"] as? String ?? "")" } == ["3:curp", "5:sexo", "7:dependencia", "9:nivel"])
+            #expect(
+                rejected.map { "\($0["line"] as? Int ?? 0):\($0["column"] as? String ?? "")" } == [
+                    "3:curp", "5:sexo", "7:dependencia", "9:nivel",
+                ])
             #expect(rejected.first?["value"] as? String == "HEGG**************")
             #expect(!run.output.contains("HEGG560427"))
             let connection = try Connection(url)
@@ -59,13 +69,15 @@ import TestSupport
     @Test func importKilledHalfWayLeavesNothingOfTheFile() throws {
         try TestDatabase.withFresh { url in
             try prepared(url)
-            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("capacita-kill-\(UUID().uuidString)")
+            let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+                "capacita-kill-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(at: folder) }
             let sample = SampleFiles(rows: 150_000, people: 60_000, seed: 7)
             try sample.writeGroups(to: folder.appendingPathComponent("groups.csv").path)
             try sample.writeEnrollment(to: folder.appendingPathComponent("enrollment.csv").path)
-            #expect(capacita(["group", "import", folder.appendingPathComponent("groups.csv").path], url: url).status == 0)
+            #expect(
+                capacita(["group", "import", folder.appendingPathComponent("groups.csv").path], url: url).status == 0)
 
             let process = Process()
             process.executableURL = URL(fileURLWithPath: CLITests.executable)
@@ -81,7 +93,10 @@ import TestSupport
             let observer = try Connection(url)
             var copying = false
             for _ in 0..<600 where !copying {
-                copying = try observer.query("SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'COPY enrollment_stage%' AND pid <> pg_backend_pid()")
+                copying =
+                    try observer.query(
+                        "SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'COPY enrollment_stage%' AND pid <> pg_backend_pid()"
+                    )
                     .scalar(Int.self) == 1
                 if !copying { usleep(10_000) }
             }
@@ -92,13 +107,17 @@ import TestSupport
             // The server notices the dead client and rolls its transaction back.
             var open = 1
             for _ in 0..<500 where open > 0 {
-                open = try observer.query("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()")
+                open =
+                    try observer.query(
+                        "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                    )
                     .scalar(Int.self) ?? 0
                 if open > 0 { usleep(10_000) }
             }
             #expect(try observer.query("SELECT count(*) FROM enrollment").scalar(Int.self) == 0)
             #expect(try observer.query("SELECT count(*) FROM person").scalar(Int.self) == 0)
-            #expect(try observer.query("SELECT count(*) FROM import_batch WHERE kind = 'enrollment'").scalar(Int.self) == 0)
+            #expect(
+                try observer.query("SELECT count(*) FROM import_batch WHERE kind = 'enrollment'").scalar(Int.self) == 0)
         }
     }
 }

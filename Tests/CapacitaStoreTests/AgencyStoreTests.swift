@@ -19,11 +19,16 @@ import Testing
     @Test func renamedAgencyKeepsItsPreviousNameAsAFormerName() throws {
         try withMigratedDatabase { connection in
             let store = AgencyStore(connection: connection)
-            try store.upsert([Agency(code: "SEDESOL", name: "Secretaría de Desarrollo Social", order: .federal, countsInIndicator: true)])
-            let summary = try store.upsert([Agency(code: "SEDESOL", name: "Secretaría de Bienestar", order: .federal, countsInIndicator: true)])
+            try store.upsert([
+                Agency(
+                    code: "SEDESOL", name: "Secretaría de Desarrollo Social", order: .federal, countsInIndicator: true)
+            ])
+            let summary = try store.upsert([
+                Agency(code: "SEDESOL", name: "Secretaría de Bienestar", order: .federal, countsInIndicator: true)
+            ])
             #expect(summary.updated == ["SEDESOL"])
             let registry = try store.registry()
-            guard case let .found(agency) = registry.resolve("secretaria de desarrollo social") else {
+            guard case .found(let agency) = registry.resolve("secretaria de desarrollo social") else {
                 Issue.record("the former name no longer resolves")
                 return
             }
@@ -34,10 +39,11 @@ import Testing
 
     @Test func schemaRefusesAFederalAgencyWithAState() throws {
         try withMigratedDatabase { connection in
-            #expect { try AgencyStore(connection: connection).upsert(
-                [Agency(code: "X", name: "X", order: .federal, state: "JC", countsInIndicator: false)])
+            #expect {
+                try AgencyStore(connection: connection).upsert(
+                    [Agency(code: "X", name: "X", order: .federal, state: "JC", countsInIndicator: false)])
             } throws: { error in
-                guard case let .server(server) = error as? PostgresError else { return false }
+                guard case .server(let server) = error as? PostgresError else { return false }
                 return server.constraint == "agency_state_matches_order"
             }
         }

@@ -19,8 +19,10 @@ import Testing
             let third = try store.load(changed)
             #expect(third.updated == ["PNC22-BAS"])
             #expect(try store.course(code: "PNC22-BAS")?.passing.minScore == 70)
-            #expect(try connection.query("SELECT min_score FROM course WHERE code = 'PNC22-BAS'").scalar(Double.self) == 70)
-            #expect(try connection.query("SELECT count(*) FROM course_prerequisite").scalar(Int.self)
+            #expect(
+                try connection.query("SELECT min_score FROM course WHERE code = 'PNC22-BAS'").scalar(Double.self) == 70)
+            #expect(
+                try connection.query("SELECT count(*) FROM course_prerequisite").scalar(Int.self)
                     == catalog.courses.reduce(0) { $0 + $1.prerequisites.count })
         }
     }

@@ -31,7 +31,8 @@ import Testing
             try importGroups(Self.groups, into: connection)
             // Two files: one file may not give one person two agencies.
             for rows in [Array(Self.rows.prefix(1)), Array(Self.rows.dropFirst())] {
-                let outcome = try enroll(try temporaryFile(Self.header + rows.joined(separator: "\n")), connection, skipPrerequisites: true)
+                let outcome = try enroll(
+                    try temporaryFile(Self.header + rows.joined(separator: "\n")), connection, skipPrerequisites: true)
                 try #require(outcome.accepted, "\(outcome.rejected)")
             }
             try connection.query("UPDATE enrollment SET status = 'acreditado'")
@@ -39,7 +40,9 @@ import Testing
         }
     }
 
-    private func counts(_ connection: Connection, year: Int, _ options: CoverageOptions = CoverageOptions()) throws -> [String: Int] {
+    private func counts(_ connection: Connection, year: Int, _ options: CoverageOptions = CoverageOptions()) throws
+        -> [String: Int]
+    {
         var result: [String: Int] = [:]
         for count in try CoverageStore(connection: connection).trained(year: year, options: options) {
             result["\(count.agencyCode)/\(count.tier.rawValue)"] = count.people
@@ -67,7 +70,8 @@ import Testing
             #expect(annual2023 == ["SICT/operativo": 1])
             let annual2025 = try counts(connection, year: 2025, CoverageOptions(window: .annual))
             #expect(annual2025 == ["SICT/operativo": 1])
-            let withoutWorkshop = try counts(connection, year: 2024, CoverageOptions(levels: [.basico, .intermedio, .formador, .especializado]))
+            let withoutWorkshop = try counts(
+                connection, year: 2024, CoverageOptions(levels: [.basico, .intermedio, .formador, .especializado]))
             #expect(withoutWorkshop["SICT/operativo"] == nil)
         }
     }
@@ -82,19 +86,25 @@ import Testing
 
     @Test func indicatorLeavesOutAgenciesNotCountedAndMarksNoData() throws {
         try withTrainedPeople { connection in
-            let rows = try HeadcountFile.parse(Array("""
-                dependencia,anio,alto,medio,operativo
-                SCT,2024,0,20,20
-                INM,2024,20,0,0
-                INACIPE,2024,20,0,0
-                """.utf8), registry: try AgencyStore(connection: connection).registry()).get()
-            let first = try HeadcountStore(connection: connection).upsert(rows, fileName: "h.csv", sha256: String(repeating: "a", count: 64), ranBy: "t")
+            let rows = try HeadcountFile.parse(
+                Array(
+                    """
+                    dependencia,anio,alto,medio,operativo
+                    SCT,2024,0,20,20
+                    INM,2024,20,0,0
+                    INACIPE,2024,20,0,0
+                    """.utf8), registry: try AgencyStore(connection: connection).registry()
+            ).get()
+            let first = try HeadcountStore(connection: connection).upsert(
+                rows, fileName: "h.csv", sha256: String(repeating: "a", count: 64), ranBy: "t")
             #expect(first.imported == 3)
-            let again = try HeadcountStore(connection: connection).upsert(rows, fileName: "h.csv", sha256: String(repeating: "a", count: 64), ranBy: "t")
+            let again = try HeadcountStore(connection: connection).upsert(
+                rows, fileName: "h.csv", sha256: String(repeating: "a", count: 64), ranBy: "t")
             #expect(again.unchanged == 3)
             let indicator = try CoverageStore(connection: connection).indicator(year: 2024, options: CoverageOptions())
             #expect(indicator.tii == 13)
-            #expect(indicator.nii == 2)  // SICT (1 of 20 medio, 1 of 20 operativo) and INM (1 of 20 alto); INACIPE not counted
+            // SICT (1 of 20 medio, 1 of 20 operativo) and INM (1 of 20 alto); INACIPE not counted
+            #expect(indicator.nii == 2)
             #expect(indicator.formula == "PII% = (2/13) × 100 = 15.38")
             #expect(indicator.withoutData.count == 11)
             #expect(!indicator.agencies.contains { $0.agency.code == "INACIPE" })
@@ -103,13 +113,16 @@ import Testing
 
     @Test func eventsCountEnrolledPeopleAsPublicServantsPlusAggregates() throws {
         try withTrainedPeople { connection in
-            let table = EventsTable.build(agencies: try AgencyStore(connection: connection).agencies(),
-                                          groups: try CoverageStore(connection: connection).eventGroups(year: 2024))
+            let table = EventsTable.build(
+                agencies: try AgencyStore(connection: connection).agencies(),
+                groups: try CoverageStore(connection: connection).eventGroups(year: 2024))
             let sict = try #require(table.rows.first { $0.agency == "SICT" })
             // BAS-24, CAP18-24 and INT-25 (started 2024-12-30) are capacitación; SENS-24 sensibilización.
             #expect(sict.capacitacion == EventCounts(eventos: 3, publicoGeneral: 0, servidoresPublicos: 5))
             #expect(sict.sensibilizacion == EventCounts(eventos: 1, publicoGeneral: 0, servidoresPublicos: 1))
-            #expect(table.rows.first { $0.agency == "SEGOB" }?.sensibilizacion == EventCounts(eventos: 1, publicoGeneral: 4000, servidoresPublicos: 120))
+            #expect(
+                table.rows.first { $0.agency == "SEGOB" }?.sensibilizacion
+                    == EventCounts(eventos: 1, publicoGeneral: 4000, servidoresPublicos: 120))
             #expect(table.rows.count == 13)  // the 13 members; SICT's groups are all SICT's
             #expect(table.total.sensibilizacion.publicoGeneral == 4000)
         }

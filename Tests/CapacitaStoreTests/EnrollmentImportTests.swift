@@ -14,22 +14,29 @@ import Testing
         """
     static let header = "curp,nombre,primer_apellido,segundo_apellido,sexo,correo,dependencia,nivel,puesto,grupo\n"
     static let gloria = "HEGG560427MVZRRL04,Gloria,Hernández,García,M,gloria@sct.gob.mx,SCT,enlace,Analista"
-    static let carlos = "GOMC820101HDFMRR04,Carlos,Gómez,Martínez,H,,Secretaría de Comunicaciones y Transportes,L,Jefe de departamento"
+    static let carlos =
+        "GOMC820101HDFMRR04,Carlos,Gómez,Martínez,H,,Secretaría de Comunicaciones y Transportes,L,Jefe de departamento"
     static let maria = "LOPM900315MJCPRR00,María,López,Peña,M,,SICT,K,Directora"
     static let juan = "RAMJ011120HNLMRNA9,Juan,Ramírez,,H,,Turismo,base,"
 
     @Test func importsThenReimportsAsUnchanged() throws {
         try withLoadedDatabase { connection in
             try importGroups(Self.groups, into: connection)
-            let file = try temporaryFile(Self.header + [Self.gloria + ",BAS-1", Self.carlos + ",BAS-1", Self.gloria + ",BAS-2"].joined(separator: "\n"))
+            let file = try temporaryFile(
+                Self.header
+                    + [Self.gloria + ",BAS-1", Self.carlos + ",BAS-1", Self.gloria + ",BAS-2"].joined(separator: "\n"))
             let first = try enroll(file, connection)
-            #expect(first.accepted && first.rows == 3 && first.imported == 3 && first.updated == 0 && first.unchanged == 0)
+            #expect(
+                first.accepted && first.rows == 3 && first.imported == 3 && first.updated == 0 && first.unchanged == 0)
             #expect(try count("person", connection) == 2 && count("enrollment", connection) == 3)
             let again = try enroll(file, connection)
             #expect(again.accepted && again.imported == 0 && again.updated == 0 && again.unchanged == 3)
             #expect(try count("enrollment", connection) == 3)
-            let batch = try #require(connection.query("SELECT file_name, sha256, rows, imported, ran_by FROM import_batch WHERE id = $1",
-                                                      [first.batchID]).rows.first)
+            let batch = try #require(
+                connection.query(
+                    "SELECT file_name, sha256, rows, imported, ran_by FROM import_batch WHERE id = $1",
+                    [first.batchID]
+                ).rows.first)
             #expect(try batch.decode("file_name", as: String.self) == "file.csv")
             #expect(try batch.decode("sha256", as: String.self).count == 64)
             #expect(try batch.decode("imported", as: Int.self) == 3)
@@ -56,8 +63,10 @@ import Testing
         try withLoadedDatabase { connection in
             try importGroups(Self.groups, into: connection)
             let withoutEmail = Self.gloria.replacingOccurrences(of: "gloria@sct.gob.mx", with: "")
-            _ = try enroll(try temporaryFile(Self.header + [withoutEmail + ",BAS-1", withoutEmail + ",BAS-2"].joined(separator: "\n")),
-                           connection)
+            _ = try enroll(
+                try temporaryFile(
+                    Self.header + [withoutEmail + ",BAS-1", withoutEmail + ",BAS-2"].joined(separator: "\n")),
+                connection)
             let rows = [withoutEmail + ",BAS-1", Self.gloria + ",BAS-2", Self.carlos + ",BAS-1", Self.maria + ",BAS-2"]
             let outcome = try enroll(try temporaryFile(Self.header + rows.joined(separator: "\n")), connection)
             #expect(outcome.accepted && outcome.imported == 2 && outcome.updated == 2 && outcome.unchanged == 0)
@@ -81,7 +90,9 @@ import Testing
             #expect(outcome.rejected.map { "\($0.line):\($0.column)" } == ["3:curp", "4:curp", "6:grupo"])
             #expect(outcome.rejected[1].message == "la misma persona ya aparece en el grupo BAS-1 en la línea 2")
             #expect(outcome.rejected.allSatisfy { !$0.value.contains("820101") && !$0.value.contains("560427") })
-            #expect(try count("person", connection) == 0 && count("enrollment", connection) == 0 && count("import_batch", connection) == 1)
+            #expect(
+                try count("person", connection) == 0 && count("enrollment", connection) == 0
+                    && count("import_batch", connection) == 1)
         }
     }
 
@@ -105,7 +116,8 @@ import Testing
             #expect(again.rejected.map { "\($0.line):\($0.column)" } == ["4:curp"])
             #expect(try count("person", connection) == 1 && count("enrollment", connection) == 1)
 
-            let dryRun = try enroll(try temporaryFile(Self.header + repeatedNew.joined(separator: "\n")), connection, dryRun: true)
+            let dryRun = try enroll(
+                try temporaryFile(Self.header + repeatedNew.joined(separator: "\n")), connection, dryRun: true)
             #expect(dryRun.rejected.map { "\($0.line):\($0.column)" } == ["4:curp"])
         }
     }
@@ -114,7 +126,8 @@ import Testing
         try withLoadedDatabase { connection in
             try importGroups(Self.groups, into: connection)
             let other = Self.juan.replacingOccurrences(of: "Ramírez", with: "Ramos")
-            let outcome = try enroll(try temporaryFile(Self.header + Self.juan + ",BAS-1\n" + other + ",BAS-2\n"), connection)
+            let outcome = try enroll(
+                try temporaryFile(Self.header + Self.juan + ",BAS-1\n" + other + ",BAS-2\n"), connection)
             #expect(outcome.rejected.map { "\($0.line):\($0.column)" } == ["3:primer_apellido"])
             #expect(outcome.rejected.first?.message == "la misma CURP aparece con otros datos en la línea 2")
         }
@@ -143,7 +156,8 @@ import Testing
             _ = try enroll(try temporaryFile(Self.header + Self.carlos + ",BAS-1\n"), connection)
             try connection.query("UPDATE enrollment SET status = 'acreditado' WHERE group_code = 'BAS-1'")
             #expect(try enroll(file, connection).accepted)
-            let skipped = try enroll(try temporaryFile(Self.header + Self.maria + ",INT-1\n"), connection, skipPrerequisites: true)
+            let skipped = try enroll(
+                try temporaryFile(Self.header + Self.maria + ",INT-1\n"), connection, skipPrerequisites: true)
             #expect(skipped.accepted && skipped.imported == 1)
         }
     }
@@ -151,7 +165,8 @@ import Testing
     @Test func dryRunReportsWhatItWouldDoAndWritesNothing() throws {
         try withLoadedDatabase { connection in
             try importGroups(Self.groups, into: connection)
-            let outcome = try enroll(try temporaryFile(Self.header + Self.gloria + ",BAS-1\n"), connection, dryRun: true)
+            let outcome = try enroll(
+                try temporaryFile(Self.header + Self.gloria + ",BAS-1\n"), connection, dryRun: true)
             #expect(outcome.accepted && outcome.dryRun && outcome.imported == 1 && outcome.batchID == nil)
             #expect(try count("enrollment", connection) == 0 && count("import_batch", connection) == 1)
         }
@@ -159,7 +174,9 @@ import Testing
 
     /// An agency's Excel export: Windows-1252, semicolons, CRLF, a quoted cell with a line break and “curly quotes”.
     static func excelFile(mariaCurp: String) -> [UInt8] {
-        var bytes = Array("CURP;Nombre(s);Apellido Paterno;Apellido Materno;Sexo;Correo;Instancia;Nivel de mando;Puesto;Grupo\r\n".utf8)
+        var bytes = Array(
+            "CURP;Nombre(s);Apellido Paterno;Apellido Materno;Sexo;Correo;Instancia;Nivel de mando;Puesto;Grupo\r\n"
+                .utf8)
         bytes += Array("HEGG560427MVZRRL04;Gloria;Hern".utf8) + [0xE1] + Array("ndez;;M;;SCT;P;\"Enlace\r\n".utf8)
         bytes += [0x93] + Array("administrativo".utf8) + [0x94] + Array("\";bas-1\r\n".utf8)
         bytes += Array("\(mariaCurp);Mar".utf8) + [0xED] + Array("a;L".utf8) + [0xF3] + Array("pez;Pe".utf8) + [0xF1]
@@ -175,7 +192,9 @@ import Testing
             #expect(refused.rejected.map { "\($0.line):\($0.column)" } == ["4:curp"])
             let accepted = try enroll(try temporaryFile(Self.excelFile(mariaCurp: "LOPM900315MJCPRR00")), connection)
             #expect(accepted.accepted && accepted.imported == 2)
-            let rows = try connection.query("SELECT p.first_surname, p.second_surname, e.position_title FROM person p JOIN enrollment e USING (curp) ORDER BY p.curp")
+            let rows = try connection.query(
+                "SELECT p.first_surname, p.second_surname, e.position_title FROM person p JOIN enrollment e USING (curp) ORDER BY p.curp"
+            )
             #expect(try rows.rows[0].decode("first_surname", as: String.self) == "Hernández")
             #expect(try rows.rows[0].decode("position_title", as: String?.self) == "Enlace\n“administrativo”")
             #expect(try rows.rows[1].decode("first_surname", as: String.self) == "López")
@@ -203,7 +222,8 @@ import Testing
     @Test func aRoleThatMayNotSkipRowChecksImportsTheSameRows() throws {
         try withLoadedDatabase { connection in
             try importGroups(Self.groups, into: connection)
-            let role = "capacita_test_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(12).lowercased()
+            let role =
+                "capacita_test_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(12).lowercased()
             try connection.execute("CREATE ROLE \(role) NOLOGIN")
             defer {
                 try? connection.execute("RESET ROLE")
@@ -215,8 +235,12 @@ import Testing
             try connection.execute("SET ROLE \(role)")
             // Not a superuser and not granted SET on session_replication_role: PostgreSQL's own
             // row-by-row foreign-key checks run, and the outcome is the same.
-            #expect(try connection.query("SELECT has_parameter_privilege('session_replication_role', 'SET')").scalar(Bool.self) == false)
-            let file = try temporaryFile(Self.header + [Self.gloria + ",BAS-1", Self.carlos + ",BAS-1", Self.gloria + ",BAS-2"].joined(separator: "\n"))
+            #expect(
+                try connection.query("SELECT has_parameter_privilege('session_replication_role', 'SET')").scalar(
+                    Bool.self) == false)
+            let file = try temporaryFile(
+                Self.header
+                    + [Self.gloria + ",BAS-1", Self.carlos + ",BAS-1", Self.gloria + ",BAS-2"].joined(separator: "\n"))
             let outcome = try enroll(file, connection)
             #expect(outcome.accepted && outcome.imported == 3, "\(outcome.rejected)")
             #expect(try count("person", connection) == 2 && count("enrollment", connection) == 3)
@@ -229,10 +253,12 @@ import Testing
         try withLoadedDatabase { connection in
             try importGroups(Self.groups, into: connection)
             let withoutEmail = Self.gloria.replacingOccurrences(of: "gloria@sct.gob.mx", with: "")
-            let file = try temporaryFile(Self.header + [withoutEmail + ",BAS-1", Self.gloria + ",BAS-2"].joined(separator: "\n"))
+            let file = try temporaryFile(
+                Self.header + [withoutEmail + ",BAS-1", Self.gloria + ",BAS-2"].joined(separator: "\n"))
             let outcome = try enroll(file, connection)
             #expect(outcome.accepted, "\(outcome.rejected)")
-            let email = try connection.query("SELECT email FROM person WHERE curp = 'HEGG560427MVZRRL04'").scalar(String.self)
+            let email = try connection.query("SELECT email FROM person WHERE curp = 'HEGG560427MVZRRL04'").scalar(
+                String.self)
             #expect(email == "gloria@sct.gob.mx")
         }
     }
@@ -255,8 +281,9 @@ import Testing
             let threads = zip([first, second], paths).map { connection, path in
                 Thread {
                     let outcome = Result {
-                        try EnrollmentImporter(connection: connection).run(try InputFile(path: path),
-                                                                           options: .init(tiers: tiers, ranBy: "test"))
+                        try EnrollmentImporter(connection: connection).run(
+                            try InputFile(path: path),
+                            options: .init(tiers: tiers, ranBy: "test"))
                     }
                     results.add(outcome)
                 }

@@ -1,7 +1,7 @@
 import Capacita
 import CapacitaStore
-import Testing
 import TestSupport
+import Testing
 
 @Suite struct FichaStoreTests {
     static let yaml = Fixtures.fichaYAML
@@ -14,7 +14,8 @@ import TestSupport
             let sha = String(repeating: "b", count: 64)
             #expect(try store.importFichas(first, fileName: "a.yaml", sha256: sha, ranBy: "t").imported == 1)
             #expect(try store.importFichas(first, fileName: "a.yaml", sha256: sha, ranBy: "t").unchanged == 1)
-            let corrected = try reader.read(yaml: Self.yaml.replacingOccurrences(of: "Prueba", with: "Corregida")).get().map(\.ficha)
+            let corrected = try reader.read(yaml: Self.yaml.replacingOccurrences(of: "Prueba", with: "Corregida")).get()
+                .map(\.ficha)
             #expect(try store.importFichas(corrected, fileName: "b.yaml", sha256: sha, ranBy: "t").updated == 1)
             let history = try store.history(agency: "SICT", year: 2024)
             #expect(history.map(\.version) == [2, 1])

@@ -1,8 +1,8 @@
 import CapacitaStore
 import Foundation
 import Postgres
-import Testing
 import TestSupport
+import Testing
 
 @Suite struct MigrationTests {
     @Test func migrateIsIdempotent() throws {
@@ -44,10 +44,17 @@ import TestSupport
     @Test func failingMigrationLeavesEarlierOnesAppliedAndItselfNot() throws {
         try TestDatabase.withFresh { url in
             let connection = try Connection(url)
-            let migrations = [Migration(version: 1, name: "good", sql: "CREATE TABLE a (id int);"),
-                              Migration(version: 2, name: "bad", sql: "CREATE TABLE b (id int); SELECT * FROM missing;")]
-            #expect(throws: PostgresError.self) { try MigrationRunner(connection: connection, migrations: migrations).migrate() }
-            #expect(try connection.query("SELECT version FROM schema_migration").map { try $0.decode("version", as: Int.self) } == [1])
+            let migrations = [
+                Migration(version: 1, name: "good", sql: "CREATE TABLE a (id int);"),
+                Migration(version: 2, name: "bad", sql: "CREATE TABLE b (id int); SELECT * FROM missing;"),
+            ]
+            #expect(throws: PostgresError.self) {
+                try MigrationRunner(connection: connection, migrations: migrations).migrate()
+            }
+            #expect(
+                try connection.query("SELECT version FROM schema_migration").map {
+                    try $0.decode("version", as: Int.self)
+                } == [1])
             #expect(try connection.query("SELECT to_regclass('b') IS NULL").scalar(Bool.self) == true)
         }
     }

@@ -1,6 +1,7 @@
 import Capacita
-@testable import CapacitaStore
 import Testing
+
+@testable import CapacitaStore
 
 /// The file is read and checked on a thread of its own; what the caller sees must be what one
 /// thread would have seen: every row once, in file order, with its line.
@@ -50,10 +51,12 @@ import Testing
         var taken = 0
         #expect(throws: Refused.self) {
             try CSVStream(file: try Self.file(rows: 50_000), format: format, specs: Self.specs)
-                .read(checking: NameCheck(), row: { _ in
-                    taken += 1
-                    if taken == 10 { throw Refused() }
-                }, refused: { _ in })
+                .read(
+                    checking: NameCheck(),
+                    row: { _ in
+                        taken += 1
+                        if taken == 10 { throw Refused() }
+                    }, refused: { _ in })
         }
         #expect(taken == 10)
     }

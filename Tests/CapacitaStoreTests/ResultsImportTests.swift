@@ -5,7 +5,8 @@ import Postgres
 import Testing
 
 @Suite struct ResultsImportTests {
-    static let header = "curp,grupo,asistencia,pre,post,calificacion,reaccion_metodologia,reaccion_instructores,reaccion_contenidos,reaccion_infraestructura\n"
+    static let header =
+        "curp,grupo,asistencia,pre,post,calificacion,reaccion_metodologia,reaccion_instructores,reaccion_contenidos,reaccion_infraestructura\n"
     static let gloria = "HEGG560427MVZRRL04"
     static let carlos = "GOMC820101HDFMRR04"
 
@@ -13,25 +14,34 @@ import Testing
     private func withEnrolledGroup(_ body: (Connection) throws -> Void) throws {
         try withLoadedDatabase { connection in
             try importGroups(EnrollmentImportTests.groups, into: connection)
-            let enrolled = try enroll(try temporaryFile(EnrollmentImportTests.header + [EnrollmentImportTests.gloria,
-                                                                                          EnrollmentImportTests.carlos]
-                .map { $0 + ",BAS-1" }.joined(separator: "\n")), connection)
+            let enrolled = try enroll(
+                try temporaryFile(
+                    EnrollmentImportTests.header
+                        + [
+                            EnrollmentImportTests.gloria,
+                            EnrollmentImportTests.carlos,
+                        ]
+                        .map { $0 + ",BAS-1" }.joined(separator: "\n")), connection)
             try #require(enrolled.accepted)
             try body(connection)
         }
     }
 
     private func results(_ rows: [String], _ connection: Connection, dryRun: Bool = false) throws -> ImportOutcome {
-        try ResultsImporter(connection: connection).run(try InputFile(path: try temporaryFile(Self.header + rows.joined(separator: "\n"))),
-                                                        options: .init(dryRun: dryRun, ranBy: "test"))
+        try ResultsImporter(connection: connection).run(
+            try InputFile(path: try temporaryFile(Self.header + rows.joined(separator: "\n"))),
+            options: .init(dryRun: dryRun, ranBy: "test"))
     }
 
     private func enrollment(_ curp: String, _ connection: Connection) throws -> Row {
-        try #require(try connection.query("""
-            SELECT status, attendance::float8 AS attendance, pre_score::float8 AS pre, post_score::float8 AS post,
-                   final_score::float8 AS final, rule_min_score::float8 AS rule_min_score
-            FROM enrollment WHERE group_code = 'BAS-1' AND curp = $1
-            """, [curp]).rows.first)
+        try #require(
+            try connection.query(
+                """
+                SELECT status, attendance::float8 AS attendance, pre_score::float8 AS pre, post_score::float8 AS post,
+                       final_score::float8 AS final, rule_min_score::float8 AS rule_min_score
+                FROM enrollment WHERE group_code = 'BAS-1' AND curp = $1
+                """, [curp]
+            ).rows.first)
     }
 
     @Test func laterFileCompletesEarlierResultsAndEmptyCellsNeverErase() throws {
@@ -57,11 +67,16 @@ import Testing
 
     @Test func rowsForPeopleNotEnrolledOrRepeatedAreRefused() throws {
         try withEnrolledGroup { connection in
-            let outcome = try results(["\(Self.gloria),BAS-1,90,,,,,,,", "\(Self.gloria),BAS-1,91,,,,,,,",
-                                       "LOPM900315MJCPRR00,BAS-1,90,,,,,,,", "\(Self.carlos),BAS-2,90,,,,,,,"], connection)
+            let outcome = try results(
+                [
+                    "\(Self.gloria),BAS-1,90,,,,,,,", "\(Self.gloria),BAS-1,91,,,,,,,",
+                    "LOPM900315MJCPRR00,BAS-1,90,,,,,,,", "\(Self.carlos),BAS-2,90,,,,,,,",
+                ], connection)
             #expect(outcome.rejected.map { "\($0.line):\($0.column)" } == ["3:curp", "4:curp", "5:curp"])
             #expect(outcome.rejected[1].message == "la persona no está inscrita en el grupo BAS-1")
-            #expect(try connection.query("SELECT count(*) FROM enrollment WHERE attendance IS NOT NULL").scalar(Int.self) == 0)
+            #expect(
+                try connection.query("SELECT count(*) FROM enrollment WHERE attendance IS NOT NULL").scalar(Int.self)
+                    == 0)
         }
     }
 
@@ -70,9 +85,13 @@ import Testing
             for rule in [PassingRule(minScore: 80, minAttendance: 80), PassingRule(minScore: 0, minAttendance: 80)] {
                 for score in [nil, 0, 79.99, 80, 80.01, 100] as [Double?] {
                     for attendance in [nil, 0, 79.99, 80, 100] as [Double?] {
-                        let sql = try connection.query("SELECT enrollment_status($1::numeric, $2::numeric, $3::numeric, $4::numeric)",
-                                                       [attendance, score, rule.minScore, rule.minAttendance]).scalar(String.self)
-                        #expect(sql == rule.status(score: score, attendance: attendance).rawValue, "\(rule) \(String(describing: score)) \(String(describing: attendance))")
+                        let sql = try connection.query(
+                            "SELECT enrollment_status($1::numeric, $2::numeric, $3::numeric, $4::numeric)",
+                            [attendance, score, rule.minScore, rule.minAttendance]
+                        ).scalar(String.self)
+                        #expect(
+                            sql == rule.status(score: score, attendance: attendance).rawValue,
+                            "\(rule) \(String(describing: score)) \(String(describing: attendance))")
                     }
                 }
             }
@@ -81,7 +100,8 @@ import Testing
 
     @Test func constanciasAreIssuedSequentiallyRevokedAndNeverDeleted() throws {
         try withEnrolledGroup { connection in
-            let outcome = try results(["\(Self.gloria),BAS-1,90,40,85,90,,,,", "\(Self.carlos),BAS-1,100,50,95,95,,,,"], connection)
+            let outcome = try results(
+                ["\(Self.gloria),BAS-1,90,40,85,90,,,,", "\(Self.carlos),BAS-1,100,50,95,95,,,,"], connection)
             #expect(outcome.extra["constancias_issued"] == 2)
             let store = ConstanciaStore(connection: connection)
             let issued = try store.list(group: "BAS-1")
@@ -103,7 +123,8 @@ import Testing
 
             // A drop revokes too.
             let gloria = try Curp.parse(Self.gloria).get()
-            #expect(try EnrollmentStore(connection: connection).drop(group: "bas-1", curp: gloria, reason: "Renuncia") == 1)
+            #expect(
+                try EnrollmentStore(connection: connection).drop(group: "bas-1", curp: gloria, reason: "Renuncia") == 1)
             #expect(try store.list(group: "BAS-1").first { $0.curp == Self.gloria }?.revokedReason == "baja: Renuncia")
             #expect(throws: EnrollmentStore.DropError.alreadyDropped(group: "BAS-1", curp: gloria.masked)) {
                 try EnrollmentStore(connection: connection).drop(group: "BAS-1", curp: gloria, reason: "otra vez")
@@ -127,7 +148,8 @@ import Testing
         try withEnrolledGroup { connection in
             let gloria = try Curp.parse(Self.gloria).get()
             try EnrollmentStore(connection: connection).drop(group: "BAS-1", curp: gloria, reason: "Renuncia")
-            let again = try enroll(try temporaryFile(EnrollmentImportTests.header + EnrollmentImportTests.gloria + ",BAS-1\n"), connection)
+            let again = try enroll(
+                try temporaryFile(EnrollmentImportTests.header + EnrollmentImportTests.gloria + ",BAS-1\n"), connection)
             #expect(again.accepted && again.unchanged == 1)
             #expect(try enrollment(Self.gloria, connection).decode("status", as: String.self) == "baja")
         }

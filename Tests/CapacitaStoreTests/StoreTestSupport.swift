@@ -37,7 +37,8 @@ func repositoryCatalogFiles() throws -> [(path: String, yaml: String)] {
 func withLoadedDatabase<T>(_ body: (Connection) throws -> T) throws -> T {
     try withMigratedDatabase { connection in
         try CatalogStore(connection: connection).load(try Catalog.build(files: try repositoryCatalogFiles()).get())
-        try AgencyStore(connection: connection).upsert(try AgencyFile.parse(try repositoryFile("db/seed/agencies.csv")).get())
+        try AgencyStore(connection: connection).upsert(
+            try AgencyFile.parse(try repositoryFile("db/seed/agencies.csv")).get())
         return try body(connection)
     }
 }
@@ -61,20 +62,25 @@ func repositoryTiers() throws -> TierTable {
 
 /// Imports groups given as CSV text, insisting that they load.
 func importGroups(_ csv: String, into connection: Connection) throws {
-    let context = GroupFile.Context(registry: try AgencyStore(connection: connection).registry(),
-                                    catalog: Catalog(courses: try CatalogStore(connection: connection).courses()))
+    let context = GroupFile.Context(
+        registry: try AgencyStore(connection: connection).registry(),
+        catalog: Catalog(courses: try CatalogStore(connection: connection).courses()))
     let groups = try GroupFile.parse(Array(csv.utf8), context: context).get()
-    let outcome = try GroupStore(connection: connection).upsert(groups, fileName: "groups.csv", sha256: String(repeating: "0", count: 64),
-                                                                ranBy: "test")
+    let outcome = try GroupStore(connection: connection).upsert(
+        groups, fileName: "groups.csv", sha256: String(repeating: "0", count: 64),
+        ranBy: "test")
     guard outcome.accepted else { throw ImportIssues(outcome.rejected) }
 }
 
-func enroll(_ path: String, _ connection: Connection, agency: String? = nil, group: String? = nil, dryRun: Bool = false,
-            skipPrerequisites: Bool = false) throws -> ImportOutcome {
+func enroll(
+    _ path: String, _ connection: Connection, agency: String? = nil, group: String? = nil, dryRun: Bool = false,
+    skipPrerequisites: Bool = false
+) throws -> ImportOutcome {
     try EnrollmentImporter(connection: connection).run(
         try InputFile(path: path),
-        options: .init(agency: agency, group: group, dryRun: dryRun, skipPrerequisites: skipPrerequisites,
-                       tiers: try repositoryTiers(), ranBy: "test"))
+        options: .init(
+            agency: agency, group: group, dryRun: dryRun, skipPrerequisites: skipPrerequisites,
+            tiers: try repositoryTiers(), ranBy: "test"))
 }
 
 func count(_ table: String, _ connection: Connection) throws -> Int {
@@ -88,7 +94,8 @@ enum TestSupportBridge {
             let first = try Connection(url)
             try MigrationRunner(connection: first, migrations: try repositoryMigrations()).migrate()
             try CatalogStore(connection: first).load(try Catalog.build(files: try repositoryCatalogFiles()).get())
-            try AgencyStore(connection: first).upsert(try AgencyFile.parse(try repositoryFile("db/seed/agencies.csv")).get())
+            try AgencyStore(connection: first).upsert(
+                try AgencyFile.parse(try repositoryFile("db/seed/agencies.csv")).get())
             try body(first, try Connection(url))
         }
     }

@@ -13,24 +13,31 @@ import Testing
 
     /// Summary rows that differ from a recomputation from the base tables, counted both ways.
     private func drift(_ connection: Connection) throws -> Int {
-        try connection.query("""
+        try connection.query(
+            """
             SELECT count(*) FROM (
                 (SELECT * FROM trained_year EXCEPT ALL SELECT * FROM trained_year_source(NULL))
                 UNION ALL
                 (SELECT * FROM trained_year_source(NULL) EXCEPT ALL SELECT * FROM trained_year)
             ) differences
-            """).scalar(Int.self) ?? -1
+            """
+        ).scalar(Int.self) ?? -1
     }
 
     /// Per year and window, the counts the reports read from the summary and from the base tables.
-    private func expectReportsAgree(_ connection: Connection, sourceLocation: SourceLocation = #_sourceLocation) throws {
+    private func expectReportsAgree(_ connection: Connection, sourceLocation: SourceLocation = #_sourceLocation) throws
+    {
         let store = CoverageStore(connection: connection)
         for year in 2022...2026 {
             for window in CoverageOptions.Window.allCases {
                 let options = CoverageOptions(window: window)
                 let from = try store.windowStart(year: year, options: options)
-                let plain = try connection.query(CoverageStore.trainedSQL, ["\(from)-01-01", "\(year)-12-31", Level.allCases.map(\.rawValue)])
-                    .map { "\(try $0.decode("agency_code", as: String.self))/\(try $0.decode("tier", as: String.self))=\(try $0.decode("people", as: Int.self))" }
+                let plain = try connection.query(
+                    CoverageStore.trainedSQL, ["\(from)-01-01", "\(year)-12-31", Level.allCases.map(\.rawValue)]
+                )
+                .map {
+                    "\(try $0.decode("agency_code", as: String.self))/\(try $0.decode("tier", as: String.self))=\(try $0.decode("people", as: Int.self))"
+                }
                 let summary = try store.trained(year: year, options: options)
                     .map { "\($0.agencyCode)/\($0.tier.rawValue)=\($0.people)" }
                 #expect(Set(summary) == Set(plain), "\(year) \(window)", sourceLocation: sourceLocation)
@@ -44,7 +51,9 @@ import Testing
     }
 
     private func years(of curp: String, _ connection: Connection) throws -> [Int] {
-        try connection.query("SELECT year FROM trained_year WHERE curp = $1 ORDER BY year", [curp]).map { try $0.decode("year") }
+        try connection.query("SELECT year FROM trained_year WHERE curp = $1 ORDER BY year", [curp]).map {
+            try $0.decode("year")
+        }
     }
 
     /// The coverage fixture's groups and people, enrolled (two files: one file may not give one
@@ -53,8 +62,9 @@ import Testing
         try importGroups(CoverageStoreTests.groups, into: connection)
         let rows = CoverageStoreTests.rows
         for file in [Array(rows.prefix(1)), Array(rows.dropFirst())] {
-            let outcome = try enroll(try temporaryFile(CoverageStoreTests.header + file.joined(separator: "\n")), connection,
-                                     skipPrerequisites: true)
+            let outcome = try enroll(
+                try temporaryFile(CoverageStoreTests.header + file.joined(separator: "\n")), connection,
+                skipPrerequisites: true)
             try #require(outcome.accepted, "\(outcome.rejected)")
         }
     }
@@ -63,7 +73,8 @@ import Testing
     private func withEnrolledPeople(_ body: (Connection) throws -> Void) throws {
         try withLoadedDatabase { connection in
             try importGroups(CoverageStoreTests.groups, into: connection)
-            let file = try temporaryFile(CoverageStoreTests.header + CoverageStoreTests.rows.dropFirst().joined(separator: "\n"))
+            let file = try temporaryFile(
+                CoverageStoreTests.header + CoverageStoreTests.rows.dropFirst().joined(separator: "\n"))
             try #require(try enroll(file, connection, skipPrerequisites: true).accepted)
             try body(connection)
         }
@@ -76,9 +87,11 @@ import Testing
             try expectExact(connection)
 
             // Results: Gloria and Carlos pass the Curso Básico of 2024.
-            let results = "curp,grupo,asistencia,calificacion\n\(Self.gloria),BAS-24,100,95\n\(Self.carlos),BAS-24,100,90\n"
-            let graded = try ResultsImporter(connection: connection).run(try InputFile(path: try temporaryFile(results)),
-                                                                         options: .init(ranBy: "test"))
+            let results =
+                "curp,grupo,asistencia,calificacion\n\(Self.gloria),BAS-24,100,95\n\(Self.carlos),BAS-24,100,90\n"
+            let graded = try ResultsImporter(connection: connection).run(
+                try InputFile(path: try temporaryFile(results)),
+                options: .init(ranBy: "test"))
             try #require(graded.accepted, "\(graded.rejected)")
             #expect(try years(of: Self.gloria, connection) == [2024])
             try expectExact(connection)
@@ -89,13 +102,16 @@ import Testing
             try expectExact(connection)
 
             // A drop takes the 2024 enrollment out; the 2023 one still counts.
-            _ = try EnrollmentStore(connection: connection).drop(group: "BAS-24", curp: try Curp.parse(Self.gloria).get(), reason: "baja")
+            _ = try EnrollmentStore(connection: connection).drop(
+                group: "BAS-24", curp: try Curp.parse(Self.gloria).get(), reason: "baja")
             #expect(try years(of: Self.gloria, connection) == [2023])
             try expectExact(connection)
 
             // A group re-imported with another end date moves its people to another year.
-            try importGroups(CoverageStoreTests.groups.replacingOccurrences(of: "2023-05-02,2023-05-06", with: "2023-12-28,2024-01-05"),
-                             into: connection)
+            try importGroups(
+                CoverageStoreTests.groups.replacingOccurrences(
+                    of: "2023-05-02,2023-05-06", with: "2023-12-28,2024-01-05"),
+                into: connection)
             #expect(try years(of: Self.gloria, connection) == [2024])
             try expectExact(connection)
 
@@ -106,7 +122,9 @@ import Testing
 
             // An agency's code changes; the enrollments follow by cascade, and so does the summary.
             try connection.query("UPDATE agency SET code = 'SICT-2' WHERE code = 'SICT'")
-            #expect(try connection.query("SELECT count(*) FROM trained_year WHERE agency_code = 'SICT-2'").scalar(Int.self) ?? 0 > 0)
+            #expect(
+                try connection.query("SELECT count(*) FROM trained_year WHERE agency_code = 'SICT-2'").scalar(Int.self)
+                    ?? 0 > 0)
             try expectExact(connection)
 
             // Deleted by hand.
@@ -148,8 +166,10 @@ import Testing
             // Gloria's 2023 enrollment changes in an open transaction while another session
             // changes her 2024 one and commits first: the later commit must see the earlier.
             try first.execute("BEGIN")
-            try first.query("UPDATE enrollment SET status = 'acreditado' WHERE curp = $1 AND group_code = 'BAS-23'", [Self.gloria])
-            try second.query("UPDATE enrollment SET status = 'acreditado' WHERE curp = $1 AND group_code = 'BAS-24'", [Self.gloria])
+            try first.query(
+                "UPDATE enrollment SET status = 'acreditado' WHERE curp = $1 AND group_code = 'BAS-23'", [Self.gloria])
+            try second.query(
+                "UPDATE enrollment SET status = 'acreditado' WHERE curp = $1 AND group_code = 'BAS-24'", [Self.gloria])
             #expect(try years(of: Self.gloria, second) == [2024])
             try first.execute("COMMIT")
             #expect(try years(of: Self.gloria, first) == [2023, 2024])

@@ -10,17 +10,20 @@ import Testing
     }
 
     @Test func seedFileHoldsTheThirteenMembersINACIPEAndFGR() throws {
-        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../db/seed/agencies.csv")
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
+            "../../db/seed/agencies.csv")
         let agencies = try parse(String(contentsOf: url, encoding: .utf8)).get()
         #expect(agencies.count == 15)
         #expect(agencies.filter(\.countsInIndicator).count == 13)
         #expect(Set(agencies.filter { !$0.countsInIndicator }.map(\.code)) == ["INACIPE", "FGR"])
         let registry = AgencyRegistry(agencies)
-        let expectations = ["SCT": "SICT", "SEDESOL": "BIENESTAR", "Procuraduría General de la República": "FGR",
-                            "inami": "INM", "Procuraduria Social de Atencion a Victimas del Delito": "CEAV",
-                            "Secretaría de Seguridad Pública": "SSPC", "DIF": "SNDIF"]
+        let expectations = [
+            "SCT": "SICT", "SEDESOL": "BIENESTAR", "Procuraduría General de la República": "FGR",
+            "inami": "INM", "Procuraduria Social de Atencion a Victimas del Delito": "CEAV",
+            "Secretaría de Seguridad Pública": "SSPC", "DIF": "SNDIF",
+        ]
         for (name, code) in expectations {
-            guard case let .found(agency) = registry.resolve(name) else {
+            guard case .found(let agency) = registry.resolve(name) else {
                 Issue.record("\(name) did not resolve")
                 continue
             }
@@ -29,27 +32,32 @@ import Testing
     }
 
     @Test func everyBadCellIsReportedWithItsLine() {
-        let text = Self.header + """
-            OK1,Uno,,federal,,true
-            bad code,Dos,,federal,,true
-            TRES,,,federal,,si
-            CUATRO,Cuatro,,provincial,,no
-            CINCO,Cinco,,federal,JC,no
-            SEIS,Seis,,estatal,,no
-            SIETE,Siete,,municipal,ZZ,no
-            OCHO,Ocho,,federal,,quizá
-            OK1,Uno otra vez,,federal,,true
-            """
-        guard case let .failure(failure) = parse(text) else {
+        let text =
+            Self.header + """
+                OK1,Uno,,federal,,true
+                bad code,Dos,,federal,,true
+                TRES,,,federal,,si
+                CUATRO,Cuatro,,provincial,,no
+                CINCO,Cinco,,federal,JC,no
+                SEIS,Seis,,estatal,,no
+                SIETE,Siete,,municipal,ZZ,no
+                OCHO,Ocho,,federal,,quizá
+                OK1,Uno otra vez,,federal,,true
+                """
+        guard case .failure(let failure) = parse(text) else {
             Issue.record("a bad file was accepted")
             return
         }
         let found = Set(failure.issues.map { "\($0.line):\($0.column)" })
-        #expect(found == ["3:codigo", "4:nombre", "5:orden", "6:entidad", "7:entidad", "8:entidad", "9:cuenta_en_indicador", "10:codigo"])
+        #expect(
+            found == [
+                "3:codigo", "4:nombre", "5:orden", "6:entidad", "7:entidad", "8:entidad", "9:cuenta_en_indicador",
+                "10:codigo",
+            ])
     }
 
     @Test func missingRequiredColumnIsReportedOnTheHeader() {
-        guard case let .failure(failure) = parse("codigo,nombre\nX,Y\n") else {
+        guard case .failure(let failure) = parse("codigo,nombre\nX,Y\n") else {
             Issue.record("a file without orden was accepted")
             return
         }
@@ -58,20 +66,37 @@ import Testing
     }
 
     @Test func nameGivenToTwoAgenciesIsRefused() {
-        let existing = [Agency(code: "SEGOB", name: "Secretaría de Gobernación", formerNames: ["Gobernación"], order: .federal,
-                               countsInIndicator: true)]
-        guard case let .failure(failure) = parse(Self.header + "NUEVA,Nueva,gobernacion,federal,,false\n", existing: existing) else {
+        let existing = [
+            Agency(
+                code: "SEGOB", name: "Secretaría de Gobernación", formerNames: ["Gobernación"], order: .federal,
+                countsInIndicator: true)
+        ]
+        guard
+            case .failure(let failure) = parse(
+                Self.header + "NUEVA,Nueva,gobernacion,federal,,false\n", existing: existing)
+        else {
             Issue.record("a clashing name was accepted")
             return
         }
-        #expect(failure.issues == [ImportIssue(line: 2, column: "nombres_anteriores", value: "gobernacion",
-                                               message: "el nombre ya identifica a la instancia SEGOB")])
+        #expect(
+            failure.issues == [
+                ImportIssue(
+                    line: 2, column: "nombres_anteriores", value: "gobernacion",
+                    message: "el nombre ya identifica a la instancia SEGOB")
+            ])
     }
 
     @Test func semicolonWindows1252FileFromExcelIsRead() throws {
         var bytes = Array("codigo;nombre;nombres_anteriores;orden;entidad;cuenta_en_indicador\r\n".utf8)
-        bytes += Array("FGE-NL;Fiscal".utf8) + [0xED] + Array("a de Nuevo Le".utf8) + [0xF3] + Array("n;;estatal;nl;no\r\n".utf8)
+        bytes +=
+            Array("FGE-NL;Fiscal".utf8) + [0xED] + Array("a de Nuevo Le".utf8) + [0xF3]
+            + Array("n;;estatal;nl;no\r\n".utf8)
         let agencies = try AgencyFile.parse(bytes).get()
-        #expect(agencies == [Agency(code: "FGE-NL", name: "Fiscalía de Nuevo León", order: .estatal, state: "NL", countsInIndicator: false)])
+        #expect(
+            agencies == [
+                Agency(
+                    code: "FGE-NL", name: "Fiscalía de Nuevo León", order: .estatal, state: "NL",
+                    countsInIndicator: false)
+            ])
     }
 }

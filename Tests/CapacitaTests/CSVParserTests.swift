@@ -21,7 +21,8 @@ import Testing
     @Test func quotedFieldsKeepSeparatorsQuotesAndLineBreaks() {
         let text = Array("a,b\r\n\"x, y\",\"di \"\"hola\"\"\"\r\n\"dos\r\nlíneas\",z\r\nlast,row".utf8)
         let parsed = records(text)
-        #expect(parsed.map(strings) == [["a", "b"], ["x, y", "di \"hola\""], ["dos\nlíneas", "z"], ["last", "row"]])
+        #expect(
+            parsed.map(strings) == [["a", "b"], ["x, y", "di \"hola\""], ["dos\nlíneas", "z"], ["last", "row"]])
         // The record with an embedded line break starts on line 3; the next one on line 5.
         #expect(parsed.map(\.line) == [1, 2, 3, 5])
     }
@@ -41,7 +42,9 @@ import Testing
 
     @Test func windows1252IsDetectedAndDecodedWithItsOwnHighRange() {
         // "Peña “Núñez” – 5€" in Windows-1252.
-        let bytes: [UInt8] = [0x50, 0x65, 0xF1, 0x61, 0x20, 0x93, 0x4E, 0xFA, 0xF1, 0x65, 0x7A, 0x94, 0x20, 0x96, 0x20, 0x35, 0x80]
+        let bytes: [UInt8] = [
+            0x50, 0x65, 0xF1, 0x61, 0x20, 0x93, 0x4E, 0xFA, 0xF1, 0x65, 0x7A, 0x94, 0x20, 0x96, 0x20, 0x35, 0x80,
+        ]
         #expect(TextEncoding.detect(bytes) == .windows1252)
         #expect(TextEncoding.windows1252.decode(bytes) == "Peña “Núñez” – 5€")
         #expect(TextEncoding.detect(Array("Peña “Núñez”".utf8)) == .utf8)
@@ -63,7 +66,8 @@ import Testing
 
     @Test func documentMatchesHeadersAndStripsBOM() {
         let bytes = TextEncoding.utf8BOM + Array(" Código ;NOMBRE;Extra;;\n sepa ; Nombre ;x;;\n".utf8)
-        let document = CSVDocument(bytes: bytes, specs: [ColumnSpec("codigo", required: true), ColumnSpec("nombre", required: true)])
+        let document = CSVDocument(
+            bytes: bytes, specs: [ColumnSpec("codigo", required: true), ColumnSpec("nombre", required: true)])
         #expect(document.issues.isEmpty)
         #expect(document.format.delimiter == 59)
         #expect(document.columns.unknown == ["Extra"])
@@ -72,7 +76,8 @@ import Testing
     }
 
     @Test func documentReportsMissingColumnsAndUnclosedQuotes() {
-        let document = CSVDocument(bytes: Array("nombre\n\"sin cerrar\n".utf8), specs: [ColumnSpec("codigo", required: true)])
+        let document = CSVDocument(
+            bytes: Array("nombre\n\"sin cerrar\n".utf8), specs: [ColumnSpec("codigo", required: true)])
         #expect(document.issues.contains { $0.line == 1 && $0.column == "codigo" })
         #expect(document.issues.contains { $0.message.contains("comilla") })
     }

@@ -3,7 +3,8 @@ import Foundation
 import Testing
 
 @Suite struct CatalogTests {
-    static let coursesFolder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../Courses")
+    static let coursesFolder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
+        "../../Courses")
 
     static func repositoryFiles() throws -> [(path: String, yaml: String)] {
         let walker = try #require(FileManager.default.enumerator(atPath: coursesFolder.path))
@@ -40,16 +41,18 @@ import Testing
     private func issues(_ yaml: String, file: String = "pnc-2022/prueba.yaml") -> [CatalogIssue] {
         switch CourseDecoder.decode(yaml: yaml, file: file) {
         case .success: return []
-        case let .failure(failure): return failure.issues
+        case .failure(let failure): return failure.issues
         }
     }
 
     @Test func repositoryCatalogHoldsTheFourteenCoursesOfDesign() throws {
         let catalog = try Catalog.build(files: try Self.repositoryFiles()).get()
-        #expect(catalog.courses.map(\.code) == [
-            "PNC18-CAP", "PNC18-ESP", "PNC18-FOR", "PNC22-BAS", "PNC22-ESP-AV", "PNC22-ESP-ID", "PNC22-ESP-MP",
-            "PNC22-ESP-PER", "PNC22-ESP-POL", "PNC22-ESP-PP", "PNC22-ESP-TF", "PNC22-FOR", "PNC22-INT", "PNC22-SENS",
-        ])
+        #expect(
+            catalog.courses.map(\.code) == [
+                "PNC18-CAP", "PNC18-ESP", "PNC18-FOR", "PNC22-BAS", "PNC22-ESP-AV", "PNC22-ESP-ID", "PNC22-ESP-MP",
+                "PNC22-ESP-PER", "PNC22-ESP-POL", "PNC22-ESP-PP", "PNC22-ESP-TF", "PNC22-FOR", "PNC22-INT",
+                "PNC22-SENS",
+            ])
         #expect(catalog.course("PNC22-INT")?.prerequisites == ["PNC22-BAS"])
         #expect(catalog.course("PNC22-SENS")?.kind == .sensibilizacion)
         #expect(catalog.course("PNC22-BAS")?.kind == .capacitacion)
@@ -67,13 +70,21 @@ import Testing
     @Test func unknownAndMissingFieldsAreNamed() {
         let yaml = Self.valid.replacingOccurrences(of: "audience: Quien sea", with: "publico: Quien sea")
         let found = issues(yaml)
-        #expect(found.contains(CatalogIssue(file: "pnc-2022/prueba.yaml", field: "publico", message: "campo desconocido")))
-        #expect(found.contains(CatalogIssue(file: "pnc-2022/prueba.yaml", field: "audience", message: "falta el campo")))
+        #expect(
+            found.contains(CatalogIssue(file: "pnc-2022/prueba.yaml", field: "publico", message: "campo desconocido")))
+        #expect(
+            found.contains(CatalogIssue(file: "pnc-2022/prueba.yaml", field: "audience", message: "falta el campo")))
     }
 
     @Test func levelMustExistInTheCoursesProgram() {
-        #expect(issues(Self.valid.replacingOccurrences(of: "level: basico", with: "level: avanzado")).map(\.field) == ["level"])
-        #expect(issues(Self.valid.replacingOccurrences(of: "level: basico", with: "level: capacitacion")).map(\.field) == ["level"])
+        #expect(
+            issues(Self.valid.replacingOccurrences(of: "level: basico", with: "level: avanzado")).map(\.field) == [
+                "level"
+            ])
+        #expect(
+            issues(Self.valid.replacingOccurrences(of: "level: basico", with: "level: capacitacion")).map(\.field) == [
+                "level"
+            ])
     }
 
     @Test func temarioHoursMustAddUpToTheCourseHours() {
@@ -83,13 +94,17 @@ import Testing
     }
 
     @Test func badValuesAreReportedByFieldPath() {
-        var yaml = Self.valid.replacingOccurrences(of: "modalities: [presencial]", with: "modalities: [presencial, radio]")
+        var yaml = Self.valid.replacingOccurrences(
+            of: "modalities: [presencial]", with: "modalities: [presencial, radio]")
         yaml = yaml.replacingOccurrences(of: "hours: 3.5", with: "hours: tres")
         yaml = yaml.replacingOccurrences(of: "min_score: 80", with: "min_score: 120")
         yaml = yaml.replacingOccurrences(of: "max_group_size: 40", with: "max_group_size: 0")
         yaml = yaml.replacingOccurrences(of: "counts_for_indicator: true", with: "counts_for_indicator: quizás")
         let fields = Set(issues(yaml).map(\.field))
-        #expect(fields == ["modalities[2]", "temario[2].hours", "passing.min_score", "max_group_size", "counts_for_indicator"])
+        #expect(
+            fields == [
+                "modalities[2]", "temario[2].hours", "passing.min_score", "max_group_size", "counts_for_indicator",
+            ])
     }
 
     @Test func programMustMatchItsFolder() {
@@ -104,20 +119,29 @@ import Testing
 
     @Test func prerequisiteMustNameACourse() {
         let yaml = Self.valid.replacingOccurrences(of: "prerequisites: []", with: "prerequisites: [PNC22-NADA]")
-        guard case let .failure(failure) = Catalog.build(files: [("pnc-2022/prueba.yaml", yaml)]) else {
+        guard case .failure(let failure) = Catalog.build(files: [("pnc-2022/prueba.yaml", yaml)]) else {
             Issue.record("a dangling prerequisite was accepted")
             return
         }
-        #expect(failure.issues.map(\.description) == ["pnc-2022/prueba.yaml: prerequisites[1]: el requisito PNC22-NADA no es un curso del catálogo"])
+        #expect(
+            failure.issues.map(\.description) == [
+                "pnc-2022/prueba.yaml: prerequisites[1]: el requisito PNC22-NADA no es un curso del catálogo"
+            ])
     }
 
     @Test func prerequisiteCycleIsRefused() {
         func course(_ code: String, requires: String) -> (String, String) {
-            ("pnc-2022/\(code).yaml", Self.valid.replacingOccurrences(of: "PNC22-TEST", with: code)
-                .replacingOccurrences(of: "prerequisites: []", with: "prerequisites: [\(requires)]"))
+            (
+                "pnc-2022/\(code).yaml",
+                Self.valid.replacingOccurrences(of: "PNC22-TEST", with: code)
+                    .replacingOccurrences(of: "prerequisites: []", with: "prerequisites: [\(requires)]")
+            )
         }
-        let files = [course("PNC22-A", requires: "PNC22-B"), course("PNC22-B", requires: "PNC22-C"), course("PNC22-C", requires: "PNC22-A")]
-        guard case let .failure(failure) = Catalog.build(files: files.map { (path: $0.0, yaml: $0.1) }) else {
+        let files = [
+            course("PNC22-A", requires: "PNC22-B"), course("PNC22-B", requires: "PNC22-C"),
+            course("PNC22-C", requires: "PNC22-A"),
+        ]
+        guard case .failure(let failure) = Catalog.build(files: files.map { (path: $0.0, yaml: $0.1) }) else {
             Issue.record("a cycle was accepted")
             return
         }
@@ -126,11 +150,18 @@ import Testing
     }
 
     @Test func duplicateCodeIsRefused() {
-        guard case let .failure(failure) = Catalog.build(files: [("pnc-2022/a.yaml", Self.valid), ("pnc-2022/b.yaml", Self.valid)]) else {
+        guard
+            case .failure(let failure) = Catalog.build(files: [
+                ("pnc-2022/a.yaml", Self.valid), ("pnc-2022/b.yaml", Self.valid),
+            ])
+        else {
             Issue.record("a duplicate code was accepted")
             return
         }
-        #expect(failure.issues.map(\.description) == ["pnc-2022/b.yaml: code: el código PNC22-TEST ya está en pnc-2022/a.yaml"])
+        #expect(
+            failure.issues.map(\.description) == [
+                "pnc-2022/b.yaml: code: el código PNC22-TEST ya está en pnc-2022/a.yaml"
+            ])
     }
 
     @Test func passingRuleAcceptsExactlyTheMinimum() {

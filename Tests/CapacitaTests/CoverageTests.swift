@@ -23,18 +23,21 @@ import Testing
 
     static let member = Agency(code: "A", name: "A", order: .federal, countsInIndicator: true)
 
-    private func coverage(_ headcount: Headcount?, trained: [Tier: Int], options: CoverageOptions = CoverageOptions()) -> AgencyCoverage {
-        CoverageCalculator.coverage(agencies: [Self.member], headcounts: headcount.map { ["A": $0] } ?? [:],
-                                    trained: trained.map { TrainedCount(agencyCode: "A", tier: $0.key, people: $0.value) },
-                                    options: options)[0]
+    private func coverage(_ headcount: Headcount?, trained: [Tier: Int], options: CoverageOptions = CoverageOptions())
+        -> AgencyCoverage
+    {
+        CoverageCalculator.coverage(
+            agencies: [Self.member], headcounts: headcount.map { ["A": $0] } ?? [:],
+            trained: trained.map { TrainedCount(agencyCode: "A", tier: $0.key, people: $0.value) },
+            options: options)[0]
     }
 
     @Test func eachTierAsksEveryStaffedTierAndAllTiersTheSum() {
         let headcount = Headcount(agencyCode: "A", year: 2024, alto: 20, medio: 100, operativo: 0)
-        #expect(coverage(headcount, trained: [.alto: 1, .medio: 5]).meets)           // operativo has no staff: not asked
-        #expect(!coverage(headcount, trained: [.alto: 0, .medio: 10]).meets)         // alto below
+        #expect(coverage(headcount, trained: [.alto: 1, .medio: 5]).meets)  // operativo has no staff: not asked
+        #expect(!coverage(headcount, trained: [.alto: 0, .medio: 10]).meets)  // alto below
         let allTiers = CoverageOptions(rule: .allTiers)
-        #expect(coverage(headcount, trained: [.alto: 0, .medio: 6], options: allTiers).meets)   // 6 of 120 = 5 %
+        #expect(coverage(headcount, trained: [.alto: 0, .medio: 6], options: allTiers).meets)  // 6 of 120 = 5 %
         #expect(!coverage(headcount, trained: [.alto: 0, .medio: 5], options: allTiers).meets)
         #expect(!coverage(Headcount(agencyCode: "A", year: 2024, alto: 0, medio: 0, operativo: 0), trained: [:]).meets)
     }
@@ -54,13 +57,19 @@ import Testing
     @Test func indicatorCountsOnlyMembersAndPrintsTheFilledInFormula() {
         var agencies = (1...13).map { Agency(code: "M\($0)", name: "M\($0)", order: .federal, countsInIndicator: true) }
         agencies.append(Agency(code: "INACIPE", name: "INACIPE", order: .federal, countsInIndicator: false))
-        let headcounts = Dictionary(uniqueKeysWithValues: agencies.map {
-            ($0.code, Headcount(agencyCode: $0.code, year: 2024, alto: 20, medio: 20, operativo: 20))
-        })
-        let trained = agencies.prefix(7).map(\.code).flatMap { code in Tier.allCases.map { TrainedCount(agencyCode: code, tier: $0, people: 1) } }
+        let headcounts = Dictionary(
+            uniqueKeysWithValues: agencies.map {
+                ($0.code, Headcount(agencyCode: $0.code, year: 2024, alto: 20, medio: 20, operativo: 20))
+            })
+        let trained =
+            agencies.prefix(7).map(\.code).flatMap { code in
+                Tier.allCases.map { TrainedCount(agencyCode: code, tier: $0, people: 1) }
+            }
             + Tier.allCases.map { TrainedCount(agencyCode: "INACIPE", tier: $0, people: 20) }
-        let indicator = Indicator.compute(year: 2024, coverage: CoverageCalculator.coverage(
-            agencies: agencies, headcounts: headcounts, trained: trained, options: CoverageOptions()))
+        let indicator = Indicator.compute(
+            year: 2024,
+            coverage: CoverageCalculator.coverage(
+                agencies: agencies, headcounts: headcounts, trained: trained, options: CoverageOptions()))
         #expect(indicator.nii == 7 && indicator.tii == 13)
         #expect(indicator.percent == Decimal(string: "53.85"))
         #expect(indicator.formula == "PII% = (7/13) × 100 = 53.85")
@@ -68,11 +77,16 @@ import Testing
     }
 
     @Test func noDataIsListedAndZeroPercentPrintsAsTheReportsDo() {
-        let agencies = [Agency(code: "A", name: "A", order: .federal, countsInIndicator: true),
-                        Agency(code: "B", name: "B", order: .federal, countsInIndicator: true)]
-        let indicator = Indicator.compute(year: 2023, coverage: CoverageCalculator.coverage(
-            agencies: agencies, headcounts: ["A": Headcount(agencyCode: "A", year: 2023, alto: 1, medio: 1, operativo: 1)],
-            trained: [], options: CoverageOptions()))
+        let agencies = [
+            Agency(code: "A", name: "A", order: .federal, countsInIndicator: true),
+            Agency(code: "B", name: "B", order: .federal, countsInIndicator: true),
+        ]
+        let indicator = Indicator.compute(
+            year: 2023,
+            coverage: CoverageCalculator.coverage(
+                agencies: agencies,
+                headcounts: ["A": Headcount(agencyCode: "A", year: 2023, alto: 1, medio: 1, operativo: 1)],
+                trained: [], options: CoverageOptions()))
         #expect(indicator.withoutData == ["B"])
         #expect(indicator.formula == "PII% = (0/2) × 100 = 0.00")
     }
@@ -80,15 +94,19 @@ import Testing
 
 @Suite struct EventsTableTests {
     @Test func everyMemberAppearsOthersOnlyWithEventsAndTotalsAddUp() {
-        let agencies = [Agency(code: "SEGOB", name: "Gobernación", order: .federal, countsInIndicator: true),
-                        Agency(code: "SRE", name: "Relaciones", order: .federal, countsInIndicator: true),
-                        Agency(code: "CNDH", name: "CNDH", order: .federal, countsInIndicator: false),
-                        Agency(code: "FGR", name: "FGR", order: .federal, countsInIndicator: false)]
-        let table = EventsTable.build(agencies: agencies, groups: [
-            EventGroup(agencyCode: "SEGOB", kind: .sensibilizacion, generalPublic: 4000, publicServants: 120),
-            EventGroup(agencyCode: "SEGOB", kind: .capacitacion, generalPublic: 0, publicServants: 35),
-            EventGroup(agencyCode: "CNDH", kind: .capacitacion, generalPublic: 10, publicServants: 25),
-        ])
+        let agencies = [
+            Agency(code: "SEGOB", name: "Gobernación", order: .federal, countsInIndicator: true),
+            Agency(code: "SRE", name: "Relaciones", order: .federal, countsInIndicator: true),
+            Agency(code: "CNDH", name: "CNDH", order: .federal, countsInIndicator: false),
+            Agency(code: "FGR", name: "FGR", order: .federal, countsInIndicator: false),
+        ]
+        let table = EventsTable.build(
+            agencies: agencies,
+            groups: [
+                EventGroup(agencyCode: "SEGOB", kind: .sensibilizacion, generalPublic: 4000, publicServants: 120),
+                EventGroup(agencyCode: "SEGOB", kind: .capacitacion, generalPublic: 0, publicServants: 35),
+                EventGroup(agencyCode: "CNDH", kind: .capacitacion, generalPublic: 10, publicServants: 25),
+            ])
         #expect(table.rows.map(\.agency) == ["SEGOB", "SRE", "CNDH"])
         #expect(table.rows[1].capacitacion == EventCounts())
         #expect(table.total.capacitacion == EventCounts(eventos: 2, publicoGeneral: 10, servidoresPublicos: 60))
@@ -97,24 +115,37 @@ import Testing
 }
 
 @Suite struct HeadcountFileTests {
-    static let registry = AgencyRegistry([Agency(code: "SICT", name: "Secretaría de Infraestructura, Comunicaciones y Transportes",
-                                                 formerNames: ["SCT"], order: .federal, countsInIndicator: true)])
+    static let registry = AgencyRegistry([
+        Agency(
+            code: "SICT", name: "Secretaría de Infraestructura, Comunicaciones y Transportes",
+            formerNames: ["SCT"], order: .federal, countsInIndicator: true)
+    ])
 
     @Test func readsFormerNamesAndRefusesBadRows() throws {
-        let good = try HeadcountFile.parse(Array("dependencia,año,alto,medio,operativo\nSCT,2024,18,\"1,035\",40\n".utf8),
-                                           registry: Self.registry).get()
-        #expect(good.first?.headcount == Headcount(agencyCode: "SICT", year: 2024, alto: 18, medio: 1035, operativo: 40))
-        guard case let .failure(failure) = HeadcountFile.parse(Array("""
-            dependencia,anio,alto,medio,operativo
-            Nadie,2024,1,1,1
-            SICT,1900,1,1,1
-            SICT,2024,-1,x,1
-            SICT,2024,1,1,1
-            SCT,2024,2,2,2
-            """.utf8), registry: Self.registry) else {
+        let good = try HeadcountFile.parse(
+            Array("dependencia,año,alto,medio,operativo\nSCT,2024,18,\"1,035\",40\n".utf8),
+            registry: Self.registry
+        ).get()
+        #expect(
+            good.first?.headcount == Headcount(agencyCode: "SICT", year: 2024, alto: 18, medio: 1035, operativo: 40))
+        guard
+            case .failure(let failure) = HeadcountFile.parse(
+                Array(
+                    """
+                    dependencia,anio,alto,medio,operativo
+                    Nadie,2024,1,1,1
+                    SICT,1900,1,1,1
+                    SICT,2024,-1,x,1
+                    SICT,2024,1,1,1
+                    SCT,2024,2,2,2
+                    """.utf8), registry: Self.registry)
+        else {
             Issue.record("a bad file was accepted")
             return
         }
-        #expect(failure.issues.map { "\($0.line):\($0.column)" } == ["2:dependencia", "3:anio", "4:alto", "4:medio", "6:dependencia"])
+        #expect(
+            failure.issues.map { "\($0.line):\($0.column)" } == [
+                "2:dependencia", "3:anio", "4:alto", "4:medio", "6:dependencia",
+            ])
     }
 }

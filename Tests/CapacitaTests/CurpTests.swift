@@ -3,7 +3,7 @@ import Testing
 
 @Suite struct CurpTests {
     private func problem(_ text: String) -> Curp.Problem? {
-        if case let .failure(problem) = Curp.parse(text) { return problem }
+        if case .failure(let problem) = Curp.parse(text) { return problem }
         return nil
     }
 
@@ -28,10 +28,14 @@ import Testing
     @Test func refusesEachStructuralPosition() {
         #expect(problem(Curp.completing("1EGG560427MVZRRL0")) == .structure(position: 1, expected: "una letra"))
         #expect(problem(Curp.completing("HBGG560427MVZRRL0")) == .structure(position: 2, expected: "una vocal o X"))
-        #expect(problem(Curp.completing("HEGG5604A7MVZRRL0")) == .structure(position: 9, expected: "un dígito de la fecha de nacimiento"))
+        #expect(
+            problem(Curp.completing("HEGG5604A7MVZRRL0"))
+                == .structure(position: 9, expected: "un dígito de la fecha de nacimiento"))
         #expect(problem(Curp.completing("HEGG560427QVZRRL0")) == .structure(position: 11, expected: "el sexo H, M o X"))
         #expect(problem(Curp.completing("HEGG560427MVZARL0")) == .structure(position: 14, expected: "una consonante"))
-        #expect(problem(Curp.completing("HEGG560427MVZRRL-")) == .structure(position: 17, expected: "un dígito o una letra (homoclave)"))
+        #expect(
+            problem(Curp.completing("HEGG560427MVZRRL-"))
+                == .structure(position: 17, expected: "un dígito o una letra (homoclave)"))
     }
 
     @Test func birthDateMustExistWithTheCenturyFromPosition17() throws {
@@ -75,8 +79,10 @@ import Testing
 }
 
 @Suite struct TierTableTests {
-    static let defaults = TierTable([("G", .alto), ("K", .alto), ("L", .medio), ("O", .medio), ("P", .operativo),
-                                     ("enlace", .operativo), ("base", .operativo)])
+    static let defaults = TierTable([
+        ("G", .alto), ("K", .alto), ("L", .medio), ("O", .medio), ("P", .operativo),
+        ("enlace", .operativo), ("base", .operativo),
+    ])
 
     @Test func mapsGradesWordsAndTierNames() {
         #expect(Self.defaults.tier(for: "g") == .alto)
@@ -90,7 +96,8 @@ import Testing
     @Test func tableFileIsReadWithEveryBadLineReported() throws {
         let table = try TierTable.parse(Array("nivel,tier\nG,alto\nP,operativo\n".utf8)).get()
         #expect(table.tier(for: "P") == .operativo)
-        guard case let .failure(failure) = TierTable.parse(Array("nivel,tier\nG,altísimo\nG,alto\nG,medio\n".utf8)) else {
+        guard case .failure(let failure) = TierTable.parse(Array("nivel,tier\nG,altísimo\nG,alto\nG,medio\n".utf8))
+        else {
             Issue.record("a bad table was accepted")
             return
         }

@@ -1,13 +1,17 @@
 import Capacita
-import Testing
 import TestSupport
+import Testing
 
 @Suite struct FichaTests {
     static let registry = AgencyRegistry([
-        Agency(code: "SICT", name: "Secretaría de Infraestructura, Comunicaciones y Transportes", formerNames: ["SCT"], order: .federal,
-               countsInIndicator: true),
+        Agency(
+            code: "SICT", name: "Secretaría de Infraestructura, Comunicaciones y Transportes", formerNames: ["SCT"],
+            order: .federal,
+            countsInIndicator: true),
         Agency(code: "INM", name: "Instituto Nacional de Migración", order: .federal, countsInIndicator: true),
-        Agency(code: "FGJNL", name: "Fiscalía General de Justicia de Nuevo León", order: .estatal, state: "NL", countsInIndicator: false),
+        Agency(
+            code: "FGJNL", name: "Fiscalía General de Justicia de Nuevo León", order: .estatal, state: "NL",
+            countsInIndicator: false),
     ])
     static let reader = FichaReader(registry: registry, years: 2010...2030)
 
@@ -19,7 +23,7 @@ import TestSupport
         """
 
     private func paths(_ result: Result<[FichaReader.Read], ImportIssues>) -> [String] {
-        guard case let .failure(failure) = result else { return [] }
+        guard case .failure(let failure) = result else { return [] }
         return failure.issues.map(\.column)
     }
 
@@ -42,17 +46,29 @@ import TestSupport
     }
 
     @Test func sexesMustAddUpToTheTotal() {
-        #expect(paths(Self.reader.read(yaml: Self.yaml.replacingOccurrences(of: "mujeres: 4", with: "mujeres: 5"))) == ["total"])
+        #expect(
+            paths(Self.reader.read(yaml: Self.yaml.replacingOccurrences(of: "mujeres: 4", with: "mujeres: 5"))) == [
+                "total"
+            ])
     }
 
     @Test func eachBreakdownMustAddUpToTheTotal() {
         #expect(paths(Self.reader.read(yaml: Self.yaml.replacingOccurrences(of: "60+: 1", with: "60+: 2"))) == ["edad"])
-        #expect(paths(Self.reader.read(yaml: Self.yaml.replacingOccurrences(of: "secundaria: 1", with: "secundaria: 0"))) == ["escolaridad"])
-        #expect(paths(Self.reader.read(yaml: Self.yaml.replacingOccurrences(of: "medicina_general: 1}", with: "medicina_general: 1, otra: 3}"))) == ["area"])
+        #expect(
+            paths(Self.reader.read(yaml: Self.yaml.replacingOccurrences(of: "secundaria: 1", with: "secundaria: 0")))
+                == ["escolaridad"])
+        #expect(
+            paths(
+                Self.reader.read(
+                    yaml: Self.yaml.replacingOccurrences(
+                        of: "medicina_general: 1}", with: "medicina_general: 1, otra: 3}"))) == ["area"])
     }
 
     @Test func puestosMayNotExceedTheTotal() {
-        #expect(paths(Self.reader.read(yaml: Self.yaml.replacingOccurrences(of: "personas: 6}", with: "personas: 7}"))) == ["puestos"])
+        #expect(
+            paths(Self.reader.read(yaml: Self.yaml.replacingOccurrences(of: "personas: 6}", with: "personas: 7}"))) == [
+                "puestos"
+            ])
     }
 
     @Test func badValuesAreNamedByFieldPath() {
@@ -60,17 +76,28 @@ import TestSupport
             .replacingOccurrences(of: "nivel: medio", with: "nivel: jefe")
             .replacingOccurrences(of: "ingenierias: 2", with: "ingenieria: 2")
             .replacingOccurrences(of: "observaciones: Prueba", with: "notas: Prueba")
-        #expect(Set(paths(Self.reader.read(yaml: yaml))) == ["hombres", "puestos[1].nivel", "area.ingenieria", "area.ingenierias", "notas"])
+        #expect(
+            Set(paths(Self.reader.read(yaml: yaml))) == [
+                "hombres", "puestos[1].nivel", "area.ingenieria", "area.ingenierias", "notas",
+            ])
     }
 
     @Test func agencyMustBeKnownAndYearPlausible() {
-        #expect(paths(Self.reader.read(yaml: Self.yaml.replacingOccurrences(of: "dependencia: SCT", with: "dependencia: Nadie"))) == ["dependencia"])
-        #expect(paths(Self.reader.read(yaml: Self.yaml.replacingOccurrences(of: "anio: 2024", with: "anio: 1990"))) == ["anio"])
+        #expect(
+            paths(
+                Self.reader.read(
+                    yaml: Self.yaml.replacingOccurrences(of: "dependencia: SCT", with: "dependencia: Nadie"))) == [
+                    "dependencia"
+                ])
+        #expect(
+            paths(Self.reader.read(yaml: Self.yaml.replacingOccurrences(of: "anio: 2024", with: "anio: 1990"))) == [
+                "anio"
+            ])
     }
 
     @Test func csvProblemsCarryTheirLine() {
         let bad = Self.csv.replacingOccurrences(of: ",2024,10,6,4,", with: ",2024,10,6,5,")
-        guard case let .failure(failure) = Self.reader.read(csv: Array(bad.utf8)) else {
+        guard case .failure(let failure) = Self.reader.read(csv: Array(bad.utf8)) else {
             Issue.record("a bad CSV ficha was accepted")
             return
         }
@@ -92,17 +119,20 @@ import TestSupport
 
     @Test func planCountsGroupsFromNeedsAndProjectsTiers() throws {
         let ficha = try Self.reader.read(yaml: Self.yaml).get()[0].ficha
-        let basic = Course(code: "PNC22-BAS", program: .pnc2022, level: .basico, title: "B", modalities: [.presencial], hours: 20,
-                           audience: "", objectives: [], temario: [], evaluation: [], passing: PassingRule(minScore: 80, minAttendance: 80),
-                           maxGroupSize: 3, prerequisites: [], countsForIndicator: true)
-        let plan = FichaPlan.make(fichas: [ficha], catalog: Catalog(courses: [basic]), program: .pnc2022,
-                                  needLevels: NeedLevels(["capacitacion": .basico, "formador": .formador]),
-                                  headcounts: ["SICT": Headcount(agencyCode: "SICT", year: 2024, alto: 10, medio: 81, operativo: 100)],
-                                  trained: [TrainedCount(agencyCode: "SICT", tier: .operativo, people: 1)], threshold: 5)
-        #expect(plan.groups.first { $0.need == "capacitacion" }?.groups == 3)   // 8 people, groups of 3
-        #expect(plan.groups.first { $0.need == "formador" }?.groups == nil)     // no Formador course in this catalog
+        let basic = Course(
+            code: "PNC22-BAS", program: .pnc2022, level: .basico, title: "B", modalities: [.presencial], hours: 20,
+            audience: "", objectives: [], temario: [], evaluation: [],
+            passing: PassingRule(minScore: 80, minAttendance: 80),
+            maxGroupSize: 3, prerequisites: [], countsForIndicator: true)
+        let plan = FichaPlan.make(
+            fichas: [ficha], catalog: Catalog(courses: [basic]), program: .pnc2022,
+            needLevels: NeedLevels(["capacitacion": .basico, "formador": .formador]),
+            headcounts: ["SICT": Headcount(agencyCode: "SICT", year: 2024, alto: 10, medio: 81, operativo: 100)],
+            trained: [TrainedCount(agencyCode: "SICT", tier: .operativo, people: 1)], threshold: 5)
+        #expect(plan.groups.first { $0.need == "capacitacion" }?.groups == 3)  // 8 people, groups of 3
+        #expect(plan.groups.first { $0.need == "formador" }?.groups == nil)  // no Formador course in this catalog
         let operativo = try #require(plan.tiers.first { $0.tier == .operativo })
-        #expect(operativo.trainedNow == 1 && operativo.toTrain == 6 && operativo.projected?.meets == true)   // 7 of 100
-        #expect(plan.tiers.first { $0.tier == .medio }?.projected?.meets == false)                           // 4 of 81
+        #expect(operativo.trainedNow == 1 && operativo.toTrain == 6 && operativo.projected?.meets == true)  // 7 of 100
+        #expect(plan.tiers.first { $0.tier == .medio }?.projected?.meets == false)  // 4 of 81
     }
 }

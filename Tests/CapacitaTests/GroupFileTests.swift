@@ -3,29 +3,41 @@ import Testing
 
 @Suite struct GroupFileTests {
     static let context = GroupFile.Context(
-        registry: AgencyRegistry([Agency(code: "SICT", name: "Secretaría de Infraestructura, Comunicaciones y Transportes",
-                                         formerNames: ["SCT"], order: .federal, countsInIndicator: true)]),
+        registry: AgencyRegistry([
+            Agency(
+                code: "SICT", name: "Secretaría de Infraestructura, Comunicaciones y Transportes",
+                formerNames: ["SCT"], order: .federal, countsInIndicator: true)
+        ]),
         catalog: Catalog(courses: [
-            Course(code: "PNC22-BAS", program: .pnc2022, level: .basico, title: "Básico", modalities: [.presencial], hours: 20,
-                   audience: "", objectives: [], temario: [], evaluation: [], passing: PassingRule(minScore: 80, minAttendance: 80),
-                   maxGroupSize: 40, prerequisites: [], countsForIndicator: true),
-            Course(code: "PNC22-SENS", program: .pnc2022, level: .sensibilizacion, title: "Taller", modalities: [.presencial, .enLinea],
-                   hours: 4, audience: "", objectives: [], temario: [], evaluation: [], passing: PassingRule(minScore: 0, minAttendance: 80),
-                   maxGroupSize: 40, prerequisites: [], countsForIndicator: true),
+            Course(
+                code: "PNC22-BAS", program: .pnc2022, level: .basico, title: "Básico", modalities: [.presencial],
+                hours: 20,
+                audience: "", objectives: [], temario: [], evaluation: [],
+                passing: PassingRule(minScore: 80, minAttendance: 80),
+                maxGroupSize: 40, prerequisites: [], countsForIndicator: true),
+            Course(
+                code: "PNC22-SENS", program: .pnc2022, level: .sensibilizacion, title: "Taller",
+                modalities: [.presencial, .enLinea],
+                hours: 4, audience: "", objectives: [], temario: [], evaluation: [],
+                passing: PassingRule(minScore: 0, minAttendance: 80),
+                maxGroupSize: 40, prerequisites: [], countsForIndicator: true),
         ]))
 
-    static let header = "grupo,curso,tipo,dependencia,inicio,fin,modalidad,entidad,cupo,publico_general,servidores_publicos\n"
+    static let header =
+        "grupo,curso,tipo,dependencia,inicio,fin,modalidad,entidad,cupo,publico_general,servidores_publicos\n"
 
     private func parse(_ rows: String) -> Result<[NumberedGroup], ImportIssues> {
         GroupFile.parse(Array((Self.header + rows).utf8), context: Self.context)
     }
 
     @Test func kindComesFromTheCourseAndCupoFromItsMaximum() throws {
-        let groups = try parse("""
+        let groups = try parse(
+            """
             bas-1,PNC22-BAS,,SCT,2024-03-04,08/03/2024,Presencial,df,,,
             sens-1,PNC22-SENS,,SICT,2024-03-04,,En línea,,25,,
             feria,,Sensibilización,SICT,2024-05-01,,,,,"4,000",120
-            """).get().map(\.group)
+            """
+        ).get().map(\.group)
         #expect(groups.map(\.code) == ["BAS-1", "SENS-1", "FERIA"])
         #expect(groups.map(\.kind) == [.capacitacion, .sensibilizacion, .sensibilizacion])
         #expect(groups.map(\.capacity) == [40, 25, nil])
@@ -36,7 +48,8 @@ import Testing
     }
 
     @Test func everyBadCellIsReported() {
-        let result = parse("""
+        let result = parse(
+            """
             A,PNC22-XXX,,SICT,2024-03-04,,,,,,
             B,PNC22-SENS,capacitacion,SICT,2024-03-04,,,,,,
             C,,,SICT,2024-03-04,,,,,,
@@ -48,13 +61,14 @@ import Testing
             I,PNC22-BAS,,SICT,2024-03-04,,,XX,,-3,
             a,PNC22-BAS,,SICT,2024-03-04,,,,,,
             """)
-        guard case let .failure(failure) = result else {
+        guard case .failure(let failure) = result else {
             Issue.record("a bad file was accepted")
             return
         }
-        #expect(failure.issues.map { "\($0.line):\($0.column)" } == [
-            "2:curso", "3:tipo", "4:tipo", "5:dependencia", "6:inicio", "7:fin", "8:modalidad", "9:cupo",
-            "10:entidad", "10:publico_general", "11:grupo",
-        ])
+        #expect(
+            failure.issues.map { "\($0.line):\($0.column)" } == [
+                "2:curso", "3:tipo", "4:tipo", "5:dependencia", "6:inicio", "7:fin", "8:modalidad", "9:cupo",
+                "10:entidad", "10:publico_general", "11:grupo",
+            ])
     }
 }

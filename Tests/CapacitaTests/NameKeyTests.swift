@@ -3,7 +3,9 @@ import Testing
 
 @Suite struct NameKeyTests {
     @Test func keyIgnoresCaseAccentsPunctuationAndRepeatedSpaces() {
-        #expect(NameKey.make("Secretaría de Comunicaciones  y Transportes.") == "secretaria de comunicaciones y transportes")
+        #expect(
+            NameKey.make("Secretaría de Comunicaciones  y Transportes.") == "secretaria de comunicaciones y transportes"
+        )
         #expect(NameKey.make("  SIS. NAC. para el Desarrollo ") == NameKey.make("Sis Nac para el desarrollo"))
         #expect(NameKey.make("Migración") == NameKey.make("MIGRACION"))
     }
@@ -17,19 +19,29 @@ import Testing
 
 @Suite struct AgencyRegistryTests {
     let registry = AgencyRegistry([
-        Agency(code: "SICT", name: "Secretaría de Infraestructura, Comunicaciones y Transportes",
-               formerNames: ["SCT", "Secretaría de Comunicaciones y Transportes"], order: .federal, countsInIndicator: true),
-        Agency(code: "INM", name: "Instituto Nacional de Migración", formerNames: ["INAMI"], order: .federal, countsInIndicator: true),
-        Agency(code: "FGE-JC", name: "Fiscalía del Estado de Jalisco", formerNames: ["Fiscalía"], order: .estatal, state: "JC",
-               countsInIndicator: false),
-        Agency(code: "FGE-NL", name: "Fiscalía General de Justicia de Nuevo León", formerNames: ["Fiscalía"], order: .estatal,
-               state: "NL", countsInIndicator: false),
+        Agency(
+            code: "SICT", name: "Secretaría de Infraestructura, Comunicaciones y Transportes",
+            formerNames: ["SCT", "Secretaría de Comunicaciones y Transportes"], order: .federal, countsInIndicator: true
+        ),
+        Agency(
+            code: "INM", name: "Instituto Nacional de Migración", formerNames: ["INAMI"], order: .federal,
+            countsInIndicator: true),
+        Agency(
+            code: "FGE-JC", name: "Fiscalía del Estado de Jalisco", formerNames: ["Fiscalía"], order: .estatal,
+            state: "JC",
+            countsInIndicator: false),
+        Agency(
+            code: "FGE-NL", name: "Fiscalía General de Justicia de Nuevo León", formerNames: ["Fiscalía"],
+            order: .estatal,
+            state: "NL", countsInIndicator: false),
     ])
 
     @Test func resolvesCodeNameAndFormerName() {
-        for text in ["SICT", "sict", "Secretaría de Infraestructura, Comunicaciones y Transportes",
-                     "secretaria de comunicaciones y transportes", "S.C.T."] {
-            guard case let .found(agency) = registry.resolve(text) else {
+        for text in [
+            "SICT", "sict", "Secretaría de Infraestructura, Comunicaciones y Transportes",
+            "secretaria de comunicaciones y transportes", "S.C.T.",
+        ] {
+            guard case .found(let agency) = registry.resolve(text) else {
                 Issue.record("\(text) did not resolve")
                 continue
             }
@@ -38,7 +50,7 @@ import Testing
     }
 
     @Test func unknownNameSuggestsTheClosest() {
-        guard case let .unknown(suggestions) = registry.resolve("Instituto Nacional de Migracion y Extranjeria") else {
+        guard case .unknown(let suggestions) = registry.resolve("Instituto Nacional de Migracion y Extranjeria") else {
             Issue.record("an unknown name resolved")
             return
         }
@@ -46,7 +58,7 @@ import Testing
     }
 
     @Test func nameSharedByTwoAgenciesIsAmbiguous() {
-        guard case let .ambiguous(agencies) = registry.resolve("fiscalia") else {
+        guard case .ambiguous(let agencies) = registry.resolve("fiscalia") else {
             Issue.record("a shared name resolved to one agency")
             return
         }

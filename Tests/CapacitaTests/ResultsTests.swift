@@ -29,8 +29,10 @@ import Testing
     }
 
     @Test func readsDecimalCommasKeepsEmptyCellsAndClearsOnRequest() throws {
-        let (row, issues) = validate(["curp": "HEGG560427MVZRRL04", "grupo": "g1", "asistencia": "87,5", "pre": "40.5",
-                                      "post": "BORRAR", "reaccion_contenidos": "4"])
+        let (row, issues) = validate([
+            "curp": "HEGG560427MVZRRL04", "grupo": "g1", "asistencia": "87,5", "pre": "40.5",
+            "post": "BORRAR", "reaccion_contenidos": "4",
+        ])
         #expect(issues.isEmpty)
         let result = try #require(row)
         #expect(result.change(.asistencia) == .set(87.5))
@@ -41,10 +43,15 @@ import Testing
     }
 
     @Test func outOfRangeValuesAreReportedByColumn() {
-        let (row, issues) = validate(["curp": "HEGG560427MVZRRL04", "grupo": "G1", "asistencia": "101", "pre": "-1",
-                                      "calificacion": "ochenta", "reaccion_metodologia": "6", "reaccion_instructores": "4,5"])
+        let (row, issues) = validate([
+            "curp": "HEGG560427MVZRRL04", "grupo": "G1", "asistencia": "101", "pre": "-1",
+            "calificacion": "ochenta", "reaccion_metodologia": "6", "reaccion_instructores": "4,5",
+        ])
         #expect(row == nil)
-        #expect(issues.map(\.column) == ["asistencia", "pre", "calificacion", "reaccion_metodologia", "reaccion_instructores"])
+        #expect(
+            issues.map(\.column) == [
+                "asistencia", "pre", "calificacion", "reaccion_metodologia", "reaccion_instructores",
+            ])
         #expect(issues.allSatisfy { $0.line == 7 })
     }
 
@@ -114,7 +121,11 @@ import Testing
     }
 
     @Test func holderNameShowsOnlySurnameInitials() {
-        #expect(PersonName(givenNames: "Gloria", firstSurname: "Hernández", secondSurname: "García").withSurnameInitials == "Gloria H. G.")
-        #expect(PersonName(givenNames: "Joaquín", firstSurname: "Ibáñez", secondSurname: nil).withSurnameInitials == "Joaquín I.")
+        #expect(
+            PersonName(givenNames: "Gloria", firstSurname: "Hernández", secondSurname: "García").withSurnameInitials
+                == "Gloria H. G.")
+        #expect(
+            PersonName(givenNames: "Joaquín", firstSurname: "Ibáñez", secondSurname: nil).withSurnameInitials
+                == "Joaquín I.")
     }
 }

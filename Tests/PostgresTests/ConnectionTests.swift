@@ -1,14 +1,14 @@
 import Foundation
 import Postgres
-import Testing
 import TestSupport
+import Testing
 
 @Suite struct ConnectionTests {
     @Test func unreachableServerErrorNamesHostAndPort() throws {
         #expect {
             _ = try Connection("host=127.0.0.1 port=1 dbname=nothing connect_timeout=2")
         } throws: { error in
-            guard case let .connectionFailed(host, port, _) = error as? PostgresError else { return false }
+            guard case .connectionFailed(let host, let port, _) = error as? PostgresError else { return false }
             return host == "127.0.0.1" && port == "1"
         }
     }
@@ -18,11 +18,15 @@ import TestSupport
             let connection = try Connection(url)
             let day = Date(timeIntervalSince1970: 1_709_164_800)  // 2024-02-29 00:00 UTC
             let moment = Date(timeIntervalSince1970: 1_700_000_000.25)
-            let result = try connection.query("""
+            let result = try connection.query(
+                """
                 SELECT $1::int AS i, $2::bigint AS big, $3::float8 AS d, $4::numeric AS dec, $5::text AS s,
                        $6::bool AS b, $7::date AS day, $8::timestamptz AS ts, $9::text AS missing
-                """, [42, Int64(9_000_000_000), 2.5, Decimal(string: "12.345")!, "Peña 'Núñez'; DROP TABLE x", true,
-                      day, moment, String?.none])
+                """,
+                [
+                    42, Int64(9_000_000_000), 2.5, Decimal(string: "12.345")!, "Peña 'Núñez'; DROP TABLE x", true,
+                    day, moment, String?.none,
+                ])
             let row = try #require(result.rows.first)
             #expect(try row.decode("i", as: Int.self) == 42)
             #expect(try row.decode("big", as: Int64.self) == 9_000_000_000)
@@ -55,7 +59,8 @@ import TestSupport
     @Test func serverErrorsCarrySQLStateAndConstraint() throws {
         try TestDatabase.withFresh { url in
             let connection = try Connection(url)
-            try connection.execute("CREATE TABLE t (id int CONSTRAINT t_pk PRIMARY KEY, n int CONSTRAINT n_positive CHECK (n > 0))")
+            try connection.execute(
+                "CREATE TABLE t (id int CONSTRAINT t_pk PRIMARY KEY, n int CONSTRAINT n_positive CHECK (n > 0))")
             try connection.query("INSERT INTO t VALUES ($1, $2)", [1, 1])
             do {
                 try connection.query("INSERT INTO t VALUES ($1, $2)", [1, 1])

@@ -52,20 +52,25 @@ public enum TestDatabase {
     }
 
     /// Runs a program, returning its exit status and standard output.
-    public static func run(_ path: String, _ arguments: [String], environment: [String: String]? = nil,
-                           input: String? = nil) -> (status: Int32, output: String) {
+    public static func run(
+        _ path: String, _ arguments: [String], environment: [String: String]? = nil,
+        input: String? = nil
+    ) -> (status: Int32, output: String) {
         let result = runCapturing(path, arguments, environment: environment, input: input)
         return (result.status, result.output)
     }
 
     /// Runs a program, returning its exit status, standard output and standard error.
-    public static func runCapturing(_ path: String, _ arguments: [String], environment: [String: String]? = nil,
-                                    input: String? = nil) -> (status: Int32, output: String, error: String) {
+    public static func runCapturing(
+        _ path: String, _ arguments: [String], environment: [String: String]? = nil,
+        input: String? = nil
+    ) -> (status: Int32, output: String, error: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path)
         process.arguments = arguments
         if let environment { process.environment = environment }
-        let stdout = Pipe(), stderr = Pipe()
+        let stdout = Pipe()
+        let stderr = Pipe()
         process.standardOutput = stdout
         process.standardError = stderr
         let stdin = Pipe()
@@ -84,7 +89,10 @@ public enum TestDatabase {
         let outData = stdout.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         while !errorData.isSet { usleep(1000) }
-        return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errorData.value, as: UTF8.self))
+        return (
+            process.terminationStatus, String(decoding: outData, as: UTF8.self),
+            String(decoding: errorData.value, as: UTF8.self)
+        )
     }
 }
 

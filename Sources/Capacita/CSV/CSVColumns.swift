@@ -40,15 +40,19 @@ public struct CSVColumns: Sendable {
                 continue
             }
             if self.index(of: name) != nil {
-                issues.append(ImportIssue(line: 1, column: name, value: cell,
-                                          message: "la columna aparece más de una vez en el encabezado"))
+                issues.append(
+                    ImportIssue(
+                        line: 1, column: name, value: cell,
+                        message: "la columna aparece más de una vez en el encabezado"))
                 continue
             }
             positions.append((name, index))
         }
         for spec in specs where spec.required && index(of: spec.name) == nil {
-            issues.append(ImportIssue(line: 1, column: spec.name, value: "",
-                                      message: "falta la columna obligatoria «\(spec.name)» en el encabezado"))
+            issues.append(
+                ImportIssue(
+                    line: 1, column: spec.name, value: "",
+                    message: "falta la columna obligatoria «\(spec.name)» en el encabezado"))
         }
     }
 
@@ -58,7 +62,9 @@ public struct CSVColumns: Sendable {
         // Lengths first: comparing two different strings is far slower than comparing two ints,
         // and every cell read of every row of a file comes through here.
         let length = name.utf8.count
-        for position in positions where position.name.utf8.count == length && position.name == name { return position.index }
+        for position in positions where position.name.utf8.count == length && position.name == name {
+            return position.index
+        }
         return nil
     }
 }

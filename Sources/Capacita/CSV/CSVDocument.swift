@@ -15,7 +15,8 @@ public struct CSVFormat: Sendable, Equatable {
     public static func detect(start: [UInt8], encoding: TextEncoding) -> CSVFormat {
         let hasBOM = start.starts(with: TextEncoding.utf8BOM)
         let body = hasBOM ? Array(start.dropFirst(3)) : start
-        return CSVFormat(encoding: hasBOM ? .utf8 : encoding, delimiter: CSVParser.detectDelimiter(body), hasBOM: hasBOM)
+        return CSVFormat(
+            encoding: hasBOM ? .utf8 : encoding, delimiter: CSVParser.detectDelimiter(body), hasBOM: hasBOM)
     }
 }
 
@@ -37,25 +38,31 @@ public struct CSVDocument: Sendable {
         parser.finish { records.append($0) }
         var issues: [ImportIssue] = []
         if parser.isInsideQuotes {
-            issues.append(ImportIssue(line: records.last?.line ?? 1, column: "", value: "",
-                                      message: "una comilla abierta no se cierra antes del fin del archivo"))
+            issues.append(
+                ImportIssue(
+                    line: records.last?.line ?? 1, column: "", value: "",
+                    message: "una comilla abierta no se cierra antes del fin del archivo"))
         }
         guard let header = records.first else {
-            issues.append(ImportIssue(line: 1, column: "", value: "", message: "el archivo está vacío: falta el encabezado"))
+            issues.append(
+                ImportIssue(line: 1, column: "", value: "", message: "el archivo está vacío: falta el encabezado"))
             self.columns = CSVColumns(header: [], specs: specs, issues: &issues)
             self.rows = []
             self.issues = issues
             return
         }
-        let columns = CSVColumns(header: header.fields.map { format.encoding.decodeTrimmed($0) },
-                                 specs: specs, issues: &issues)
+        let columns = CSVColumns(
+            header: header.fields.map { format.encoding.decodeTrimmed($0) },
+            specs: specs, issues: &issues)
         self.columns = columns
         self.rows = records.dropFirst().map { record in
             CSVRow(line: record.line, cells: record.fields.map { format.encoding.decodeTrimmed($0) }, columns: columns)
         }
         for row in rows where !row.extraCells.isEmpty {
-            issues.append(ImportIssue(line: row.line, column: "", value: row.extraCells.joined(separator: ", "),
-                                      message: "la fila tiene más campos que el encabezado"))
+            issues.append(
+                ImportIssue(
+                    line: row.line, column: "", value: row.extraCells.joined(separator: ", "),
+                    message: "la fila tiene más campos que el encabezado"))
         }
         self.issues = issues
     }

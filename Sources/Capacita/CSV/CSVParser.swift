@@ -25,7 +25,7 @@ public struct CSVParser: Sendable {
     private var ends: [Int] = []
     private var fieldStart = 0
     private var inQuotes = false
-    private var quoteInQuoted = false   // saw a quote inside quotes: either "" or the closing one
+    private var quoteInQuoted = false  // saw a quote inside quotes: either "" or the closing one
     private var afterCR = false
     private var line = 1
     private var recordLine = 1
@@ -49,7 +49,8 @@ public struct CSVParser: Sendable {
                 if inQuotes {
                     while next < end, input[next] != 34, input[next] != 10, input[next] != 13 { next += 1 }
                 } else {
-                    while next < end, input[next] != delimiter, input[next] != 34, input[next] != 10, input[next] != 13 { next += 1 }
+                    while next < end, input[next] != delimiter, input[next] != 34, input[next] != 10, input[next] != 13
+                    { next += 1 }
                 }
                 if next > index {
                     bytes.append(contentsOf: input[index..<next])
@@ -68,7 +69,9 @@ public struct CSVParser: Sendable {
     }
 
     private mutating func consume(_ byte: UInt8, emit: (CSVRawRecord) throws -> Void) rethrows {
-        let lf: UInt8 = 10, cr: UInt8 = 13, quote: UInt8 = 34
+        let lf: UInt8 = 10
+        let cr: UInt8 = 13
+        let quote: UInt8 = 34
         if afterCR {
             afterCR = false
             if byte == lf { return }  // CRLF ends one line
@@ -87,7 +90,11 @@ public struct CSVParser: Sendable {
             } else {
                 if byte == lf || byte == cr {
                     line += 1
-                    if byte == cr { afterCR = true; bytes.append(lf); return }
+                    if byte == cr {
+                        afterCR = true
+                        bytes.append(lf)
+                        return
+                    }
                 }
                 bytes.append(byte)
                 return
@@ -126,7 +133,10 @@ public struct CSVParser: Sendable {
 
     /// Ends the input, emitting a last record that had no final line break.
     public mutating func finish(emit: (CSVRawRecord) throws -> Void) rethrows {
-        if quoteInQuoted { quoteInQuoted = false; inQuotes = false }
+        if quoteInQuoted {
+            quoteInQuoted = false
+            inQuotes = false
+        }
         try endRecord(emit: emit)
     }
 
@@ -139,7 +149,10 @@ public struct CSVParser: Sendable {
         var counts: [UInt8: Int] = [44: 0, 59: 0, 9: 0]
         var inQuotes = false
         for byte in bytes {
-            if byte == 34 { inQuotes.toggle(); continue }
+            if byte == 34 {
+                inQuotes.toggle()
+                continue
+            }
             if inQuotes { continue }
             if byte == 10 || byte == 13 { break }
             if counts[byte] != nil { counts[byte]! += 1 }

@@ -51,7 +51,7 @@ public enum TextEncoding: String, Sendable {
 
 /// Checks UTF-8 well-formedness incrementally, so a large file can be checked while it streams.
 public struct UTF8Validator: Sendable {
-    private var pending = 0          // continuation bytes still expected
+    private var pending = 0  // continuation bytes still expected
     private var lowerBound: UInt8 = 0x80
     private var upperBound: UInt8 = 0xBF
     public private(set) var valid = true
@@ -66,7 +66,10 @@ public struct UTF8Validator: Sendable {
         guard valid else { return }
         for byte in bytes {
             if pending > 0 {
-                guard byte >= lowerBound, byte <= upperBound else { valid = false; return }
+                guard byte >= lowerBound, byte <= upperBound else {
+                    valid = false
+                    return
+                }
                 lowerBound = 0x80
                 upperBound = 0xBF
                 pending -= 1
@@ -75,13 +78,23 @@ public struct UTF8Validator: Sendable {
             switch byte {
             case 0x00...0x7F: continue
             case 0xC2...0xDF: pending = 1
-            case 0xE0: pending = 2; lowerBound = 0xA0
+            case 0xE0:
+                pending = 2
+                lowerBound = 0xA0
             case 0xE1...0xEC, 0xEE, 0xEF: pending = 2
-            case 0xED: pending = 2; upperBound = 0x9F
-            case 0xF0: pending = 3; lowerBound = 0x90
+            case 0xED:
+                pending = 2
+                upperBound = 0x9F
+            case 0xF0:
+                pending = 3
+                lowerBound = 0x90
             case 0xF1...0xF3: pending = 3
-            case 0xF4: pending = 3; upperBound = 0x8F
-            default: valid = false; return
+            case 0xF4:
+                pending = 3
+                upperBound = 0x8F
+            default:
+                valid = false
+                return
             }
         }
     }
@@ -105,15 +118,33 @@ extension TextEncoding {
         var end = bytes.endIndex
         func isBlank(_ byte: UInt8) -> Bool { byte == 32 || byte == 9 || byte == 10 || byte == 13 }
         while start < end {
-            if isBlank(bytes[start]) { start += 1; continue }
-            if self == .windows1252, bytes[start] == 0xA0 { start += 1; continue }
-            if self == .utf8, bytes[start] == 0xC2, start + 1 < end, bytes[start + 1] == 0xA0 { start += 2; continue }
+            if isBlank(bytes[start]) {
+                start += 1
+                continue
+            }
+            if self == .windows1252, bytes[start] == 0xA0 {
+                start += 1
+                continue
+            }
+            if self == .utf8, bytes[start] == 0xC2, start + 1 < end, bytes[start + 1] == 0xA0 {
+                start += 2
+                continue
+            }
             break
         }
         while end > start {
-            if isBlank(bytes[end - 1]) { end -= 1; continue }
-            if self == .windows1252, bytes[end - 1] == 0xA0 { end -= 1; continue }
-            if self == .utf8, bytes[end - 1] == 0xA0, end - 2 >= start, bytes[end - 2] == 0xC2 { end -= 2; continue }
+            if isBlank(bytes[end - 1]) {
+                end -= 1
+                continue
+            }
+            if self == .windows1252, bytes[end - 1] == 0xA0 {
+                end -= 1
+                continue
+            }
+            if self == .utf8, bytes[end - 1] == 0xA0, end - 2 >= start, bytes[end - 2] == 0xC2 {
+                end -= 2
+                continue
+            }
             break
         }
         return decode(bytes[start..<end])

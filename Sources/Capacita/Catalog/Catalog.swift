@@ -20,8 +20,8 @@ public struct Catalog: Sendable, Equatable {
         var courses: [(path: String, course: Course)] = []
         for file in files.sorted(by: { $0.path < $1.path }) {
             switch CourseDecoder.decode(yaml: file.yaml, file: file.path) {
-            case let .success(course): courses.append((file.path, course))
-            case let .failure(problems): issues += problems.issues
+            case .success(let course): courses.append((file.path, course))
+            case .failure(let problems): issues += problems.issues
             }
         }
         if files.isEmpty {
@@ -30,7 +30,8 @@ public struct Catalog: Sendable, Equatable {
         var pathOfCode: [String: String] = [:]
         for (path, course) in courses {
             if let earlier = pathOfCode[course.code] {
-                issues.append(CatalogIssue(file: path, field: "code", message: "el código \(course.code) ya está en \(earlier)"))
+                issues.append(
+                    CatalogIssue(file: path, field: "code", message: "el código \(course.code) ya está en \(earlier)"))
             } else {
                 pathOfCode[course.code] = path
             }
@@ -38,10 +39,15 @@ public struct Catalog: Sendable, Equatable {
         for (path, course) in courses {
             for (index, prerequisite) in course.prerequisites.enumerated() {
                 if prerequisite == course.code {
-                    issues.append(CatalogIssue(file: path, field: "prerequisites[\(index + 1)]", message: "un curso no puede requerirse a sí mismo"))
+                    issues.append(
+                        CatalogIssue(
+                            file: path, field: "prerequisites[\(index + 1)]",
+                            message: "un curso no puede requerirse a sí mismo"))
                 } else if pathOfCode[prerequisite] == nil {
-                    issues.append(CatalogIssue(file: path, field: "prerequisites[\(index + 1)]",
-                                               message: "el requisito \(prerequisite) no es un curso del catálogo"))
+                    issues.append(
+                        CatalogIssue(
+                            file: path, field: "prerequisites[\(index + 1)]",
+                            message: "el requisito \(prerequisite) no es un curso del catálogo"))
                 }
             }
         }
@@ -64,8 +70,10 @@ public struct Catalog: Sendable, Equatable {
                 switch marks[next] {
                 case .visiting:
                     let cycle = stack[stack.lastIndex(of: next)!...] + [next]
-                    issues.append(CatalogIssue(file: paths[next] ?? next, field: "prerequisites",
-                                               message: "ciclo de requisitos: \(cycle.joined(separator: " → "))"))
+                    issues.append(
+                        CatalogIssue(
+                            file: paths[next] ?? next, field: "prerequisites",
+                            message: "ciclo de requisitos: \(cycle.joined(separator: " → "))"))
                 case .done: continue
                 case nil: visit(next)
                 }

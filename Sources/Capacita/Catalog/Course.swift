@@ -15,9 +15,11 @@ public struct Course: Sendable, Equatable, Codable {
     public var prerequisites: [String]
     public var countsForIndicator: Bool
 
-    public init(code: String, program: Program, level: Level, title: String, modalities: [Modality], hours: Double,
-                audience: String, objectives: [String], temario: [Topic], evaluation: [Instrument],
-                passing: PassingRule, maxGroupSize: Int, prerequisites: [String], countsForIndicator: Bool) {
+    public init(
+        code: String, program: Program, level: Level, title: String, modalities: [Modality], hours: Double,
+        audience: String, objectives: [String], temario: [Topic], evaluation: [Instrument],
+        passing: PassingRule, maxGroupSize: Int, prerequisites: [String], countsForIndicator: Bool
+    ) {
         self.code = code
         self.program = program
         self.level = level

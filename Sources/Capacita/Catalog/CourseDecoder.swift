@@ -61,50 +61,68 @@ public struct CourseDecoder {
         }
 
         let code = values["code"].flatMap { text($0, "code") }
-        if let code, !code.unicodeScalars.allSatisfy({ ("A"..."Z").contains($0) || ("0"..."9").contains($0) || $0 == "-" }) {
+        if let code,
+            !code.unicodeScalars.allSatisfy({ ("A"..."Z").contains($0) || ("0"..."9").contains($0) || $0 == "-" })
+        {
             fail("code", "el código solo admite letras mayúsculas, dígitos y guiones: \(code)")
         }
         let program = values["program"].flatMap { enumValue($0, "program", Program.self) }
         if let program, let folder = file.split(separator: "/").dropLast().last,
-           let folderProgram = Program(rawValue: String(folder)), folderProgram != program {
+            let folderProgram = Program(rawValue: String(folder)), folderProgram != program
+        {
             fail("program", "el archivo está en la carpeta \(folder) pero declara el programa \(program.rawValue)")
         }
         var level = values["level"].flatMap { enumValue($0, "level", Level.self) }
         if let program, let chosen = level, !program.levels.contains(chosen) {
-            fail("level", "el nivel \(chosen.rawValue) no existe en \(program.rawValue) (niveles: \(program.levels.map(\.rawValue).joined(separator: ", ")))")
+            fail(
+                "level",
+                "el nivel \(chosen.rawValue) no existe en \(program.rawValue) (niveles: \(program.levels.map(\.rawValue).joined(separator: ", ")))"
+            )
             level = nil
         }
         let title = values["title"].flatMap { text($0, "title") }
-        let modalities = values["modalities"].flatMap { list($0, "modalities") { decoder, node, path in decoder.enumValue(node, path, Modality.self) } }
+        let modalities = values["modalities"].flatMap {
+            list($0, "modalities") { decoder, node, path in decoder.enumValue(node, path, Modality.self) }
+        }
         if let modalities, modalities.isEmpty { fail("modalities", "indique al menos una modalidad") }
         let hours = values["hours"].flatMap { number($0, "hours") }
         if let hours, hours <= 0 { fail("hours", "las horas deben ser mayores que cero") }
         let audience = values["audience"].flatMap { text($0, "audience") }
-        let objectives = values["objectives"].flatMap { list($0, "objectives") { decoder, node, path in decoder.text(node, path) } }
+        let objectives = values["objectives"].flatMap {
+            list($0, "objectives") { decoder, node, path in decoder.text(node, path) }
+        }
         if let objectives, objectives.isEmpty { fail("objectives", "indique al menos un objetivo") }
-        let temario = values["temario"].flatMap { list($0, "temario") { decoder, node, path in decoder.topic(node, path) } }
+        let temario = values["temario"].flatMap {
+            list($0, "temario") { decoder, node, path in decoder.topic(node, path) }
+        }
         if let temario, temario.isEmpty { fail("temario", "el temario no tiene temas") }
         if let temario, let hours, !temario.isEmpty {
             let sum = temario.reduce(0) { $0 + $1.hours }
             if abs(sum - hours) > 0.001 {
-                fail("temario", "las horas del temario suman \(Self.format(sum)) y el curso declara \(Self.format(hours))")
+                fail(
+                    "temario",
+                    "las horas del temario suman \(Self.format(sum)) y el curso declara \(Self.format(hours))")
             }
         }
-        let evaluation = values["evaluation"].flatMap { list($0, "evaluation") { decoder, node, path in decoder.enumValue(node, path, Instrument.self) } }
+        let evaluation = values["evaluation"].flatMap {
+            list($0, "evaluation") { decoder, node, path in decoder.enumValue(node, path, Instrument.self) }
+        }
         let passing = values["passing"].flatMap { passingRule($0) }
         let maxGroupSize = values["max_group_size"].flatMap { integer($0, "max_group_size") }
         if let maxGroupSize, maxGroupSize <= 0 { fail("max_group_size", "el cupo máximo debe ser mayor que cero") }
-        let prerequisites = values["prerequisites"].map { node in
-            list(node, "prerequisites") { decoder, node, path in decoder.text(node, path) } ?? []
-        } ?? []
+        let prerequisites =
+            values["prerequisites"].map { node in
+                list(node, "prerequisites") { decoder, node, path in decoder.text(node, path) } ?? []
+            } ?? []
         let counts = values["counts_for_indicator"].flatMap { flag($0, "counts_for_indicator") }
 
         guard issues.isEmpty, let code, let program, let level, let title, let modalities, let hours, let audience,
-              let objectives, let temario, let evaluation, let passing, let maxGroupSize, let counts
+            let objectives, let temario, let evaluation, let passing, let maxGroupSize, let counts
         else { return nil }
-        return Course(code: code, program: program, level: level, title: title, modalities: modalities, hours: hours,
-                      audience: audience, objectives: objectives, temario: temario, evaluation: evaluation,
-                      passing: passing, maxGroupSize: maxGroupSize, prerequisites: prerequisites, countsForIndicator: counts)
+        return Course(
+            code: code, program: program, level: level, title: title, modalities: modalities, hours: hours,
+            audience: audience, objectives: objectives, temario: temario, evaluation: evaluation,
+            passing: passing, maxGroupSize: maxGroupSize, prerequisites: prerequisites, countsForIndicator: counts)
     }
 
     // MARK: - Typed fields
@@ -157,7 +175,9 @@ public struct CourseDecoder {
     }
 
     /// Decodes every element; nil when the node is not a list or any element failed.
-    private mutating func list<T>(_ node: Node, _ path: String, _ element: (inout CourseDecoder, Node, String) -> T?) -> [T]? {
+    private mutating func list<T>(_ node: Node, _ path: String, _ element: (inout CourseDecoder, Node, String) -> T?)
+        -> [T]?
+    {
         guard let sequence = node.sequence else {
             fail(path, "se esperaba una lista")
             return nil
@@ -182,7 +202,10 @@ public struct CourseDecoder {
             case "topic": topic = text(value, "\(path).topic")
             case "hours":
                 hours = number(value, "\(path).hours")
-                if let given = hours, given <= 0 { fail("\(path).hours", "las horas deben ser mayores que cero"); hours = nil }
+                if let given = hours, given <= 0 {
+                    fail("\(path).hours", "las horas deben ser mayores que cero")
+                    hours = nil
+                }
             default: fail("\(path).\(key.string ?? "?")", "campo desconocido")
             }
         }

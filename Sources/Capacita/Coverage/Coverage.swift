@@ -24,7 +24,8 @@ public struct CoverageOptions: Sendable, Equatable {
         case annual
     }
 
-    public init(threshold: Decimal = 5, rule: Rule = .eachTier, window: Window = .cumulative, levels: Set<Level>? = nil) {
+    public init(threshold: Decimal = 5, rule: Rule = .eachTier, window: Window = .cumulative, levels: Set<Level>? = nil)
+    {
         self.threshold = threshold
         self.rule = rule
         self.window = window
@@ -87,13 +88,16 @@ public enum CoverageCalculator {
             NSDecimalRound(&rounded, &value, 2, .plain)
             percent = rounded
         }
-        return TierCoverage(headcount: headcount, trained: trained, percent: percent, missing: max(0, needed - trained),
-                            meets: headcount > 0 && Decimal(trained) * 100 >= threshold * Decimal(headcount))
+        return TierCoverage(
+            headcount: headcount, trained: trained, percent: percent, missing: max(0, needed - trained),
+            meets: headcount > 0 && Decimal(trained) * 100 >= threshold * Decimal(headcount))
     }
 
     /// Coverage of each agency given its headcount (if any) and trained counts.
-    public static func coverage(agencies: [Agency], headcounts: [String: Headcount], trained: [TrainedCount],
-                                options: CoverageOptions) -> [AgencyCoverage] {
+    public static func coverage(
+        agencies: [Agency], headcounts: [String: Headcount], trained: [TrainedCount],
+        options: CoverageOptions
+    ) -> [AgencyCoverage] {
         var byAgency: [String: [Tier: Int]] = [:]
         for count in trained { byAgency[count.agencyCode, default: [:]][count.tier, default: 0] += count.people }
         return agencies.map { agency in
@@ -103,7 +107,8 @@ public enum CoverageCalculator {
             }
             var tiers: [Tier: TierCoverage] = [:]
             for tier in Tier.allCases {
-                tiers[tier] = Self.tier(headcount: headcount[tier], trained: people[tier] ?? 0, threshold: options.threshold)
+                tiers[tier] = Self.tier(
+                    headcount: headcount[tier], trained: people[tier] ?? 0, threshold: options.threshold)
             }
             let meets: Bool
             switch options.rule {
@@ -143,8 +148,9 @@ public struct Indicator: Sendable, Equatable {
             NSDecimalRound(&rounded, &value, 2, .plain)
             percent = rounded
         }
-        return Indicator(year: year, nii: nii, tii: counted.count, percent: percent,
-                         withoutData: counted.filter(\.nd).map(\.agency.code), agencies: counted)
+        return Indicator(
+            year: year, nii: nii, tii: counted.count, percent: percent,
+            withoutData: counted.filter(\.nd).map(\.agency.code), agencies: counted)
     }
 
     /// As the official reports print the filled-in formula: "PII% = (7/13) × 100 = 53.85".

@@ -12,8 +12,9 @@ public struct EventCounts: Sendable, Equatable, Encodable {
     }
 
     static func + (lhs: EventCounts, rhs: EventCounts) -> EventCounts {
-        EventCounts(eventos: lhs.eventos + rhs.eventos, publicoGeneral: lhs.publicoGeneral + rhs.publicoGeneral,
-                    servidoresPublicos: lhs.servidoresPublicos + rhs.servidoresPublicos)
+        EventCounts(
+            eventos: lhs.eventos + rhs.eventos, publicoGeneral: lhs.publicoGeneral + rhs.publicoGeneral,
+            servidoresPublicos: lhs.servidoresPublicos + rhs.servidoresPublicos)
     }
 
     enum CodingKeys: String, CodingKey {
@@ -58,13 +59,15 @@ public enum EventsTable {
         }
         let shown = agencies.filter { $0.countsInIndicator || counts[$0.code] != nil }
         let rows = shown.map { agency in
-            EventsRow(agency: agency.code, name: agency.name,
-                      capacitacion: counts[agency.code]?[.capacitacion] ?? EventCounts(),
-                      sensibilizacion: counts[agency.code]?[.sensibilizacion] ?? EventCounts())
+            EventsRow(
+                agency: agency.code, name: agency.name,
+                capacitacion: counts[agency.code]?[.capacitacion] ?? EventCounts(),
+                sensibilizacion: counts[agency.code]?[.sensibilizacion] ?? EventCounts())
         }
-        let total = EventsRow(agency: "TOTAL", name: "TOTAL",
-                              capacitacion: rows.map(\.capacitacion).reduce(EventCounts(), +),
-                              sensibilizacion: rows.map(\.sensibilizacion).reduce(EventCounts(), +))
+        let total = EventsRow(
+            agency: "TOTAL", name: "TOTAL",
+            capacitacion: rows.map(\.capacitacion).reduce(EventCounts(), +),
+            sensibilizacion: rows.map(\.sensibilizacion).reduce(EventCounts(), +))
         return (rows, total)
     }
 }

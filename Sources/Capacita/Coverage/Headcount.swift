@@ -38,7 +38,9 @@ public enum HeadcountFile {
     /// Years a headcount may be for.
     public static let years = 2000...2100
 
-    public static func parse(_ bytes: [UInt8], registry: AgencyRegistry) -> Result<[(line: Int, headcount: Headcount)], ImportIssues> {
+    public static func parse(_ bytes: [UInt8], registry: AgencyRegistry) -> Result<
+        [(line: Int, headcount: Headcount)], ImportIssues
+    > {
         let document = CSVDocument(bytes: bytes, specs: columns)
         var issues = document.issues
         var rows: [(line: Int, headcount: Headcount)] = []
@@ -50,14 +52,16 @@ public enum HeadcountFile {
             }
             var agency: String?
             switch registry.lookup(row["dependencia"]) {
-            case let .success(found): agency = found.code
-            case let .failure(failure): fail("dependencia", failure.message)
+            case .success(let found): agency = found.code
+            case .failure(let failure): fail("dependencia", failure.message)
             }
             let year = Int(row["anio"])
             if year == nil || !years.contains(year!) { fail("anio", "año no válido") }
             var counts: [Int] = []
             for column in ["alto", "medio", "operativo"] {
-                if let value = CellParsing.count(row[column]) { counts.append(value) } else {
+                if let value = CellParsing.count(row[column]) {
+                    counts.append(value)
+                } else {
                     fail(column, "debe ser un número entero no negativo")
                 }
             }
@@ -68,7 +72,11 @@ public enum HeadcountFile {
                 continue
             }
             seen[key] = row.line
-            rows.append((row.line, Headcount(agencyCode: agency, year: year, alto: counts[0], medio: counts[1], operativo: counts[2])))
+            rows.append(
+                (
+                    row.line,
+                    Headcount(agencyCode: agency, year: year, alto: counts[0], medio: counts[1], operativo: counts[2])
+                ))
         }
         if document.rows.isEmpty, issues.isEmpty {
             issues.append(ImportIssue(line: 1, column: "", value: "", message: "el archivo no tiene filas de datos"))

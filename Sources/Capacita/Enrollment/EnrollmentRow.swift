@@ -12,8 +12,10 @@ public struct EnrollmentRow: Sendable, Equatable {
     public var position: String?
     public var groupCode: String
 
-    public init(line: Int, curp: Curp, givenNames: String, firstSurname: String, secondSurname: String?, sex: Sex,
-                email: String?, agencyCode: String, tier: Tier, position: String?, groupCode: String) {
+    public init(
+        line: Int, curp: Curp, givenNames: String, firstSurname: String, secondSurname: String?, sex: Sex,
+        email: String?, agencyCode: String, tier: Tier, position: String?, groupCode: String
+    ) {
         self.line = line
         self.curp = curp
         self.givenNames = givenNames

@@ -41,11 +41,16 @@ public struct EnrollmentValidator: Sendable {
     public func headerIssues(_ columns: CSVColumns) -> [ImportIssue] {
         var issues: [ImportIssue] = []
         if !columns.has("grupo"), group == nil {
-            issues.append(ImportIssue(line: 1, column: "grupo", value: "", message: "falta la columna «grupo»; o indique el grupo con --group"))
+            issues.append(
+                ImportIssue(
+                    line: 1, column: "grupo", value: "",
+                    message: "falta la columna «grupo»; o indique el grupo con --group"))
         }
         if !columns.has("dependencia"), agency == nil {
-            issues.append(ImportIssue(line: 1, column: "dependencia", value: "",
-                                      message: "falta la columna «dependencia»; o indique la instancia con --agency"))
+            issues.append(
+                ImportIssue(
+                    line: 1, column: "dependencia", value: "",
+                    message: "falta la columna «dependencia»; o indique la instancia con --agency"))
         }
         return issues
     }
@@ -62,8 +67,9 @@ public struct EnrollmentValidator: Sendable {
             fail("curp", "falta la CURP")
         } else {
             switch Curp.parse(curpText) {
-            case let .success(value): curp = value
-            case let .failure(problem): fail("curp", problem.message, value: Curp.mask(curpText.trimmingSpaces().uppercased()))
+            case .success(let value): curp = value
+            case .failure(let problem):
+                fail("curp", problem.message, value: Curp.mask(curpText.trimmingSpaces().uppercased()))
             }
         }
         let givenNames = row["nombre"]
@@ -72,7 +78,9 @@ public struct EnrollmentValidator: Sendable {
         if firstSurname.isEmpty { fail("primer_apellido", "falta el primer apellido") }
         let secondSurname = row["segundo_apellido"]
         // A tab or line break inside a name is an Excel accident, never part of the name.
-        for (column, text) in [("nombre", givenNames), ("primer_apellido", firstSurname), ("segundo_apellido", secondSurname)]
+        for (column, text) in [
+            ("nombre", givenNames), ("primer_apellido", firstSurname), ("segundo_apellido", secondSurname),
+        ]
         where text.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F }) {
             fail(column, "contiene caracteres de control (tabulador, salto de línea…)")
         }
@@ -95,19 +103,24 @@ public struct EnrollmentValidator: Sendable {
         if tierText.isEmpty {
             fail("nivel", "falta el nivel (alto, medio, operativo, o un grado G a P, enlace o base)")
         } else {
-            if let cached = tierCache[tierText] { tier = cached } else {
+            if let cached = tierCache[tierText] {
+                tier = cached
+            } else {
                 tier = tiers.tier(for: tierText)
                 tierCache[tierText] = tier
             }
-            if tier == nil { fail("nivel", "nivel desconocido: use alto, medio, operativo, un grado G a P, enlace o base") }
+            if tier == nil {
+                fail("nivel", "nivel desconocido: use alto, medio, operativo, un grado G a P, enlace o base")
+            }
         }
         let position = row["puesto"]
         let groupCode = GroupReference.resolve(row, option: group, groups: groups, fail: fail)
         guard issues.count == before, let curp, let sex, let agencyCode, let tier, let groupCode else { return nil }
-        return EnrollmentRow(line: row.line, curp: curp, givenNames: givenNames, firstSurname: firstSurname,
-                             secondSurname: secondSurname.isEmpty ? nil : secondSurname, sex: sex,
-                             email: email.isEmpty ? nil : email, agencyCode: agencyCode, tier: tier,
-                             position: position.isEmpty ? nil : position, groupCode: groupCode)
+        return EnrollmentRow(
+            line: row.line, curp: curp, givenNames: givenNames, firstSurname: firstSurname,
+            secondSurname: secondSurname.isEmpty ? nil : secondSurname, sex: sex,
+            email: email.isEmpty ? nil : email, agencyCode: agencyCode, tier: tier,
+            position: position.isEmpty ? nil : position, groupCode: groupCode)
     }
 
     private mutating func resolveAgency(_ row: CSVRow, fail: (String, String, String?) -> Void) -> String? {
@@ -122,20 +135,20 @@ public struct EnrollmentValidator: Sendable {
             result = cached
         } else {
             switch registry.lookup(text) {
-            case let .success(found):
+            case .success(let found):
                 if let agency, agency.code != found.code {
                     result = .failure(ImportIssueMessage(text: "no coincide con --agency \(agency.code)"))
                 } else {
                     result = .success(found.code)
                 }
-            case let .failure(failure):
+            case .failure(let failure):
                 result = .failure(ImportIssueMessage(text: failure.message))
             }
             agencyCache[text] = result
         }
         switch result {
-        case let .success(code): return code
-        case let .failure(message):
+        case .success(let code): return code
+        case .failure(let message):
             fail("dependencia", message.text, nil)
             return nil
         }

@@ -36,7 +36,10 @@ public enum GroupFile {
             let code = TrainingGroup.normalizeCode(row["grupo"])
             if !code.isEmpty {
                 if let earlier = lineOfCode[code] {
-                    issues.append(ImportIssue(line: row.line, column: "grupo", value: row["grupo"], message: "el grupo ya aparece en la línea \(earlier)"))
+                    issues.append(
+                        ImportIssue(
+                            line: row.line, column: "grupo", value: row["grupo"],
+                            message: "el grupo ya aparece en la línea \(earlier)"))
                     continue
                 }
                 lineOfCode[code] = row.line
@@ -79,8 +82,8 @@ public enum GroupFile {
         }
         var agencyCode: String?
         switch context.registry.lookup(row["dependencia"]) {
-        case let .success(agency): agencyCode = agency.code
-        case let .failure(failure): fail("dependencia", failure.message)
+        case .success(let agency): agencyCode = agency.code
+        case .failure(let failure): fail("dependencia", failure.message)
         }
         let startsOn = CalendarDate.parse(row["inicio"])
         if startsOn == nil { fail("inicio", "fecha no válida: use AAAA-MM-DD o DD/MM/AAAA") }
@@ -103,7 +106,9 @@ public enum GroupFile {
             }
         }
         let state = row["entidad"].isEmpty ? nil : row["entidad"].uppercased()
-        if let state, !StateCode.isState(state) { fail("entidad", "entidad desconocida: use la clave de dos letras (DF, JC, NL, …)") }
+        if let state, !StateCode.isState(state) {
+            fail("entidad", "entidad desconocida: use la clave de dos letras (DF, JC, NL, …)")
+        }
         var capacity = course?.maxGroupSize
         if !row["cupo"].isEmpty {
             if let value = CellParsing.count(row["cupo"]), value > 0 {
@@ -126,9 +131,10 @@ public enum GroupFile {
         let generalPublic = count("publico_general")
         let publicServants = count("servidores_publicos")
         guard issues.count == before, let kind, let agencyCode, let startsOn else { return nil }
-        return TrainingGroup(code: code, courseCode: course?.code, kind: kind, agencyCode: agencyCode, startsOn: startsOn,
-                             endsOn: endsOn, modality: modality, state: state, capacity: capacity,
-                             generalPublic: generalPublic, publicServants: publicServants)
+        return TrainingGroup(
+            code: code, courseCode: course?.code, kind: kind, agencyCode: agencyCode, startsOn: startsOn,
+            endsOn: endsOn, modality: modality, state: state, capacity: capacity,
+            generalPublic: generalPublic, publicServants: publicServants)
     }
 }
 
@@ -142,4 +148,3 @@ public struct NumberedGroup: Sendable, Equatable {
         self.group = group
     }
 }
-

@@ -1,8 +1,10 @@
 /// The group a row of an enrollment or results file belongs to: its grupo cell, or `--group`
 /// when the cell is empty; the two must agree, and the group must exist.
 enum GroupReference {
-    static func resolve(_ row: CSVRow, option: String?, groups: Set<String>,
-                        fail: (_ column: String, _ message: String, _ value: String?) -> Void) -> String? {
+    static func resolve(
+        _ row: CSVRow, option: String?, groups: Set<String>,
+        fail: (_ column: String, _ message: String, _ value: String?) -> Void
+    ) -> String? {
         let written = TrainingGroup.normalizeCode(row["grupo"])
         if !written.isEmpty {
             if let option, option != written {

@@ -15,9 +15,11 @@ public struct TrainingGroup: Sendable, Equatable, Codable {
     public var generalPublic: Int
     public var publicServants: Int
 
-    public init(code: String, courseCode: String?, kind: TrainingKind, agencyCode: String, startsOn: CalendarDate,
-                endsOn: CalendarDate?, modality: Modality?, state: String?, capacity: Int?, generalPublic: Int,
-                publicServants: Int) {
+    public init(
+        code: String, courseCode: String?, kind: TrainingKind, agencyCode: String, startsOn: CalendarDate,
+        endsOn: CalendarDate?, modality: Modality?, state: String?, capacity: Int?, generalPublic: Int,
+        publicServants: Int
+    ) {
         self.code = code
         self.courseCode = courseCode
         self.kind = kind

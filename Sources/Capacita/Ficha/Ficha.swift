@@ -61,8 +61,10 @@ public struct Ficha: Sendable, Equatable, Codable {
 public enum FichaShape {
     public static let ageRanges = ["18-29", "30-44", "45-59", "60+"]
     public static let education = ["secundaria", "medio_superior", "licenciatura_o_superior"]
-    public static let areas = ["economico_administrativo", "leyes", "ingenierias", "tecnologias_de_la_informacion",
-                               "ciencias_sociales", "medicina_general", "otra"]
+    public static let areas = [
+        "economico_administrativo", "leyes", "ingenierias", "tecnologias_de_la_informacion",
+        "ciencias_sociales", "medicina_general", "otra",
+    ]
     /// The levels of the 2018 design the ficha asks about.
     public static let needs = ["capacitacion", "especializacion", "formador"]
 

@@ -31,8 +31,8 @@ extension FichaReader {
                 return nil
             }
             switch registry.lookup(text) {
-            case let .success(agency): return agency.code
-            case let .failure(failure):
+            case .success(let agency): return agency.code
+            case .failure(let failure):
                 fail("dependencia", text, failure.message)
                 return nil
             }
@@ -48,7 +48,9 @@ extension FichaReader {
         }
 
         /// A breakdown: every known category, each a count; unknown categories refused.
-        mutating func breakdown(_ values: [String: String], _ group: String, keys: [String], optional: Set<String> = []) -> [String: Int]? {
+        mutating func breakdown(_ values: [String: String], _ group: String, keys: [String], optional: Set<String> = [])
+            -> [String: Int]?
+        {
             var result: [String: Int] = [:]
             var failed = false
             for (key, text) in values where !keys.contains(key) {
@@ -56,16 +58,22 @@ extension FichaReader {
                 failed = true
             }
             for key in keys {
-                if let value = count(values[key], "\(group).\(key)", required: !optional.contains(key)) { result[key] = value } else { failed = true }
+                if let value = count(values[key], "\(group).\(key)", required: !optional.contains(key)) {
+                    result[key] = value
+                } else {
+                    failed = true
+                }
             }
             return failed ? nil : result
         }
 
         // MARK: Whole ficha
 
-        mutating func assemble(agency: String?, year: Int?, total: Int?, hombres: Int?, mujeres: Int?, otro: Int?,
-                               edad: [String: Int]?, escolaridad: [String: Int]?, area: [String: Int]?, puestos: [Ficha.Position]?,
-                               cursos: [Ficha.PriorCourse]?, necesidades: [String: Int]?, observaciones: String?) -> Ficha? {
+        mutating func assemble(
+            agency: String?, year: Int?, total: Int?, hombres: Int?, mujeres: Int?, otro: Int?,
+            edad: [String: Int]?, escolaridad: [String: Int]?, area: [String: Int]?, puestos: [Ficha.Position]?,
+            cursos: [Ficha.PriorCourse]?, necesidades: [String: Int]?, observaciones: String?
+        ) -> Ficha? {
             if let total, let hombres, let mujeres, let otro, hombres + mujeres + otro != total {
                 fail("total", String(total), "hombres + mujeres + otro suman \(hombres + mujeres + otro), no \(total)")
             }
@@ -77,13 +85,19 @@ extension FichaReader {
             }
             if let total, let puestos {
                 let sum = puestos.reduce(0) { $0 + $1.personas }
-                if sum > total { fail("puestos", String(sum), "los puestos suman \(sum) personas, más que el total (\(total))") }
+                if sum > total {
+                    fail("puestos", String(sum), "los puestos suman \(sum) personas, más que el total (\(total))")
+                }
             }
-            guard issues.isEmpty, let agency, let year, let total, let hombres, let mujeres, let otro, let edad, let escolaridad,
-                  let area, let puestos, let cursos, let necesidades else { return nil }
-            return Ficha(agencyCode: agency, year: year, total: total, hombres: hombres, mujeres: mujeres, otro: otro, edad: edad,
-                         escolaridad: escolaridad, area: area, puestos: puestos, cursosPrevios: cursos, necesidades: necesidades,
-                         observaciones: observaciones.flatMap { $0.isEmpty ? nil : $0 })
+            guard issues.isEmpty, let agency, let year, let total, let hombres, let mujeres, let otro, let edad,
+                let escolaridad,
+                let area, let puestos, let cursos, let necesidades
+            else { return nil }
+            return Ficha(
+                agencyCode: agency, year: year, total: total, hombres: hombres, mujeres: mujeres, otro: otro,
+                edad: edad,
+                escolaridad: escolaridad, area: area, puestos: puestos, cursosPrevios: cursos, necesidades: necesidades,
+                observaciones: observaciones.flatMap { $0.isEmpty ? nil : $0 })
         }
 
         // MARK: YAML / JSON
@@ -96,7 +110,11 @@ extension FichaReader {
             var values: [String: Node] = [:]
             for (key, value) in mapping {
                 let name = key.string ?? "?"
-                if FichaReader.fields.contains(name) { values[name] = value } else { fail(name, "", "campo desconocido") }
+                if FichaReader.fields.contains(name) {
+                    values[name] = value
+                } else {
+                    fail(name, "", "campo desconocido")
+                }
             }
             func scalar(_ name: String) -> String? { values[name]?.scalar?.string }
             func map(_ name: String) -> [String: String] {
@@ -121,22 +139,34 @@ extension FichaReader {
             let edad = breakdown(map("edad"), "edad", keys: FichaShape.ageRanges)
             let escolaridad = breakdown(map("escolaridad"), "escolaridad", keys: FichaShape.education)
             let area = breakdown(map("area"), "area", keys: FichaShape.areas, optional: ["otra"])
-            let necesidades = breakdown(map("necesidades"), "necesidades", keys: FichaShape.needs, optional: Set(FichaShape.needs))
+            let necesidades = breakdown(
+                map("necesidades"), "necesidades", keys: FichaShape.needs, optional: Set(FichaShape.needs))
             var puestos: [Ficha.Position]? = []
             if let list = values["puestos"] {
-                puestos = positions(list.sequence?.map { item in
-                    (item.mapping.map { m in Dictionary(m.map { ($0.key.string ?? "?", $0.value.scalar?.string ?? "") }, uniquingKeysWith: { a, _ in a }) }) ?? [:]
-                } ?? [], isList: list.sequence != nil)
+                puestos = positions(
+                    list.sequence?.map { item in
+                        (item.mapping.map { m in
+                            Dictionary(
+                                m.map { ($0.key.string ?? "?", $0.value.scalar?.string ?? "") },
+                                uniquingKeysWith: { a, _ in a })
+                        }) ?? [:]
+                    } ?? [], isList: list.sequence != nil)
             }
             var cursos: [Ficha.PriorCourse]? = []
             if let list = values["cursos_previos"] {
-                cursos = priorCourses(list.sequence?.map { item in
-                    (item.mapping.map { m in Dictionary(m.map { ($0.key.string ?? "?", $0.value.scalar?.string ?? "") }, uniquingKeysWith: { a, _ in a }) }) ?? [:]
-                } ?? [], isList: list.sequence != nil)
+                cursos = priorCourses(
+                    list.sequence?.map { item in
+                        (item.mapping.map { m in
+                            Dictionary(
+                                m.map { ($0.key.string ?? "?", $0.value.scalar?.string ?? "") },
+                                uniquingKeysWith: { a, _ in a })
+                        }) ?? [:]
+                    } ?? [], isList: list.sequence != nil)
             }
-            return assemble(agency: agency, year: year, total: total, hombres: hombres, mujeres: mujeres, otro: otro, edad: edad,
-                            escolaridad: escolaridad, area: area, puestos: puestos, cursos: cursos, necesidades: necesidades,
-                            observaciones: scalar("observaciones"))
+            return assemble(
+                agency: agency, year: year, total: total, hombres: hombres, mujeres: mujeres, otro: otro, edad: edad,
+                escolaridad: escolaridad, area: area, puestos: puestos, cursos: cursos, necesidades: necesidades,
+                observaciones: scalar("observaciones"))
         }
 
         mutating func positions(_ items: [[String: String]], isList: Bool) -> [Ficha.Position]? {
@@ -148,13 +178,19 @@ extension FichaReader {
             var failed = false
             for (index, item) in items.enumerated() {
                 let path = "puestos[\(index + 1)]"
-                for key in item.keys where !["puesto", "nivel", "personas"].contains(key) { fail("\(path).\(key)", "", "campo desconocido") }
+                for key in item.keys where !["puesto", "nivel", "personas"].contains(key) {
+                    fail("\(path).\(key)", "", "campo desconocido")
+                }
                 let name = item["puesto"] ?? ""
                 if name.isEmpty { fail("\(path).puesto", "", "falta el puesto") }
                 let tier = Tier(rawValue: NameKey.make(item["nivel"] ?? ""))
                 if tier == nil { fail("\(path).nivel", item["nivel"] ?? "", "debe ser alto, medio u operativo") }
                 let people = count(item["personas"], "\(path).personas")
-                if let tier, let people, !name.isEmpty { result.append(Ficha.Position(puesto: name, nivel: tier, personas: people)) } else { failed = true }
+                if let tier, let people, !name.isEmpty {
+                    result.append(Ficha.Position(puesto: name, nivel: tier, personas: people))
+                } else {
+                    failed = true
+                }
             }
             return failed ? nil : result
         }
@@ -168,11 +204,17 @@ extension FichaReader {
             var failed = false
             for (index, item) in items.enumerated() {
                 let path = "cursos_previos[\(index + 1)]"
-                for key in item.keys where !["curso", "personas"].contains(key) { fail("\(path).\(key)", "", "campo desconocido") }
+                for key in item.keys where !["curso", "personas"].contains(key) {
+                    fail("\(path).\(key)", "", "campo desconocido")
+                }
                 let name = item["curso"] ?? ""
                 if name.isEmpty { fail("\(path).curso", "", "falta el curso") }
                 let people = count(item["personas"], "\(path).personas")
-                if let people, !name.isEmpty { result.append(Ficha.PriorCourse(curso: name, personas: people)) } else { failed = true }
+                if let people, !name.isEmpty {
+                    result.append(Ficha.PriorCourse(curso: name, personas: people))
+                } else {
+                    failed = true
+                }
             }
             return failed ? nil : result
         }
@@ -193,25 +235,32 @@ extension FichaReader {
             let mujeres = count(cell("mujeres"), "mujeres")
             let otro = count(cell("otro"), "otro", required: false)
             let edad = breakdown(group("edad", FichaShape.ageRanges), "edad", keys: FichaShape.ageRanges)
-            let escolaridad = breakdown(group("escolaridad", FichaShape.education), "escolaridad", keys: FichaShape.education)
+            let escolaridad = breakdown(
+                group("escolaridad", FichaShape.education), "escolaridad", keys: FichaShape.education)
             let area = breakdown(group("area", FichaShape.areas), "area", keys: FichaShape.areas, optional: ["otra"])
-            let necesidades = breakdown(group("necesidades", FichaShape.needs), "necesidades", keys: FichaShape.needs,
-                                        optional: Set(FichaShape.needs))
-            let puestos = positions(split(cell("puestos")).map { parts in
-                ["puesto": parts[safe: 0] ?? "", "nivel": parts[safe: 1] ?? "", "personas": parts[safe: 2] ?? ""]
-            }, isList: true)
-            let cursos = priorCourses(split(cell("cursos_previos")).map { parts in
-                ["curso": parts.dropLast().joined(separator: ":"), "personas": parts.count > 1 ? parts.last! : ""]
-            }, isList: true)
-            return assemble(agency: agency, year: year, total: total, hombres: hombres, mujeres: mujeres, otro: otro, edad: edad,
-                            escolaridad: escolaridad, area: area, puestos: puestos, cursos: cursos, necesidades: necesidades,
-                            observaciones: cell("observaciones"))
+            let necesidades = breakdown(
+                group("necesidades", FichaShape.needs), "necesidades", keys: FichaShape.needs,
+                optional: Set(FichaShape.needs))
+            let puestos = positions(
+                split(cell("puestos")).map { parts in
+                    ["puesto": parts[safe: 0] ?? "", "nivel": parts[safe: 1] ?? "", "personas": parts[safe: 2] ?? ""]
+                }, isList: true)
+            let cursos = priorCourses(
+                split(cell("cursos_previos")).map { parts in
+                    ["curso": parts.dropLast().joined(separator: ":"), "personas": parts.count > 1 ? parts.last! : ""]
+                }, isList: true)
+            return assemble(
+                agency: agency, year: year, total: total, hombres: hombres, mujeres: mujeres, otro: otro, edad: edad,
+                escolaridad: escolaridad, area: area, puestos: puestos, cursos: cursos, necesidades: necesidades,
+                observaciones: cell("observaciones"))
         }
 
         /// `a:b:c|d:e:f` into [[a, b, c], [d, e, f]].
         private func split(_ text: String?) -> [[String]] {
             guard let text, !text.isEmpty else { return [] }
-            return text.split(separator: "|").map { $0.split(separator: ":", omittingEmptySubsequences: false).map { String($0).trimmingSpaces() } }
+            return text.split(separator: "|").map {
+                $0.split(separator: ":", omittingEmptySubsequences: false).map { String($0).trimmingSpaces() }
+            }
         }
     }
 }

@@ -13,8 +13,10 @@ public struct FichaReader: Sendable {
         self.years = years
     }
 
-    static let fields: Set<String> = ["dependencia", "anio", "total", "hombres", "mujeres", "otro", "edad", "escolaridad", "area",
-                                      "puestos", "cursos_previos", "necesidades", "observaciones"]
+    static let fields: Set<String> = [
+        "dependencia", "anio", "total", "hombres", "mujeres", "otro", "edad", "escolaridad", "area",
+        "puestos", "cursos_previos", "necesidades", "observaciones",
+    ]
 
     /// A ficha with the line it came from (0 outside CSV).
     public struct Read: Sendable, Equatable {
@@ -28,11 +30,13 @@ public struct FichaReader: Sendable {
         let root: Node
         do {
             guard let node = try Yams.compose(yaml: yaml) else {
-                return .failure(ImportIssues([ImportIssue(line: 0, column: "", value: "", message: "el archivo está vacío")]))
+                return .failure(
+                    ImportIssues([ImportIssue(line: 0, column: "", value: "", message: "el archivo está vacío")]))
             }
             root = node
         } catch {
-            return .failure(ImportIssues([ImportIssue(line: 0, column: "", value: "", message: "YAML o JSON inválido: \(error)")]))
+            return .failure(
+                ImportIssues([ImportIssue(line: 0, column: "", value: "", message: "YAML o JSON inválido: \(error)")]))
         }
         let items: [(String, Node)]
         if let list = root.sequence {
@@ -54,12 +58,20 @@ public struct FichaReader: Sendable {
     // MARK: - CSV
 
     public static var csvColumns: [ColumnSpec] {
-        var specs = [ColumnSpec("dependencia", aliases: ["instancia"], required: true), ColumnSpec("anio", aliases: ["año"], required: true),
-                     ColumnSpec("total", required: true), ColumnSpec("hombres", required: true), ColumnSpec("mujeres", required: true),
-                     ColumnSpec("otro")]
-        for (group, keys) in [("edad", FichaShape.ageRanges), ("escolaridad", FichaShape.education), ("area", FichaShape.areas),
-                              ("necesidades", FichaShape.needs)] {
-            specs += keys.map { ColumnSpec(FichaShape.csvColumn(group, $0), required: group != "necesidades" && !($0 == "otra")) }
+        var specs = [
+            ColumnSpec("dependencia", aliases: ["instancia"], required: true),
+            ColumnSpec("anio", aliases: ["año"], required: true),
+            ColumnSpec("total", required: true), ColumnSpec("hombres", required: true),
+            ColumnSpec("mujeres", required: true),
+            ColumnSpec("otro"),
+        ]
+        for (group, keys) in [
+            ("edad", FichaShape.ageRanges), ("escolaridad", FichaShape.education), ("area", FichaShape.areas),
+            ("necesidades", FichaShape.needs),
+        ] {
+            specs += keys.map {
+                ColumnSpec(FichaShape.csvColumn(group, $0), required: group != "necesidades" && !($0 == "otra"))
+            }
         }
         specs += [ColumnSpec("puestos"), ColumnSpec("cursos_previos"), ColumnSpec("observaciones")]
         return specs
@@ -89,8 +101,12 @@ public struct FichaReader: Sendable {
         for (index, read) in fichas.enumerated() {
             let key = "\(read.ficha.agencyCode)/\(read.ficha.year)"
             if let earlier = seen[key] {
-                issues.append(ImportIssue(line: read.line, column: "dependencia", value: read.ficha.agencyCode,
-                                          message: "el archivo trae dos fichas de \(read.ficha.agencyCode) para \(read.ficha.year) (la \(earlier + 1)ª y la \(index + 1)ª)"))
+                issues.append(
+                    ImportIssue(
+                        line: read.line, column: "dependencia", value: read.ficha.agencyCode,
+                        message:
+                            "el archivo trae dos fichas de \(read.ficha.agencyCode) para \(read.ficha.year) (la \(earlier + 1)ª y la \(index + 1)ª)"
+                    ))
             } else {
                 seen[key] = index
             }

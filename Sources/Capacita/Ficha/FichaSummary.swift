@@ -34,8 +34,10 @@ public struct FichaSummary: Sendable, Equatable, Encodable {
         let answered = Set(fichas.map(\.agencyCode))
         return FichaSummary(
             year: year, total: fichas.reduce(0) { $0 + $1.total }, byOrder: byOrder,
-            bySex: ["hombres": fichas.reduce(0) { $0 + $1.hombres }, "mujeres": fichas.reduce(0) { $0 + $1.mujeres },
-                    "otro": fichas.reduce(0) { $0 + $1.otro }],
+            bySex: [
+                "hombres": fichas.reduce(0) { $0 + $1.hombres }, "mujeres": fichas.reduce(0) { $0 + $1.mujeres },
+                "otro": fichas.reduce(0) { $0 + $1.otro },
+            ],
             edad: add(FichaShape.ageRanges, \.edad), escolaridad: add(FichaShape.education, \.escolaridad),
             area: add(FichaShape.areas, \.area), necesidades: add(FichaShape.needs, \.necesidades),
             answered: answered.sorted(),
@@ -52,18 +54,23 @@ public struct NeedLevels: Sendable, Equatable {
     }
 
     public static func parse(_ bytes: [UInt8]) -> Result<NeedLevels, ImportIssues> {
-        let document = CSVDocument(bytes: bytes, specs: [ColumnSpec("necesidad", required: true), ColumnSpec("nivel", required: true)])
+        let document = CSVDocument(
+            bytes: bytes, specs: [ColumnSpec("necesidad", required: true), ColumnSpec("nivel", required: true)])
         var issues = document.issues
         var levels: [String: Level] = [:]
         for row in document.rows {
             let need = NameKey.header(row["necesidad"])
             guard FichaShape.needs.contains(need) else {
-                issues.append(ImportIssue(line: row.line, column: "necesidad", value: row["necesidad"],
-                                          message: "necesidad desconocida (válidas: \(FichaShape.needs.joined(separator: ", ")))"))
+                issues.append(
+                    ImportIssue(
+                        line: row.line, column: "necesidad", value: row["necesidad"],
+                        message: "necesidad desconocida (válidas: \(FichaShape.needs.joined(separator: ", ")))"))
                 continue
             }
             guard let level = Level(rawValue: NameKey.header(row["nivel"])) else {
-                issues.append(ImportIssue(line: row.line, column: "nivel", value: row["nivel"], message: "nivel de curso desconocido"))
+                issues.append(
+                    ImportIssue(
+                        line: row.line, column: "nivel", value: row["nivel"], message: "nivel de curso desconocido"))
                 continue
             }
             levels[need] = level
@@ -97,8 +104,10 @@ public struct FichaPlan: Sendable, Equatable {
     public var groups: [GroupNeed]
     public var tiers: [TierProjection]
 
-    public static func make(fichas: [Ficha], catalog: Catalog, program: Program, needLevels: NeedLevels,
-                            headcounts: [String: Headcount], trained: [TrainedCount], threshold: Decimal) -> FichaPlan {
+    public static func make(
+        fichas: [Ficha], catalog: Catalog, program: Program, needLevels: NeedLevels,
+        headcounts: [String: Headcount], trained: [TrainedCount], threshold: Decimal
+    ) -> FichaPlan {
         var groups: [GroupNeed] = []
         var tiers: [TierProjection] = []
         var trainedBy: [String: [Tier: Int]] = [:]
@@ -111,16 +120,23 @@ public struct FichaPlan: Sendable, Equatable {
                 let size = level.flatMap { level in
                     catalog.courses.filter { $0.program == program && $0.level == level }.map(\.maxGroupSize).min()
                 }
-                groups.append(GroupNeed(agencyCode: ficha.agencyCode, need: need, level: level, people: people, groupSize: size,
-                                        groups: size.map { (people + $0 - 1) / $0 }))
+                groups.append(
+                    GroupNeed(
+                        agencyCode: ficha.agencyCode, need: need, level: level, people: people, groupSize: size,
+                        groups: size.map { (people + $0 - 1) / $0 }))
             }
             let toTrain = ficha.peopleByTier
             for tier in Tier.allCases {
                 let now = trainedBy[ficha.agencyCode]?[tier] ?? 0
                 let headcount = headcounts[ficha.agencyCode]?[tier]
-                tiers.append(TierProjection(
-                    agencyCode: ficha.agencyCode, tier: tier, headcount: headcount, trainedNow: now, toTrain: toTrain[tier] ?? 0,
-                    projected: headcount.map { CoverageCalculator.tier(headcount: $0, trained: now + (toTrain[tier] ?? 0), threshold: threshold) }))
+                tiers.append(
+                    TierProjection(
+                        agencyCode: ficha.agencyCode, tier: tier, headcount: headcount, trainedNow: now,
+                        toTrain: toTrain[tier] ?? 0,
+                        projected: headcount.map {
+                            CoverageCalculator.tier(
+                                headcount: $0, trained: now + (toTrain[tier] ?? 0), threshold: threshold)
+                        }))
             }
         }
         return FichaPlan(groups: groups, tiers: tiers)

@@ -7,7 +7,8 @@ public struct CalendarDate: Sendable, Hashable, Comparable, Codable, CustomStrin
     /// nil when the day does not exist (31 April, 29 February of a common year).
     public init?(year: Int, month: Int, day: Int) {
         guard (1...9999).contains(year), (1...12).contains(month), day >= 1,
-              day <= CalendarDate.days(inMonth: month, year: year) else { return nil }
+            day <= CalendarDate.days(inMonth: month, year: year)
+        else { return nil }
         self.year = year
         self.month = month
         self.day = day
@@ -40,13 +41,15 @@ public struct CalendarDate: Sendable, Hashable, Comparable, Codable, CustomStrin
         if trimmed.contains("-") {
             let parts = trimmed.split(separator: "-", omittingEmptySubsequences: false)
             guard parts.count == 3, parts[0].count == 4, let year = Int(parts[0]), (1...2).contains(parts[1].count),
-                  let month = Int(parts[1]), (1...2).contains(parts[2].count), let day = Int(parts[2]) else { return nil }
+                let month = Int(parts[1]), (1...2).contains(parts[2].count), let day = Int(parts[2])
+            else { return nil }
             return CalendarDate(year: year, month: month, day: day)
         }
         let parts = trimmed.split(separator: "/", omittingEmptySubsequences: false)
         guard parts.count == 3, (1...2).contains(parts[0].count), let day = Int(parts[0]),
-              (1...2).contains(parts[1].count), let month = Int(parts[1]),
-              parts[2].count == 4, let year = Int(parts[2]) else { return nil }
+            (1...2).contains(parts[1].count), let month = Int(parts[1]),
+            parts[2].count == 4, let year = Int(parts[2])
+        else { return nil }
         return CalendarDate(year: year, month: month, day: day)
     }
 
@@ -57,7 +60,8 @@ public struct CalendarDate: Sendable, Hashable, Comparable, Codable, CustomStrin
     public init(from decoder: any Decoder) throws {
         let text = try decoder.singleValueContainer().decode(String.self)
         guard let date = CalendarDate.parse(text) else {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not a date: \(text)"))
+            throw DecodingError.dataCorrupted(
+                .init(codingPath: decoder.codingPath, debugDescription: "not a date: \(text)"))
         }
         self = date
     }

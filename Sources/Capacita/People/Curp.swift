@@ -15,12 +15,14 @@ public struct Curp: Sendable, Hashable, CustomStringConvertible {
         /// The message shown to the enlace, in Spanish.
         public var message: String {
             switch self {
-            case let .length(count): return "la CURP debe tener 18 caracteres y tiene \(count)"
-            case let .structure(position, expected): return "posición \(position) de la CURP: se esperaba \(expected)"
-            case .inconvenientWord: return "las primeras cuatro letras forman una palabra inconveniente que RENAPO no asigna"
+            case .length(let count): return "la CURP debe tener 18 caracteres y tiene \(count)"
+            case .structure(let position, let expected):
+                return "posición \(position) de la CURP: se esperaba \(expected)"
+            case .inconvenientWord:
+                return "las primeras cuatro letras forman una palabra inconveniente que RENAPO no asigna"
             case .birthDate: return "la fecha de nacimiento de la CURP no existe"
-            case let .state(code): return "entidad de nacimiento desconocida en la CURP: \(code)"
-            case let .checkDigit(expected): return "el dígito verificador no corresponde (se esperaba \(expected))"
+            case .state(let code): return "entidad de nacimiento desconocida en la CURP: \(code)"
+            case .checkDigit(let expected): return "el dígito verificador no corresponde (se esperaba \(expected))"
             }
         }
     }
@@ -94,14 +96,18 @@ public struct Curp: Sendable, Hashable, CustomStringConvertible {
         for position in 5...10 where !isDigit(bytes[position - 1]) {
             return .structure(position: position, expected: "un dígito de la fecha de nacimiento")
         }
-        if !(bytes[10] == 72 || bytes[10] == 77 || bytes[10] == 88) { return .structure(position: 11, expected: "el sexo H, M o X") }
+        if !(bytes[10] == 72 || bytes[10] == 77 || bytes[10] == 88) {
+            return .structure(position: 11, expected: "el sexo H, M o X")
+        }
         for position in [12, 13] where !isLetter(bytes[position - 1]) {
             return .structure(position: position, expected: "una letra de la entidad")
         }
         for position in 14...16 where !isConsonant(bytes[position - 1]) {
             return .structure(position: position, expected: "una consonante")
         }
-        if !(isLetter(bytes[16]) || isDigit(bytes[16])) { return .structure(position: 17, expected: "un dígito o una letra (homoclave)") }
+        if !(isLetter(bytes[16]) || isDigit(bytes[16])) {
+            return .structure(position: 17, expected: "un dígito o una letra (homoclave)")
+        }
         if !isDigit(bytes[17]) { return .structure(position: 18, expected: "un dígito verificador") }
         if inconvenientWords.contains(String(decoding: bytes[0..<4], as: UTF8.self)) { return .inconvenientWord }
         func number(_ start: Int) -> Int { Int(bytes[start] - 48) * 10 + Int(bytes[start + 1] - 48) }
@@ -133,9 +139,9 @@ public struct Curp: Sendable, Hashable, CustomStringConvertible {
             let value: Int
             switch byte {
             case 48...57: value = Int(byte) - 48
-            case 65...78: value = Int(byte) - 65 + 10   // A…N
-            case 79...90: value = Int(byte) - 65 + 11   // O…Z, after Ñ
-            default: value = 0                          // not in the alphabet: the structure check refuses it
+            case 65...78: value = Int(byte) - 65 + 10  // A…N
+            case 79...90: value = Int(byte) - 65 + 11  // O…Z, after Ñ
+            default: value = 0  // not in the alphabet: the structure check refuses it
             }
             sum += value * (18 - index)
         }

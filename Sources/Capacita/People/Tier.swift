@@ -53,11 +53,16 @@ public struct TierTable: Sendable, Equatable {
                 continue
             }
             guard let tier = Tier(rawValue: NameKey.make(row["tier"])) else {
-                issues.append(ImportIssue(line: row.line, column: "tier", value: row["tier"], message: "debe ser alto, medio u operativo"))
+                issues.append(
+                    ImportIssue(
+                        line: row.line, column: "tier", value: row["tier"], message: "debe ser alto, medio u operativo")
+                )
                 continue
             }
             if let earlier = seen[NameKey.make(label)] {
-                issues.append(ImportIssue(line: row.line, column: "nivel", value: label, message: "ya aparece en la línea \(earlier)"))
+                issues.append(
+                    ImportIssue(
+                        line: row.line, column: "nivel", value: label, message: "ya aparece en la línea \(earlier)"))
                 continue
             }
             seen[NameKey.make(label)] = row.line

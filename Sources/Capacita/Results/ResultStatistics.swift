@@ -9,8 +9,11 @@ public struct ParticipantResult: Sendable, Equatable {
     /// Likert answers by reaction measure.
     public var reactions: [ResultMeasure: Int]
 
-    public init(agencyCode: String, status: EnrollmentStatus, attendance: Double? = nil, pre: Double? = nil, post: Double? = nil,
-                finalScore: Double? = nil, reactions: [ResultMeasure: Int] = [:]) {
+    public init(
+        agencyCode: String, status: EnrollmentStatus, attendance: Double? = nil, pre: Double? = nil,
+        post: Double? = nil,
+        finalScore: Double? = nil, reactions: [ResultMeasure: Int] = [:]
+    ) {
         self.agencyCode = agencyCode
         self.status = status
         self.attendance = attendance
@@ -58,7 +61,8 @@ public struct ResultStatistics: Sendable, Equatable, Encodable {
 
     public static func of(_ participants: [ParticipantResult]) -> ResultStatistics {
         func count(_ status: EnrollmentStatus) -> Int { participants.filter { $0.status == status }.count }
-        let acreditados = count(.acreditado), noAcreditados = count(.noAcreditado)
+        let acreditados = count(.acreditado)
+        let noAcreditados = count(.noAcreditado)
         let decided = acreditados + noAcreditados
         var reaction: [String: ReactionSummary] = [:]
         for measure in ResultMeasure.allCases where measure.isReaction {
@@ -75,8 +79,10 @@ public struct ResultStatistics: Sendable, Equatable, Encodable {
         if let meanPre, let meanPost, meanPre < 100 { classGain = (meanPost - meanPre) / (100 - meanPre) }
         let individual = pairs.filter { $0.0 < 100 }.map { ($0.1 - $0.0) / (100 - $0.0) }
         return ResultStatistics(
-            enrolled: participants.count, inscritos: count(.inscrito), acreditados: acreditados, noAcreditados: noAcreditados,
-            bajas: count(.baja), passRate: decided == 0 ? nil : Double(acreditados) / Double(decided), reaction: reaction,
+            enrolled: participants.count, inscritos: count(.inscrito), acreditados: acreditados,
+            noAcreditados: noAcreditados,
+            bajas: count(.baja), passRate: decided == 0 ? nil : Double(acreditados) / Double(decided),
+            reaction: reaction,
             paired: pairs.count, meanPre: meanPre, meanPost: meanPost, classGain: classGain,
             meanIndividualGain: individual.isEmpty ? nil : individual.reduce(0, +) / Double(individual.count),
             individualGainCount: individual.count)

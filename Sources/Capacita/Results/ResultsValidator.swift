@@ -29,7 +29,11 @@ public struct ResultsValidator: Sendable {
 
     public func headerIssues(_ columns: CSVColumns) -> [ImportIssue] {
         guard !columns.has("grupo"), group == nil else { return [] }
-        return [ImportIssue(line: 1, column: "grupo", value: "", message: "falta la columna «grupo»; o indique el grupo con --group")]
+        return [
+            ImportIssue(
+                line: 1, column: "grupo", value: "", message: "falta la columna «grupo»; o indique el grupo con --group"
+            )
+        ]
     }
 
     public func validate(_ row: CSVRow, issues: inout [ImportIssue]) -> ResultRow? {
@@ -43,8 +47,8 @@ public struct ResultsValidator: Sendable {
             fail("curp", "falta la CURP")
         } else {
             switch Curp.parse(curpText) {
-            case let .success(value): curp = value
-            case let .failure(problem): fail("curp", problem.message, value: Curp.mask(curpText.uppercased()))
+            case .success(let value): curp = value
+            case .failure(let problem): fail("curp", problem.message, value: Curp.mask(curpText.uppercased()))
             }
         }
         let groupCode = GroupReference.resolve(row, option: group, groups: groups, fail: fail)
@@ -57,7 +61,9 @@ public struct ResultsValidator: Sendable {
                 continue
             }
             guard let value = Self.number(text), measure.range.contains(value) else {
-                fail(measure.rawValue, measure.isReaction ? "debe ser un número entero de 1 a 5" : "debe ser un número de 0 a 100")
+                fail(
+                    measure.rawValue,
+                    measure.isReaction ? "debe ser un número entero de 1 a 5" : "debe ser un número de 0 a 100")
                 continue
             }
             if measure.isReaction, value != value.rounded() {

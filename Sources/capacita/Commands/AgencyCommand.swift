@@ -18,17 +18,22 @@ struct AgencyCommand: ParsableCommand {
         func run() throws {
             let agencies = try AgencyStore(connection: try Database.connect()).agencies()
             let rows: [[Cell]] = agencies.map { agency in
-                [.text(agency.code), .text(agency.name), .list(agency.formerNames), .text(agency.order.rawValue),
-                 agency.state.map(Cell.text) ?? .null, .bool(agency.countsInIndicator)]
+                [
+                    .text(agency.code), .text(agency.name), .list(agency.formerNames), .text(agency.order.rawValue),
+                    agency.state.map(Cell.text) ?? .null, .bool(agency.countsInIndicator),
+                ]
             }
-            print(Table(columns: ["code", "name", "former_names", "order", "state", "counts_in_indicator"], rows: rows)
-                .render(output.format))
+            print(
+                Table(columns: ["code", "name", "former_names", "order", "state", "counts_in_indicator"], rows: rows)
+                    .render(output.format))
         }
     }
 
     struct Import: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Importa instancias de un CSV (codigo,nombre,nombres_anteriores,orden,entidad,cuenta_en_indicador); todo o nada.")
+            abstract:
+                "Importa instancias de un CSV (codigo,nombre,nombres_anteriores,orden,entidad,cuenta_en_indicador); todo o nada."
+        )
 
         @Argument(help: "Archivo CSV.")
         var file: String
@@ -39,13 +44,16 @@ struct AgencyCommand: ParsableCommand {
             let bytes = try FileBytes.read(file)
             let store = AgencyStore(connection: try Database.connect())
             switch AgencyFile.parse(bytes, existing: try store.agencies()) {
-            case let .failure(issues):
+            case .failure(let issues):
                 try ImportReport(rejected: issues.issues).emit(output.format)
-            case let .success(agencies):
+            case .success(let agencies):
                 let summary = try store.upsert(agencies)
-                try ImportReport(ImportOutcome(rows: summary.rows, imported: summary.imported.count, updated: summary.updated.count,
-                                               unchanged: summary.unchanged.count, rejected: [], unlisted: 0, ignoredColumns: [],
-                                               dryRun: false, batchID: nil)).emit(output.format)
+                try ImportReport(
+                    ImportOutcome(
+                        rows: summary.rows, imported: summary.imported.count, updated: summary.updated.count,
+                        unchanged: summary.unchanged.count, rejected: [], unlisted: 0, ignoredColumns: [],
+                        dryRun: false, batchID: nil)
+                ).emit(output.format)
             }
         }
     }

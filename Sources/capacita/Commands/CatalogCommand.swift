@@ -27,9 +27,14 @@ struct CatalogCommand: ParsableCommand {
             let summary = try CatalogStore(connection: connection).load(catalog)
             switch output.format {
             case .json:
-                print(JSONOutput.string(["inserted": summary.inserted, "updated": summary.updated, "unchanged": summary.unchanged]))
+                print(
+                    JSONOutput.string([
+                        "inserted": summary.inserted, "updated": summary.updated, "unchanged": summary.unchanged,
+                    ]))
             default:
-                print("Catálogo cargado: \(catalog.courses.count) cursos (\(summary.inserted.count) nuevos, \(summary.updated.count) actualizados, \(summary.unchanged.count) sin cambios).")
+                print(
+                    "Catálogo cargado: \(catalog.courses.count) cursos (\(summary.inserted.count) nuevos, \(summary.updated.count) actualizados, \(summary.unchanged.count) sin cambios)."
+                )
             }
         }
     }
@@ -42,12 +47,20 @@ struct CatalogCommand: ParsableCommand {
         func run() throws {
             let courses = try CatalogStore(connection: try Database.connect()).courses()
             let rows: [[Cell]] = courses.map { course in
-                [.text(course.code), .text(course.program.rawValue), .text(course.level.rawValue), .text(course.title),
-                 .number(course.hours), .list(course.modalities.map(\.rawValue)), .int(course.maxGroupSize),
-                 .list(course.prerequisites), .bool(course.countsForIndicator)]
+                [
+                    .text(course.code), .text(course.program.rawValue), .text(course.level.rawValue),
+                    .text(course.title),
+                    .number(course.hours), .list(course.modalities.map(\.rawValue)), .int(course.maxGroupSize),
+                    .list(course.prerequisites), .bool(course.countsForIndicator),
+                ]
             }
-            print(Table(columns: ["code", "program", "level", "title", "hours", "modalities", "max_group_size",
-                                  "prerequisites", "counts_for_indicator"], rows: rows).render(output.format))
+            print(
+                Table(
+                    columns: [
+                        "code", "program", "level", "title", "hours", "modalities", "max_group_size",
+                        "prerequisites", "counts_for_indicator",
+                    ], rows: rows
+                ).render(output.format))
         }
     }
 
@@ -60,14 +73,18 @@ struct CatalogCommand: ParsableCommand {
         @OptionGroup var output: FormatOption
 
         func run() throws {
-            guard let course = try CatalogStore(connection: try Database.connect()).course(code: code.uppercased()) else {
+            guard let course = try CatalogStore(connection: try Database.connect()).course(code: code.uppercased())
+            else {
                 throw Refused(message: "no hay un curso con el código \(code); vea: capacita catalog list")
             }
             switch output.format {
             case .json:
                 print(JSONOutput.string(course))
             case .csv:
-                print(Table(columns: ["topic", "hours"], rows: course.temario.map { [.text($0.topic), .number($0.hours)] }).render(.csv))
+                print(
+                    Table(
+                        columns: ["topic", "hours"], rows: course.temario.map { [.text($0.topic), .number($0.hours)] }
+                    ).render(.csv))
             case .table:
                 print(CourseSheet.text(course))
             }
@@ -110,8 +127,11 @@ enum CourseSheet {
         lines.append("Temario:")
         lines += course.temario.map { "  - \($0.topic) (\(hours($0.hours)) h)" }
         lines.append("Evaluación: \(course.evaluation.map(\.rawValue).joined(separator: ", "))")
-        lines.append("Acredita con: calificación ≥ \(hours(course.passing.minScore)) y asistencia ≥ \(hours(course.passing.minAttendance)) %")
-        lines.append("Requisitos: \(course.prerequisites.isEmpty ? "ninguno" : course.prerequisites.joined(separator: ", "))")
+        lines.append(
+            "Acredita con: calificación ≥ \(hours(course.passing.minScore)) y asistencia ≥ \(hours(course.passing.minAttendance)) %"
+        )
+        lines.append(
+            "Requisitos: \(course.prerequisites.isEmpty ? "ninguno" : course.prerequisites.joined(separator: ", "))")
         lines.append("Cuenta para el Parámetro 4.2: \(course.countsForIndicator ? "sí" : "no")")
         return lines.joined(separator: "\n")
     }

@@ -18,10 +18,17 @@ struct ConstanciaCommand: ParsableCommand {
 
         func run() throws {
             let records = try ConstanciaStore(connection: try Database.connect()).list(group: group)
-            print(Table(columns: ["folio", "code", "name", "course", "issued_at", "revoked_at"], rows: records.map { record in
-                [.text(record.folio), .text(record.code), .text(record.name.full), .text(record.courseCode), .text(record.issuedAt),
-                 record.revokedAt.map(Cell.text) ?? .null]
-            }).render(output.format))
+            print(
+                Table(
+                    columns: ["folio", "code", "name", "course", "issued_at", "revoked_at"],
+                    rows: records.map { record in
+                        [
+                            .text(record.folio), .text(record.code), .text(record.name.full), .text(record.courseCode),
+                            .text(record.issuedAt),
+                            record.revokedAt.map(Cell.text) ?? .null,
+                        ]
+                    }
+                ).render(output.format))
         }
     }
 
@@ -37,8 +44,10 @@ struct ConstanciaCommand: ParsableCommand {
             }
             let fields: [(String, Cell)] = [
                 ("folio", .text(record.folio)), ("code", .text(record.code)), ("name", .text(record.name.full)),
-                ("curp", .text(Curp.mask(record.curp))), ("agency", .text(record.agencyName)), ("course", .text(record.courseCode)),
-                ("title", .text(record.courseTitle)), ("hours", .number(record.hours)), ("starts_on", .text(record.startsOn.description)),
+                ("curp", .text(Curp.mask(record.curp))), ("agency", .text(record.agencyName)),
+                ("course", .text(record.courseCode)),
+                ("title", .text(record.courseTitle)), ("hours", .number(record.hours)),
+                ("starts_on", .text(record.startsOn.description)),
                 ("ends_on", record.endsOn.map { .text($0.description) } ?? .null), ("group", .text(record.groupCode)),
                 ("issued_at", .text(record.issuedAt)), ("revoked_at", record.revokedAt.map(Cell.text) ?? .null),
                 ("revoked_reason", record.revokedReason.map(Cell.text) ?? .null),
@@ -49,14 +58,17 @@ struct ConstanciaCommand: ParsableCommand {
 
     struct Verify: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Verifica una constancia por su código: curso, fechas, horas y titular (apellidos solo con inicial, sin CURP).")
+            abstract:
+                "Verifica una constancia por su código: curso, fechas, horas y titular (apellidos solo con inicial, sin CURP)."
+        )
 
         @Argument(help: "Código de verificación.") var code: String
         @OptionGroup var output: FormatOption
 
         func run() throws {
             guard let record = try ConstanciaStore(connection: try Database.connect()).find(code: code) else {
-                throw Refused(message: "el código \(Constancia.normalizeCode(code)) no corresponde a ninguna constancia")
+                throw Refused(
+                    message: "el código \(Constancia.normalizeCode(code)) no corresponde a ninguna constancia")
             }
             let fields: [(String, Cell)] = [
                 ("status", .text(record.revokedAt == nil ? "válida" : "revocada")), ("folio", .text(record.folio)),
@@ -70,7 +82,8 @@ struct ConstanciaCommand: ParsableCommand {
     }
 
     struct Render: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Escribe la constancia como una página HTML imprimible.")
+        static let configuration = CommandConfiguration(
+            abstract: "Escribe la constancia como una página HTML imprimible.")
 
         @Argument(help: "Folio.") var folio: String
         @Option(name: .long, help: "Archivo HTML de salida.") var out: String

@@ -6,13 +6,17 @@ import Foundation
 /// The readings of Parámetro 4.2 the official text leaves open, as flags with their defaults.
 struct CoverageFlags: ParsableArguments {
     @Option(name: .long, help: "Año del reporte.") var year: Int
-    @Option(name: .long, help: "Porcentaje mínimo por nivel de mando (el nombre del parámetro dice 5; su tabla de variables, 10).")
+    @Option(
+        name: .long,
+        help: "Porcentaje mínimo por nivel de mando (el nombre del parámetro dice 5; su tabla de variables, 10).")
     var threshold: String = "5"
     @Option(name: .long, help: "each-tier: cada nivel con plantilla alcanza el umbral; all-tiers: los tres juntos.")
     var rule: String = CoverageOptions.Rule.eachTier.rawValue
     @Option(name: .long, help: "cumulative: desde el inicio del programa hasta el año; annual: solo el año.")
     var window: String = CoverageOptions.Window.cumulative.rawValue
-    @Option(name: .long, help: "Niveles que cuentan, separados por comas (por ejemplo basico,intermedio,formador,especializado).")
+    @Option(
+        name: .long,
+        help: "Niveles que cuentan, separados por comas (por ejemplo basico,intermedio,formador,especializado).")
     var levels: String?
 
     /// Bad option values are usage errors (exit 2), found before anything runs.
@@ -21,18 +25,27 @@ struct CoverageFlags: ParsableArguments {
     }
 
     func options() throws -> CoverageOptions {
-        guard let threshold = Decimal(string: threshold.replacingOccurrences(of: ",", with: "."), locale: Locale(identifier: "en_US_POSIX")),
-              threshold > 0, threshold <= 100 else {
+        guard
+            let threshold = Decimal(
+                string: threshold.replacingOccurrences(of: ",", with: "."), locale: Locale(identifier: "en_US_POSIX")),
+            threshold > 0, threshold <= 100
+        else {
             throw ValidationError("--threshold debe ser un porcentaje mayor que 0 y hasta 100")
         }
-        guard let rule = CoverageOptions.Rule(rawValue: rule) else { throw ValidationError("--rule: each-tier o all-tiers") }
-        guard let window = CoverageOptions.Window(rawValue: window) else { throw ValidationError("--window: cumulative o annual") }
+        guard let rule = CoverageOptions.Rule(rawValue: rule) else {
+            throw ValidationError("--rule: each-tier o all-tiers")
+        }
+        guard let window = CoverageOptions.Window(rawValue: window) else {
+            throw ValidationError("--window: cumulative o annual")
+        }
         var chosen: Set<Level>?
         if let levels {
             chosen = []
             for name in levels.split(separator: ",") {
                 guard let level = Level(rawValue: NameKey.header(String(name))) else {
-                    throw ValidationError("--levels: nivel desconocido «\(name)» (válidos: \(Level.allCases.map(\.rawValue).joined(separator: ", ")))")
+                    throw ValidationError(
+                        "--levels: nivel desconocido «\(name)» (válidos: \(Level.allCases.map(\.rawValue).joined(separator: ", ")))"
+                    )
                 }
                 chosen!.insert(level)
             }
@@ -44,7 +57,9 @@ struct CoverageFlags: ParsableArguments {
 extension ReportCommand {
     struct Coverage: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Cobertura por instancia y nivel de mando: plantilla, personas capacitadas, porcentaje y cuántas faltan.")
+            abstract:
+                "Cobertura por instancia y nivel de mando: plantilla, personas capacitadas, porcentaje y cuántas faltan."
+        )
 
         @OptionGroup var flags: CoverageFlags
         @Option(name: .long, help: "Solo una instancia.") var agency: String?
@@ -54,10 +69,14 @@ extension ReportCommand {
             let options = try flags.options()
             let connection = try Database.connect()
             let code = try agency.map { try Context.agencyCode($0, connection: connection) }
-            let coverage = try CoverageStore(connection: connection).coverage(year: flags.year, options: options, agency: code)
+            let coverage = try CoverageStore(connection: connection).coverage(
+                year: flags.year, options: options, agency: code)
             switch output.format {
             case .json:
-                print(JSONOutput.string(CoverageJSON(year: flags.year, options: options, agencies: coverage.map(AgencyCoverageJSON.init))))
+                print(
+                    JSONOutput.string(
+                        CoverageJSON(
+                            year: flags.year, options: options, agencies: coverage.map(AgencyCoverageJSON.init))))
             case .table, .csv:
                 if output.format == .table { print(OptionsText.line(flags.year, options)) }
                 print(CoverageTable.table(coverage).render(output.format))
@@ -68,7 +87,9 @@ extension ReportCommand {
     struct IndicatorReport: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "indicator",
-            abstract: "Parámetro 4.2: instancias integrantes que capacitaron al menos al umbral de cada nivel de mando (NII/TII × 100).")
+            abstract:
+                "Parámetro 4.2: instancias integrantes que capacitaron al menos al umbral de cada nivel de mando (NII/TII × 100)."
+        )
 
         @OptionGroup var flags: CoverageFlags
         @Option(name: .long, help: "Serie de años DESDE-HASTA (por ejemplo 2022-2024).") var series: String?
@@ -92,10 +113,17 @@ extension ReportCommand {
                 case .json: print(JSONOutput.string(values.map { IndicatorJSON($0, options: options) }))
                 case .table, .csv:
                     if output.format == .table { print(OptionsText.line(nil, options)) }
-                    print(Table(columns: ["year", "nii", "tii", "percent", "without_data", "formula"], rows: values.map {
-                        [.int($0.year), .int($0.nii), .int($0.tii), $0.percent.map { .text(Indicator.format($0)) } ?? .text("ND"),
-                         .list($0.withoutData), .text($0.formula)]
-                    }).render(output.format))
+                    print(
+                        Table(
+                            columns: ["year", "nii", "tii", "percent", "without_data", "formula"],
+                            rows: values.map {
+                                [
+                                    .int($0.year), .int($0.nii), .int($0.tii),
+                                    $0.percent.map { .text(Indicator.format($0)) } ?? .text("ND"),
+                                    .list($0.withoutData), .text($0.formula),
+                                ]
+                            }
+                        ).render(output.format))
                 }
                 return
             }
@@ -110,7 +138,9 @@ extension ReportCommand {
                 print("NII (instancias que cumplen): \(indicator.nii)   TII (instancias contadas): \(indicator.tii)")
                 print(indicator.formula)
                 if !indicator.withoutData.isEmpty {
-                    print("Sin plantilla para \(indicator.year) (ND, no cumplen): \(indicator.withoutData.joined(separator: ", "))")
+                    print(
+                        "Sin plantilla para \(indicator.year) (ND, no cumplen): \(indicator.withoutData.joined(separator: ", "))"
+                    )
                 }
             }
         }
@@ -125,20 +155,31 @@ extension ReportCommand {
 
         func run() throws {
             let connection = try Database.connect()
-            let table = EventsTable.build(agencies: try AgencyStore(connection: connection).agencies(),
-                                          groups: try CoverageStore(connection: connection).eventGroups(year: year))
+            let table = EventsTable.build(
+                agencies: try AgencyStore(connection: connection).agencies(),
+                groups: try CoverageStore(connection: connection).eventGroups(year: year))
             switch output.format {
             case .json:
-                print(JSONOutput.string(EventsJSON(year: year, rows: table.rows.map(EventsRowJSON.init), total: EventsRowJSON(table.total))))
+                print(
+                    JSONOutput.string(
+                        EventsJSON(
+                            year: year, rows: table.rows.map(EventsRowJSON.init), total: EventsRowJSON(table.total))))
             case .table, .csv:
                 func cells(_ row: EventsRow) -> [Cell] {
-                    [.text(row.agency), .int(row.capacitacion.eventos), .int(row.capacitacion.publicoGeneral),
-                     .int(row.capacitacion.servidoresPublicos), .int(row.sensibilizacion.eventos),
-                     .int(row.sensibilizacion.publicoGeneral), .int(row.sensibilizacion.servidoresPublicos)]
+                    [
+                        .text(row.agency), .int(row.capacitacion.eventos), .int(row.capacitacion.publicoGeneral),
+                        .int(row.capacitacion.servidoresPublicos), .int(row.sensibilizacion.eventos),
+                        .int(row.sensibilizacion.publicoGeneral), .int(row.sensibilizacion.servidoresPublicos),
+                    ]
                 }
-                print(Table(columns: ["agency", "cap_eventos", "cap_publico_general", "cap_servidores_publicos", "sens_eventos",
-                                      "sens_publico_general", "sens_servidores_publicos"],
-                            rows: table.rows.map(cells) + [cells(table.total)]).render(output.format))
+                print(
+                    Table(
+                        columns: [
+                            "agency", "cap_eventos", "cap_publico_general", "cap_servidores_publicos", "sens_eventos",
+                            "sens_publico_general", "sens_servidores_publicos",
+                        ],
+                        rows: table.rows.map(cells) + [cells(table.total)]
+                    ).render(output.format))
             }
         }
     }
@@ -146,8 +187,10 @@ extension ReportCommand {
 
 enum OptionsText {
     static func line(_ year: Int?, _ options: CoverageOptions) -> String {
-        let levels = options.levels.map { $0.map(\.rawValue).sorted().joined(separator: ",") } ?? "todos los que cuentan"
-        return (year.map { "Año \($0). " } ?? "") + "Umbral \(options.threshold) %, regla \(options.rule.rawValue), ventana \(options.window.rawValue), niveles: \(levels)"
+        let levels =
+            options.levels.map { $0.map(\.rawValue).sorted().joined(separator: ",") } ?? "todos los que cuentan"
+        return (year.map { "Año \($0). " } ?? "")
+            + "Umbral \(options.threshold) %, regla \(options.rule.rawValue), ventana \(options.window.rawValue), niveles: \(levels)"
     }
 }
 
@@ -158,16 +201,23 @@ enum CoverageTable {
             for tier in Tier.allCases {
                 let trained = agency.trained[tier] ?? 0
                 if let t = agency.tiers?[tier] {
-                    rows.append([.text(agency.agency.code), .text(tier.rawValue), .int(t.headcount), .int(trained),
-                                 t.percent.map { .text(Indicator.format($0)) } ?? .text("—"), .int(t.missing),
-                                 .text(t.meets ? "sí" : "no"), .text(agency.meets ? "sí" : "no")])
+                    rows.append([
+                        .text(agency.agency.code), .text(tier.rawValue), .int(t.headcount), .int(trained),
+                        t.percent.map { .text(Indicator.format($0)) } ?? .text("—"), .int(t.missing),
+                        .text(t.meets ? "sí" : "no"), .text(agency.meets ? "sí" : "no"),
+                    ])
                 } else {
-                    rows.append([.text(agency.agency.code), .text(tier.rawValue), .text("ND"), .int(trained), .text("ND"), .text("ND"),
-                                 .text("ND"), .text("no (ND)")])
+                    rows.append([
+                        .text(agency.agency.code), .text(tier.rawValue), .text("ND"), .int(trained), .text("ND"),
+                        .text("ND"),
+                        .text("ND"), .text("no (ND)"),
+                    ])
                 }
             }
         }
-        return Table(columns: ["agency", "tier", "headcount", "trained", "percent", "missing", "tier_meets", "agency_meets"], rows: rows)
+        return Table(
+            columns: ["agency", "tier", "headcount", "trained", "percent", "missing", "tier_meets", "agency_meets"],
+            rows: rows)
     }
 }
 
@@ -211,8 +261,9 @@ struct AgencyCoverageJSON: Encodable {
         var tiers: [String: TierJSON] = [:]
         for tier in Tier.allCases {
             let t = coverage.tiers?[tier]
-            tiers[tier.rawValue] = TierJSON(headcount: t?.headcount, trained: coverage.trained[tier] ?? 0,
-                                            percent: t?.percent.map { NSDecimalNumber(decimal: $0).doubleValue }, missing: t?.missing)
+            tiers[tier.rawValue] = TierJSON(
+                headcount: t?.headcount, trained: coverage.trained[tier] ?? 0,
+                percent: t?.percent.map { NSDecimalNumber(decimal: $0).doubleValue }, missing: t?.missing)
         }
         self.tiers = tiers
     }
@@ -294,6 +345,7 @@ struct EventsJSON: Encodable {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(year, forKey: .year)
         try container.encode(rows, forKey: .rows)
-        try container.encode(["capacitacion": total.capacitacion, "sensibilizacion": total.sensibilizacion], forKey: .total)
+        try container.encode(
+            ["capacitacion": total.capacitacion, "sensibilizacion": total.sensibilizacion], forKey: .total)
     }
 }

@@ -9,11 +9,13 @@ struct DBCommand: ParsableCommand {
     )
 
     struct Migrate: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Aplica las migraciones pendientes de db/migrations (idempotente).")
+        static let configuration = CommandConfiguration(
+            abstract: "Aplica las migraciones pendientes de db/migrations (idempotente).")
 
         func run() throws {
             let connection = try Database.connectRaw()
-            let runner = MigrationRunner(connection: connection, migrations: try Migration.load(from: Project.migrationsFolder()))
+            let runner = MigrationRunner(
+                connection: connection, migrations: try Migration.load(from: Project.migrationsFolder()))
             let applied = try runner.migrate()
             if applied.isEmpty {
                 print("El esquema está al día; no hay migraciones pendientes.")
@@ -30,9 +32,11 @@ struct DBCommand: ParsableCommand {
 
         func run() throws {
             let connection = try Database.connectRaw()
-            let runner = MigrationRunner(connection: connection, migrations: try Migration.load(from: Project.migrationsFolder()))
+            let runner = MigrationRunner(
+                connection: connection, migrations: try Migration.load(from: Project.migrationsFolder()))
             let status = try runner.status()
-            let rows = status.applied.map { [Cell.int($0.version), .text($0.name), .text("aplicada"), .text($0.appliedAt)] }
+            let rows =
+                status.applied.map { [Cell.int($0.version), .text($0.name), .text("aplicada"), .text($0.appliedAt)] }
                 + status.pending.map { [Cell.int($0.version), .text($0.name), .text("pendiente"), .null] }
             print(Table(columns: ["version", "name", "state", "applied_at"], rows: rows).render(output.format))
         }

@@ -20,10 +20,12 @@ struct EnrollCommand: ParsableCommand {
                 """)
 
         @Argument(help: "Archivo CSV.") var file: String
-        @Option(name: .long, help: "Instancia de todas las filas (código, nombre o nombre anterior).") var agency: String?
+        @Option(name: .long, help: "Instancia de todas las filas (código, nombre o nombre anterior).") var agency:
+            String?
         @Option(name: .long, help: "Grupo de todas las filas.") var group: String?
         @Flag(name: .long, help: "Solo valida y dice qué haría; no escribe nada.") var dryRun = false
-        @Flag(name: .long, help: "Inscribe aunque no se hayan acreditado los cursos requisito.") var skipPrerequisites = false
+        @Flag(name: .long, help: "Inscribe aunque no se hayan acreditado los cursos requisito.") var skipPrerequisites =
+            false
         @OptionGroup var output: FormatOption
 
         func run() throws {
@@ -32,9 +34,10 @@ struct EnrollCommand: ParsableCommand {
             var progress = Progress(total: input.size)
             let outcome = try EnrollmentImporter(connection: connection).run(
                 input,
-                options: .init(agency: agency, group: group, dryRun: dryRun, skipPrerequisites: skipPrerequisites,
-                               tiers: try Context.tierTable(), ranBy: Operator.name,
-                               trace: Timings.trace),
+                options: .init(
+                    agency: agency, group: group, dryRun: dryRun, skipPrerequisites: skipPrerequisites,
+                    tiers: try Context.tierTable(), ranBy: Operator.name,
+                    trace: Timings.trace),
                 progress: { progress.update($0) })
             try ImportReport(outcome).emit(output.format)
             Timings.reportPeakMemory()
@@ -54,12 +57,16 @@ extension EnrollCommand {
         func run() throws {
             let parsed: Curp
             switch Curp.parse(curp) {
-            case let .success(value): parsed = value
-            case let .failure(problem): throw Refused(message: "CURP \(Curp.mask(curp.uppercased())): \(problem.message)")
+            case .success(let value): parsed = value
+            case .failure(let problem):
+                throw Refused(message: "CURP \(Curp.mask(curp.uppercased())): \(problem.message)")
             }
             do {
-                let revoked = try EnrollmentStore(connection: try Database.connect()).drop(group: group, curp: parsed, reason: reason)
-                print("Baja registrada: \(parsed.masked) en \(TrainingGroup.normalizeCode(group))." + (revoked > 0 ? " Constancia revocada." : ""))
+                let revoked = try EnrollmentStore(connection: try Database.connect()).drop(
+                    group: group, curp: parsed, reason: reason)
+                print(
+                    "Baja registrada: \(parsed.masked) en \(TrainingGroup.normalizeCode(group))."
+                        + (revoked > 0 ? " Constancia revocada." : ""))
             } catch let error as EnrollmentStore.DropError {
                 throw Refused(message: error.description)
             }
@@ -80,9 +87,10 @@ enum Timings {
     /// started from a large process reports that parent's peak as its own maxrss.
     static func reportPeakMemory() {
         guard trace != nil,
-              let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
-              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
-              let kilobytes = Double(line.split(separator: " ").dropFirst().first ?? "") else { return }
+            let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+            let kilobytes = Double(line.split(separator: " ").dropFirst().first ?? "")
+        else { return }
         FileHandle.standardError.write(Data("peak memory: \(String(format: "%.1f", kilobytes / 1024)) MB\n".utf8))
     }
 }

@@ -12,7 +12,8 @@ struct FichaCommand: ParsableCommand {
 
     struct Import: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Importa fichas en YAML o JSON (una o una lista) o en CSV (una fila por instancia y año); todo o nada.")
+            abstract:
+                "Importa fichas en YAML o JSON (una o una lista) o en CSV (una fila por instancia y año); todo o nada.")
 
         @Argument(help: "Archivo .yaml, .yml, .json o .csv.") var file: String
         @OptionGroup var output: FormatOption
@@ -22,16 +23,21 @@ struct FichaCommand: ParsableCommand {
             let bytes = try FileBytes.read(file)
             let connection = try Database.connect()
             let currentYear = Calendar(identifier: .gregorian).component(.year, from: Date())
-            let reader = FichaReader(registry: try AgencyStore(connection: connection).registry(), years: 2010...(currentYear + 1))
-            let result = file.lowercased().hasSuffix(".csv")
+            let reader = FichaReader(
+                registry: try AgencyStore(connection: connection).registry(), years: 2010...(currentYear + 1))
+            let result =
+                file.lowercased().hasSuffix(".csv")
                 ? reader.read(csv: bytes)
-                : reader.read(yaml: TextEncoding.detect(bytes).decode(bytes.starts(with: TextEncoding.utf8BOM) ? Array(bytes.dropFirst(3)) : bytes))
+                : reader.read(
+                    yaml: TextEncoding.detect(bytes).decode(
+                        bytes.starts(with: TextEncoding.utf8BOM) ? Array(bytes.dropFirst(3)) : bytes))
             switch result {
-            case let .failure(issues):
+            case .failure(let issues):
                 try ImportReport(rejected: issues.issues).emit(output.format)
-            case let .success(read):
-                let outcome = try FichaStore(connection: connection).importFichas(read.map(\.ficha), fileName: input.name,
-                                                                                  sha256: try input.fingerprint().sha256, ranBy: Operator.name)
+            case .success(let read):
+                let outcome = try FichaStore(connection: connection).importFichas(
+                    read.map(\.ficha), fileName: input.name,
+                    sha256: try input.fingerprint().sha256, ranBy: Operator.name)
                 try ImportReport(outcome).emit(output.format)
             }
         }
@@ -58,7 +64,8 @@ struct FichaCommand: ParsableCommand {
     }
 
     struct History: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Versiones de la ficha de una instancia para un año (la vigente primero).")
+        static let configuration = CommandConfiguration(
+            abstract: "Versiones de la ficha de una instancia para un año (la vigente primero).")
 
         @Argument(help: "Instancia.") var agency: String
         @Option(name: .long, help: "Año.") var year: Int
@@ -68,41 +75,56 @@ struct FichaCommand: ParsableCommand {
             let connection = try Database.connect()
             let code = try Context.agencyCode(agency, connection: connection)
             let versions = try FichaStore(connection: connection).history(agency: code, year: year)
-            print(Table(columns: ["version", "total", "hombres", "mujeres", "otro", "source_file", "imported_at", "superseded_at"],
-                        rows: versions.map { v in
-                            [.int(v.version), .int(v.ficha.total), .int(v.ficha.hombres), .int(v.ficha.mujeres), .int(v.ficha.otro),
-                             .text(v.sourceFile), .text(v.importedAt), v.supersededAt.map(Cell.text) ?? .text("vigente")]
-                        }).render(output.format))
+            print(
+                Table(
+                    columns: [
+                        "version", "total", "hombres", "mujeres", "otro", "source_file", "imported_at", "superseded_at",
+                    ],
+                    rows: versions.map { v in
+                        [
+                            .int(v.version), .int(v.ficha.total), .int(v.ficha.hombres), .int(v.ficha.mujeres),
+                            .int(v.ficha.otro),
+                            .text(v.sourceFile), .text(v.importedAt), v.supersededAt.map(Cell.text) ?? .text("vigente"),
+                        ]
+                    }
+                ).render(output.format))
         }
     }
 
     struct Summary: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Totales nacionales de un año: por orden de gobierno, sexo, edad, escolaridad, área y necesidades; instancias sin ficha.")
+            abstract:
+                "Totales nacionales de un año: por orden de gobierno, sexo, edad, escolaridad, área y necesidades; instancias sin ficha."
+        )
 
         @Option(name: .long, help: "Año.") var year: Int
         @OptionGroup var output: FormatOption
 
         func run() throws {
             let connection = try Database.connect()
-            let summary = FichaSummary.of(year: year, fichas: try FichaStore(connection: connection).current(year: year),
-                                          agencies: try AgencyStore(connection: connection).agencies())
+            let summary = FichaSummary.of(
+                year: year, fichas: try FichaStore(connection: connection).current(year: year),
+                agencies: try AgencyStore(connection: connection).agencies())
             switch output.format {
             case .json: print(JSONOutput.string(summary))
             case .table, .csv:
                 var rows: [[Cell]] = [[.text("total"), .text(""), .int(summary.total)]]
-                for (group, keys, values) in [("orden", GovernmentOrder.allCases.map(\.rawValue), summary.byOrder),
-                                              ("sexo", ["hombres", "mujeres", "otro"], summary.bySex),
-                                              ("edad", FichaShape.ageRanges, summary.edad),
-                                              ("escolaridad", FichaShape.education, summary.escolaridad),
-                                              ("area", FichaShape.areas, summary.area),
-                                              ("necesidades", FichaShape.needs, summary.necesidades)] {
+                for (group, keys, values) in [
+                    ("orden", GovernmentOrder.allCases.map(\.rawValue), summary.byOrder),
+                    ("sexo", ["hombres", "mujeres", "otro"], summary.bySex),
+                    ("edad", FichaShape.ageRanges, summary.edad),
+                    ("escolaridad", FichaShape.education, summary.escolaridad),
+                    ("area", FichaShape.areas, summary.area),
+                    ("necesidades", FichaShape.needs, summary.necesidades),
+                ] {
                     rows += keys.map { [.text(group), .text($0), .int(values[$0] ?? 0)] }
                 }
                 print(Table(columns: ["group", "category", "people"], rows: rows).render(output.format))
                 if output.format == .table {
                     print("\nContestaron: \(summary.answered.joined(separator: ", "))")
-                    print("Integrantes sin ficha: \(summary.missing.isEmpty ? "ninguna" : summary.missing.joined(separator: ", "))")
+                    print(
+                        "Integrantes sin ficha: \(summary.missing.isEmpty ? "ninguna" : summary.missing.joined(separator: ", "))"
+                    )
                 }
             }
         }
@@ -110,48 +132,80 @@ struct FichaCommand: ParsableCommand {
 
     struct Plan: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "PROYECCIÓN: grupos que pedirían las necesidades de cada instancia y cobertura por nivel de mando si se capacitara a todos los puestos de su ficha.")
+            abstract:
+                "PROYECCIÓN: grupos que pedirían las necesidades de cada instancia y cobertura por nivel de mando si se capacitara a todos los puestos de su ficha."
+        )
 
         @Option(name: .long, help: "Año.") var year: Int
         @Option(name: .long, help: "Umbral del Parámetro 4.2 (porcentaje).") var threshold: String = "5"
         @OptionGroup var output: FormatOption
 
         func run() throws {
-            guard let threshold = Decimal(string: threshold.replacingOccurrences(of: ",", with: "."), locale: Locale(identifier: "en_US_POSIX")),
-                  threshold > 0 else { throw Refused(message: "--threshold debe ser un porcentaje mayor que 0") }
+            guard
+                let threshold = Decimal(
+                    string: threshold.replacingOccurrences(of: ",", with: "."),
+                    locale: Locale(identifier: "en_US_POSIX")),
+                threshold > 0
+            else { throw Refused(message: "--threshold debe ser un porcentaje mayor que 0") }
             let connection = try Database.connect()
-            let path = (Project.root()?.appendingPathComponent("db/seed/ficha-niveles.csv").path) ?? "db/seed/ficha-niveles.csv"
+            let path =
+                (Project.root()?.appendingPathComponent("db/seed/ficha-niveles.csv").path)
+                ?? "db/seed/ficha-niveles.csv"
             let needLevels: NeedLevels
             switch NeedLevels.parse(try FileBytes.read(path)) {
-            case let .success(value): needLevels = value
-            case let .failure(issues): throw Refused(message: "\(path): " + issues.issues.map(\.description).joined(separator: "; "))
+            case .success(let value): needLevels = value
+            case .failure(let issues):
+                throw Refused(message: "\(path): " + issues.issues.map(\.description).joined(separator: "; "))
             }
-            let headcounts = Dictionary(uniqueKeysWithValues: try HeadcountStore(connection: connection).list(year: year).map { ($0.agencyCode, $0) })
-            let plan = FichaPlan.make(fichas: try FichaStore(connection: connection).current(year: year), catalog: try Context.catalog(connection),
-                                      program: .pnc2022, needLevels: needLevels, headcounts: headcounts,
-                                      trained: try CoverageStore(connection: connection).trained(year: year, options: CoverageOptions(threshold: threshold)),
-                                      threshold: threshold)
-            let groups = Table(columns: ["agency", "need", "level", "people", "group_size", "groups"], rows: plan.groups.map { g in
-                [.text(g.agencyCode), .text(g.need), g.level.map { .text($0.rawValue) } ?? .null, .int(g.people),
-                 g.groupSize.map(Cell.int) ?? .null, g.groups.map(Cell.int) ?? .null]
-            })
-            let tiers = Table(columns: ["agency", "tier", "headcount", "trained_now", "to_train", "projected_percent", "projected_meets"],
-                              rows: plan.tiers.map { t in
-                                  [.text(t.agencyCode), .text(t.tier.rawValue), t.headcount.map(Cell.int) ?? .text("ND"), .int(t.trainedNow),
-                                   .int(t.toTrain), t.projected?.percent.map { .number(NSDecimalNumber(decimal: $0).doubleValue) } ?? .text("ND"),
-                                   t.projected.map { .bool($0.meets) } ?? .text("ND")]
-                              })
+            let headcounts = Dictionary(
+                uniqueKeysWithValues: try HeadcountStore(connection: connection).list(year: year).map {
+                    ($0.agencyCode, $0)
+                })
+            let plan = FichaPlan.make(
+                fichas: try FichaStore(connection: connection).current(year: year),
+                catalog: try Context.catalog(connection),
+                program: .pnc2022, needLevels: needLevels, headcounts: headcounts,
+                trained: try CoverageStore(connection: connection).trained(
+                    year: year, options: CoverageOptions(threshold: threshold)),
+                threshold: threshold)
+            let groups = Table(
+                columns: ["agency", "need", "level", "people", "group_size", "groups"],
+                rows: plan.groups.map { g in
+                    [
+                        .text(g.agencyCode), .text(g.need), g.level.map { .text($0.rawValue) } ?? .null, .int(g.people),
+                        g.groupSize.map(Cell.int) ?? .null, g.groups.map(Cell.int) ?? .null,
+                    ]
+                })
+            let tiers = Table(
+                columns: [
+                    "agency", "tier", "headcount", "trained_now", "to_train", "projected_percent", "projected_meets",
+                ],
+                rows: plan.tiers.map { t in
+                    [
+                        .text(t.agencyCode), .text(t.tier.rawValue), t.headcount.map(Cell.int) ?? .text("ND"),
+                        .int(t.trainedNow),
+                        .int(t.toTrain),
+                        t.projected?.percent.map { .number(NSDecimalNumber(decimal: $0).doubleValue) } ?? .text("ND"),
+                        t.projected.map { .bool($0.meets) } ?? .text("ND"),
+                    ]
+                })
             switch output.format {
             case .json:
-                print(JSONOutput.string(PlanJSON(year: year, groups: groups.rows.map { JSONObject(keys: groups.columns, values: $0) },
-                                                 tiers: tiers.rows.map { JSONObject(keys: tiers.columns, values: $0) })))
+                print(
+                    JSONOutput.string(
+                        PlanJSON(
+                            year: year, groups: groups.rows.map { JSONObject(keys: groups.columns, values: $0) },
+                            tiers: tiers.rows.map { JSONObject(keys: tiers.columns, values: $0) })))
             case .table, .csv:
                 if output.format == .table {
                     print("PROYECCIÓN \(year) — no son datos de capacitación, sino lo que pedirían las fichas.")
                     print("\nGrupos necesarios (cupo máximo de los cursos del nivel):")
                 }
                 print(groups.render(output.format))
-                if output.format == .table { print("\nSi se capacitara a todas las personas de los puestos de cada ficha (umbral \(threshold) %):") }
+                if output.format == .table {
+                    print(
+                        "\nSi se capacitara a todas las personas de los puestos de cada ficha (umbral \(threshold) %):")
+                }
                 print(tiers.render(output.format))
             }
         }

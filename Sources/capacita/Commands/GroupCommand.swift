@@ -12,7 +12,9 @@ struct GroupCommand: ParsableCommand {
 
     struct Import: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Importa grupos de un CSV (grupo, curso, tipo, dependencia, inicio, fin, modalidad, entidad, cupo, publico_general, servidores_publicos); todo o nada.")
+            abstract:
+                "Importa grupos de un CSV (grupo, curso, tipo, dependencia, inicio, fin, modalidad, entidad, cupo, publico_general, servidores_publicos); todo o nada."
+        )
 
         @Argument(help: "Archivo CSV.")
         var file: String
@@ -26,24 +28,28 @@ struct GroupCommand: ParsableCommand {
             let input = try InputFile(path: file)
             let bytes = try FileBytes.read(file)
             let connection = try Database.connect()
-            let context = GroupFile.Context(registry: try AgencyStore(connection: connection).registry(),
-                                            catalog: try Context.catalog(connection))
+            let context = GroupFile.Context(
+                registry: try AgencyStore(connection: connection).registry(),
+                catalog: try Context.catalog(connection))
             switch GroupFile.parse(bytes, context: context) {
-            case let .failure(issues):
+            case .failure(let issues):
                 try ImportReport(rejected: issues.issues).emit(output.format)
-            case let .success(groups):
+            case .success(let groups):
                 let outcome = try GroupStore(connection: connection).upsert(
-                    groups, fileName: input.name, sha256: try input.fingerprint().sha256, ranBy: Operator.name, dryRun: dryRun)
+                    groups, fileName: input.name, sha256: try input.fingerprint().sha256, ranBy: Operator.name,
+                    dryRun: dryRun)
                 try ImportReport(outcome).emit(output.format)
             }
         }
     }
 
     struct Create: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Crea o actualiza un grupo con los mismos campos que group import.")
+        static let configuration = CommandConfiguration(
+            abstract: "Crea o actualiza un grupo con los mismos campos que group import.")
 
         @Option(name: .long, help: "Clave del grupo.") var grupo: String
-        @Option(name: .long, help: "Código del curso del catálogo (vacío para un evento fuera del catálogo).") var curso: String?
+        @Option(name: .long, help: "Código del curso del catálogo (vacío para un evento fuera del catálogo).")
+        var curso: String?
         @Option(name: .long, help: "capacitacion o sensibilizacion (se deduce del curso).") var tipo: String?
         @Option(name: .long, help: "Instancia organizadora (código, nombre o nombre anterior).") var dependencia: String
         @Option(name: .long, help: "Fecha de inicio (AAAA-MM-DD o DD/MM/AAAA).") var inicio: String
@@ -51,15 +57,19 @@ struct GroupCommand: ParsableCommand {
         @Option(name: .long, help: "presencial, en_linea o mixta.") var modalidad: String?
         @Option(name: .long, help: "Clave de la entidad (DF, JC, …).") var entidad: String?
         @Option(name: .long, help: "Cupo (por omisión, el máximo del curso).") var cupo: String?
-        @Option(name: .customLong("publico-general"), help: "Asistentes del público en general (conteo agregado).") var publicoGeneral: String?
-        @Option(name: .customLong("servidores-publicos"), help: "Personas servidoras públicas asistentes (conteo agregado).") var servidoresPublicos: String?
+        @Option(name: .customLong("publico-general"), help: "Asistentes del público en general (conteo agregado).")
+        var publicoGeneral: String?
+        @Option(
+            name: .customLong("servidores-publicos"), help: "Personas servidoras públicas asistentes (conteo agregado)."
+        ) var servidoresPublicos: String?
 
         @OptionGroup var output: FormatOption
 
         func run() throws {
             let connection = try Database.connect()
-            let context = GroupFile.Context(registry: try AgencyStore(connection: connection).registry(),
-                                            catalog: try Context.catalog(connection))
+            let context = GroupFile.Context(
+                registry: try AgencyStore(connection: connection).registry(),
+                catalog: try Context.catalog(connection))
             let values: [(String, String?)] = [
                 ("grupo", grupo), ("curso", curso), ("tipo", tipo), ("dependencia", dependencia), ("inicio", inicio),
                 ("fin", fin), ("modalidad", modalidad), ("entidad", entidad), ("cupo", cupo),
@@ -69,12 +79,20 @@ struct GroupCommand: ParsableCommand {
             let columns = CSVColumns(header: values.map(\.0), specs: GroupFile.columns, issues: &issues)
             let row = CSVRow(line: 1, cells: values.map { ($0.1 ?? "").trimmingSpaces() }, columns: columns)
             guard let group = GroupFile.validate(row, context: context, issues: &issues) else {
-                try ImportReport(rejected: issues.map { var issue = $0; issue.line = 0; issue.column = "--" + issue.column.replacingOccurrences(of: "_", with: "-"); return issue })
-                    .emit(output.format)
+                try ImportReport(
+                    rejected: issues.map {
+                        var issue = $0
+                        issue.line = 0
+                        issue.column = "--" + issue.column.replacingOccurrences(of: "_", with: "-")
+                        return issue
+                    }
+                )
+                .emit(output.format)
                 return
             }
-            let outcome = try GroupStore(connection: connection).upsert([NumberedGroup(line: 0, group: group)], fileName: "",
-                                                                        sha256: nil, ranBy: Operator.name)
+            let outcome = try GroupStore(connection: connection).upsert(
+                [NumberedGroup(line: 0, group: group)], fileName: "",
+                sha256: nil, ranBy: Operator.name)
             try ImportReport(outcome).emit(output.format)
         }
     }
@@ -95,7 +113,8 @@ struct GroupCommand: ParsableCommand {
     }
 
     struct Show: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Muestra un grupo: curso, fechas, cupo, inscritos y conteos agregados.")
+        static let configuration = CommandConfiguration(
+            abstract: "Muestra un grupo: curso, fechas, cupo, inscritos y conteos agregados.")
 
         @Argument(help: "Clave del grupo.") var code: String
         @OptionGroup var output: FormatOption
@@ -120,15 +139,19 @@ struct GroupCommand: ParsableCommand {
 enum GroupTable {
     static func table(_ listings: [GroupStore.Listing]) -> Table {
         Table(
-            columns: ["group", "course", "title", "kind", "agency", "starts_on", "ends_on", "modality", "state", "capacity",
-                      "enrolled", "acreditados", "bajas", "general_public", "public_servants"],
+            columns: [
+                "group", "course", "title", "kind", "agency", "starts_on", "ends_on", "modality", "state", "capacity",
+                "enrolled", "acreditados", "bajas", "general_public", "public_servants",
+            ],
             rows: listings.map { listing in
                 let g = listing.group
-                return [.text(g.code), g.courseCode.map(Cell.text) ?? .null, listing.courseTitle.map(Cell.text) ?? .null,
-                        .text(g.kind.rawValue), .text(g.agencyCode), .text(g.startsOn.description),
-                        g.endsOn.map { .text($0.description) } ?? .null, g.modality.map { .text($0.rawValue) } ?? .null,
-                        g.state.map(Cell.text) ?? .null, g.capacity.map(Cell.int) ?? .null, .int(listing.enrolled),
-                        .int(listing.acreditados), .int(listing.bajas), .int(g.generalPublic), .int(g.publicServants)]
+                return [
+                    .text(g.code), g.courseCode.map(Cell.text) ?? .null, listing.courseTitle.map(Cell.text) ?? .null,
+                    .text(g.kind.rawValue), .text(g.agencyCode), .text(g.startsOn.description),
+                    g.endsOn.map { .text($0.description) } ?? .null, g.modality.map { .text($0.rawValue) } ?? .null,
+                    g.state.map(Cell.text) ?? .null, g.capacity.map(Cell.int) ?? .null, .int(listing.enrolled),
+                    .int(listing.acreditados), .int(listing.bajas), .int(g.generalPublic), .int(g.publicServants),
+                ]
             })
     }
 }

@@ -11,7 +11,8 @@ struct HeadcountCommand: ParsableCommand {
     )
 
     struct Import: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Importa un CSV (dependencia, anio, alto, medio, operativo); todo o nada.")
+        static let configuration = CommandConfiguration(
+            abstract: "Importa un CSV (dependencia, anio, alto, medio, operativo); todo o nada.")
 
         @Argument(help: "Archivo CSV.") var file: String
         @OptionGroup var output: FormatOption
@@ -19,12 +20,15 @@ struct HeadcountCommand: ParsableCommand {
         func run() throws {
             let input = try InputFile(path: file)
             let connection = try Database.connect()
-            switch HeadcountFile.parse(try FileBytes.read(file), registry: try AgencyStore(connection: connection).registry()) {
-            case let .failure(issues):
+            switch HeadcountFile.parse(
+                try FileBytes.read(file), registry: try AgencyStore(connection: connection).registry())
+            {
+            case .failure(let issues):
                 try ImportReport(rejected: issues.issues).emit(output.format)
-            case let .success(rows):
-                let outcome = try HeadcountStore(connection: connection).upsert(rows, fileName: input.name,
-                                                                                sha256: try input.fingerprint().sha256, ranBy: Operator.name)
+            case .success(let rows):
+                let outcome = try HeadcountStore(connection: connection).upsert(
+                    rows, fileName: input.name,
+                    sha256: try input.fingerprint().sha256, ranBy: Operator.name)
                 try ImportReport(outcome).emit(output.format)
             }
         }
@@ -38,9 +42,16 @@ struct HeadcountCommand: ParsableCommand {
 
         func run() throws {
             let rows = try HeadcountStore(connection: try Database.connect()).list(year: year)
-            print(Table(columns: ["agency", "year", "alto", "medio", "operativo", "total"], rows: rows.map {
-                [.text($0.agencyCode), .int($0.year), .int($0.alto), .int($0.medio), .int($0.operativo), .int($0.total)]
-            }).render(output.format))
+            print(
+                Table(
+                    columns: ["agency", "year", "alto", "medio", "operativo", "total"],
+                    rows: rows.map {
+                        [
+                            .text($0.agencyCode), .int($0.year), .int($0.alto), .int($0.medio), .int($0.operativo),
+                            .int($0.total),
+                        ]
+                    }
+                ).render(output.format))
         }
     }
 }

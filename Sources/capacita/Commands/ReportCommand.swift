@@ -13,7 +13,8 @@ struct ReportCommand: ParsableCommand {
     struct Group: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "group",
-            abstract: "Lista del grupo con resultados, conteos, tasa de acreditación, reacción y ganancia de aprendizaje.")
+            abstract:
+                "Lista del grupo con resultados, conteos, tasa de acreditación, reacción y ganancia de aprendizaje.")
 
         @Argument(help: "Clave del grupo.") var code: String
         @OptionGroup var output: FormatOption
@@ -27,12 +28,17 @@ struct ReportCommand: ParsableCommand {
             let statistics = ResultStatistics.of(roster.map(\.result))
             switch output.format {
             case .json:
-                print(JSONOutput.string(GroupReportJSON(group: listing.group.code, course: listing.group.courseCode,
-                                                        roster: roster.map(RosterJSON.init), statistics: statistics)))
+                print(
+                    JSONOutput.string(
+                        GroupReportJSON(
+                            group: listing.group.code, course: listing.group.courseCode,
+                            roster: roster.map(RosterJSON.init), statistics: statistics)))
             case .csv:
                 print(RosterTable.table(roster).render(.csv))
             case .table:
-                print("Grupo \(listing.group.code) — \(listing.courseTitle ?? "evento sin curso") (\(listing.group.startsOn)\(listing.group.endsOn.map { " a \($0)" } ?? ""))")
+                print(
+                    "Grupo \(listing.group.code) — \(listing.courseTitle ?? "evento sin curso") (\(listing.group.startsOn)\(listing.group.endsOn.map { " a \($0)" } ?? ""))"
+                )
                 print(RosterTable.table(roster).render(.table))
                 print("")
                 print(StatisticsText.lines(statistics).joined(separator: "\n"))
@@ -52,14 +58,20 @@ struct ReportCommand: ParsableCommand {
         func run() throws {
             let roster = try EnrollmentStore(connection: try Database.connect()).roster(course: code, year: year)
             let total = ResultStatistics.of(roster.map(\.result))
-            let byAgency = Dictionary(grouping: roster, by: \.agencyCode).mapValues { ResultStatistics.of($0.map(\.result)) }
+            let byAgency = Dictionary(grouping: roster, by: \.agencyCode).mapValues {
+                ResultStatistics.of($0.map(\.result))
+            }
             let groups = Set(roster.map(\.groupCode)).count
             switch output.format {
             case .json:
-                print(JSONOutput.string(CourseReportJSON(course: code.uppercased(), year: year, groups: groups, total: total,
-                                                         byAgency: byAgency)))
+                print(
+                    JSONOutput.string(
+                        CourseReportJSON(
+                            course: code.uppercased(), year: year, groups: groups, total: total,
+                            byAgency: byAgency)))
             case .csv, .table:
-                let rows = byAgency.keys.sorted().map { agency in StatisticsText.row(agency, byAgency[agency]!) }
+                let rows =
+                    byAgency.keys.sorted().map { agency in StatisticsText.row(agency, byAgency[agency]!) }
                     + [StatisticsText.row("TOTAL", total)]
                 let table = Table(columns: StatisticsText.columns, rows: rows)
                 if output.format == .table { print("Curso \(code.uppercased()), \(year): \(groups) grupos") }
@@ -116,18 +128,24 @@ struct CourseReportJSON: Encodable {
 enum RosterTable {
     static func table(_ roster: [EnrollmentStore.RosterEntry]) -> Table {
         func number(_ value: Double?) -> Cell { value.map(Cell.number) ?? .null }
-        return Table(columns: ["curp", "name", "tier", "agency", "attendance", "pre", "post", "final", "status"],
-                     rows: roster.map { entry in
-                         [.text(Curp.mask(entry.curp)), .text(entry.name.full), .text(entry.tier.rawValue), .text(entry.agencyCode),
-                          number(entry.result.attendance), number(entry.result.pre), number(entry.result.post),
-                          number(entry.result.finalScore), .text(entry.result.status.rawValue)]
-                     })
+        return Table(
+            columns: ["curp", "name", "tier", "agency", "attendance", "pre", "post", "final", "status"],
+            rows: roster.map { entry in
+                [
+                    .text(Curp.mask(entry.curp)), .text(entry.name.full), .text(entry.tier.rawValue),
+                    .text(entry.agencyCode),
+                    number(entry.result.attendance), number(entry.result.pre), number(entry.result.post),
+                    number(entry.result.finalScore), .text(entry.result.status.rawValue),
+                ]
+            })
     }
 }
 
 enum StatisticsText {
-    static let columns = ["agency", "enrolled", "acreditados", "no_acreditados", "bajas", "pass_rate", "class_gain",
-                          "mean_individual_gain", "reaction_mean"]
+    static let columns = [
+        "agency", "enrolled", "acreditados", "no_acreditados", "bajas", "pass_rate", "class_gain",
+        "mean_individual_gain", "reaction_mean",
+    ]
 
     static func percent(_ value: Double?) -> String { value.map { String(format: "%.1f %%", $0 * 100) } ?? "ND" }
     static func decimal(_ value: Double?) -> String { value.map { String(format: "%.2f", $0) } ?? "ND" }
@@ -138,8 +156,11 @@ enum StatisticsText {
     }
 
     static func row(_ label: String, _ s: ResultStatistics) -> [Cell] {
-        [.text(label), .int(s.enrolled), .int(s.acreditados), .int(s.noAcreditados), .int(s.bajas), .text(percent(s.passRate)),
-         .text(decimal(s.classGain)), .text(decimal(s.meanIndividualGain)), .text(decimal(reactionMean(s)))]
+        [
+            .text(label), .int(s.enrolled), .int(s.acreditados), .int(s.noAcreditados), .int(s.bajas),
+            .text(percent(s.passRate)),
+            .text(decimal(s.classGain)), .text(decimal(s.meanIndividualGain)), .text(decimal(reactionMean(s))),
+        ]
     }
 
     static func lines(_ s: ResultStatistics) -> [String] {
@@ -152,7 +173,9 @@ enum StatisticsText {
         ]
         for measure in ResultMeasure.allCases where measure.isReaction {
             let summary = s.reaction[measure.rawValue] ?? ReactionSummary([])
-            lines.append("  \(measure.rawValue): \(decimal(summary.mean)); \(summary.distribution.map(String.init).joined(separator: "·"))")
+            lines.append(
+                "  \(measure.rawValue): \(decimal(summary.mean)); \(summary.distribution.map(String.init).joined(separator: "·"))"
+            )
         }
         return lines
     }

@@ -16,7 +16,8 @@ struct TiersCommand: ParsableCommand {
 
         func run() throws {
             let table = try Context.tierTable()
-            let rows = table.entries.map { [Cell.text($0.label), .text($0.tier.rawValue)] }
+            let rows =
+                table.entries.map { [Cell.text($0.label), .text($0.tier.rawValue)] }
                 + Tier.allCases.map { [Cell.text($0.rawValue), .text($0.rawValue)] }
             print(Table(columns: ["nivel", "tier"], rows: rows).render(output.format))
         }

@@ -3,7 +3,8 @@ import CapacitaStore
 
 /// A one-page printable certificate.
 enum CertificatePage {
-    static let institution = "Comisión Intersecretarial para Prevenir, Sancionar y Erradicar los Delitos en Materia de Trata de Personas y para la Protección y Asistencia a las Víctimas de estos Delitos"
+    static let institution =
+        "Comisión Intersecretarial para Prevenir, Sancionar y Erradicar los Delitos en Materia de Trata de Personas y para la Protección y Asistencia a las Víctimas de estos Delitos"
 
     static func escape(_ text: String) -> String {
         text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
@@ -12,7 +13,10 @@ enum CertificatePage {
 
     static func html(_ record: ConstanciaStore.Record) -> String {
         let dates = record.endsOn.map { "del \(record.startsOn) al \($0)" } ?? "el \(record.startsOn)"
-        let revoked = record.revokedAt.map { "<p class=\"revoked\">REVOCADA el \(escape($0)): \(escape(record.revokedReason ?? ""))</p>" } ?? ""
+        let revoked =
+            record.revokedAt.map {
+                "<p class=\"revoked\">REVOCADA el \(escape($0)): \(escape(record.revokedReason ?? ""))</p>"
+            } ?? ""
         return """
             <!DOCTYPE html>
             <html lang="es">

@@ -7,12 +7,15 @@ import Postgres
 enum Context {
     /// The pay-grade → tier table, from `db/seed/tiers.csv` (or CAPACITA_TIERS).
     static func tierTable() throws -> TierTable {
-        let path = ProcessInfo.processInfo.environment["CAPACITA_TIERS"]
+        let path =
+            ProcessInfo.processInfo.environment["CAPACITA_TIERS"]
             ?? (Project.root()?.appendingPathComponent("db/seed/tiers.csv").path ?? "db/seed/tiers.csv")
         switch TierTable.parse(try FileBytes.read(path)) {
-        case let .success(table): return table
-        case let .failure(issues):
-            throw Refused(message: "\(path): tabla de niveles no válida:\n" + issues.issues.map(\.description).joined(separator: "\n"))
+        case .success(let table): return table
+        case .failure(let issues):
+            throw Refused(
+                message: "\(path): tabla de niveles no válida:\n"
+                    + issues.issues.map(\.description).joined(separator: "\n"))
         }
     }
 
@@ -23,8 +26,8 @@ enum Context {
     /// Resolves an agency given on the command line, or refuses with the closest names.
     static func agencyCode(_ name: String, connection: Connection) throws -> String {
         switch try AgencyStore(connection: connection).registry().lookup(name) {
-        case let .success(agency): return agency.code
-        case let .failure(failure): throw Refused(message: "«\(name)»: \(failure.message)")
+        case .success(let agency): return agency.code
+        case .failure(let failure): throw Refused(message: "«\(name)»: \(failure.message)")
         }
     }
 }

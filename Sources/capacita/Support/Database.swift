@@ -31,7 +31,9 @@ enum Database {
     /// A connection to a database whose schema is up to date.
     static func connect() throws -> Connection {
         let connection = try Connection(try url())
-        let status = try MigrationRunner(connection: connection, migrations: try Migration.load(from: Project.migrationsFolder())).status()
+        let status = try MigrationRunner(
+            connection: connection, migrations: try Migration.load(from: Project.migrationsFolder())
+        ).status()
         guard status.pending.isEmpty else { throw SchemaNotReady(pending: status.pending.map(\.fileName)) }
         return connection
     }

@@ -35,11 +35,13 @@ enum Failure {
             printError("migraciones: \(error)")
             return 1
         case let error as SchemaNotReady:
-            printError("la base de datos no tiene el esquema al día (pendientes: \(error.pending.joined(separator: ", "))); ejecute: capacita db migrate")
+            printError(
+                "la base de datos no tiene el esquema al día (pendientes: \(error.pending.joined(separator: ", "))); ejecute: capacita db migrate"
+            )
             return 3
         case let error as PostgresError:
             switch error {
-            case let .connectionFailed(host, port, message):
+            case .connectionFailed(let host, let port, let message):
                 printError("no se pudo conectar a PostgreSQL en \(host), puerto \(port): \(message)")
                 if ProcessInfo.processInfo.environment["DATABASE_URL"] == nil {
                     printError("¿Está iniciada la base local? Ejecute: scripts/dev-db start")

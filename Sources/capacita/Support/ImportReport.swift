@@ -37,8 +37,10 @@ struct ImportReport: Encodable {
     }
 
     init(rejected: [ImportIssue], rows: Int = 0) {
-        self.init(ImportOutcome(rows: rows, imported: 0, updated: 0, unchanged: 0, rejected: rejected, unlisted: 0,
-                                ignoredColumns: [], dryRun: false, batchID: nil))
+        self.init(
+            ImportOutcome(
+                rows: rows, imported: 0, updated: 0, unchanged: 0, rejected: rejected, unlisted: 0,
+                ignoredColumns: [], dryRun: false, batchID: nil))
     }
 
     /// Prints the report; throws `Refused` (exit 1) when the file was refused.
@@ -48,8 +50,9 @@ struct ImportReport: Encodable {
             print(JSONOutput.string(self))
         case .table, .csv:
             if !rejected.isEmpty {
-                let table = Table(columns: ["line", "column", "value", "error"],
-                                  rows: rejected.map { [.int($0.line), .text($0.column), .text($0.value), .text($0.message)] })
+                let table = Table(
+                    columns: ["line", "column", "value", "error"],
+                    rows: rejected.map { [.int($0.line), .text($0.column), .text($0.value), .text($0.message)] })
                 print(table.render(format))
                 if unlisted > 0 { print("… y \(unlisted) problemas más no listados") }
             } else {
@@ -94,7 +97,10 @@ struct Progress {
         guard percent != shown else { return }
         shown = percent
         let filled = percent / 4
-        FileHandle.standardError.write(Data("\r[\(String(repeating: "#", count: filled))\(String(repeating: ".", count: 25 - filled))] \(percent)%".utf8))
+        FileHandle.standardError.write(
+            Data(
+                "\r[\(String(repeating: "#", count: filled))\(String(repeating: ".", count: 25 - filled))] \(percent)%"
+                    .utf8))
         if percent >= 100 { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
     }
 }
@@ -102,6 +108,7 @@ struct Progress {
 enum Operator {
     /// Who runs the command, recorded with each import batch.
     static var name: String {
-        ProcessInfo.processInfo.environment["CAPACITA_USER"] ?? ProcessInfo.processInfo.environment["USER"] ?? NSUserName()
+        ProcessInfo.processInfo.environment["CAPACITA_USER"] ?? ProcessInfo.processInfo.environment["USER"]
+            ?? NSUserName()
     }
 }

@@ -21,16 +21,16 @@ enum Cell: Encodable {
 
     var display: String {
         switch self {
-        case let .text(text): return text
-        case let .int(value): return String(value)
-        case let .number(value):
+        case .text(let text): return text
+        case .int(let value): return String(value)
+        case .number(let value):
             if value == value.rounded() && abs(value) < 1e15 { return String(Int(value)) }
             // Two decimals are what reports print; trailing zeros dropped (72.5, not 72.50).
             var text = String(format: "%.2f", value)
             while text.hasSuffix("0") { text.removeLast() }
             return text
-        case let .bool(value): return value ? "sí" : "no"
-        case let .list(items): return items.joined(separator: " | ")
+        case .bool(let value): return value ? "sí" : "no"
+        case .list(let items): return items.joined(separator: " | ")
         case .null: return ""
         }
     }
@@ -38,11 +38,11 @@ enum Cell: Encodable {
     func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         switch self {
-        case let .text(text): try container.encode(text)
-        case let .int(value): try container.encode(value)
-        case let .number(value): try container.encode(value)
-        case let .bool(value): try container.encode(value)
-        case let .list(items): try container.encode(items)
+        case .text(let text): try container.encode(text)
+        case .int(let value): try container.encode(value)
+        case .number(let value): try container.encode(value)
+        case .bool(let value): try container.encode(value)
+        case .list(let items): try container.encode(items)
         case .null: try container.encodeNil()
         }
     }
@@ -82,7 +82,8 @@ struct Table {
             text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
                 ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
         }
-        return ([columns] + rows.map { $0.map(\.display) }).map { $0.map(quote).joined(separator: ",") }.joined(separator: "\n")
+        return ([columns] + rows.map { $0.map(\.display) }).map { $0.map(quote).joined(separator: ",") }.joined(
+            separator: "\n")
     }
 }
 

@@ -17,7 +17,9 @@ enum Project {
     private static func search(upFrom start: URL) -> URL? {
         var folder = start.standardizedFileURL
         while true {
-            if FileManager.default.fileExists(atPath: folder.appendingPathComponent("db/migrations").path) { return folder }
+            if FileManager.default.fileExists(atPath: folder.appendingPathComponent("db/migrations").path) {
+                return folder
+            }
             let parent = folder.deletingLastPathComponent()
             if parent.path == folder.path { return nil }
             folder = parent
@@ -39,8 +41,9 @@ enum DatabaseLocationError: Error, CustomStringConvertible {
     var description: String {
         switch self {
         case .noProject:
-            return "no se encontró la carpeta del proyecto (db/migrations); ejecute desde el proyecto o defina CAPACITA_ROOT"
-        case let .devDBFailed(message):
+            return
+                "no se encontró la carpeta del proyecto (db/migrations); ejecute desde el proyecto o defina CAPACITA_ROOT"
+        case .devDBFailed(let message):
             return "DATABASE_URL no está definida y scripts/dev-db url falló: \(message)"
         }
     }

@@ -16,8 +16,10 @@ public struct SampleFiles: Sendable {
     /// Courses the groups are of, in turn.
     public var courses: [String]
 
-    public init(rows: Int, people: Int? = nil, seed: UInt64 = 2022, firstYear: Int = 2024, years: Int = 1, groupSize: Int = 40,
-                badRows: Int = 0, courses: [String] = ["PNC22-BAS", "PNC22-SENS"]) {
+    public init(
+        rows: Int, people: Int? = nil, seed: UInt64 = 2022, firstYear: Int = 2024, years: Int = 1, groupSize: Int = 40,
+        badRows: Int = 0, courses: [String] = ["PNC22-BAS", "PNC22-SENS"]
+    ) {
         self.rows = rows
         self.people = max(groupSize + 1, people ?? max(rows * 3 / 10, 1))
         self.seed = seed
@@ -48,14 +50,17 @@ public struct SampleFiles: Sendable {
     public func writeGroups(to path: String) throws {
         var random = SeededGenerator(seed: seed &+ 1)
         var out = BufferedWriter(path: path)
-        out.write("grupo,curso,tipo,dependencia,inicio,fin,modalidad,entidad,cupo,publico_general,servidores_publicos\n")
+        out.write(
+            "grupo,curso,tipo,dependencia,inicio,fin,modalidad,entidad,cupo,publico_general,servidores_publicos\n")
         for index in 0..<groupCount {
             let year = firstYear + index % max(years, 1)
             let month = 1 + Int(random.next() % 11)
             let day = 1 + Int(random.next() % 25)
             let start = CalendarDate(year: year, month: month, day: day)!
             let end = CalendarDate(year: year, month: month, day: day + 3)!
-            out.write("\(groupCode(index)),\(courses[index % courses.count]),,\(random.pick(SamplePerson.agencies)),\(start),\(end),presencial,,\(groupSize),,\n")
+            out.write(
+                "\(groupCode(index)),\(courses[index % courses.count]),,\(random.pick(SamplePerson.agencies)),\(start),\(end),presencial,,\(groupSize),,\n"
+            )
         }
         try out.close()
     }
@@ -76,15 +81,18 @@ public struct SampleFiles: Sendable {
                 curp = String(curp.dropLast()) + String((digit + 1) % 10)
                 bad += 1
             }
-            let fields = [curp, person.givenNames, person.firstSurname, person.secondSurname, person.sex.rawValue, person.email,
-                          person.agencyWriting(&random), person.tier, person.position, groupCode(row / groupSize)]
+            let fields = [
+                curp, person.givenNames, person.firstSurname, person.secondSurname, person.sex.rawValue, person.email,
+                person.agencyWriting(&random), person.tier, person.position, groupCode(row / groupSize),
+            ]
             out.write(fields.map(Self.quoted).joined(separator: ",") + "\r\n")
         }
         try out.close()
     }
 
     static func quoted(_ field: String) -> String {
-        field.contains(where: { $0 == "," || $0 == "\"" || $0 == ";" }) ? "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : field
+        field.contains(where: { $0 == "," || $0 == "\"" || $0 == ";" })
+            ? "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : field
     }
 }
 

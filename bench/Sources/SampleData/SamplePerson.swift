@@ -14,18 +14,28 @@ public struct SamplePerson: Sendable {
     public var tier: String
     public var position: String
 
-    static let womenNames = ["María", "Guadalupe", "Juana", "Margarita", "Verónica", "Leticia", "Rosa María", "Ana Sofía",
-                             "Ximena", "Mónica", "Adriana", "Begoña", "Itzel", "Citlali", "Araceli", "Nayeli", "Inés", "Lucía"]
-    static let menNames = ["José", "Juan", "Luis", "Jesús", "Miguel Ángel", "Héctor", "Raúl", "Andrés", "Óscar", "Iñaki",
-                           "Joaquín", "Efraín", "Germán", "Cuauhtémoc", "Martín", "Julián", "Ramón", "Sebastián"]
-    static let surnames = ["Hernández", "García", "Martínez", "López", "González", "Pérez", "Rodríguez", "Sánchez", "Ramírez",
-                           "Cruz", "Gómez", "Flores", "Morales", "Vázquez", "Jiménez", "Reyes", "Díaz", "Muñoz", "Peña",
-                           "Ibáñez", "Núñez", "Ordóñez", "Castañeda", "Xicoténcatl", "Yáñez", "Olvera", "Ávila", "Úrsulo"]
-    static let positions = ["Jefe de departamento", "Subdirectora de área", "Enlace administrativo", "Analista", "Director de área",
-                            "Inspector federal del trabajo", "Agente de migración", "Médica general", "Trabajadora social",
-                            "Policía federal", "Coordinador, \"región centro\"", "Auxiliar; oficina de partes"]
-    static let agencies = ["SEGOB", "SICT", "SRE", "SSPC", "STPS", "SALUD", "BIENESTAR", "SEP", "SECTUR", "SNDIF", "CEAV",
-                           "INMUJERES", "INM"]
+    static let womenNames = [
+        "María", "Guadalupe", "Juana", "Margarita", "Verónica", "Leticia", "Rosa María", "Ana Sofía",
+        "Ximena", "Mónica", "Adriana", "Begoña", "Itzel", "Citlali", "Araceli", "Nayeli", "Inés", "Lucía",
+    ]
+    static let menNames = [
+        "José", "Juan", "Luis", "Jesús", "Miguel Ángel", "Héctor", "Raúl", "Andrés", "Óscar", "Iñaki",
+        "Joaquín", "Efraín", "Germán", "Cuauhtémoc", "Martín", "Julián", "Ramón", "Sebastián",
+    ]
+    static let surnames = [
+        "Hernández", "García", "Martínez", "López", "González", "Pérez", "Rodríguez", "Sánchez", "Ramírez",
+        "Cruz", "Gómez", "Flores", "Morales", "Vázquez", "Jiménez", "Reyes", "Díaz", "Muñoz", "Peña",
+        "Ibáñez", "Núñez", "Ordóñez", "Castañeda", "Xicoténcatl", "Yáñez", "Olvera", "Ávila", "Úrsulo",
+    ]
+    static let positions = [
+        "Jefe de departamento", "Subdirectora de área", "Enlace administrativo", "Analista", "Director de área",
+        "Inspector federal del trabajo", "Agente de migración", "Médica general", "Trabajadora social",
+        "Policía federal", "Coordinador, \"región centro\"", "Auxiliar; oficina de partes",
+    ]
+    static let agencies = [
+        "SEGOB", "SICT", "SRE", "SSPC", "STPS", "SALUD", "BIENESTAR", "SEP", "SECTUR", "SNDIF", "CEAV",
+        "INMUJERES", "INM",
+    ]
     /// How agencies write their own name in files: a code, the current name or a former one.
     static let agencyWritings: [String: [String]] = [
         "SICT": ["SICT", "SCT", "Secretaría de Comunicaciones y Transportes"],
@@ -45,19 +55,24 @@ public struct SamplePerson: Sendable {
         let month = 1 + Int(random.next() % 12)
         let day = 1 + Int(random.next() % UInt64(CalendarDate.days(inMonth: month, year: year)))
         let state = random.chance(0.01) ? "NE" : random.pick(Array(StateCode.names.keys).sorted())
-        let curp = makeCurp(given: given, first: first, second: second, year: year, month: month, day: day, sex: sex,
-                            state: state, random: &random)
+        let curp = makeCurp(
+            given: given, first: first, second: second, year: year, month: month, day: day, sex: sex,
+            state: state, random: &random)
         let agency = random.pick(agencies)
         var tierIndex = Int(random.next() % UInt64(tierWeights.reduce(0, +)))
         var tier = tiers[0]
         for (index, weight) in tierWeights.enumerated() {
-            if tierIndex < weight { tier = tiers[index]; break }
+            if tierIndex < weight {
+                tier = tiers[index]
+                break
+            }
             tierIndex -= weight
         }
         let user = ascii(given.split(separator: " ")[0]).lowercased() + "." + ascii(first).lowercased()
-        return SamplePerson(curp: curp, givenNames: given, firstSurname: first, secondSurname: second, sex: sex,
-                            email: random.chance(0.7) ? "\(user)\(random.next() % 100)@\(agency.lowercased()).gob.mx" : "",
-                            agency: agency, tier: tier, position: random.pick(positions))
+        return SamplePerson(
+            curp: curp, givenNames: given, firstSurname: first, secondSurname: second, sex: sex,
+            email: random.chance(0.7) ? "\(user)\(random.next() % 100)@\(agency.lowercased()).gob.mx" : "",
+            agency: agency, tier: tier, position: random.pick(positions))
     }
 
     /// How this person's agency is written in one file.
@@ -65,9 +80,13 @@ public struct SamplePerson: Sendable {
         random.pick(Self.agencyWritings[agency] ?? [agency])
     }
 
-    static func makeCurp(given: String, first: String, second: String, year: Int, month: Int, day: Int, sex: Sex,
-                         state: String, random: inout SeededGenerator) -> String {
-        let a = letters(first), b = letters(second), n = letters(given)
+    static func makeCurp(
+        given: String, first: String, second: String, year: Int, month: Int, day: Int, sex: Sex,
+        state: String, random: inout SeededGenerator
+    ) -> String {
+        let a = letters(first)
+        let b = letters(second)
+        let n = letters(given)
         let vowel = a.dropFirst().first { "AEIOU".contains($0) } ?? "X"
         var head = String([a.first ?? "X", vowel, b.first ?? "X", n.first ?? "X"])
         if Curp.isInconvenient(head) { head = String(head.prefix(1)) + "X" + String(head.suffix(2)) }
@@ -75,9 +94,12 @@ public struct SamplePerson: Sendable {
             word.dropFirst().first { !"AEIOU".contains($0) } ?? "X"
         }
         func two(_ value: Int) -> String { value < 10 ? "0\(value)" : String(value) }
-        let homoclave: Character = year < 2000 ? Character(String(random.next() % 10))
-                                               : Character(Unicode.Scalar(65 + UInt8(random.next() % 26)))
-        let body = head + two(year % 100) + two(month) + two(day) + sex.rawValue + state
+        let homoclave: Character =
+            year < 2000
+            ? Character(String(random.next() % 10))
+            : Character(Unicode.Scalar(65 + UInt8(random.next() % 26)))
+        let body =
+            head + two(year % 100) + two(month) + two(day) + sex.rawValue + state
             + String([consonant(a), consonant(b), consonant(n), homoclave])
         return Curp.completing(body)
     }

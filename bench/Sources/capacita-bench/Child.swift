@@ -1,4 +1,5 @@
 import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -15,8 +16,12 @@ struct Child {
         var standardError: String
     }
 
-    static func run(_ path: String, _ arguments: [String], environment: [String: String] = [:], quiet: Bool = true) throws -> Measure {
-        let errors = FileManager.default.temporaryDirectory.appendingPathComponent("capacita-bench-\(UUID().uuidString).err").path
+    static func run(_ path: String, _ arguments: [String], environment: [String: String] = [:], quiet: Bool = true)
+        throws -> Measure
+    {
+        let errors = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "capacita-bench-\(UUID().uuidString).err"
+        ).path
         defer { try? FileManager.default.removeItem(atPath: errors) }
         var env = ProcessInfo.processInfo.environment
         for (key, value) in environment { env[key] = value }
@@ -41,7 +46,9 @@ struct Child {
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
         let exitStatus = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
         let standardError = (try? String(contentsOfFile: errors, encoding: .utf8)) ?? ""
-        return Measure(status: exitStatus, seconds: seconds, peakMegabytes: Double(usage.ru_maxrss) / 1024, standardError: standardError)
+        return Measure(
+            status: exitStatus, seconds: seconds, peakMegabytes: Double(usage.ru_maxrss) / 1024,
+            standardError: standardError)
     }
 
     /// Runs and insists on success.
@@ -49,7 +56,8 @@ struct Child {
     static func must(_ path: String, _ arguments: [String], environment: [String: String] = [:]) throws -> Measure {
         let measure = try run(path, arguments, environment: environment)
         guard measure.status == 0 else {
-            throw BenchError("\(path) \(arguments.joined(separator: " ")) exited \(measure.status): \(measure.standardError)")
+            throw BenchError(
+                "\(path) \(arguments.joined(separator: " ")) exited \(measure.status): \(measure.standardError)")
         }
         return measure
     }
@@ -73,7 +81,9 @@ extension Child.Measure {
     /// rusage upper bound.
     var ownPeakMegabytes: Double {
         for line in standardError.split(separator: "\n") where line.hasPrefix("peak memory: ") {
-            if let value = Double(line.dropFirst("peak memory: ".count).split(separator: " ").first ?? "") { return value }
+            if let value = Double(line.dropFirst("peak memory: ".count).split(separator: " ").first ?? "") {
+                return value
+            }
         }
         return peakMegabytes
     }

@@ -30,16 +30,23 @@ struct Reports: ParsableCommand {
             try files.writeGroups(to: "\(folder)/groups.csv")
             try files.writeEnrollment(to: "\(folder)/enrollment.csv")
             try tools.prepare(database, groups: "\(folder)/groups.csv")
-            try Child.must(tools.capacita, ["enroll", "import", "\(folder)/enrollment.csv"], environment: ["DATABASE_URL": database])
+            try Child.must(
+                tools.capacita, ["enroll", "import", "\(folder)/enrollment.csv"],
+                environment: ["DATABASE_URL": database])
             // Results at this scale would take a results file as large again; the status is what the reports read.
             let setup = try Connection(database)
             let start = DispatchTime.now().uptimeNanoseconds
-            try setup.query("UPDATE enrollment SET status = 'acreditado' WHERE abs(hashtext(curp || group_code)) % 1000 < $1",
-                            [Int(acreditado * 1000)])
+            try setup.query(
+                "UPDATE enrollment SET status = 'acreditado' WHERE abs(hashtext(curp || group_code)) % 1000 < $1",
+                [Int(acreditado * 1000)])
             // The statement commits on its own: the time includes rebuilding the trained_year summary.
-            print(String(format: "setup: status UPDATE of %.0f%% of the enrollments, summary refreshed at commit: %.2f s", acreditado * 100,
-                         Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9))
-            try setup.query("""
+            print(
+                String(
+                    format: "setup: status UPDATE of %.0f%% of the enrollments, summary refreshed at commit: %.2f s",
+                    acreditado * 100,
+                    Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9))
+            try setup.query(
+                """
                 INSERT INTO headcount (agency_code, year, alto, medio, operativo)
                 SELECT a.code, y, 300 + abs(hashtext(a.code)) % 200, 3000 + abs(hashtext(a.code || 'm')) % 2000,
                        30000 + abs(hashtext(a.code || 'o')) % 20000
@@ -62,13 +69,21 @@ struct Reports: ParsableCommand {
             return times.sorted()[times.count / 2]
         }
         let levels = Level.allCases.map(\.rawValue)
-        let plain = try median { _ = try connection.query(CoverageStore.trainedSQL, ["2022-01-01", "\(year)-12-31", levels]) }
+        let plain = try median {
+            _ = try connection.query(CoverageStore.trainedSQL, ["2022-01-01", "\(year)-12-31", levels])
+        }
         let coverage = try median { _ = try store.coverage(year: year, options: options) }
         let indicator = try median { _ = try store.indicator(year: year, options: options) }
         let enrollments = try connection.query("SELECT count(*) FROM enrollment").scalar(Int.self) ?? 0
         print("reports on \(enrollments) enrollments, \(files.people) people, 5 years (median of \(runs) warm runs)")
         print(String(format: "plain SQL (trained people, %d cumulative)  %8.1f ms", year, plain))
-        print(String(format: "report coverage --year %d               %8.1f ms  ratio %.2f", year, coverage, coverage / plain))
-        print(String(format: "report indicator --year %d              %8.1f ms  ratio %.2f", year, indicator, indicator / plain))
+        print(
+            String(
+                format: "report coverage --year %d               %8.1f ms  ratio %.2f", year, coverage, coverage / plain
+            ))
+        print(
+            String(
+                format: "report indicator --year %d              %8.1f ms  ratio %.2f", year, indicator,
+                indicator / plain))
     }
 }

@@ -18,8 +18,11 @@ struct Tools {
             guard root.path != "/" else { throw BenchError("run from the capacita checkout") }
             root.deleteLastPathComponent()
         }
-        let psql = ["/usr/bin/psql", "/usr/local/bin/psql"].first { FileManager.default.isExecutableFile(atPath: $0) } ?? "psql"
-        let server = try ProcessInfo.processInfo.environment["DATABASE_URL"]
+        let psql =
+            ["/usr/bin/psql", "/usr/local/bin/psql"].first { FileManager.default.isExecutableFile(atPath: $0) }
+            ?? "psql"
+        let server =
+            try ProcessInfo.processInfo.environment["DATABASE_URL"]
             ?? Child.output(root.appendingPathComponent("scripts/dev-db").path, ["start"])
         return Tools(capacita: capacita, psql: psql, root: root.path, server: server)
     }
@@ -27,7 +30,8 @@ struct Tools {
     /// The server's URL with another database name.
     func url(database: String) -> String {
         guard var components = URLComponents(string: server), server.contains("://") else {
-            return server.split(separator: " ").filter { !$0.hasPrefix("dbname=") }.joined(separator: " ") + " dbname=\(database)"
+            return server.split(separator: " ").filter { !$0.hasPrefix("dbname=") }.joined(separator: " ")
+                + " dbname=\(database)"
         }
         components.path = "/" + database
         return components.string!

@@ -13,7 +13,8 @@ struct Bench: ParsableCommand {
 }
 
 struct Generate: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Writes groups.csv and enrollment.csv of N enrollment rows.")
+    static let configuration = CommandConfiguration(
+        abstract: "Writes groups.csv and enrollment.csv of N enrollment rows.")
 
     @Option(help: "Enrollment rows.") var rows: Int = 100_000
     @Option(help: "Distinct people (default: 30% of the rows).") var people: Int?
@@ -28,7 +29,9 @@ struct Generate: ParsableCommand {
         let files = SampleFiles(rows: rows, people: people, seed: seed, firstYear: year, years: years, badRows: bad)
         try files.writeGroups(to: "\(out)/groups.csv")
         try files.writeEnrollment(to: "\(out)/enrollment.csv")
-        print("\(out)/groups.csv: \(files.groupCount) groups; \(out)/enrollment.csv: \(rows) rows, \(files.people) people")
+        print(
+            "\(out)/groups.csv: \(files.groupCount) groups; \(out)/enrollment.csv: \(rows) rows, \(files.people) people"
+        )
     }
 }
 
