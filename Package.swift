@@ -38,10 +38,12 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+        // What people and programs read: tables in Spanish, JSON and CSV with stable English keys.
+        .target(name: "CapacitaOutput", dependencies: ["Capacita"]),
         .executableTarget(
             name: "capacita",
             dependencies: [
-                "Capacita", "CapacitaStore", "Postgres",
+                "Capacita", "CapacitaStore", "CapacitaOutput", "Postgres",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -60,6 +62,7 @@ let package = Package(
         .testTarget(
             name: "CapacitaStoreTests",
             dependencies: ["CapacitaStore", "Capacita", "Postgres", "TestSupport", "SampleData"]),
+        .testTarget(name: "CapacitaOutputTests", dependencies: ["CapacitaOutput", "Capacita"]),
         .testTarget(name: "CLITests", dependencies: ["TestSupport", "SampleData"]),
         // Shared test helpers: a fresh database per test on the cluster that scripts/dev-db runs.
         .target(name: "TestSupport", dependencies: ["Postgres"], path: "Tests/TestSupport"),

@@ -45,26 +45,32 @@ public struct AgencyRegistry: Sendable {
         }
     }
 
-    /// The closest names by edit distance, one per agency, up to `limit`.
+    /// The closest names by edit distance, one per agency, best first: only names within a
+    /// quarter of the query's length (at least 2 edits), and only those about as close as the
+    /// best, so a near miss ("Secretaría de Comunicasiones") names one agency, not three.
     public func suggestions(for key: String, limit: Int = 3) -> [Suggestion] {
         var best: [String: (distance: Int, name: String)] = [:]
+        let words = " \(key) "
         for agency in agencies {
             for name in agency.allNames {
                 let candidate = NameKey.make(name)
-                // A name that contains the query, or is contained in it, is as close as a typo.
-                // A name typed short ("Secretaría de Comunicasiones") is compared with the start
-                // of each known name as well as with the whole of it.
+                // A name typed short is compared with the start of each known name as well.
                 var distance = min(
                     EditDistance.between(key, candidate),
                     EditDistance.between(key, String(candidate.prefix(key.count))) + 1)
-                if !key.isEmpty, candidate.contains(key) || key.contains(candidate) {
+                // A name that holds the query, or is held in it as whole words, is as close as a typo.
+                if !key.isEmpty, candidate.contains(key) || words.contains(" \(candidate) ") {
                     distance = min(distance, abs(candidate.count - key.count) / 4)
                 }
                 if let current = best[agency.code], current.distance <= distance { continue }
                 best[agency.code] = (distance, name)
             }
         }
-        return best.sorted { ($0.value.distance, $0.key) < ($1.value.distance, $1.key) }
+        let reach = max(2, key.count / 4)
+        let ranked = best.filter { $0.value.distance <= reach }
+            .sorted { ($0.value.distance, $0.key) < ($1.value.distance, $1.key) }
+        guard let closest = ranked.first?.value.distance else { return [] }
+        return ranked.filter { $0.value.distance <= closest + 1 }
             .prefix(limit)
             .map { Suggestion(code: $0.key, name: $0.value.name) }
     }

@@ -42,13 +42,13 @@ public struct EnrollmentImporter: Sendable {
         let registry = try AgencyStore(connection: connection).registry()
         var agency: Agency?
         if let name = options.agency {
-            guard case .found(let found) = registry.resolve(name) else {
+            switch registry.lookup(name) {
+            case .success(let found): agency = found
+            case .failure(let failure):
                 return .refused(
-                    rows: 0,
-                    issues: [ImportIssue(line: 0, column: "--agency", value: name, message: "instancia desconocida")],
+                    rows: 0, issues: [ImportIssue(line: 0, column: "--agency", value: name, message: failure.message)],
                     dryRun: options.dryRun)
             }
-            agency = found
         }
         var job = EnrollmentImport(
             validator: EnrollmentValidator(

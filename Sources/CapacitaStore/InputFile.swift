@@ -17,6 +17,11 @@ public struct InputFile: Sendable {
         }
         self.path = path
         self.size = (attributes[.size] as? NSNumber)?.int64Value ?? 0
+        // A workbook or any binary file is refused before a byte of it is parsed or shown.
+        guard let handle = FileHandle(forReadingAtPath: path) else { throw .unreadable(path) }
+        defer { try? handle.close() }
+        let start = (try? handle.read(upToCount: BinaryFileKind.sniffLength)) ?? nil
+        if let kind = BinaryFileKind.detect([UInt8](start ?? Data())) { throw .notText(path, kind) }
     }
 
     public var name: String { (path as NSString).lastPathComponent }
@@ -55,10 +60,12 @@ public struct InputFile: Sendable {
 
 public enum InputFileError: Error, Sendable, Equatable, CustomStringConvertible {
     case unreadable(String)
+    case notText(String, BinaryFileKind)
 
     public var description: String {
         switch self {
         case .unreadable(let path): return "\(path): no existe o no se puede leer"
+        case .notText(let path, let kind): return "\(path): \(kind)"
         }
     }
 }

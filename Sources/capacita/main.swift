@@ -1,23 +1,13 @@
 import ArgumentParser
 import Foundation
 
-// Exit status (design.md): 0 success; 1 input refused, nothing written; 2 usage error;
-// 3 the database could not be reached or failed.
-let command: ParsableCommand
+// Exit status (design.md): 0 success (help included); 1 input refused, nothing written; 2 usage
+// error; 3 the database could not be reached or failed. Parsing and running share one catch:
+// help for a group without a subcommand (`capacita enroll`) is thrown from `run()`.
+let arguments = Array(CommandLine.arguments.dropFirst())
 do {
-    command = try CapacitaCommand.parseAsRoot()
+    var command = try CapacitaCommand.parseAsRoot(arguments)
+    try command.run()
 } catch {
-    let code = CapacitaCommand.exitCode(for: error)
-    if code == .success {
-        print(CapacitaCommand.fullMessage(for: error))
-        exit(0)
-    }
-    FileHandle.standardError.write(Data((CapacitaCommand.fullMessage(for: error) + "\n").utf8))
-    exit(2)
-}
-do {
-    var runnable = command
-    try runnable.run()
-} catch {
-    exit(Failure.report(error))
+    exit(Failure.report(error, arguments: arguments))
 }

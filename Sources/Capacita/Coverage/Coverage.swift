@@ -159,7 +159,6 @@ public struct Indicator: Sendable, Equatable {
     }
 
     public static func format(_ value: Decimal) -> String {
-        let number = NSDecimalNumber(decimal: value)
-        return String(format: "%.2f", number.doubleValue)
+        Exact.text(value, places: Exact.percentPlaces)
     }
 }

@@ -71,3 +71,25 @@ public struct CalendarDate: Sendable, Hashable, Comparable, Codable, CustomStrin
         try container.encode(description)
     }
 }
+
+extension CalendarDate {
+    public static let spanishMonths = [
+        "enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre", "octubre",
+        "noviembre", "diciembre",
+    ]
+
+    /// "4 de marzo de 2024".
+    public var spanishLong: String { "\(day) de \(Self.spanishMonths[month - 1]) de \(year)" }
+
+    /// A course's dates as a constancia words them: "el 4 de marzo de 2024", "del 4 al 8 de marzo
+    /// de 2024", "del 26 de febrero al 1 de marzo de 2024", "del 30 de diciembre de 2024 al 3 de
+    /// enero de 2025". Only what differs is repeated.
+    public static func spanishRange(_ start: CalendarDate, _ end: CalendarDate?) -> String {
+        guard let end, end != start else { return "el \(start.spanishLong)" }
+        if start.year != end.year { return "del \(start.spanishLong) al \(end.spanishLong)" }
+        if start.month != end.month {
+            return "del \(start.day) de \(spanishMonths[start.month - 1]) al \(end.spanishLong)"
+        }
+        return "del \(start.day) al \(end.spanishLong)"
+    }
+}

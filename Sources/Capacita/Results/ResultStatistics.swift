@@ -59,6 +59,24 @@ public struct ResultStatistics: Sendable, Equatable, Encodable {
         case individualGainCount = "individual_gain_count"
     }
 
+    /// Ratios (pass rate, gains) with `Exact.ratioPlaces`, scores with `Exact.percentPlaces`.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(enrolled, forKey: .enrolled)
+        try container.encode(inscritos, forKey: .inscritos)
+        try container.encode(acreditados, forKey: .acreditados)
+        try container.encode(noAcreditados, forKey: .noAcreditados)
+        try container.encode(bajas, forKey: .bajas)
+        try container.encode(Rounded(passRate, places: Exact.ratioPlaces), forKey: .passRate)
+        try container.encode(reaction, forKey: .reaction)
+        try container.encode(paired, forKey: .paired)
+        try container.encode(Rounded(meanPre, places: Exact.percentPlaces), forKey: .meanPre)
+        try container.encode(Rounded(meanPost, places: Exact.percentPlaces), forKey: .meanPost)
+        try container.encode(Rounded(classGain, places: Exact.ratioPlaces), forKey: .classGain)
+        try container.encode(Rounded(meanIndividualGain, places: Exact.ratioPlaces), forKey: .meanIndividualGain)
+        try container.encode(individualGainCount, forKey: .individualGainCount)
+    }
+
     public static func of(_ participants: [ParticipantResult]) -> ResultStatistics {
         func count(_ status: EnrollmentStatus) -> Int { participants.filter { $0.status == status }.count }
         let acreditados = count(.acreditado)
@@ -95,6 +113,15 @@ public struct ReactionSummary: Sendable, Equatable, Encodable {
     public var mean: Double?
     /// Index 0 counts the answers 1, index 4 the answers 5.
     public var distribution: [Int]
+
+    enum CodingKeys: String, CodingKey { case answers, mean, distribution }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(answers, forKey: .answers)
+        try container.encode(Rounded(mean, places: Exact.percentPlaces), forKey: .mean)
+        try container.encode(distribution, forKey: .distribution)
+    }
 
     public init(_ values: [Int]) {
         answers = values.count

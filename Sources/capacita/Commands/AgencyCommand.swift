@@ -1,5 +1,6 @@
 import ArgumentParser
 import Capacita
+import CapacitaOutput
 import CapacitaStore
 import Foundation
 
@@ -19,7 +20,7 @@ struct AgencyCommand: ParsableCommand {
             let agencies = try AgencyStore(connection: try Database.connect()).agencies()
             let rows: [[Cell]] = agencies.map { agency in
                 [
-                    .text(agency.code), .text(agency.name), .list(agency.formerNames), .text(agency.order.rawValue),
+                    .text(agency.code), .text(agency.name), .list(agency.formerNames), .code(agency.order.rawValue),
                     agency.state.map(Cell.text) ?? .null, .bool(agency.countsInIndicator),
                 ]
             }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Capacita
+import CapacitaOutput
 import CapacitaStore
 import Foundation
 
@@ -33,7 +34,7 @@ struct CatalogCommand: ParsableCommand {
                     ]))
             default:
                 print(
-                    "Catálogo cargado: \(catalog.courses.count) cursos (\(summary.inserted.count) nuevos, \(summary.updated.count) actualizados, \(summary.unchanged.count) sin cambios)."
+                    "Catálogo cargado: \(Plural.count(catalog.courses.count, "curso", "cursos")) (\(Plural.count(summary.inserted.count, "nuevo", "nuevos")), \(Plural.count(summary.updated.count, "actualizado", "actualizados")), \(summary.unchanged.count) sin cambios)."
                 )
             }
         }
@@ -48,9 +49,9 @@ struct CatalogCommand: ParsableCommand {
             let courses = try CatalogStore(connection: try Database.connect()).courses()
             let rows: [[Cell]] = courses.map { course in
                 [
-                    .text(course.code), .text(course.program.rawValue), .text(course.level.rawValue),
+                    .text(course.code), .text(course.program.rawValue), .code(course.level.rawValue),
                     .text(course.title),
-                    .number(course.hours), .list(course.modalities.map(\.rawValue)), .int(course.maxGroupSize),
+                    .number(course.hours), .codes(course.modalities.map(\.rawValue)), .int(course.maxGroupSize),
                     .list(course.prerequisites), .bool(course.countsForIndicator),
                 ]
             }
@@ -86,7 +87,7 @@ struct CatalogCommand: ParsableCommand {
                         columns: ["topic", "hours"], rows: course.temario.map { [.text($0.topic), .number($0.hours)] }
                     ).render(.csv))
             case .table:
-                print(CourseSheet.text(course))
+                print(TerminalText.lines(CourseSheet.text(course)))
             }
         }
     }
@@ -118,15 +119,15 @@ enum CourseSheet {
         func hours(_ value: Double) -> String { Cell.number(value).display }
         var lines = [
             "\(course.code)  \(course.title)",
-            "Programa: \(course.program.rawValue)   Nivel: \(course.level.rawValue)   Tipo: \(course.kind.rawValue)",
-            "Modalidades: \(course.modalities.map(\.rawValue).joined(separator: ", "))   Horas: \(hours(course.hours))   Cupo máximo: \(course.maxGroupSize)",
+            "Programa: \(course.program.rawValue)   Nivel: \(Labels.value(course.level.rawValue))   Tipo: \(Labels.value(course.kind.rawValue))",
+            "Modalidades: \(Cell.codes(course.modalities.map(\.rawValue)).display)   Horas: \(hours(course.hours))   Cupo máximo: \(course.maxGroupSize)",
             "Dirigido a: \(course.audience)",
             "Objetivos:",
         ]
         lines += course.objectives.map { "  - \($0)" }
         lines.append("Temario:")
         lines += course.temario.map { "  - \($0.topic) (\(hours($0.hours)) h)" }
-        lines.append("Evaluación: \(course.evaluation.map(\.rawValue).joined(separator: ", "))")
+        lines.append("Evaluación: \(Cell.codes(course.evaluation.map(\.rawValue)).display)")
         lines.append(
             "Acredita con: calificación ≥ \(hours(course.passing.minScore)) y asistencia ≥ \(hours(course.passing.minAttendance)) %"
         )

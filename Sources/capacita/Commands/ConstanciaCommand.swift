@@ -1,5 +1,6 @@
 import ArgumentParser
 import Capacita
+import CapacitaOutput
 import CapacitaStore
 import Foundation
 
@@ -52,7 +53,7 @@ struct ConstanciaCommand: ParsableCommand {
                 ("issued_at", .text(record.issuedAt)), ("revoked_at", record.revokedAt.map(Cell.text) ?? .null),
                 ("revoked_reason", record.revokedReason.map(Cell.text) ?? .null),
             ]
-            KeyValues.print(fields, format: output.format)
+            print(Record(fields).render(output.format))
         }
     }
 
@@ -71,13 +72,13 @@ struct ConstanciaCommand: ParsableCommand {
                     message: "el código \(Constancia.normalizeCode(code)) no corresponde a ninguna constancia")
             }
             let fields: [(String, Cell)] = [
-                ("status", .text(record.revokedAt == nil ? "válida" : "revocada")), ("folio", .text(record.folio)),
+                ("status", .code(record.revokedAt == nil ? "valid" : "revoked")), ("folio", .text(record.folio)),
                 ("holder", .text(record.name.withSurnameInitials)), ("course", .text(record.courseTitle)),
                 ("hours", .number(record.hours)), ("starts_on", .text(record.startsOn.description)),
                 ("ends_on", record.endsOn.map { .text($0.description) } ?? .null),
                 ("revoked_at", record.revokedAt.map(Cell.text) ?? .null),
             ]
-            KeyValues.print(fields, format: output.format)
+            print(Record(fields).render(output.format))
         }
     }
 
@@ -87,25 +88,29 @@ struct ConstanciaCommand: ParsableCommand {
 
         @Argument(help: "Folio.") var folio: String
         @Option(name: .long, help: "Archivo HTML de salida.") var out: String
+        @Option(
+            name: .customLong("verify-url"),
+            help:
+                "Dirección pública donde se verifica el código (la página /verificar/ del servicio); por omisión CAPACITA_VERIFY_URL, y sin ella la página imprime solo el código."
+        )
+        var verifyURL: String?
+
+        var verifyAddress: String? {
+            let configured = verifyURL ?? ProcessInfo.processInfo.environment["CAPACITA_VERIFY_URL"]
+            return configured.flatMap { $0.isEmpty ? nil : $0 }
+        }
 
         func run() throws {
             guard let record = try ConstanciaStore(connection: try Database.connect()).find(folio: folio) else {
                 throw Refused(message: "no hay una constancia con el folio \(folio)")
             }
-            guard FileManager.default.createFile(atPath: out, contents: Data(CertificatePage.html(record).utf8)) else {
+            guard
+                FileManager.default.createFile(
+                    atPath: out, contents: Data(CertificatePage.html(record, verifyAddress: verifyAddress).utf8))
+            else {
                 throw Refused(message: "\(out): no se puede escribir")
             }
             print("Constancia \(record.folio) escrita en \(out)" + (record.revokedAt == nil ? "" : " (REVOCADA)"))
-        }
-    }
-}
-
-enum KeyValues {
-    static func print(_ fields: [(String, Cell)], format: OutputFormat) {
-        switch format {
-        case .table: Swift.print(fields.map { "\($0.0): \($0.1.display)" }.joined(separator: "\n"))
-        case .json: Swift.print(JSONOutput.string(JSONObject(keys: fields.map(\.0), values: fields.map(\.1))))
-        case .csv: Swift.print(Table(columns: fields.map(\.0), rows: [fields.map(\.1)]).render(.csv))
         }
     }
 }

@@ -1,11 +1,13 @@
 import ArgumentParser
 import Capacita
+import CapacitaOutput
 import CapacitaStore
 import Foundation
 
 /// The readings of Parámetro 4.2 the official text leaves open, as flags with their defaults.
 struct CoverageFlags: ParsableArguments {
-    @Option(name: .long, help: "Año del reporte.") var year: Int
+    @Option(name: .long, help: "Año del reporte (\(YearArgument.help)).", transform: YearArgument.parse)
+    var year: Int?
     @Option(
         name: .long,
         help: "Porcentaje mínimo por nivel de mando (el nombre del parámetro dice 5; su tabla de variables, 10).")
@@ -22,6 +24,12 @@ struct CoverageFlags: ParsableArguments {
     /// Bad option values are usage errors (exit 2), found before anything runs.
     mutating func validate() throws {
         _ = try options()
+    }
+
+    /// The year a single-year report needs.
+    func requiredYear() throws -> Int {
+        guard let year else { throw ValidationError("falta --year (el año del reporte)") }
+        return year
     }
 
     func options() throws -> CoverageOptions {
@@ -68,17 +76,18 @@ extension ReportCommand {
         func run() throws {
             let options = try flags.options()
             let connection = try Database.connect()
-            let code = try agency.map { try Context.agencyCode($0, connection: connection) }
+            let code = try agency.map { try Context.agencyCode($0, connection: connection, option: "--agency") }
+            let year = try flags.requiredYear()
             let coverage = try CoverageStore(connection: connection).coverage(
-                year: flags.year, options: options, agency: code)
+                year: year, options: options, agency: code)
             switch output.format {
             case .json:
                 print(
                     JSONOutput.string(
                         CoverageJSON(
-                            year: flags.year, options: options, agencies: coverage.map(AgencyCoverageJSON.init))))
+                            year: year, options: options, agencies: coverage.map(AgencyCoverageJSON.init))))
             case .table, .csv:
-                if output.format == .table { print(OptionsText.line(flags.year, options)) }
+                if output.format == .table { print(OptionsText.line(year, options)) }
                 print(CoverageTable.table(coverage).render(output.format))
             }
         }
@@ -92,57 +101,24 @@ extension ReportCommand {
         )
 
         @OptionGroup var flags: CoverageFlags
-        @Option(name: .long, help: "Serie de años DESDE-HASTA (por ejemplo 2022-2024).") var series: String?
+        @Option(
+            name: .long,
+            help:
+                "Serie de años DESDE-HASTA (por ejemplo 2021-2024; a lo más \(ReportYears.maxSeries) años), en lugar de --year.",
+            transform: YearArgument.series)
+        var series: ClosedRange<Int>?
         @OptionGroup var output: FormatOption
-
-        func validate() throws {
-            if let series {
-                let bounds = series.split(separator: "-").compactMap { Int($0) }
-                guard bounds.count == 2, bounds[0] <= bounds[1] else { throw ValidationError("--series: AAAA-AAAA") }
-            }
-        }
 
         func run() throws {
             let options = try flags.options()
             let store = CoverageStore(connection: try Database.connect())
             if let series {
-                let bounds = series.split(separator: "-").compactMap { Int($0) }
-                guard bounds.count == 2, bounds[0] <= bounds[1] else { throw ValidationError("--series: AAAA-AAAA") }
-                let values = try (bounds[0]...bounds[1]).map { try store.indicator(year: $0, options: options) }
-                switch output.format {
-                case .json: print(JSONOutput.string(values.map { IndicatorJSON($0, options: options) }))
-                case .table, .csv:
-                    if output.format == .table { print(OptionsText.line(nil, options)) }
-                    print(
-                        Table(
-                            columns: ["year", "nii", "tii", "percent", "without_data", "formula"],
-                            rows: values.map {
-                                [
-                                    .int($0.year), .int($0.nii), .int($0.tii),
-                                    $0.percent.map { .text(Indicator.format($0)) } ?? .text("ND"),
-                                    .list($0.withoutData), .text($0.formula),
-                                ]
-                            }
-                        ).render(output.format))
-                }
+                let values = try series.map { try store.indicator(year: $0, options: options) }
+                print(IndicatorText.series(values, years: series, options: options, format: output.format))
                 return
             }
-            let indicator = try store.indicator(year: flags.year, options: options)
-            switch output.format {
-            case .json: print(JSONOutput.string(IndicatorJSON(indicator, options: options)))
-            case .csv: print(CoverageTable.table(indicator.agencies).render(.csv))
-            case .table:
-                print("Parámetro 4.2, \(indicator.year) — " + OptionsText.line(nil, options))
-                print(CoverageTable.table(indicator.agencies).render(.table))
-                print("")
-                print("NII (instancias que cumplen): \(indicator.nii)   TII (instancias contadas): \(indicator.tii)")
-                print(indicator.formula)
-                if !indicator.withoutData.isEmpty {
-                    print(
-                        "Sin plantilla para \(indicator.year) (ND, no cumplen): \(indicator.withoutData.joined(separator: ", "))"
-                    )
-                }
-            }
+            let indicator = try store.indicator(year: try flags.requiredYear(), options: options)
+            print(IndicatorText.single(indicator, options: options, format: output.format))
         }
     }
 
@@ -150,7 +126,10 @@ extension ReportCommand {
         static let configuration = CommandConfiguration(
             abstract: "Eventos y personas alcanzadas por instancia, tipo (capacitación, sensibilización) y público.")
 
-        @Option(name: .long, help: "Año en que iniciaron los eventos.") var year: Int
+        @Option(
+            name: .long, help: "Año en que iniciaron los eventos (\(YearArgument.help)).", transform: YearArgument.parse
+        )
+        var year: Int
         @OptionGroup var output: FormatOption
 
         func run() throws {
@@ -186,11 +165,14 @@ extension ReportCommand {
 }
 
 enum OptionsText {
+    static func levels(_ options: CoverageOptions) -> String {
+        options.levels.map { $0.map(\.rawValue).sorted().map(Labels.value).joined(separator: ", ") }
+            ?? "todos los que cuentan"
+    }
+
     static func line(_ year: Int?, _ options: CoverageOptions) -> String {
-        let levels =
-            options.levels.map { $0.map(\.rawValue).sorted().joined(separator: ",") } ?? "todos los que cuentan"
-        return (year.map { "Año \($0). " } ?? "")
-            + "Umbral \(options.threshold) %, regla \(options.rule.rawValue), ventana \(options.window.rawValue), niveles: \(levels)"
+        (year.map { "Año \($0). " } ?? "")
+            + "Umbral \(options.threshold) %, regla: \(Labels.value(options.rule.rawValue)), ventana: \(Labels.value(options.window.rawValue)), niveles: \(levels(options))"
     }
 }
 
@@ -202,15 +184,15 @@ enum CoverageTable {
                 let trained = agency.trained[tier] ?? 0
                 if let t = agency.tiers?[tier] {
                     rows.append([
-                        .text(agency.agency.code), .text(tier.rawValue), .int(t.headcount), .int(trained),
-                        t.percent.map { .text(Indicator.format($0)) } ?? .text("—"), .int(t.missing),
-                        .text(t.meets ? "sí" : "no"), .text(agency.meets ? "sí" : "no"),
+                        .text(agency.agency.code), .code(tier.rawValue), .int(t.headcount), .int(trained),
+                        // A tier without staff has no percentage: not ND (the headcount is known), just none.
+                        t.percent.map { .decimal(.percent($0)) } ?? .null, .int(t.missing), .bool(t.meets),
+                        .bool(agency.meets),
                     ])
                 } else {
                     rows.append([
-                        .text(agency.agency.code), .text(tier.rawValue), .text("ND"), .int(trained), .text("ND"),
-                        .text("ND"),
-                        .text("ND"), .text("no (ND)"),
+                        .text(agency.agency.code), .code(tier.rawValue), .nd, .int(trained), .nd, .nd, .nd,
+                        .bool(false),
                     ])
                 }
             }
@@ -225,7 +207,7 @@ enum CoverageTable {
 struct TierJSON: Encodable {
     var headcount: Int?
     var trained: Int
-    var percent: Double?
+    var percent: Rounded?
     var missing: Int?
 
     enum CodingKeys: String, CodingKey { case headcount, trained, percent, missing }
@@ -263,7 +245,7 @@ struct AgencyCoverageJSON: Encodable {
             let t = coverage.tiers?[tier]
             tiers[tier.rawValue] = TierJSON(
                 headcount: t?.headcount, trained: coverage.trained[tier] ?? 0,
-                percent: t?.percent.map { NSDecimalNumber(decimal: $0).doubleValue }, missing: t?.missing)
+                percent: t?.percent.map(Rounded.percent), missing: t?.missing)
         }
         self.tiers = tiers
     }
@@ -271,7 +253,7 @@ struct AgencyCoverageJSON: Encodable {
 
 struct CoverageJSON: Encodable {
     var year: Int
-    var threshold: Double
+    var threshold: Decimal
     var rule: String
     var window: String
     var levels: [String]?
@@ -279,7 +261,7 @@ struct CoverageJSON: Encodable {
 
     init(year: Int, options: CoverageOptions, agencies: [AgencyCoverageJSON]) {
         self.year = year
-        threshold = NSDecimalNumber(decimal: options.threshold).doubleValue
+        threshold = options.threshold
         rule = options.rule.rawValue
         window = options.window.rawValue
         levels = options.levels.map { $0.map(\.rawValue).sorted() }
@@ -289,13 +271,13 @@ struct CoverageJSON: Encodable {
 
 struct IndicatorJSON: Encodable {
     var year: Int
-    var threshold: Double
+    var threshold: Decimal
     var rule: String
     var window: String
     var levels: [String]?
     var nii: Int
     var tii: Int
-    var percent: Double?
+    var percent: Rounded?
     var formula: String
     var withoutData: [String]
     var agencies: [AgencyCoverageJSON]
@@ -307,13 +289,13 @@ struct IndicatorJSON: Encodable {
 
     init(_ indicator: Indicator, options: CoverageOptions) {
         year = indicator.year
-        threshold = NSDecimalNumber(decimal: options.threshold).doubleValue
+        threshold = options.threshold
         rule = options.rule.rawValue
         window = options.window.rawValue
         levels = options.levels.map { $0.map(\.rawValue).sorted() }
         nii = indicator.nii
         tii = indicator.tii
-        percent = indicator.percent.map { NSDecimalNumber(decimal: $0).doubleValue }
+        percent = indicator.percent.map(Rounded.percent)
         formula = indicator.formula
         withoutData = indicator.withoutData
         agencies = indicator.agencies.map(AgencyCoverageJSON.init)

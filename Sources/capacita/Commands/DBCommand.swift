@@ -1,4 +1,5 @@
 import ArgumentParser
+import CapacitaOutput
 import CapacitaStore
 
 struct DBCommand: ParsableCommand {
@@ -36,9 +37,9 @@ struct DBCommand: ParsableCommand {
                 connection: connection, migrations: try Migration.load(from: Project.migrationsFolder()))
             let status = try runner.status()
             let rows =
-                status.applied.map { [Cell.int($0.version), .text($0.name), .text("aplicada"), .text($0.appliedAt)] }
-                + status.pending.map { [Cell.int($0.version), .text($0.name), .text("pendiente"), .null] }
-            print(Table(columns: ["version", "name", "state", "applied_at"], rows: rows).render(output.format))
+                status.applied.map { [Cell.int($0.version), .text($0.name), .code("applied"), .text($0.appliedAt)] }
+                + status.pending.map { [Cell.int($0.version), .text($0.name), .code("pending"), .null] }
+            print(Table(columns: ["version", "name", "status", "applied_at"], rows: rows).render(output.format))
         }
     }
 }

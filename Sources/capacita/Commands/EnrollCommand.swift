@@ -1,5 +1,6 @@
 import ArgumentParser
 import Capacita
+import CapacitaOutput
 import CapacitaStore
 import Foundation
 
@@ -15,7 +16,7 @@ struct EnrollCommand: ParsableCommand {
             abstract: "Importa un CSV de inscripción (UTF-8 o Windows-1252, coma o punto y coma); todo o nada.",
             discussion: """
                 Columnas: curp, nombre, primer_apellido, segundo_apellido, sexo, correo, dependencia, nivel, puesto, grupo.
-                Cada problema se informa con su línea, columna, valor (la CURP enmascarada) y motivo; con cualquier
+                Cada problema se informa con su línea, columna, valor (la CURP enmascarada) y motivo; con cualquier \
                 problema no se escribe nada y el estado de salida es 1. Importar de nuevo el mismo archivo no cambia nada.
                 """)
 
@@ -31,11 +32,13 @@ struct EnrollCommand: ParsableCommand {
         func run() throws {
             let input = try InputFile(path: file)
             let connection = try Database.connect()
+            // Resolved here first so an unknown --agency reads like any other option, with the closest names.
+            let agencyCode = try agency.map { try Context.agencyCode($0, connection: connection, option: "--agency") }
             var progress = Progress(total: input.size)
             let outcome = try EnrollmentImporter(connection: connection).run(
                 input,
                 options: .init(
-                    agency: agency, group: group, dryRun: dryRun, skipPrerequisites: skipPrerequisites,
+                    agency: agencyCode, group: group, dryRun: dryRun, skipPrerequisites: skipPrerequisites,
                     tiers: try Context.tierTable(), ranBy: Operator.name,
                     trace: Timings.trace),
                 progress: { progress.update($0) })

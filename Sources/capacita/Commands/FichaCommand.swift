@@ -1,5 +1,6 @@
 import ArgumentParser
 import Capacita
+import CapacitaOutput
 import CapacitaStore
 import Foundation
 
@@ -24,7 +25,8 @@ struct FichaCommand: ParsableCommand {
             let connection = try Database.connect()
             let currentYear = Calendar(identifier: .gregorian).component(.year, from: Date())
             let reader = FichaReader(
-                registry: try AgencyStore(connection: connection).registry(), years: 2010...(currentYear + 1))
+                registry: try AgencyStore(connection: connection).registry(),
+                years: ReportYears.range(currentYear: currentYear))
             let result =
                 file.lowercased().hasSuffix(".csv")
                 ? reader.read(csv: bytes)
@@ -47,7 +49,8 @@ struct FichaCommand: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Muestra la ficha vigente de una instancia.")
 
         @Argument(help: "Instancia (código, nombre o nombre anterior).") var agency: String
-        @Option(name: .long, help: "Año.") var year: Int
+        @Option(name: .long, help: "Año (\(YearArgument.help)).", transform: YearArgument.parse)
+        var year: Int
         @OptionGroup var output: FormatOption
 
         func run() throws {
@@ -58,7 +61,7 @@ struct FichaCommand: ParsableCommand {
             }
             switch output.format {
             case .json: print(JSONOutput.string(version.ficha))
-            case .table, .csv: print(FichaText.text(version))
+            case .table, .csv: print(TerminalText.lines(FichaText.text(version)))
             }
         }
     }
@@ -68,7 +71,8 @@ struct FichaCommand: ParsableCommand {
             abstract: "Versiones de la ficha de una instancia para un año (la vigente primero).")
 
         @Argument(help: "Instancia.") var agency: String
-        @Option(name: .long, help: "Año.") var year: Int
+        @Option(name: .long, help: "Año (\(YearArgument.help)).", transform: YearArgument.parse)
+        var year: Int
         @OptionGroup var output: FormatOption
 
         func run() throws {
@@ -84,7 +88,7 @@ struct FichaCommand: ParsableCommand {
                         [
                             .int(v.version), .int(v.ficha.total), .int(v.ficha.hombres), .int(v.ficha.mujeres),
                             .int(v.ficha.otro),
-                            .text(v.sourceFile), .text(v.importedAt), v.supersededAt.map(Cell.text) ?? .text("vigente"),
+                            .text(v.sourceFile), .text(v.importedAt), v.supersededAt.map(Cell.text) ?? .code("current"),
                         ]
                     }
                 ).render(output.format))
@@ -97,7 +101,8 @@ struct FichaCommand: ParsableCommand {
                 "Totales nacionales de un año: por orden de gobierno, sexo, edad, escolaridad, área y necesidades; instancias sin ficha."
         )
 
-        @Option(name: .long, help: "Año.") var year: Int
+        @Option(name: .long, help: "Año (\(YearArgument.help)).", transform: YearArgument.parse)
+        var year: Int
         @OptionGroup var output: FormatOption
 
         func run() throws {
@@ -108,7 +113,7 @@ struct FichaCommand: ParsableCommand {
             switch output.format {
             case .json: print(JSONOutput.string(summary))
             case .table, .csv:
-                var rows: [[Cell]] = [[.text("total"), .text(""), .int(summary.total)]]
+                var rows: [[Cell]] = [[.code("total"), .text(""), .int(summary.total)]]
                 for (group, keys, values) in [
                     ("orden", GovernmentOrder.allCases.map(\.rawValue), summary.byOrder),
                     ("sexo", ["hombres", "mujeres", "otro"], summary.bySex),
@@ -117,7 +122,7 @@ struct FichaCommand: ParsableCommand {
                     ("area", FichaShape.areas, summary.area),
                     ("necesidades", FichaShape.needs, summary.necesidades),
                 ] {
-                    rows += keys.map { [.text(group), .text($0), .int(values[$0] ?? 0)] }
+                    rows += keys.map { [.code(group), .code($0), .int(values[$0] ?? 0)] }
                 }
                 print(Table(columns: ["group", "category", "people"], rows: rows).render(output.format))
                 if output.format == .table {
@@ -136,7 +141,8 @@ struct FichaCommand: ParsableCommand {
                 "PROYECCIÓN: grupos que pedirían las necesidades de cada instancia y cobertura por nivel de mando si se capacitara a todos los puestos de su ficha."
         )
 
-        @Option(name: .long, help: "Año.") var year: Int
+        @Option(name: .long, help: "Año (\(YearArgument.help)).", transform: YearArgument.parse)
+        var year: Int
         @Option(name: .long, help: "Umbral del Parámetro 4.2 (porcentaje).") var threshold: String = "5"
         @OptionGroup var output: FormatOption
 
@@ -172,7 +178,7 @@ struct FichaCommand: ParsableCommand {
                 columns: ["agency", "need", "level", "people", "group_size", "groups"],
                 rows: plan.groups.map { g in
                     [
-                        .text(g.agencyCode), .text(g.need), g.level.map { .text($0.rawValue) } ?? .null, .int(g.people),
+                        .text(g.agencyCode), .code(g.need), g.level.map { .code($0.rawValue) } ?? .null, .int(g.people),
                         g.groupSize.map(Cell.int) ?? .null, g.groups.map(Cell.int) ?? .null,
                     ]
                 })
@@ -182,11 +188,11 @@ struct FichaCommand: ParsableCommand {
                 ],
                 rows: plan.tiers.map { t in
                     [
-                        .text(t.agencyCode), .text(t.tier.rawValue), t.headcount.map(Cell.int) ?? .text("ND"),
+                        .text(t.agencyCode), .code(t.tier.rawValue), t.headcount.map(Cell.int) ?? .nd,
                         .int(t.trainedNow),
                         .int(t.toTrain),
-                        t.projected?.percent.map { .number(NSDecimalNumber(decimal: $0).doubleValue) } ?? .text("ND"),
-                        t.projected.map { .bool($0.meets) } ?? .text("ND"),
+                        .percent(t.projected?.percent),
+                        t.projected.map { .bool($0.meets) } ?? .nd,
                     ]
                 })
             switch output.format {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Capacita
+import CapacitaOutput
 import CapacitaStore
 import Foundation
 
@@ -100,13 +101,14 @@ struct GroupCommand: ParsableCommand {
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Lista los grupos que inician en un año.")
 
-        @Option(name: .long, help: "Año.") var year: Int
+        @Option(name: .long, help: "Año (\(YearArgument.help)).", transform: YearArgument.parse)
+        var year: Int
         @Option(name: .long, help: "Solo los de una instancia organizadora.") var agency: String?
         @OptionGroup var output: FormatOption
 
         func run() throws {
             let connection = try Database.connect()
-            let agencyCode = try agency.map { try Context.agencyCode($0, connection: connection) }
+            let agencyCode = try agency.map { try Context.agencyCode($0, connection: connection, option: "--agency") }
             let listings = try GroupStore(connection: connection).list(year: year, agency: agencyCode)
             print(GroupTable.table(listings).render(output.format))
         }
@@ -124,14 +126,7 @@ struct GroupCommand: ParsableCommand {
                 throw Refused(message: "no hay un grupo con la clave \(code)")
             }
             let table = GroupTable.table([listing])
-            switch output.format {
-            case .table:
-                print(zip(table.columns, table.rows[0]).map { "\($0): \($1.display)" }.joined(separator: "\n"))
-            case .json:
-                print(JSONOutput.string(JSONObject(keys: table.columns, values: table.rows[0])))
-            case .csv:
-                print(table.render(.csv))
-            }
+            print(Record(Array(zip(table.columns, table.rows[0]))).render(output.format))
         }
     }
 }
@@ -147,8 +142,8 @@ enum GroupTable {
                 let g = listing.group
                 return [
                     .text(g.code), g.courseCode.map(Cell.text) ?? .null, listing.courseTitle.map(Cell.text) ?? .null,
-                    .text(g.kind.rawValue), .text(g.agencyCode), .text(g.startsOn.description),
-                    g.endsOn.map { .text($0.description) } ?? .null, g.modality.map { .text($0.rawValue) } ?? .null,
+                    .code(g.kind.rawValue), .text(g.agencyCode), .text(g.startsOn.description),
+                    g.endsOn.map { .text($0.description) } ?? .null, g.modality.map { .code($0.rawValue) } ?? .null,
                     g.state.map(Cell.text) ?? .null, g.capacity.map(Cell.int) ?? .null, .int(listing.enrolled),
                     .int(listing.acreditados), .int(listing.bajas), .int(g.generalPublic), .int(g.publicServants),
                 ]

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Capacita
+import CapacitaOutput
 import CapacitaStore
 import Foundation
 
@@ -37,7 +38,8 @@ struct HeadcountCommand: ParsableCommand {
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Plantillas de un año.")
 
-        @Option(name: .long, help: "Año.") var year: Int
+        @Option(name: .long, help: "Año (\(YearArgument.help)).", transform: YearArgument.parse)
+        var year: Int
         @OptionGroup var output: FormatOption
 
         func run() throws {

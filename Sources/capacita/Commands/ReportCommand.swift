@@ -1,5 +1,6 @@
 import ArgumentParser
 import Capacita
+import CapacitaOutput
 import CapacitaStore
 import Foundation
 
@@ -36,9 +37,9 @@ struct ReportCommand: ParsableCommand {
             case .csv:
                 print(RosterTable.table(roster).render(.csv))
             case .table:
-                print(
-                    "Grupo \(listing.group.code) — \(listing.courseTitle ?? "evento sin curso") (\(listing.group.startsOn)\(listing.group.endsOn.map { " a \($0)" } ?? ""))"
-                )
+                let title = listing.courseTitle ?? "evento sin curso"
+                let dates = CalendarDate.spanishRange(listing.group.startsOn, listing.group.endsOn)
+                print(TerminalText.lines("Grupo \(listing.group.code) — \(title), \(dates)"))
                 print(RosterTable.table(roster).render(.table))
                 print("")
                 print(StatisticsText.lines(statistics).joined(separator: "\n"))
@@ -52,7 +53,10 @@ struct ReportCommand: ParsableCommand {
             abstract: "Resultados de un curso en un año: en conjunto y por instancia.")
 
         @Argument(help: "Código del curso.") var code: String
-        @Option(name: .long, help: "Año en que terminaron los grupos.") var year: Int
+        @Option(
+            name: .long, help: "Año en que terminaron los grupos (\(YearArgument.help)).", transform: YearArgument.parse
+        )
+        var year: Int
         @OptionGroup var output: FormatOption
 
         func run() throws {
@@ -74,7 +78,9 @@ struct ReportCommand: ParsableCommand {
                     byAgency.keys.sorted().map { agency in StatisticsText.row(agency, byAgency[agency]!) }
                     + [StatisticsText.row("TOTAL", total)]
                 let table = Table(columns: StatisticsText.columns, rows: rows)
-                if output.format == .table { print("Curso \(code.uppercased()), \(year): \(groups) grupos") }
+                if output.format == .table {
+                    print("Curso \(code.uppercased()), \(year): \(Plural.count(groups, "grupo", "grupos"))")
+                }
                 print(table.render(output.format))
             }
         }
@@ -87,10 +93,10 @@ struct RosterJSON: Encodable {
     var tier: String
     var agency: String
     var status: String
-    var attendance: Double?
-    var pre: Double?
-    var post: Double?
-    var final: Double?
+    var attendance: Rounded?
+    var pre: Rounded?
+    var post: Rounded?
+    var final: Rounded?
 
     init(_ entry: EnrollmentStore.RosterEntry) {
         curp = Curp.mask(entry.curp)
@@ -98,10 +104,10 @@ struct RosterJSON: Encodable {
         tier = entry.tier.rawValue
         agency = entry.agencyCode
         status = entry.result.status.rawValue
-        attendance = entry.result.attendance
-        pre = entry.result.pre
-        post = entry.result.post
-        final = entry.result.finalScore
+        attendance = Rounded(entry.result.attendance, places: Exact.percentPlaces)
+        pre = Rounded(entry.result.pre, places: Exact.percentPlaces)
+        post = Rounded(entry.result.post, places: Exact.percentPlaces)
+        final = Rounded(entry.result.finalScore, places: Exact.percentPlaces)
     }
 }
 
@@ -127,15 +133,13 @@ struct CourseReportJSON: Encodable {
 
 enum RosterTable {
     static func table(_ roster: [EnrollmentStore.RosterEntry]) -> Table {
-        func number(_ value: Double?) -> Cell { value.map(Cell.number) ?? .null }
-        return Table(
+        Table(
             columns: ["curp", "name", "tier", "agency", "attendance", "pre", "post", "final", "status"],
             rows: roster.map { entry in
                 [
-                    .text(Curp.mask(entry.curp)), .text(entry.name.full), .text(entry.tier.rawValue),
-                    .text(entry.agencyCode),
-                    number(entry.result.attendance), number(entry.result.pre), number(entry.result.post),
-                    number(entry.result.finalScore), .text(entry.result.status.rawValue),
+                    .text(Curp.mask(entry.curp)), .text(entry.name.full), .code(entry.tier.rawValue),
+                    .text(entry.agencyCode), .score(entry.result.attendance), .score(entry.result.pre),
+                    .score(entry.result.post), .score(entry.result.finalScore), .code(entry.result.status.rawValue),
                 ]
             })
     }
@@ -143,12 +147,18 @@ enum RosterTable {
 
 enum StatisticsText {
     static let columns = [
-        "agency", "enrolled", "acreditados", "no_acreditados", "bajas", "pass_rate", "class_gain",
+        "agency", "enrolled", "acreditados", "no_acreditados", "bajas", "pass_percent", "class_gain",
         "mean_individual_gain", "reaction_mean",
     ]
 
-    static func percent(_ value: Double?) -> String { value.map { String(format: "%.1f %%", $0 * 100) } ?? "ND" }
-    static func decimal(_ value: Double?) -> String { value.map { String(format: "%.2f", $0) } ?? "ND" }
+    /// A rate as a percentage for people: 0.63667 → "63.67 %".
+    static func percent(_ rate: Double?) -> String {
+        rate.flatMap { Rounded($0 * 100, places: Exact.percentPlaces) }.map { "\($0) %" } ?? "ND"
+    }
+
+    static func ratio(_ value: Double?) -> String { Cell.ratio(value).display }
+
+    static func score(_ value: Double?) -> String { value == nil ? "ND" : Cell.score(value).display }
 
     static func reactionMean(_ statistics: ResultStatistics) -> Double? {
         let means = statistics.reaction.values.compactMap(\.mean)
@@ -158,8 +168,9 @@ enum StatisticsText {
     static func row(_ label: String, _ s: ResultStatistics) -> [Cell] {
         [
             .text(label), .int(s.enrolled), .int(s.acreditados), .int(s.noAcreditados), .int(s.bajas),
-            .text(percent(s.passRate)),
-            .text(decimal(s.classGain)), .text(decimal(s.meanIndividualGain)), .text(decimal(reactionMean(s))),
+            s.passRate.flatMap { Rounded($0 * 100, places: Exact.percentPlaces) }.map(Cell.decimal) ?? .nd,
+            .ratio(s.classGain), .ratio(s.meanIndividualGain),
+            reactionMean(s).flatMap { Rounded($0, places: Exact.percentPlaces) }.map(Cell.decimal) ?? .nd,
         ]
     }
 
@@ -167,14 +178,14 @@ enum StatisticsText {
         var lines = [
             "Inscritas: \(s.enrolled)  acreditadas: \(s.acreditados)  no acreditadas: \(s.noAcreditados)  bajas: \(s.bajas)  sin resultado: \(s.inscritos)",
             "Tasa de acreditación (sobre evaluadas): \(percent(s.passRate))",
-            "Aprendizaje (\(s.paired) con pre y post): media pre \(decimal(s.meanPre)), media post \(decimal(s.meanPost)); "
-                + "ganancia normalizada del grupo \(decimal(s.classGain)); media de ganancias individuales \(decimal(s.meanIndividualGain)) (\(s.individualGainCount) con pre < 100)",
+            "Aprendizaje (\(s.paired) con pre y post): media pre \(score(s.meanPre)), media post \(score(s.meanPost)); "
+                + "ganancia normalizada del grupo \(ratio(s.classGain)); media de ganancias individuales \(ratio(s.meanIndividualGain)) (\(s.individualGainCount) con pre < 100)",
             "Reacción (media; respuestas 1·2·3·4·5):",
         ]
         for measure in ResultMeasure.allCases where measure.isReaction {
             let summary = s.reaction[measure.rawValue] ?? ReactionSummary([])
             lines.append(
-                "  \(measure.rawValue): \(decimal(summary.mean)); \(summary.distribution.map(String.init).joined(separator: "·"))"
+                "  \(Labels.header(measure.rawValue)): \(score(summary.mean)); \(summary.distribution.map(String.init).joined(separator: "·"))"
             )
         }
         return lines

@@ -14,10 +14,10 @@ struct ResultsCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Importa un CSV de resultados; todo o nada.",
             discussion: """
-                Columnas: curp, grupo, asistencia (0-100 %), pre y post (0-100), calificacion (0-100),
-                reaccion_metodologia, reaccion_instructores, reaccion_contenidos, reaccion_infraestructura (1-5).
-                Decimales con coma o punto. Solo curp y grupo son obligatorias: una celda vacía conserva el valor
-                guardado y la palabra «borrar» lo borra. El estado (acreditado / no acreditado) sigue la regla de
+                Columnas: curp, grupo, asistencia (0-100 %), pre y post (0-100), calificacion (0-100), \
+                reaccion_metodologia, reaccion_instructores, reaccion_contenidos, reaccion_infraestructura (1-5). \
+                Decimales con coma o punto. Solo curp y grupo son obligatorias: una celda vacía conserva el valor \
+                guardado y la palabra «borrar» lo borra. El estado (acreditado / no acreditado) sigue la regla de \
                 acreditación del curso; las constancias se emiten y revocan en consecuencia.
                 """)
 

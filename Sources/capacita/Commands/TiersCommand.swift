@@ -1,5 +1,6 @@
 import ArgumentParser
 import Capacita
+import CapacitaOutput
 
 struct TiersCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -17,8 +18,8 @@ struct TiersCommand: ParsableCommand {
         func run() throws {
             let table = try Context.tierTable()
             let rows =
-                table.entries.map { [Cell.text($0.label), .text($0.tier.rawValue)] }
-                + Tier.allCases.map { [Cell.text($0.rawValue), .text($0.rawValue)] }
+                table.entries.map { [Cell.text($0.label), .code($0.tier.rawValue)] }
+                + Tier.allCases.map { [Cell.text($0.rawValue), .code($0.rawValue)] }
             print(Table(columns: ["nivel", "tier"], rows: rows).render(output.format))
         }
     }

@@ -1,4 +1,5 @@
 import Capacita
+import CapacitaOutput
 import CapacitaStore
 
 /// A one-page printable certificate.
@@ -6,17 +7,27 @@ enum CertificatePage {
     static let institution =
         "Comisión Intersecretarial para Prevenir, Sancionar y Erradicar los Delitos en Materia de Trata de Personas y para la Protección y Asistencia a las Víctimas de estos Delitos"
 
+    /// The base address with the code appended: `https://…/verificar/` + `ABCD-1234`.
+    static func address(_ base: String, code: String) -> String {
+        (base.hasSuffix("/") ? base : base + "/") + code
+    }
+
     static func escape(_ text: String) -> String {
         text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
             .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
     }
 
-    static func html(_ record: ConstanciaStore.Record) -> String {
-        let dates = record.endsOn.map { "del \(record.startsOn) al \($0)" } ?? "el \(record.startsOn)"
+    /// `verifyAddress`: where the public checks a code (the service's `/verificar/`), when one
+    /// is configured; the page then prints the address with the code. Without one, the code alone.
+    static func html(_ record: ConstanciaStore.Record, verifyAddress: String?) -> String {
+        let dates = CalendarDate.spanishRange(record.startsOn, record.endsOn)
         let revoked =
             record.revokedAt.map {
                 "<p class=\"revoked\">REVOCADA el \(escape($0)): \(escape(record.revokedReason ?? ""))</p>"
             } ?? ""
+        let verifyLine =
+            verifyAddress.map { "<br>Verifique su autenticidad en " + escape(Self.address($0, code: record.code)) }
+            ?? ""
         return """
             <!DOCTYPE html>
             <html lang="es">
@@ -47,8 +58,7 @@ enum CertificatePage {
               <p class="course">\(escape(record.courseTitle))</p>
               <p>con duración de \(escape(Cell.number(record.hours).display)) horas, impartido \(escape(dates)).</p>
               \(revoked)
-              <p class="meta">Folio \(escape(record.folio)) · Código de verificación \(escape(record.code))<br>
-              Verifique con: capacita constancia verify \(escape(record.code))</p>
+              <p class="meta">Folio \(escape(record.folio)) · Código de verificación \(escape(record.code))\(verifyLine)</p>
             </div>
             </body>
             </html>

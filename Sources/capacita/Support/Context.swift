@@ -1,4 +1,5 @@
 import Capacita
+import CapacitaOutput
 import CapacitaStore
 import Foundation
 import Postgres
@@ -24,10 +25,12 @@ enum Context {
     }
 
     /// Resolves an agency given on the command line, or refuses with the closest names.
-    static func agencyCode(_ name: String, connection: Connection) throws -> String {
+    /// `option` names the flag in the message ("--agency «Secretaría de Comunicasiones»: …").
+    static func agencyCode(_ name: String, connection: Connection, option: String? = nil) throws -> String {
         switch try AgencyStore(connection: connection).registry().lookup(name) {
         case .success(let agency): return agency.code
-        case .failure(let failure): throw Refused(message: "«\(name)»: \(failure.message)")
+        case .failure(let failure):
+            throw Refused(message: (option.map { "\($0) " } ?? "") + "«\(name)»: \(failure.message)")
         }
     }
 }

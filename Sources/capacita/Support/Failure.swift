@@ -1,4 +1,6 @@
+import ArgumentParser
 import Capacita
+import CapacitaOutput
 import CapacitaStore
 import Foundation
 import Postgres
@@ -15,18 +17,21 @@ struct SchemaNotReady: Error {
 
 enum Failure {
     /// Prints what went wrong on stderr and returns the exit status.
-    static func report(_ error: any Error) -> Int32 {
+    static func report(_ error: any Error, arguments: [String] = []) -> Int32 {
         switch error {
         case let refused as Refused:
             printError(refused.message)
             return 1
         case let issues as ImportIssues:
             for issue in issues.issues { printError(issue.description) }
-            printError("Archivo rechazado: \(issues.issues.count) problema(s); no se escribió nada.")
+            printError(
+                "Archivo rechazado: \(Plural.count(issues.issues.count, "problema", "problemas")); no se escribió nada."
+            )
             return 1
         case let issues as CatalogIssues:
             for issue in issues.issues { printError(issue.description) }
-            printError("Catálogo rechazado: \(issues.issues.count) problema(s); no se cargó nada.")
+            printError(
+                "Catálogo rechazado: \(Plural.count(issues.issues.count, "problema", "problemas")); no se cargó nada.")
             return 1
         case let error as InputFileError:
             printError(error.description)
@@ -54,13 +59,37 @@ enum Failure {
             printError(error.description)
             return 3
         default:
-            printError("error: \(error)")
-            return 3
+            return parserOutcome(error, arguments: arguments)
+                ?? {
+                    printError("error: \(error)")
+                    return 3
+                }()
         }
+    }
+
+    /// Help, `--version` and usage errors, from parsing or thrown by a command's own checks:
+    /// help exits 0 on stdout, a usage error 2 on stderr, in Spanish. nil for any other error.
+    static func parserOutcome(_ error: any Error, arguments: [String]) -> Int32? {
+        let code = CapacitaCommand.exitCode(for: error)
+        let message = ParserText.spanish(CapacitaCommand.fullMessage(for: error))
+        if code == .success {
+            print(message)
+            return 0
+        }
+        guard code == .validationFailure else { return nil }
+        var lines = message.components(separatedBy: "\n")
+        if lines[0].lowercased().contains("inesperado"),
+            let suggestion = ParserText.subcommandSuggestion(root: CapacitaCommand.self, arguments: arguments)
+        {
+            lines[0] += " " + suggestion
+        }
+        let text = lines.joined(separator: "\n")
+        printError(text)
+        return 2
     }
 
     static func printError(_ text: String) {
         fflush(nil)  // flush stdout first, so the report printed before this line stays above it
-        FileHandle.standardError.write(Data((text + "\n").utf8))
+        FileHandle.standardError.write(Data((TerminalText.lines(text) + "\n").utf8))
     }
 }

@@ -1,4 +1,5 @@
 import Capacita
+import CapacitaOutput
 import CapacitaStore
 import Foundation
 
@@ -52,27 +53,49 @@ struct ImportReport: Encodable {
             if !rejected.isEmpty {
                 let table = Table(
                     columns: ["line", "column", "value", "error"],
-                    rows: rejected.map { [.int($0.line), .text($0.column), .text($0.value), .text($0.message)] })
+                    rows: rejected.map {
+                        // Line 0 is the file as a whole, or an option: no line to point at.
+                        [$0.line == 0 ? .null : .int($0.line), .text($0.column), .text($0.value), .text($0.message)]
+                    })
                 print(table.render(format))
-                if unlisted > 0 { print("… y \(unlisted) problemas más no listados") }
+                if unlisted > 0 { print("… y \(Plural.count(unlisted, "problema más", "problemas más")) sin listar") }
             } else {
-                let verb = dryRun ? "Se importarían" : "Importadas"
-                print("Filas: \(rows). \(verb): \(imported) nuevas, \(updated) actualizadas, \(unchanged) sin cambios.")
+                print(summaryLine)
                 if dryRun { print("Prueba (--dry-run): no se escribió nada.") }
                 if let issued = extra["constancias_issued"], let revoked = extra["constancias_revoked"] {
-                    print("Constancias: \(issued) emitidas, \(revoked) revocadas.")
+                    print(
+                        "Constancias: \(Plural.count(issued, "emitida", "emitidas")), "
+                            + "\(Plural.count(revoked, "revocada", "revocadas")).")
                 }
             }
-            if !ignoredColumns.isEmpty { print("Columnas ignoradas: \(ignoredColumns.joined(separator: ", "))") }
+            if !ignoredColumns.isEmpty {
+                print(
+                    "Columnas ignoradas: "
+                        + ignoredColumns.prefix(20).map { TerminalText.cell($0, limit: 40) }
+                        .joined(separator: ", ") + (ignoredColumns.count > 20 ? ", …" : ""))
+            }
         }
         if !rejected.isEmpty {
-            throw Refused(message: "Archivo rechazado: \(rejected.count + unlisted) problema(s); no se escribió nada.")
+            throw Refused(
+                message:
+                    "Archivo rechazado: \(Plural.count(rejected.count + unlisted, "problema", "problemas")); no se escribió nada."
+            )
         }
+    }
+
+    /// "12 filas: 1 nueva, 0 actualizadas, 11 sin cambios." (a dry run says what it would do).
+    var summaryLine: String {
+        let counts =
+            "\(Plural.count(imported, "nueva", "nuevas")), \(Plural.count(updated, "actualizada", "actualizadas")), "
+            + "\(unchanged) sin cambios"
+        return "\(Plural.count(rows, "fila", "filas"))" + (dryRun ? "; se importarían: " : ": ") + counts + "."
     }
 }
 
 enum FileBytes {
+    /// The whole of a small file (groups, headcounts, agencies, fichas), refused when it is not text.
     static func read(_ path: String) throws -> [UInt8] {
+        _ = try InputFile(path: path)
         guard let data = FileManager.default.contents(atPath: path) else {
             throw Refused(message: "\(path): no existe o no se puede leer")
         }

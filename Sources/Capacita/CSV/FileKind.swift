@@ -1,0 +1,40 @@
+/// Files that are not text, told apart by their first bytes, so their contents never reach a
+/// report or a terminal. Each comes with what the person should do instead, in Spanish.
+public enum BinaryFileKind: Sendable, Equatable, CustomStringConvertible {
+    /// A ZIP archive: an .xlsx or .ods workbook, or any other compressed file.
+    case zipArchive
+    /// An OLE compound file: an .xls from Excel 97-2003, or a password-protected workbook.
+    case oleContainer
+    /// UTF-16 text (Excel's "Texto Unicode").
+    case utf16
+    /// NUL bytes: some other binary file.
+    case binary
+
+    /// How many leading bytes `detect` needs to see.
+    public static let sniffLength = 65_536
+
+    public static func detect(_ start: [UInt8]) -> BinaryFileKind? {
+        if start.starts(with: [0x50, 0x4B, 0x03, 0x04]) || start.starts(with: [0x50, 0x4B, 0x05, 0x06]) {
+            return .zipArchive
+        }
+        if start.starts(with: [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) { return .oleContainer }
+        if start.starts(with: [0xFF, 0xFE]) || start.starts(with: [0xFE, 0xFF]) { return .utf16 }
+        if start.prefix(sniffLength).contains(0) { return .binary }
+        return nil
+    }
+
+    public var description: String {
+        switch self {
+        case .zipArchive:
+            return "es un libro de Excel (.xlsx), de LibreOffice (.ods) u otro archivo comprimido, no un CSV; "
+                + "ábralo y guárdelo como «CSV UTF-8 (delimitado por comas)»"
+        case .oleContainer:
+            return "es un libro de Excel 97-2003 (.xls) o un libro protegido con contraseña; quite la contraseña y "
+                + "guárdelo como «CSV UTF-8 (delimitado por comas)»"
+        case .utf16:
+            return "está guardado como «Texto Unicode» (UTF-16); guárdelo como «CSV UTF-8 (delimitado por comas)»"
+        case .binary:
+            return "no es un archivo de texto (contiene bytes nulos); envíe la hoja como CSV"
+        }
+    }
+}

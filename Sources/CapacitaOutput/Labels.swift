@@ -1,0 +1,75 @@
+/// The one table of what a person reads in `--format table`. Column keys and coded values stay
+/// English and stable in JSON and CSV (the programmatic interface, which the service reuses);
+/// tables show them through this table, so no command translates on its own.
+public enum Labels {
+    public static func header(_ key: String) -> String { headers[key] ?? key.replacingOccurrences(of: "_", with: " ") }
+
+    public static func value(_ code: String) -> String { values[code] ?? code.replacingOccurrences(of: "_", with: " ") }
+
+    public static let headers: [String: String] = [
+        // Import reports
+        "line": "línea", "column": "columna", "value": "valor", "error": "motivo",
+        // Registry, catalog, groups
+        "code": "código", "name": "nombre", "former_names": "nombres anteriores", "order": "orden",
+        "state": "entidad", "counts_in_indicator": "cuenta en 4.2", "program": "programa", "level": "nivel",
+        "title": "título", "hours": "horas", "modalities": "modalidades", "max_group_size": "cupo máximo",
+        "prerequisites": "requisitos", "counts_for_indicator": "cuenta en 4.2", "topic": "tema",
+        "group": "grupo", "course": "curso", "kind": "tipo", "agency": "instancia", "starts_on": "inicio",
+        "ends_on": "fin", "modality": "modalidad", "capacity": "cupo", "enrolled": "inscritas",
+        "acreditados": "acreditadas", "no_acreditados": "no acreditadas", "bajas": "bajas",
+        "general_public": "público general", "public_servants": "servidores públicos",
+        // People and results
+        "curp": "CURP", "tier": "nivel de mando", "attendance": "asistencia", "pre": "pre", "post": "post",
+        "final": "calificación", "status": "estado", "pass_rate": "acreditación",
+        "class_gain": "ganancia del grupo", "mean_individual_gain": "ganancia individual media",
+        "reaction_mean": "reacción media", "pass_percent": "acreditación %",
+        "reaccion_metodologia": "metodología", "reaccion_instructores": "instructores",
+        "reaccion_contenidos": "contenidos", "reaccion_infraestructura": "infraestructura",
+        "parameter": "parámetro",
+        // Constancias
+        "folio": "folio", "issued_at": "emitida", "revoked_at": "revocada", "revoked_reason": "motivo de revocación",
+        "holder": "titular",
+        // Coverage and Parámetro 4.2
+        "year": "año", "alto": "alto", "medio": "medio", "operativo": "operativo", "total": "total",
+        "headcount": "plantilla", "trained": "capacitadas", "percent": "porcentaje", "missing": "faltan",
+        "tier_meets": "nivel cumple", "agency_meets": "instancia cumple", "nii": "NII", "tii": "TII",
+        "without_data": "sin datos", "formula": "fórmula", "threshold": "umbral", "rule": "regla",
+        "window": "ventana", "levels": "niveles", "field": "dato",
+        "cap_eventos": "capacitación: eventos", "cap_publico_general": "capacitación: público general",
+        "cap_servidores_publicos": "capacitación: servidores públicos",
+        "sens_eventos": "sensibilización: eventos", "sens_publico_general": "sensibilización: público general",
+        "sens_servidores_publicos": "sensibilización: servidores públicos",
+        // Fichas and plans
+        "version": "versión", "hombres": "hombres", "mujeres": "mujeres", "otro": "otro",
+        "source_file": "archivo", "imported_at": "importada", "superseded_at": "reemplazada",
+        "category": "categoría", "people": "personas", "need": "necesidad", "group_size": "tamaño de grupo",
+        "groups": "grupos", "trained_now": "capacitadas hoy", "to_train": "por capacitar",
+        "projected_percent": "porcentaje proyectado", "projected_meets": "cumpliría",
+        // Schema
+        "applied_at": "aplicada el", "nivel": "grado o puesto",
+    ]
+
+    public static let values: [String: String] = [
+        // EnrollmentStatus
+        "inscrito": "inscrito", "acreditado": "acreditado", "no_acreditado": "no acreditado", "baja": "baja",
+        // CoverageOptions
+        "each-tier": "cada nivel", "all-tiers": "todos los niveles juntos", "cumulative": "acumulado",
+        "annual": "anual",
+        // Constancia status, migration state, ficha version
+        "valid": "válida", "revoked": "revocada", "applied": "aplicada", "pending": "pendiente", "current": "vigente",
+        // Course kinds, levels, modalities
+        "capacitacion": "capacitación", "sensibilizacion": "sensibilización", "basico": "básico",
+        "intermedio": "intermedio", "formador": "formador de personas formadoras", "especializado": "especializado",
+        "especializacion": "especialización", "presencial": "presencial", "en_linea": "en línea", "mixta": "mixta",
+        "reaccion": "reacción",
+        // Ficha summary groups
+        "orden": "orden de gobierno", "sexo": "sexo", "edad": "edad", "escolaridad": "escolaridad", "area": "área",
+        "necesidades": "necesidades", "total": "total", "ND": "ND",
+        "hombres": "hombres", "mujeres": "mujeres", "otro": "otro", "medio_superior": "medio superior",
+        "licenciatura_o_superior": "licenciatura o superior", "economico_administrativo": "económico-administrativo",
+        "ingenierias": "ingenierías", "tecnologias_de_la_informacion": "tecnologías de la información",
+        "ciencias_sociales": "ciencias sociales", "medicina_general": "medicina general",
+        "alto": "alto", "medio": "medio", "operativo": "operativo", "federal": "federal", "estatal": "estatal",
+        "municipal": "municipal",
+    ]
+}

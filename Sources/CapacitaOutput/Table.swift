@@ -1,0 +1,191 @@
+import Capacita
+import Foundation
+
+/// How a read command writes what it found: a table for people (Spanish headers and values,
+/// terminal-safe), or JSON and CSV for programs (stable English keys and codes).
+public enum OutputFormat: String, CaseIterable, Sendable {
+    case table, json, csv
+}
+
+/// A value in an output table, typed so JSON keeps numbers and booleans as such.
+public enum Cell: Encodable, Sendable, Equatable {
+    case text(String)
+    /// A stable code (`no_acreditado`, `each-tier`): as is in JSON and CSV, in Spanish in tables.
+    case code(String)
+    case int(Int)
+    /// An exact decimal with its places: fixed places for people, the exact value in JSON.
+    case decimal(Rounded)
+    case bool(Bool)
+    case list([String])
+    /// Codes in a list (modalities, levels): Spanish words for people.
+    case codes([String])
+    case null
+    /// No data (ND): "ND" for people and in CSV, null in JSON; never shown as 0.
+    case nd
+
+    /// Hours and other amounts: at most `Exact.hourPlaces`, no trailing zeros (`72.5`, `40`).
+    case amount(Rounded)
+
+    public static func number(_ value: Double) -> Cell {
+        Rounded(value, places: Exact.hourPlaces).map(Cell.amount) ?? .null
+    }
+
+    /// A percentage with `Exact.percentPlaces`; ND when unknown.
+    public static func percent(_ value: Decimal?) -> Cell {
+        value.map { .decimal(.percent($0)) } ?? .nd
+    }
+
+    /// A score or mean with `Exact.percentPlaces`, a gain or rate with `Exact.ratioPlaces`.
+    public static func score(_ value: Double?) -> Cell {
+        Rounded(value, places: Exact.percentPlaces).map(Cell.decimal) ?? .null
+    }
+
+    public static func ratio(_ value: Double?) -> Cell {
+        Rounded(value, places: Exact.ratioPlaces).map(Cell.decimal) ?? .nd
+    }
+
+    /// What a person reads.
+    public var display: String {
+        switch self {
+        case .text(let text): return text
+        case .code(let code): return Labels.value(code)
+        case .int(let value): return String(value)
+        case .decimal(let value): return value.description
+        case .amount(let value): return Exact.shortText(value.value, places: value.places)
+        case .bool(let value): return value ? "sí" : "no"
+        case .list(let items): return items.joined(separator: " | ")
+        case .codes(let items): return items.map(Labels.value).joined(separator: ", ")
+        case .null: return ""
+        case .nd: return "ND"
+        }
+    }
+
+    /// What a program reads in CSV: codes and booleans as they are in JSON.
+    public var raw: String {
+        switch self {
+        case .code(let code): return code
+        case .bool(let value): return value ? "true" : "false"
+        case .list(let items), .codes(let items): return items.joined(separator: "|")
+        default: return display
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        switch self {
+        case .text(let text): try container.encode(text)
+        case .code(let code): try container.encode(code)
+        case .int(let value): try container.encode(value)
+        case .decimal(let value), .amount(let value): try container.encode(value)
+        case .bool(let value): try container.encode(value)
+        case .list(let items), .codes(let items): try container.encode(items)
+        case .null, .nd: try container.encodeNil()
+        }
+    }
+}
+
+/// Rows with named columns, printed as an aligned table, a JSON array of objects or CSV.
+public struct Table: Sendable {
+    public var columns: [String]
+    public var rows: [[Cell]]
+
+    public init(columns: [String], rows: [[Cell]]) {
+        self.columns = columns
+        self.rows = rows
+    }
+
+    public func render(_ format: OutputFormat) -> String {
+        switch format {
+        case .table: return aligned()
+        case .csv: return CSVText.document([columns] + rows.map { $0.map(\.raw) })
+        case .json: return JSONOutput.string(rows.map { JSONObject(keys: columns, values: $0) })
+        }
+    }
+
+    private func aligned() -> String {
+        let headers = columns.map { TerminalText.cell(Labels.header($0)) }
+        // The last column (often the reason for a refusal) does not push others out: it may run longer.
+        let last = columns.count - 1
+        let texts = rows.map { row in
+            row.enumerated().map { index, cell in
+                TerminalText.cell(
+                    cell.display, limit: index == last ? 4 * TerminalText.cellLimit : TerminalText.cellLimit)
+            }
+        }
+        var widths = headers.map(\.count)
+        for row in texts {
+            for (index, text) in row.enumerated() { widths[index] = max(widths[index], text.count) }
+        }
+        func line(_ cells: [String]) -> String {
+            cells.enumerated().map { index, text in
+                index == cells.count - 1 ? text : text + String(repeating: " ", count: widths[index] - text.count)
+            }.joined(separator: "  ")
+        }
+        var lines = [line(headers), line(widths.map { String(repeating: "-", count: $0) })]
+        lines += texts.map(line)
+        return lines.joined(separator: "\n")
+    }
+}
+
+/// Named fields of one record: `etiqueta: valor` lines for people, one JSON object or a CSV row.
+public struct Record: Sendable {
+    public var fields: [(key: String, value: Cell)]
+
+    public init(_ fields: [(String, Cell)]) {
+        self.fields = fields.map { (key: $0.0, value: $0.1) }
+    }
+
+    public func render(_ format: OutputFormat) -> String {
+        switch format {
+        case .table:
+            return fields.map { "\(Labels.header($0.key)): \(TerminalText.cell($0.value.display, limit: 200))" }
+                .joined(separator: "\n")
+        case .json: return JSONOutput.string(JSONObject(keys: fields.map(\.key), values: fields.map(\.value)))
+        case .csv: return Table(columns: fields.map(\.key), rows: [fields.map(\.value)]).render(.csv)
+        }
+    }
+}
+
+/// RFC 4180 CSV, quoting only where needed.
+public enum CSVText {
+    public static func document(_ rows: [[String]]) -> String {
+        rows.map { $0.map(quote).joined(separator: ",") }.joined(separator: "\n")
+    }
+
+    static func quote(_ text: String) -> String {
+        text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
+            ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
+    }
+}
+
+/// Keeps the column order in JSON objects.
+public struct JSONObject: Encodable, Sendable {
+    public var keys: [String]
+    public var values: [Cell]
+
+    public init(keys: [String], values: [Cell]) {
+        self.keys = keys
+        self.values = values
+    }
+
+    struct Key: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: Key.self)
+        for (key, value) in zip(keys, values) { try container.encode(value, forKey: Key(stringValue: key)) }
+    }
+}
+
+public enum JSONOutput {
+    public static func string<T: Encodable>(_ value: T) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        guard let data = try? encoder.encode(value) else { return "null" }
+        return String(decoding: data, as: UTF8.self)
+    }
+}

@@ -1,0 +1,86 @@
+import Capacita
+import CapacitaOutput
+import Foundation
+
+/// Parámetro 4.2 as the official card prints it, in each output format.
+enum IndicatorText {
+    static let title = "Parámetro 4.2: porcentaje de instancias integrantes que capacitaron a su personal"
+
+    /// The card's lines as key → value: the same in the table's footer and at the top of the CSV.
+    static func card(_ indicator: Indicator, options: CoverageOptions) -> [(String, Cell)] {
+        [
+            ("parameter", .text(title)), ("year", .int(indicator.year)),
+            ("threshold", .decimal(Rounded(options.threshold, places: 4))),
+            ("rule", .code(options.rule.rawValue)), ("window", .code(options.window.rawValue)),
+            ("levels", .list(options.levels.map { $0.map(\.rawValue).sorted() } ?? [])),
+            ("nii", .int(indicator.nii)), ("tii", .int(indicator.tii)), ("percent", .percent(indicator.percent)),
+            ("formula", .text(indicator.formula)), ("without_data", .list(indicator.withoutData)),
+        ]
+    }
+
+    static func single(_ indicator: Indicator, options: CoverageOptions, format: OutputFormat) -> String {
+        let agencies = CoverageTable.table(indicator.agencies)
+        switch format {
+        case .json:
+            return JSONOutput.string(IndicatorJSON(indicator, options: options))
+        case .csv:
+            // One file to paste into the annual report: the card, a blank line, the per-tier rows.
+            let card = card(indicator, options: options)
+            return CSVText.document([["field", "value"]] + card.map { [$0.0, $0.1.raw] }) + "\n\n"
+                + agencies.render(.csv)
+        case .table:
+            var lines = [
+                "\(title), \(indicator.year)", OptionsText.line(nil, options), "", agencies.render(.table), "",
+                "NII (instancias que cumplen): \(indicator.nii)   TII (instancias contadas): \(indicator.tii)",
+                indicator.formula,
+            ]
+            if !indicator.withoutData.isEmpty {
+                lines.append("Sin plantilla para \(indicator.year) (ND, no cumplen):")
+                lines += TerminalText.wrapped(indicator.withoutData, indent: "  ")
+            }
+            return lines.joined(separator: "\n")
+        }
+    }
+
+    static func series(
+        _ values: [Indicator], years: ClosedRange<Int>, options: CoverageOptions, format: OutputFormat
+    ) -> String {
+        switch format {
+        case .json:
+            return JSONOutput.string(values.map { IndicatorJSON($0, options: options) })
+        case .csv:
+            return Table(
+                columns: ["year", "nii", "tii", "percent", "without_data", "formula"],
+                rows: values.map {
+                    [
+                        .int($0.year), .int($0.nii), .int($0.tii), .percent($0.percent), .list($0.withoutData),
+                        .text($0.formula),
+                    ]
+                }
+            ).render(.csv)
+        case .table:
+            let table = Table(
+                columns: ["year", "nii", "tii", "percent", "without_data", "formula"],
+                rows: values.map {
+                    [
+                        .int($0.year), .int($0.nii), .int($0.tii), .percent($0.percent), .int($0.withoutData.count),
+                        .text($0.formula),
+                    ]
+                })
+            var lines = [
+                "\(title), serie \(years.lowerBound)-\(years.upperBound)", OptionsText.line(nil, options), "",
+                table.render(.table),
+            ]
+            let missing = values.filter { !$0.withoutData.isEmpty }
+            if !missing.isEmpty {
+                lines.append("")
+                lines.append("Sin plantilla (ND, no cumplen):")
+                for value in missing {
+                    lines += TerminalText.wrapped(
+                        value.withoutData, indent: "  \(value.year): ", continuation: "        ")
+                }
+            }
+            return lines.joined(separator: "\n")
+        }
+    }
+}

@@ -1,0 +1,16 @@
+import ArgumentParser
+import CapacitaOutput
+
+struct FormatOption: ParsableArguments {
+    @Option(
+        name: .long, help: "Formato de salida: table (para leer), json o csv (para programas, claves en inglés).",
+        transform: FormatOption.parse)
+    var format: OutputFormat = .table
+
+    static func parse(_ text: String) throws -> OutputFormat {
+        guard let format = OutputFormat(rawValue: text.lowercased()) else {
+            throw ValidationError("formatos válidos: table, json o csv")
+        }
+        return format
+    }
+}
