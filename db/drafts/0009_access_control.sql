@@ -587,25 +587,31 @@ BEGIN
         RAISE EXCEPTION 'the file changes enrollments of another agency' USING ERRCODE = 'insufficient_privilege';
     END IF;
 
-    -- People: those the staged rows name, nobody else. Stored ones locked in CURP order.
+    -- People: those the staged rows name, nobody else (checked once, then written from
+    -- stage_person alone). Stored ones locked in CURP order.
+    IF EXISTS (SELECT 1 FROM pg_temp.stage_person sp
+               WHERE NOT EXISTS (SELECT 1 FROM pg_temp.enrollment_stage s WHERE s.curp = sp.curp)) THEN
+        RAISE EXCEPTION 'stage_person names people no staged row enrolls' USING ERRCODE = 'insufficient_privilege';
+    END IF;
     SELECT count(*) INTO n_stored FROM (
-        SELECT 1 FROM person p
-        WHERE p.curp IN (SELECT sp.curp FROM pg_temp.stage_person sp
-                         WHERE sp.curp IN (SELECT s.curp FROM pg_temp.enrollment_stage s))
+        SELECT 1 FROM person p WHERE p.curp IN (SELECT sp.curp FROM pg_temp.stage_person sp)
         ORDER BY p.curp FOR KEY SHARE) locked;
-    UPDATE person p SET
-        given_names = sp.given_names, first_surname = sp.first_surname, second_surname = sp.second_surname,
-        sex = sp.sex, email = COALESCE(sp.email, p.email), batch_id = batch, updated_at = now()
-    FROM pg_temp.stage_person sp
-    WHERE p.curp = sp.curp AND sp.curp IN (SELECT s.curp FROM pg_temp.enrollment_stage s)
-      AND (p.given_names, p.first_surname, p.second_surname, p.sex, p.email)
-          IS DISTINCT FROM (sp.given_names, sp.first_surname, sp.second_surname, sp.sex, COALESCE(sp.email, p.email));
-    GET DIAGNOSTICS n_updated = ROW_COUNT;
+    IF n_stored > 0 THEN
+        UPDATE person p SET
+            given_names = sp.given_names, first_surname = sp.first_surname, second_surname = sp.second_surname,
+            sex = sp.sex, email = COALESCE(sp.email, p.email), batch_id = batch, updated_at = now()
+        FROM pg_temp.stage_person sp
+        WHERE p.curp = sp.curp
+          AND (p.given_names, p.first_surname, p.second_surname, p.sex, p.email)
+              IS DISTINCT FROM (sp.given_names, sp.first_surname, sp.second_surname, sp.sex, COALESCE(sp.email, p.email));
+        GET DIAGNOSTICS n_updated = ROW_COUNT;
+    ELSE
+        n_updated := 0;
+    END IF;
     INSERT INTO person (curp, given_names, first_surname, second_surname, sex, email, batch_id)
     SELECT sp.curp, sp.given_names, sp.first_surname, sp.second_surname, sp.sex, sp.email, batch
     FROM pg_temp.stage_person sp
-    WHERE NOT EXISTS (SELECT 1 FROM person p WHERE p.curp = sp.curp)
-      AND sp.curp IN (SELECT s.curp FROM pg_temp.enrollment_stage s)
+    WHERE n_stored = 0 OR NOT EXISTS (SELECT 1 FROM person p WHERE p.curp = sp.curp)
     ORDER BY sp.curp;
     GET DIAGNOSTICS n_added = ROW_COUNT;
     -- Every staged person now exists: the check the person foreign key would make, set-based.

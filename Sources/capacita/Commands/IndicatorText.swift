@@ -10,7 +10,7 @@ enum IndicatorText {
     static func card(_ indicator: Indicator, options: CoverageOptions) -> [(String, Cell)] {
         [
             ("parameter", .text(title)), ("year", .int(indicator.year)),
-            ("threshold", .decimal(Rounded(options.threshold, places: 4))),
+            ("threshold", .amount(Rounded(options.threshold, places: 4))),
             ("rule", .code(options.rule.rawValue)), ("window", .code(options.window.rawValue)),
             ("levels", .list(options.levels.map { $0.map(\.rawValue).sorted() } ?? [])),
             ("nii", .int(indicator.nii)), ("tii", .int(indicator.tii)), ("percent", .percent(indicator.percent)),

@@ -78,10 +78,8 @@ enum Failure {
         }
         guard code == .validationFailure else { return nil }
         var lines = message.components(separatedBy: "\n")
-        if lines[0].lowercased().contains("inesperado"),
-            let suggestion = ParserText.subcommandSuggestion(root: CapacitaCommand.self, arguments: arguments)
-        {
-            lines[0] += " " + suggestion
+        if let unknown = ParserText.unknownSubcommand(root: CapacitaCommand.self, arguments: arguments) {
+            lines[0] = "Error: " + unknown
         }
         let text = lines.joined(separator: "\n")
         printError(text)

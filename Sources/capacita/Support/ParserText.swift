@@ -1,4 +1,5 @@
 import ArgumentParser
+import CapacitaOutput
 import Foundation
 
 /// The argument parser writes its help and its usage errors in English. People read them in
@@ -62,23 +63,28 @@ enum ParserText {
         return result
     }
 
-    /// "¿Quiso decir «enroll»?" for a word typed where a subcommand was expected.
-    static func subcommandSuggestion(root: any ParsableCommand.Type, arguments: [String]) -> String? {
+    /// A word typed where a subcommand was expected: "«enrol» no es un subcomando de capacita.
+    /// ¿Quiso decir «enroll»?". nil when every word before the first option names a subcommand.
+    static func unknownSubcommand(root: any ParsableCommand.Type, arguments: [String]) -> String? {
         var command = root
+        var path = [root._commandName]
         for word in arguments {
             if word.hasPrefix("-") { return nil }
             let children = command.configuration.subcommands
             if let child = children.first(where: { $0._commandName == word }) {
                 command = child
+                path.append(word)
                 continue
             }
-            guard !children.isEmpty else { return nil }
-            let names = children.map { $0._commandName } + ["help"]
-            let scored = names.map { (name: $0, distance: editDistance(word.lowercased(), $0)) }
-                .filter { $0.distance <= max(2, $0.name.count / 3) || $0.name.hasPrefix(word.lowercased()) }
-                .sorted { ($0.distance, $0.name) < ($1.distance, $1.name) }
-            guard let best = scored.first else { return nil }
-            return "¿Quiso decir «\(best.name)»?"
+            guard !children.isEmpty, word != "help" else { return nil }
+            let names = children.map { $0._commandName }
+            let typed = word.lowercased()
+            let best = names.map { (name: $0, distance: editDistance(typed, $0)) }
+                .filter { $0.distance <= max(2, $0.name.count / 3) || $0.name.hasPrefix(typed) }
+                .min { ($0.distance, $0.name) < ($1.distance, $1.name) }
+            let shown = TerminalText.cell(word, limit: 40)
+            return "«\(shown)» no es un subcomando de \(path.joined(separator: " "))."
+                + (best.map { " ¿Quiso decir «\($0.name)»?" } ?? "")
         }
         return nil
     }
