@@ -61,10 +61,10 @@ import Testing
         #expect(option.error.contains("Opción desconocida '--formt'. ¿Quiso decir '--format'?"), "\(option.error)")
         let value = capacita(["catalog", "list", "--format", "xml"])
         #expect(value.status == 2)
-        #expect(value.error.contains("El valor 'xml' no es válido para '--format <format>'"), "\(value.error)")
+        #expect(value.error.contains("El valor 'xml' no es válido para '--format <formato>'"), "\(value.error)")
         let missing = capacita(["constancia", "list"])
         #expect(missing.status == 2)
-        #expect(missing.error.contains("Falta el argumento '--group <group>'"), "\(missing.error)")
+        #expect(missing.error.contains("Falta el argumento '--group <grupo>'"), "\(missing.error)")
     }
 
     @Test func yearsAndSeriesAreBoundedBeforeAnyQuery() {

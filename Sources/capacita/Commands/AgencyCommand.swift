@@ -36,7 +36,7 @@ struct AgencyCommand: ParsableCommand {
                 "Importa instancias de un CSV (codigo,nombre,nombres_anteriores,orden,entidad,cuenta_en_indicador); todo o nada."
         )
 
-        @Argument(help: "Archivo CSV.")
+        @Argument(help: ArgumentHelp("Archivo CSV.", valueName: "archivo"))
         var file: String
 
         @OptionGroup var output: FormatOption
@@ -63,7 +63,10 @@ struct AgencyCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Imprime el código de la instancia a la que corresponde un código, nombre o nombre anterior.")
 
-        @Argument(help: "Código, nombre o nombre anterior (sin importar mayúsculas, acentos ni puntuación).")
+        @Argument(
+            help: ArgumentHelp(
+                "Código, nombre o nombre anterior (sin importar mayúsculas, acentos ni puntuación).",
+                valueName: "nombre"))
         var name: String
 
         func run() throws {

@@ -15,7 +15,7 @@ struct CatalogCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Valida todos los archivos del catálogo y los carga todos o ninguno.")
 
-        @Argument(help: "Carpeta del catálogo.")
+        @Argument(help: ArgumentHelp("Carpeta del catálogo.", valueName: "carpeta"))
         var directory: String = "Courses"
 
         @OptionGroup var output: FormatOption
@@ -68,7 +68,7 @@ struct CatalogCommand: ParsableCommand {
     struct Show: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Muestra la carta descriptiva de un curso.")
 
-        @Argument(help: "Código del curso (por ejemplo PNC22-BAS).")
+        @Argument(help: ArgumentHelp("Código del curso (por ejemplo PNC22-BAS).", valueName: "código"))
         var code: String
 
         @OptionGroup var output: FormatOption

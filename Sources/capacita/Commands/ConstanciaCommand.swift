@@ -14,7 +14,7 @@ struct ConstanciaCommand: ParsableCommand {
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Constancias de un grupo.")
 
-        @Option(name: .long, help: "Clave del grupo.") var group: String
+        @Option(name: .long, help: ArgumentHelp("Clave del grupo.", valueName: "grupo")) var group: String
         @OptionGroup var output: FormatOption
 
         func run() throws {
@@ -36,7 +36,7 @@ struct ConstanciaCommand: ParsableCommand {
     struct Show: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Muestra una constancia por su folio.")
 
-        @Argument(help: "Folio (PNC-2024-000123).") var folio: String
+        @Argument(help: ArgumentHelp("Folio (PNC-2024-000123).", valueName: "folio")) var folio: String
         @OptionGroup var output: FormatOption
 
         func run() throws {
@@ -63,7 +63,7 @@ struct ConstanciaCommand: ParsableCommand {
                 "Verifica una constancia por su código: curso, fechas, horas y titular (apellidos solo con inicial, sin CURP)."
         )
 
-        @Argument(help: "Código de verificación.") var code: String
+        @Argument(help: ArgumentHelp("Código de verificación.", valueName: "código")) var code: String
         @OptionGroup var output: FormatOption
 
         func run() throws {
@@ -86,12 +86,13 @@ struct ConstanciaCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Escribe la constancia como una página HTML imprimible.")
 
-        @Argument(help: "Folio.") var folio: String
-        @Option(name: .long, help: "Archivo HTML de salida.") var out: String
+        @Argument(help: ArgumentHelp("Folio.", valueName: "folio")) var folio: String
+        @Option(name: .long, help: ArgumentHelp("Archivo HTML de salida.", valueName: "archivo")) var out: String
         @Option(
             name: .customLong("verify-url"),
-            help:
-                "Dirección pública donde se verifica el código (la página /verificar/ del servicio); por omisión CAPACITA_VERIFY_URL, y sin ella la página imprime solo el código."
+            help: ArgumentHelp(
+                "Dirección pública donde se verifica el código (la página /verificar/ del servicio); por omisión CAPACITA_VERIFY_URL, y sin ella la página imprime solo el código.",
+                valueName: "dirección")
         )
         var verifyURL: String?
 

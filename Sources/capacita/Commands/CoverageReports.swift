@@ -6,19 +6,31 @@ import Foundation
 
 /// The readings of Parámetro 4.2 the official text leaves open, as flags with their defaults.
 struct CoverageFlags: ParsableArguments {
-    @Option(name: .long, help: "Año del reporte (\(YearArgument.help)).", transform: YearArgument.parse)
+    @Option(
+        name: .long, help: ArgumentHelp("Año del reporte (\(YearArgument.help)).", valueName: "año"),
+        transform: YearArgument.parse)
     var year: Int?
     @Option(
         name: .long,
-        help: "Porcentaje mínimo por nivel de mando (el nombre del parámetro dice 5; su tabla de variables, 10).")
+        help: ArgumentHelp(
+            "Porcentaje mínimo por nivel de mando (el nombre del parámetro dice 5; su tabla de variables, 10).",
+            valueName: "porcentaje"))
     var threshold: String = "5"
-    @Option(name: .long, help: "each-tier: cada nivel con plantilla alcanza el umbral; all-tiers: los tres juntos.")
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "each-tier: cada nivel con plantilla alcanza el umbral; all-tiers: los tres juntos.", valueName: "regla"))
     var rule: String = CoverageOptions.Rule.eachTier.rawValue
-    @Option(name: .long, help: "cumulative: desde el inicio del programa hasta el año; annual: solo el año.")
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "cumulative: desde el inicio del programa hasta el año; annual: solo el año.", valueName: "ventana"))
     var window: String = CoverageOptions.Window.cumulative.rawValue
     @Option(
         name: .long,
-        help: "Niveles que cuentan, separados por comas (por ejemplo basico,intermedio,formador,especializado).")
+        help: ArgumentHelp(
+            "Niveles que cuentan, separados por comas (por ejemplo basico,intermedio,formador,especializado); por omisión, los de los cursos que cuentan para el Parámetro 4.2.",
+            valueName: "niveles"))
     var levels: String?
 
     /// Bad option values are usage errors (exit 2), found before anything runs.
@@ -70,7 +82,7 @@ extension ReportCommand {
         )
 
         @OptionGroup var flags: CoverageFlags
-        @Option(name: .long, help: "Solo una instancia.") var agency: String?
+        @Option(name: .long, help: ArgumentHelp("Solo una instancia.", valueName: "instancia")) var agency: String?
         @OptionGroup var output: FormatOption
 
         func run() throws {
@@ -103,8 +115,9 @@ extension ReportCommand {
         @OptionGroup var flags: CoverageFlags
         @Option(
             name: .long,
-            help:
+            help: ArgumentHelp(
                 "Serie de años DESDE-HASTA (por ejemplo 2021-2024; a lo más \(ReportYears.maxSeries) años), en lugar de --year.",
+                valueName: "desde-hasta"),
             transform: YearArgument.series)
         var series: ClosedRange<Int>?
         @OptionGroup var output: FormatOption
@@ -127,7 +140,9 @@ extension ReportCommand {
             abstract: "Eventos y personas alcanzadas por instancia, tipo (capacitación, sensibilización) y público.")
 
         @Option(
-            name: .long, help: "Año en que iniciaron los eventos (\(YearArgument.help)).", transform: YearArgument.parse
+            name: .long,
+            help: ArgumentHelp("Año en que iniciaron los eventos (\(YearArgument.help)).", valueName: "año"),
+            transform: YearArgument.parse
         )
         var year: Int
         @OptionGroup var output: FormatOption

@@ -20,10 +20,13 @@ struct EnrollCommand: ParsableCommand {
                 problema no se escribe nada y el estado de salida es 1. Importar de nuevo el mismo archivo no cambia nada.
                 """)
 
-        @Argument(help: "Archivo CSV.") var file: String
-        @Option(name: .long, help: "Instancia de todas las filas (código, nombre o nombre anterior).") var agency:
+        @Argument(help: ArgumentHelp("Archivo CSV.", valueName: "archivo")) var file: String
+        @Option(
+            name: .long,
+            help: ArgumentHelp(
+                "Instancia de todas las filas (código, nombre o nombre anterior).", valueName: "instancia")) var agency:
             String?
-        @Option(name: .long, help: "Grupo de todas las filas.") var group: String?
+        @Option(name: .long, help: ArgumentHelp("Grupo de todas las filas.", valueName: "grupo")) var group: String?
         @Flag(name: .long, help: "Solo valida y dice qué haría; no escribe nada.") var dryRun = false
         @Flag(name: .long, help: "Inscribe aunque no se hayan acreditado los cursos requisito.") var skipPrerequisites =
             false
@@ -53,9 +56,9 @@ extension EnrollCommand {
         static let configuration = CommandConfiguration(
             abstract: "Da de baja a una persona de un grupo; su constancia, si la tenía, queda revocada.")
 
-        @Option(name: .long, help: "Clave del grupo.") var group: String
-        @Option(name: .long, help: "CURP de la persona.") var curp: String
-        @Option(name: .long, help: "Motivo de la baja.") var reason: String
+        @Option(name: .long, help: ArgumentHelp("Clave del grupo.", valueName: "grupo")) var group: String
+        @Option(name: .long, help: ArgumentHelp("CURP de la persona.", valueName: "curp")) var curp: String
+        @Option(name: .long, help: ArgumentHelp("Motivo de la baja.", valueName: "motivo")) var reason: String
 
         func run() throws {
             let parsed: Curp

@@ -16,7 +16,7 @@ struct FichaCommand: ParsableCommand {
             abstract:
                 "Importa fichas en YAML o JSON (una o una lista) o en CSV (una fila por instancia y año); todo o nada.")
 
-        @Argument(help: "Archivo .yaml, .yml, .json o .csv.") var file: String
+        @Argument(help: ArgumentHelp("Archivo .yaml, .yml, .json o .csv.", valueName: "archivo")) var file: String
         @OptionGroup var output: FormatOption
 
         func run() throws {
@@ -48,8 +48,11 @@ struct FichaCommand: ParsableCommand {
     struct Show: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Muestra la ficha vigente de una instancia.")
 
-        @Argument(help: "Instancia (código, nombre o nombre anterior).") var agency: String
-        @Option(name: .long, help: "Año (\(YearArgument.help)).", transform: YearArgument.parse)
+        @Argument(help: ArgumentHelp("Instancia (código, nombre o nombre anterior).", valueName: "instancia"))
+        var agency: String
+        @Option(
+            name: .long, help: ArgumentHelp("Año (\(YearArgument.help)).", valueName: "año"),
+            transform: YearArgument.parse)
         var year: Int
         @OptionGroup var output: FormatOption
 
@@ -70,8 +73,10 @@ struct FichaCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Versiones de la ficha de una instancia para un año (la vigente primero).")
 
-        @Argument(help: "Instancia.") var agency: String
-        @Option(name: .long, help: "Año (\(YearArgument.help)).", transform: YearArgument.parse)
+        @Argument(help: ArgumentHelp("Instancia.", valueName: "instancia")) var agency: String
+        @Option(
+            name: .long, help: ArgumentHelp("Año (\(YearArgument.help)).", valueName: "año"),
+            transform: YearArgument.parse)
         var year: Int
         @OptionGroup var output: FormatOption
 
@@ -101,7 +106,9 @@ struct FichaCommand: ParsableCommand {
                 "Totales nacionales de un año: por orden de gobierno, sexo, edad, escolaridad, área y necesidades; instancias sin ficha."
         )
 
-        @Option(name: .long, help: "Año (\(YearArgument.help)).", transform: YearArgument.parse)
+        @Option(
+            name: .long, help: ArgumentHelp("Año (\(YearArgument.help)).", valueName: "año"),
+            transform: YearArgument.parse)
         var year: Int
         @OptionGroup var output: FormatOption
 
@@ -141,9 +148,12 @@ struct FichaCommand: ParsableCommand {
                 "PROYECCIÓN: grupos que pedirían las necesidades de cada instancia y cobertura por nivel de mando si se capacitara a todos los puestos de su ficha."
         )
 
-        @Option(name: .long, help: "Año (\(YearArgument.help)).", transform: YearArgument.parse)
+        @Option(
+            name: .long, help: ArgumentHelp("Año (\(YearArgument.help)).", valueName: "año"),
+            transform: YearArgument.parse)
         var year: Int
-        @Option(name: .long, help: "Umbral del Parámetro 4.2 (porcentaje).") var threshold: String = "5"
+        @Option(name: .long, help: ArgumentHelp("Umbral del Parámetro 4.2 (porcentaje).", valueName: "porcentaje"))
+        var threshold: String = "5"
         @OptionGroup var output: FormatOption
 
         func run() throws {

@@ -17,7 +17,7 @@ struct GroupCommand: ParsableCommand {
                 "Importa grupos de un CSV (grupo, curso, tipo, dependencia, inicio, fin, modalidad, entidad, cupo, publico_general, servidores_publicos); todo o nada."
         )
 
-        @Argument(help: "Archivo CSV.")
+        @Argument(help: ArgumentHelp("Archivo CSV.", valueName: "archivo"))
         var file: String
 
         @Flag(name: .long, help: "Solo valida y dice qué haría; no escribe nada.")
@@ -48,20 +48,35 @@ struct GroupCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Crea o actualiza un grupo con los mismos campos que group import.")
 
-        @Option(name: .long, help: "Clave del grupo.") var grupo: String
-        @Option(name: .long, help: "Código del curso del catálogo (vacío para un evento fuera del catálogo).")
+        @Option(name: .long, help: ArgumentHelp("Clave del grupo.", valueName: "clave")) var grupo: String
+        @Option(
+            name: .long,
+            help: ArgumentHelp(
+                "Código del curso del catálogo (vacío para un evento fuera del catálogo).", valueName: "código"))
         var curso: String?
-        @Option(name: .long, help: "capacitacion o sensibilizacion (se deduce del curso).") var tipo: String?
-        @Option(name: .long, help: "Instancia organizadora (código, nombre o nombre anterior).") var dependencia: String
-        @Option(name: .long, help: "Fecha de inicio (AAAA-MM-DD o DD/MM/AAAA).") var inicio: String
-        @Option(name: .long, help: "Fecha de fin.") var fin: String?
-        @Option(name: .long, help: "presencial, en_linea o mixta.") var modalidad: String?
-        @Option(name: .long, help: "Clave de la entidad (DF, JC, …).") var entidad: String?
-        @Option(name: .long, help: "Cupo (por omisión, el máximo del curso).") var cupo: String?
-        @Option(name: .customLong("publico-general"), help: "Asistentes del público en general (conteo agregado).")
+        @Option(
+            name: .long, help: ArgumentHelp("capacitacion o sensibilizacion (se deduce del curso).", valueName: "tipo"))
+        var tipo: String?
+        @Option(
+            name: .long,
+            help: ArgumentHelp("Instancia organizadora (código, nombre o nombre anterior).", valueName: "instancia"))
+        var dependencia: String
+        @Option(name: .long, help: ArgumentHelp("Fecha de inicio (AAAA-MM-DD o DD/MM/AAAA).", valueName: "fecha"))
+        var inicio: String
+        @Option(name: .long, help: ArgumentHelp("Fecha de fin.", valueName: "fecha")) var fin: String?
+        @Option(name: .long, help: ArgumentHelp("presencial, en_linea o mixta.", valueName: "modalidad")) var modalidad:
+            String?
+        @Option(name: .long, help: ArgumentHelp("Clave de la entidad (DF, JC, …).", valueName: "entidad")) var entidad:
+            String?
+        @Option(name: .long, help: ArgumentHelp("Cupo (por omisión, el máximo del curso).", valueName: "número"))
+        var cupo: String?
+        @Option(
+            name: .customLong("publico-general"),
+            help: ArgumentHelp("Asistentes del público en general (conteo agregado).", valueName: "número"))
         var publicoGeneral: String?
         @Option(
-            name: .customLong("servidores-publicos"), help: "Personas servidoras públicas asistentes (conteo agregado)."
+            name: .customLong("servidores-publicos"),
+            help: ArgumentHelp("Personas servidoras públicas asistentes (conteo agregado).", valueName: "número")
         ) var servidoresPublicos: String?
 
         @OptionGroup var output: FormatOption
@@ -101,9 +116,12 @@ struct GroupCommand: ParsableCommand {
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Lista los grupos que inician en un año.")
 
-        @Option(name: .long, help: "Año (\(YearArgument.help)).", transform: YearArgument.parse)
+        @Option(
+            name: .long, help: ArgumentHelp("Año (\(YearArgument.help)).", valueName: "año"),
+            transform: YearArgument.parse)
         var year: Int
-        @Option(name: .long, help: "Solo los de una instancia organizadora.") var agency: String?
+        @Option(name: .long, help: ArgumentHelp("Solo los de una instancia organizadora.", valueName: "instancia"))
+        var agency: String?
         @OptionGroup var output: FormatOption
 
         func run() throws {
@@ -118,7 +136,7 @@ struct GroupCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Muestra un grupo: curso, fechas, cupo, inscritos y conteos agregados.")
 
-        @Argument(help: "Clave del grupo.") var code: String
+        @Argument(help: ArgumentHelp("Clave del grupo.", valueName: "código")) var code: String
         @OptionGroup var output: FormatOption
 
         func run() throws {

@@ -15,7 +15,7 @@ struct HeadcountCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Importa un CSV (dependencia, anio, alto, medio, operativo); todo o nada.")
 
-        @Argument(help: "Archivo CSV.") var file: String
+        @Argument(help: ArgumentHelp("Archivo CSV.", valueName: "archivo")) var file: String
         @OptionGroup var output: FormatOption
 
         func run() throws {
@@ -38,7 +38,9 @@ struct HeadcountCommand: ParsableCommand {
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Plantillas de un año.")
 
-        @Option(name: .long, help: "Año (\(YearArgument.help)).", transform: YearArgument.parse)
+        @Option(
+            name: .long, help: ArgumentHelp("Año (\(YearArgument.help)).", valueName: "año"),
+            transform: YearArgument.parse)
         var year: Int
         @OptionGroup var output: FormatOption
 

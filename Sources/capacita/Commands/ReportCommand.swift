@@ -17,7 +17,7 @@ struct ReportCommand: ParsableCommand {
             abstract:
                 "Lista del grupo con resultados, conteos, tasa de acreditación, reacción y ganancia de aprendizaje.")
 
-        @Argument(help: "Clave del grupo.") var code: String
+        @Argument(help: ArgumentHelp("Clave del grupo.", valueName: "código")) var code: String
         @OptionGroup var output: FormatOption
 
         func run() throws {
@@ -52,9 +52,11 @@ struct ReportCommand: ParsableCommand {
             commandName: "course",
             abstract: "Resultados de un curso en un año: en conjunto y por instancia.")
 
-        @Argument(help: "Código del curso.") var code: String
+        @Argument(help: ArgumentHelp("Código del curso.", valueName: "código")) var code: String
         @Option(
-            name: .long, help: "Año en que terminaron los grupos (\(YearArgument.help)).", transform: YearArgument.parse
+            name: .long,
+            help: ArgumentHelp("Año en que terminaron los grupos (\(YearArgument.help)).", valueName: "año"),
+            transform: YearArgument.parse
         )
         var year: Int
         @OptionGroup var output: FormatOption

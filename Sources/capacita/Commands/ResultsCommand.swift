@@ -21,8 +21,8 @@ struct ResultsCommand: ParsableCommand {
                 acreditación del curso; las constancias se emiten y revocan en consecuencia.
                 """)
 
-        @Argument(help: "Archivo CSV.") var file: String
-        @Option(name: .long, help: "Grupo de todas las filas.") var group: String?
+        @Argument(help: ArgumentHelp("Archivo CSV.", valueName: "archivo")) var file: String
+        @Option(name: .long, help: ArgumentHelp("Grupo de todas las filas.", valueName: "grupo")) var group: String?
         @Flag(name: .long, help: "Solo valida y dice qué haría; no escribe nada.") var dryRun = false
         @OptionGroup var output: FormatOption
 

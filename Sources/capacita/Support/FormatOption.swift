@@ -3,7 +3,10 @@ import CapacitaOutput
 
 struct FormatOption: ParsableArguments {
     @Option(
-        name: .long, help: "Formato de salida: table (para leer), json o csv (para programas, claves en inglés).",
+        name: .long,
+        help: ArgumentHelp(
+            "Formato de salida: table (para leer), json o csv (para programas, claves en inglés). (predeterminado: table)",
+            valueName: "formato"),
         transform: FormatOption.parse)
     var format: OutputFormat = .table
 
