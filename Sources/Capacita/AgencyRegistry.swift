@@ -34,7 +34,12 @@ public struct AgencyRegistry: Sendable {
         agencies.first { $0.code == code }
     }
 
+    /// Longer than any agency's name: such a text is not compared (edit distance grows with its
+    /// length times each name's), only refused.
+    public static let longestName = 200
+
     public func resolve(_ text: String) -> Resolution {
+        guard text.count <= Self.longestName else { return .unknown(suggestions: []) }
         let key = NameKey.make(text)
         let codes = byKey[key] ?? []
         let matches = codes.compactMap { agency(code: $0) }

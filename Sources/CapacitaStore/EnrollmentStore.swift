@@ -9,16 +9,21 @@ public struct EnrollmentStore: Sendable {
         self.connection = connection
     }
 
+    /// A baja's reason is a sentence or two, printed on reports.
+    public static let longestReason = 500
+
     public enum DropError: Error, Sendable, Equatable, CustomStringConvertible {
         case notEnrolled(group: String, curp: String)
         case alreadyDropped(group: String, curp: String)
         case emptyReason
+        case longReason
 
         public var description: String {
             switch self {
             case .notEnrolled(let group, let curp): return "\(curp) no está inscrita en el grupo \(group)"
             case .alreadyDropped(let group, let curp): return "\(curp) ya está dada de baja del grupo \(group)"
             case .emptyReason: return "indique el motivo de la baja con --reason"
+            case .longReason: return "el motivo de la baja pasa de \(EnrollmentStore.longestReason) caracteres"
             }
         }
     }
@@ -29,6 +34,7 @@ public struct EnrollmentStore: Sendable {
     public func drop(group: String, curp: Curp, reason: String) throws -> Int {
         let reason = reason.trimmingSpaces()
         guard !reason.isEmpty else { throw DropError.emptyReason }
+        guard reason.count <= Self.longestReason else { throw DropError.longReason }
         let code = TrainingGroup.normalizeCode(group)
         return try connection.withTransaction { connection in
             let current = try connection.query(

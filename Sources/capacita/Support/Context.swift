@@ -30,7 +30,8 @@ enum Context {
         switch try AgencyStore(connection: connection).registry().lookup(name) {
         case .success(let agency): return agency.code
         case .failure(let failure):
-            throw Refused(message: (option.map { "\($0) " } ?? "") + "«\(name)»: \(failure.message)")
+            let shown = TerminalText.cell(name, limit: 80)
+            throw Refused(message: (option.map { "\($0) " } ?? "") + "«\(shown)»: \(failure.message)")
         }
     }
 }
