@@ -239,6 +239,31 @@ import Testing
         }
     }
 
+    @Test func thePrintableConstanciaGivesSpanishDatesAndWhereToVerifyNotACommand() throws {
+        try TestDatabase.withFresh { url in
+            try prepared(url)
+            let list = capacita(["constancia", "list", "--group", "SICT-BAS-2024-01", "--format", "csv"], url: url)
+            let first = try #require(list.output.components(separatedBy: "\n").dropFirst().first)
+            let fields = first.components(separatedBy: ",")
+            let page = FileManager.default.temporaryDirectory.appendingPathComponent("\(UUID().uuidString).html")
+            defer { try? FileManager.default.removeItem(at: page) }
+            #expect(capacita(["constancia", "render", fields[0], "--out", page.path], url: url).status == 0)
+            let plain = try String(contentsOf: page, encoding: .utf8)
+            #expect(plain.contains("del 4 al 8 de marzo de 2024"))
+            #expect(plain.contains("Código de verificación \(fields[1])"))
+            #expect(!plain.contains("capacita constancia") && !plain.contains("Verifique"))
+            let withAddress = capacita(
+                [
+                    "constancia", "render", fields[0], "--out", page.path, "--verify-url",
+                    "https://pnc.example/verificar",
+                ],
+                url: url)
+            #expect(withAddress.status == 0)
+            let linked = try String(contentsOf: page, encoding: .utf8)
+            #expect(linked.contains("https://pnc.example/verificar/\(fields[1])"))
+        }
+    }
+
     @Test func anUnknownAgencyOptionNamesTheClosestAgencyWithoutALine() throws {
         try TestDatabase.withFresh { url in
             try prepared(url)
