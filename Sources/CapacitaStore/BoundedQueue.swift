@@ -10,7 +10,11 @@ final class BoundedQueue<Element: Sendable>: Sendable {
     private let ready = DispatchSemaphore(value: 0)
 
     init(capacity: Int) {
-        room = DispatchSemaphore(value: capacity)
+        // libdispatch traps ("Semaphore object deallocated while in use") when a semaphore made
+        // with value N is released below N: a consumer that stops with the queue full would take
+        // the process down. Made with 0 and signalled up to the capacity, it may end at any count.
+        room = DispatchSemaphore(value: 0)
+        for _ in 0..<capacity { room.signal() }
     }
 
     /// Queues an element, waiting for room; false once the queue is stopped.
