@@ -83,6 +83,14 @@ final class RecordReader<Check: RowCheck>: Sendable {
                 return
             }
             summary.rows += 1
+            if record.oversized {
+                batch.append(.refused([CSVLimits.oversized(line: record.line)]))
+                return
+            }
+            if record.bytes.contains(0) {
+                batch.append(.refused([CSVLimits.nulByte(line: record.line)]))
+                return
+            }
             let row = CSVRow(line: record.line, cells: cells, columns: columns)
             if !row.extraCells.isEmpty {
                 batch.append(
@@ -119,10 +127,7 @@ final class RecordReader<Check: RowCheck>: Sendable {
             parser.finish { record in take(record) }
             try flush()
             if parser.isInsideQuotes {
-                summary.issues.append(
-                    ImportIssue(
-                        line: 0, column: "", value: "",
-                        message: "una comilla abierta no se cierra antes del fin del archivo"))
+                summary.issues.append(CSVLimits.unclosedQuote(line: parser.currentRecordLine))
             }
             if summary.columns == nil {
                 summary.issues.append(

@@ -62,10 +62,10 @@ public struct ServerError: Sendable, Equatable, CustomStringConvertible {
         self.column = column
     }
 
+    /// The message and SQLSTATE only: DETAIL holds the row's values ("Key (group_code, curp)=(…)"),
+    /// personal data that must not reach a log or a person. It stays in `detail` for code to read.
     public var description: String {
-        var text = "\(message) (SQLSTATE \(sqlState))"
-        if let detail { text += ": \(detail)" }
-        return text
+        "\(message) (SQLSTATE \(sqlState))"
     }
 
     public var isUniqueViolation: Bool { sqlState == SQLState.uniqueViolation }

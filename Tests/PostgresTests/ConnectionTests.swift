@@ -156,3 +156,14 @@ import Testing
         }
     }
 }
+
+@Suite struct ServerErrorTextTests {
+    @Test func aServerErrorsTextLeavesOutTheDetailThatHoldsTheRow() {
+        let error = PostgresError.server(
+            ServerError(
+                sqlState: "23505", message: "duplicate key value violates unique constraint \"person_pkey\"",
+                detail: "Key (curp)=(GOMC800101HDFMRR09) already exists."))
+        #expect(!error.description.contains("GOMC"))
+        #expect(error.description.contains("23505"))
+    }
+}

@@ -539,9 +539,12 @@ DECLARE
     forbidden bigint;
     n_stored integer;
     n_added integer;
+    n_people bigint;
+    extra_people bigint;
+    missing_people bigint;
     n_updated integer;
-    e_added integer := 0;
-    e_updated integer := 0;
+    e_added integer;
+    e_updated integer;
 BEGIN
     IF who = 'instructor' THEN
         RAISE EXCEPTION 'an instructor does not enroll people' USING ERRCODE = 'insufficient_privilege';
@@ -587,15 +590,21 @@ BEGIN
         RAISE EXCEPTION 'the file changes enrollments of another agency' USING ERRCODE = 'insufficient_privilege';
     END IF;
 
-    -- People: those the staged rows name, nobody else (checked once, then written from
-    -- stage_person alone). Stored ones locked in CURP order.
-    IF EXISTS (SELECT 1 FROM pg_temp.stage_person sp
-               WHERE NOT EXISTS (SELECT 1 FROM pg_temp.enrollment_stage s WHERE s.curp = sp.curp)) THEN
-        RAISE EXCEPTION 'stage_person names people no staged row enrolls' USING ERRCODE = 'insufficient_privilege';
+    -- People: exactly those the staged rows name (one full hash join, counted: an EXISTS here
+    -- would be planned for its first row, a nested loop that goes quadratic when person's
+    -- statistics are stale). Stored ones locked in CURP order, as the foreign key would.
+    SELECT count(*) FILTER (WHERE s.curp IS NULL), count(*) FILTER (WHERE sp.curp IS NULL), count(sp.curp)
+    INTO extra_people, missing_people, n_people
+    FROM (SELECT DISTINCT x.curp FROM pg_temp.enrollment_stage x) s
+    FULL JOIN pg_temp.stage_person sp ON sp.curp = s.curp;
+    IF extra_people > 0 OR missing_people > 0 THEN
+        RAISE EXCEPTION 'stage_person does not match the staged rows (% extra, % missing)', extra_people, missing_people
+            USING ERRCODE = 'foreign_key_violation';
     END IF;
     SELECT count(*) INTO n_stored FROM (
         SELECT 1 FROM person p WHERE p.curp IN (SELECT sp.curp FROM pg_temp.stage_person sp)
         ORDER BY p.curp FOR KEY SHARE) locked;
+    n_updated := 0;
     IF n_stored > 0 THEN
         UPDATE person p SET
             given_names = sp.given_names, first_surname = sp.first_surname, second_surname = sp.second_surname,
@@ -605,37 +614,37 @@ BEGIN
           AND (p.given_names, p.first_surname, p.second_surname, p.sex, p.email)
               IS DISTINCT FROM (sp.given_names, sp.first_surname, sp.second_surname, sp.sex, COALESCE(sp.email, p.email));
         GET DIAGNOSTICS n_updated = ROW_COUNT;
+        INSERT INTO person (curp, given_names, first_surname, second_surname, sex, email, batch_id)
+        SELECT sp.curp, sp.given_names, sp.first_surname, sp.second_surname, sp.sex, sp.email, batch
+        FROM pg_temp.stage_person sp
+        WHERE NOT EXISTS (SELECT 1 FROM person p WHERE p.curp = sp.curp)
+        ORDER BY sp.curp;
     ELSE
-        n_updated := 0;
+        INSERT INTO person (curp, given_names, first_surname, second_surname, sex, email, batch_id)
+        SELECT sp.curp, sp.given_names, sp.first_surname, sp.second_surname, sp.sex, sp.email, batch
+        FROM pg_temp.stage_person sp
+        ORDER BY sp.curp;
     END IF;
-    INSERT INTO person (curp, given_names, first_surname, second_surname, sex, email, batch_id)
-    SELECT sp.curp, sp.given_names, sp.first_surname, sp.second_surname, sp.sex, sp.email, batch
-    FROM pg_temp.stage_person sp
-    WHERE n_stored = 0 OR NOT EXISTS (SELECT 1 FROM person p WHERE p.curp = sp.curp)
-    ORDER BY sp.curp;
     GET DIAGNOSTICS n_added = ROW_COUNT;
-    -- Every staged person now exists: the check the person foreign key would make, set-based.
-    IF EXISTS (SELECT 1 FROM pg_temp.enrollment_stage s WHERE NOT EXISTS (SELECT 1 FROM person p WHERE p.curp = s.curp)) THEN
-        RAISE EXCEPTION 'staged rows name people missing from the stage' USING ERRCODE = 'foreign_key_violation';
+    -- Every staged person exists now (stored and locked, or inserted here): the check the person
+    -- foreign key would make, by count. A stage_person repeating a CURP fails the primary key.
+    IF n_stored + n_added <> n_people THEN
+        RAISE EXCEPTION '% staged people are neither stored nor added', n_people - n_stored - n_added
+            USING ERRCODE = 'foreign_key_violation';
     END IF;
 
     -- New enrollments, in file order, no per-row foreign-key triggers (replica).
-    IF EXISTS (SELECT 1 FROM pg_temp.enrollment_stage s
-               WHERE NOT EXISTS (SELECT 1 FROM pg_temp.stage_existing x WHERE x.line = s.line)) THEN
-        INSERT INTO enrollment (group_code, curp, agency_code, tier, position_title, batch_id)
-        SELECT s.group_code, s.curp, s.agency_code, s.tier, s.position_title, batch
-        FROM pg_temp.enrollment_stage s
-        WHERE NOT EXISTS (SELECT 1 FROM pg_temp.stage_existing x WHERE x.line = s.line);
-        GET DIAGNOSTICS e_added = ROW_COUNT;
-    END IF;
-    IF EXISTS (SELECT 1 FROM pg_temp.stage_existing x WHERE x.enrollment_changed) THEN
-        UPDATE enrollment e SET
-            agency_code = s.agency_code, tier = s.tier,
-            position_title = COALESCE(s.position_title, e.position_title), batch_id = batch, updated_at = now()
-        FROM pg_temp.stage_existing x JOIN pg_temp.enrollment_stage s ON s.line = x.line
-        WHERE x.enrollment_changed AND e.group_code = s.group_code AND e.curp = s.curp;
-        GET DIAGNOSTICS e_updated = ROW_COUNT;
-    END IF;
+    INSERT INTO enrollment (group_code, curp, agency_code, tier, position_title, batch_id)
+    SELECT s.group_code, s.curp, s.agency_code, s.tier, s.position_title, batch
+    FROM pg_temp.enrollment_stage s
+    WHERE NOT EXISTS (SELECT 1 FROM pg_temp.stage_existing x WHERE x.line = s.line);
+    GET DIAGNOSTICS e_added = ROW_COUNT;
+    UPDATE enrollment e SET
+        agency_code = s.agency_code, tier = s.tier,
+        position_title = COALESCE(s.position_title, e.position_title), batch_id = batch, updated_at = now()
+    FROM pg_temp.stage_existing x JOIN pg_temp.enrollment_stage s ON s.line = x.line
+    WHERE x.enrollment_changed AND e.group_code = s.group_code AND e.curp = s.curp;
+    GET DIAGNOSTICS e_updated = ROW_COUNT;
     RETURN QUERY SELECT n_stored, n_added, n_updated, e_added, e_updated;
 END
 $$;

@@ -37,11 +37,10 @@ public struct CSVDocument: Sendable {
         parser.feed(format.hasBOM ? bytes.dropFirst(3) : bytes[...]) { records.append($0) }
         parser.finish { records.append($0) }
         var issues: [ImportIssue] = []
-        if parser.isInsideQuotes {
-            issues.append(
-                ImportIssue(
-                    line: records.last?.line ?? 1, column: "", value: "",
-                    message: "una comilla abierta no se cierra antes del fin del archivo"))
+        if parser.isInsideQuotes { issues.append(CSVLimits.unclosedQuote(line: parser.currentRecordLine)) }
+        for record in records where record.oversized { issues.append(CSVLimits.oversized(line: record.line)) }
+        for record in records where !record.oversized && record.bytes.contains(0) {
+            issues.append(CSVLimits.nulByte(line: record.line))
         }
         guard let header = records.first else {
             issues.append(

@@ -6,6 +6,9 @@ public struct CSVRawRecord: Sendable {
     public var bytes: [UInt8]
     /// Where each field ends in `bytes`.
     public var ends: [Int]
+    /// The record went past `CSVParser.maxRecordBytes` or `maxFields`: what was kept is cut, and
+    /// the row is to be refused, not read.
+    public var oversized = false
 
     public var count: Int { ends.count }
 
@@ -30,6 +33,13 @@ public struct CSVParser: Sendable {
     private var line = 1
     private var recordLine = 1
     private var recordStarted = false
+    private var oversized = false
+
+    /// The largest record kept: far beyond any row of a spreadsheet, small enough that an
+    /// unclosed quote swallowing the rest of a file does not take memory with it.
+    public static let maxRecordBytes = 1 << 20
+    /// The most fields a record keeps (no sheet has hundreds of columns).
+    public static let maxFields = 512
 
     public init(delimiter: UInt8) {
         self.delimiter = delimiter
@@ -53,7 +63,13 @@ public struct CSVParser: Sendable {
                     { next += 1 }
                 }
                 if next > index {
-                    bytes.append(contentsOf: input[index..<next])
+                    let room = Self.maxRecordBytes - bytes.count
+                    if next - index > room {
+                        oversized = true
+                        if room > 0 { bytes.append(contentsOf: input[index..<(index + room)]) }
+                    } else {
+                        bytes.append(contentsOf: input[index..<next])
+                    }
                     recordStarted = true
                     index = next
                     if index == end { break }
@@ -80,7 +96,7 @@ public struct CSVParser: Sendable {
             if quoteInQuoted {
                 quoteInQuoted = false
                 if byte == quote {
-                    bytes.append(quote)
+                    append(quote)
                     return
                 }
                 inQuotes = false  // that quote closed the field; handle this byte unquoted
@@ -92,11 +108,11 @@ public struct CSVParser: Sendable {
                     line += 1
                     if byte == cr {
                         afterCR = true
-                        bytes.append(lf)
+                        append(lf)
                         return
                     }
                 }
-                bytes.append(byte)
+                append(byte)
                 return
             }
         }
@@ -105,8 +121,12 @@ public struct CSVParser: Sendable {
             inQuotes = true
             recordStarted = true
         case delimiter:
-            ends.append(bytes.count)
-            fieldStart = bytes.count
+            if ends.count + 1 < Self.maxFields {
+                ends.append(bytes.count)
+                fieldStart = bytes.count
+            } else {
+                oversized = true
+            }
             recordStarted = true
         case lf, cr:
             if byte == cr { afterCR = true }
@@ -114,9 +134,13 @@ public struct CSVParser: Sendable {
             line += 1
             recordLine = line
         default:
-            bytes.append(byte)
+            append(byte)
             recordStarted = true
         }
+    }
+
+    private mutating func append(_ byte: UInt8) {
+        if bytes.count < Self.maxRecordBytes { bytes.append(byte) } else { oversized = true }
     }
 
     private mutating func endRecord(emit: (CSVRawRecord) throws -> Void) rethrows {
@@ -125,10 +149,11 @@ public struct CSVParser: Sendable {
             ends.removeAll(keepingCapacity: true)
             fieldStart = 0
             recordStarted = false
+            oversized = false
         }
         guard recordStarted || bytes.count > fieldStart else { return }  // an empty line is no record
         ends.append(bytes.count)
-        try emit(CSVRawRecord(line: recordLine, bytes: bytes, ends: ends))
+        try emit(CSVRawRecord(line: recordLine, bytes: bytes, ends: ends, oversized: oversized))
     }
 
     /// Ends the input, emitting a last record that had no final line break.
@@ -142,6 +167,9 @@ public struct CSVParser: Sendable {
 
     /// Whether the input ended inside a quoted field (an unclosed quote).
     public var isInsideQuotes: Bool { inQuotes && !quoteInQuoted }
+
+    /// The line where the record being read began: where an unclosed quote opened.
+    public var currentRecordLine: Int { recordLine }
 
     /// The delimiter of a file from its first line: the most frequent of comma, semicolon and tab
     /// outside quotes (comma when none appears).
@@ -159,5 +187,25 @@ public struct CSVParser: Sendable {
         }
         let best = counts.max { ($0.value, $1.key) < ($1.value, $0.key) }!
         return best.value > 0 ? best.key : 44
+    }
+}
+
+/// The refusals the parser's bounds lead to, worded once for every import.
+public enum CSVLimits {
+    public static func unclosedQuote(line: Int) -> ImportIssue {
+        ImportIssue(
+            line: line, column: "", value: "",
+            message: "una comilla abierta en esta línea no se cierra antes del fin del archivo")
+    }
+
+    public static func nulByte(line: Int) -> ImportIssue {
+        ImportIssue(line: line, column: "", value: "", message: "la fila contiene un byte nulo")
+    }
+
+    public static func oversized(line: Int) -> ImportIssue {
+        ImportIssue(
+            line: line, column: "", value: "",
+            message:
+                "la fila pasa del máximo de \(CSVParser.maxRecordBytes >> 20) MiB o \(CSVParser.maxFields) columnas")
     }
 }

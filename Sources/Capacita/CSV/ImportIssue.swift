@@ -9,11 +9,18 @@ public struct ImportIssue: Sendable, Equatable, Codable {
     public var value: String
     public var message: String
 
+    /// The longest value a report repeats: enough to find the cell, never a swallowed file.
+    public static let valueLimit = 80
+
+    /// Anything shaped like a CURP is masked in the value and the message, whatever the column
+    /// (a swapped header, a free-text cell); long values are cut. Reports never carry a full CURP.
     public init(line: Int, column: String, value: String, message: String) {
         self.line = line
-        self.column = column
-        self.value = value
-        self.message = message
+        self.column = Curp.redact(
+            column.count > Self.valueLimit ? String(column.prefix(Self.valueLimit)) + "…" : column)
+        self.value = Curp.redact(
+            value.count > Self.valueLimit ? String(value.prefix(Self.valueLimit - 1)) + "…" : value)
+        self.message = Curp.redact(message)
     }
 
     enum CodingKeys: String, CodingKey {

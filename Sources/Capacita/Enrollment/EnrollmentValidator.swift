@@ -77,12 +77,12 @@ public struct EnrollmentValidator: Sendable {
         let firstSurname = row["primer_apellido"]
         if firstSurname.isEmpty { fail("primer_apellido", "falta el primer apellido") }
         let secondSurname = row["segundo_apellido"]
-        // A tab or line break inside a name is an Excel accident, never part of the name.
+        // A tab or line break inside a name is an Excel accident, never part of the name; so are
+        // invisible characters, and a name without a letter is not a name.
         for (column, text) in [
             ("nombre", givenNames), ("primer_apellido", firstSurname), ("segundo_apellido", secondSurname),
-        ]
-        where text.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F }) {
-            fail(column, "contiene caracteres de control (tabulador, salto de línea…)")
+        ] {
+            if let problem = CellText.nameProblem(text) { fail(column, problem) }
         }
         var sex = curp?.sex
         if !row["sexo"].isEmpty {
@@ -96,7 +96,9 @@ public struct EnrollmentValidator: Sendable {
             }
         }
         let email = row["correo"]
-        if !email.isEmpty, !CellParsing.isPlausibleEmail(email) { fail("correo", "no parece una dirección de correo") }
+        if !email.isEmpty, email.utf8.count > CellText.emailLimit || !CellParsing.isPlausibleEmail(email) {
+            fail("correo", "no parece una dirección de correo")
+        }
         let agencyCode = resolveAgency(row, fail: fail)
         var tier: Tier?
         let tierText = row["nivel"]
@@ -114,6 +116,9 @@ public struct EnrollmentValidator: Sendable {
             }
         }
         let position = row["puesto"]
+        if let problem = CellText.textProblem(position, limit: CellText.positionLimit, lineBreaks: true) {
+            fail("puesto", problem)
+        }
         let groupCode = GroupReference.resolve(row, option: group, groups: groups, fail: fail)
         guard issues.count == before, let curp, let sex, let agencyCode, let tier, let groupCode else { return nil }
         return EnrollmentRow(

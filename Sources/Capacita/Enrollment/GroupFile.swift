@@ -60,7 +60,14 @@ public enum GroupFile {
             issues.append(ImportIssue(line: row.line, column: column, value: row[column], message: message))
         }
         let code = TrainingGroup.normalizeCode(row["grupo"])
-        if code.isEmpty { fail("grupo", "falta la clave del grupo") }
+        if code.isEmpty {
+            fail("grupo", "falta la clave del grupo")
+        } else if !TrainingGroup.isValidCode(code) {
+            fail(
+                "grupo",
+                "la clave admite letras sin acento, dígitos, «-», «_» y «.», hasta \(TrainingGroup.codeLimit) caracteres"
+            )
+        }
         var course: Course?
         let courseCode = row["curso"].uppercased()
         if !courseCode.isEmpty {

@@ -46,6 +46,19 @@ public struct TrainingGroup: Sendable, Equatable, Codable {
     }
 
     /// Group codes are compared and stored in capitals, so "bas-2024-01" is "BAS-2024-01".
+    /// The longest group code.
+    public static let codeLimit = 40
+
+    /// Letters without accents, digits, `-`, `_` and `.`: a code is typed, read aloud and put in
+    /// URLs; a zero-width space, an emoji or a Cyrillic look-alike would make two codes of one.
+    public static func isValidCode(_ code: String) -> Bool {
+        !code.isEmpty && code.utf8.count <= codeLimit
+            && code.utf8.allSatisfy {
+                ($0 >= 65 && $0 <= 90) || ($0 >= 97 && $0 <= 122) || ($0 >= 48 && $0 <= 57) || $0 == 45 || $0 == 95
+                    || $0 == 46
+            }
+    }
+
     public static func normalizeCode(_ text: String) -> String {
         let clean = text.utf8.allSatisfy { ($0 >= 65 && $0 <= 90) || ($0 >= 45 && $0 <= 57) || $0 == 95 }
         return clean ? text : text.trimmingSpaces().uppercased()

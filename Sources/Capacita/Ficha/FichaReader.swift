@@ -26,7 +26,51 @@ public struct FichaReader: Sendable {
 
     // MARK: - YAML and JSON
 
+    /// The line of the first anchor (`&a`) or alias (`*a`) outside quotes and comments, if any.
+    public static func firstAliasLine(_ yaml: String) -> Int? {
+        var line = 1
+        var quote: UInt8?
+        var comment = false
+        var previous: UInt8 = 10
+        for byte in yaml.utf8 {
+            defer { previous = byte }
+            if byte == 10 {
+                line += 1
+                comment = false
+                if quote == 39 || quote == 34 { continue }  // quoted scalars may span lines
+                continue
+            }
+            if comment { continue }
+            if let open = quote {
+                if byte == open { quote = nil }
+                continue
+            }
+            let atValueStart =
+                previous == 10 || previous == 32 || previous == 9 || previous == 44
+                || previous == 91 || previous == 123 || previous == 58 || previous == 45
+            // Each test stands alone: a `where` after several patterns guards only the last one.
+            if byte == 35, previous == 10 || previous == 32 || previous == 9 {
+                comment = true
+            } else if byte == 34 || byte == 39, atValueStart {
+                quote = byte
+            } else if byte == 38 || byte == 42, atValueStart {
+                return line
+            }
+        }
+        return nil
+    }
+
     public func read(yaml: String) -> Result<[Read], ImportIssues> {
+        // An alias is copied where it is used: ten aliases of ten aliases of … ("billion laughs")
+        // grow a few lines into gigabytes. A ficha never needs one.
+        if let line = Self.firstAliasLine(yaml) {
+            return .failure(
+                ImportIssues([
+                    ImportIssue(
+                        line: line, column: "", value: "",
+                        message: "las fichas no admiten anclas ni alias de YAML (& y * al inicio de un valor)")
+                ]))
+        }
         let root: Node
         do {
             guard let node = try Yams.compose(yaml: yaml) else {
@@ -36,7 +80,11 @@ public struct FichaReader: Sendable {
             root = node
         } catch {
             return .failure(
-                ImportIssues([ImportIssue(line: 0, column: "", value: "", message: "YAML o JSON inválido: \(error)")]))
+                ImportIssues([
+                    ImportIssue(
+                        line: 0, column: "", value: "",
+                        message: "YAML o JSON inválido: \(String("\(error)".prefix(300)))")
+                ]))
         }
         let items: [(String, Node)]
         if let list = root.sequence {

@@ -88,6 +88,6 @@ enum Failure {
 
     static func printError(_ text: String) {
         fflush(nil)  // flush stdout first, so the report printed before this line stays above it
-        FileHandle.standardError.write(Data((TerminalText.lines(text) + "\n").utf8))
+        FileHandle.standardError.write(Data((TerminalText.lines(Curp.redact(text)) + "\n").utf8))
     }
 }
