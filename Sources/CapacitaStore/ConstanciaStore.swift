@@ -14,7 +14,7 @@ public struct ConstanciaStore: Sendable {
         public var folio: String
         public var code: String
         public var groupCode: String
-        public var curp: String
+        public var curp: Curp
         public var name: PersonName
         public var courseCode: String
         public var courseTitle: String
@@ -123,7 +123,7 @@ public struct ConstanciaStore: Sendable {
     private static func record(_ row: Row) throws -> Record {
         Record(
             folio: try row.decode("folio"), code: try row.decode("code"), groupCode: try row.decode("group_code"),
-            curp: try row.decode("curp"),
+            curp: Curp(stored: try row.decode("curp")),
             name: PersonName(
                 givenNames: try row.decode("given_names"), firstSurname: try row.decode("first_surname"),
                 secondSurname: try row.decode("second_surname")),

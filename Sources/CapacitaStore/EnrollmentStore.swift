@@ -57,7 +57,7 @@ public struct EnrollmentStore: Sendable {
     /// A participant as the group and course reports show them.
     public struct RosterEntry: Sendable, Equatable {
         public var groupCode: String
-        public var curp: String
+        public var curp: Curp
         public var name: PersonName
         public var tier: Tier
         public var agencyCode: String
@@ -104,7 +104,7 @@ public struct EnrollmentStore: Sendable {
         let status: String = try row.decode("status")
         let tier: String = try row.decode("tier")
         return RosterEntry(
-            groupCode: try row.decode("group_code"), curp: try row.decode("curp"),
+            groupCode: try row.decode("group_code"), curp: Curp(stored: try row.decode("curp")),
             name: PersonName(
                 givenNames: try row.decode("given_names"), firstSurname: try row.decode("first_surname"),
                 secondSurname: try row.decode("second_surname")),

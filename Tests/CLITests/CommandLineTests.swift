@@ -264,6 +264,46 @@ import Testing
         }
     }
 
+    /// Every failure path prints masked CURPs only: a swapped header, an unclosed quote that
+    /// swallows later rows, an unknown person, a baja of someone not enrolled.
+    @Test func noFailurePrintsAFullCurp() throws {
+        try TestDatabase.withFresh { url in
+            try prepared(url)
+            let full = try NSRegularExpression(
+                pattern: #"[A-Z][AEIOUX][A-Z]{2}[0-9]{6}[HMX][A-Z]{5}[0-9A-Z][0-9]"#, options: [.caseInsensitive])
+            func write(_ text: String) throws -> String {
+                let file = FileManager.default.temporaryDirectory.appendingPathComponent("\(UUID().uuidString).csv")
+                try Data(text.utf8).write(to: file)
+                return file.path
+            }
+            let swapped = try write(
+                "nivel,nombre,primer_apellido,dependencia,curp,grupo,sexo\n"
+                    + "GOMC820101HDFMRR04,Carlos,Gómez,SICT,medio,SICT-BAS-2024-01,HEGG560427MVZRRL04\n")
+            let unclosed = try write(
+                "curp,nombre,primer_apellido,dependencia,nivel,grupo\n"
+                    + "GOMC820101HDFMRR04,\"Carlos,Gómez,SICT,medio,SICT-BAS-2024-01\n"
+                    + "HEGG560427MVZRRL04,Gloria,Hernández,SICT,medio,SICT-BAS-2024-01\n")
+            let results = try write("curp,grupo,asistencia\nXIMC900101HDFCRR07,SICT-BAS-2024-01,100\n")
+            let runs = [
+                ["enroll", "import", swapped, "--dry-run"], ["enroll", "import", swapped, "--format", "json"],
+                ["enroll", "import", unclosed], ["enroll", "import", unclosed, "--format", "json"],
+                ["results", "import", results], ["results", "import", results, "--format", "json"],
+                ["enroll", "drop", "--group", "SICT-BAS-2024-01", "--curp", "XIMC900101HDFCRR07", "--reason", "x"],
+                ["enroll", "drop", "--group", "SICT-BAS-2024-01", "--curp", "XIMC900101HDFCRR08", "--reason", "x"],
+            ]
+            for arguments in runs {
+                let run = capacita(arguments, url: url)
+                #expect(run.status == 1, "\(arguments): \(run.status) \(run.error)")
+                for text in [run.output, run.error] {
+                    let range = NSRange(text.startIndex..., in: text)
+                    #expect(full.firstMatch(in: text, range: range) == nil, "\(arguments): \(text)")
+                }
+            }
+            let unclosedRun = capacita(["enroll", "import", unclosed], url: url)
+            #expect(unclosedRun.output.contains("una comilla abierta en esta línea"), "\(unclosedRun.output)")
+        }
+    }
+
     @Test func anUnknownAgencyOptionNamesTheClosestAgencyWithoutALine() throws {
         try TestDatabase.withFresh { url in
             try prepared(url)

@@ -107,7 +107,7 @@ import Testing
             let issued = try store.list(group: "BAS-1")
             #expect(issued.map(\.folio) == ["PNC-2024-000001", "PNC-2024-000002"])
             #expect(Set(issued.map(\.code)).count == 2)
-            let carlos = try #require(issued.first { $0.curp == Self.carlos })
+            let carlos = try #require(issued.first { $0.curp.value == Self.carlos })
 
             // Carlos's final score is corrected below the minimum: his constancia is revoked, not deleted.
             let corrected = try results(["\(Self.carlos),BAS-1,,,,70,,,,"], connection)
@@ -125,7 +125,9 @@ import Testing
             let gloria = try Curp.parse(Self.gloria).get()
             #expect(
                 try EnrollmentStore(connection: connection).drop(group: "bas-1", curp: gloria, reason: "Renuncia") == 1)
-            #expect(try store.list(group: "BAS-1").first { $0.curp == Self.gloria }?.revokedReason == "baja: Renuncia")
+            #expect(
+                try store.list(group: "BAS-1").first { $0.curp.value == Self.gloria }?.revokedReason == "baja: Renuncia"
+            )
             #expect(throws: EnrollmentStore.DropError.alreadyDropped(group: "BAS-1", curp: gloria.masked)) {
                 try EnrollmentStore(connection: connection).drop(group: "BAS-1", curp: gloria, reason: "otra vez")
             }

@@ -1,7 +1,7 @@
 /// A CURP (Clave Única de Registro de Población), checked in full: structure, birth date, sex,
 /// state, internal consonants, homoclave and check digit. Personal data: print `masked`, never
 /// the value, in logs and errors.
-public struct Curp: Sendable, Hashable, CustomStringConvertible {
+public struct Curp: Sendable, Hashable, CustomStringConvertible, Encodable {
     public let value: String
 
     public enum Problem: Error, Sendable, Equatable {
@@ -40,10 +40,22 @@ public struct Curp: Sendable, Hashable, CustomStringConvertible {
         self.value = value
     }
 
+    /// A CURP read back from the database, which checked it on the way in (its CHECK and the
+    /// import's). Read models carry `Curp`, not `String`, so no encoder can print one in full.
+    public init(stored value: String) {
+        self.value = value
+    }
+
     /// The first 4 characters, then asterisks: safe to print.
     public var masked: String { Curp.mask(value) }
 
     public var description: String { masked }
+
+    /// Encoded masked: a read model's JSON never holds a full CURP.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(masked)
+    }
 
     /// Masks any text that may be a CURP: the first 4 characters, then one asterisk per character.
     public static func mask(_ text: String) -> String {

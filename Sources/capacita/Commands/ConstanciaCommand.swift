@@ -45,7 +45,7 @@ struct ConstanciaCommand: ParsableCommand {
             }
             let fields: [(String, Cell)] = [
                 ("folio", .text(record.folio)), ("code", .text(record.code)), ("name", .text(record.name.full)),
-                ("curp", .text(Curp.mask(record.curp))), ("agency", .text(record.agencyName)),
+                ("curp", .text(record.curp.masked)), ("agency", .text(record.agencyName)),
                 ("course", .text(record.courseCode)),
                 ("title", .text(record.courseTitle)), ("hours", .number(record.hours)),
                 ("starts_on", .text(record.startsOn.description)),

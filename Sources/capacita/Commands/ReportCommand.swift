@@ -101,7 +101,7 @@ struct RosterJSON: Encodable {
     var final: Rounded?
 
     init(_ entry: EnrollmentStore.RosterEntry) {
-        curp = Curp.mask(entry.curp)
+        curp = entry.curp.masked
         name = entry.name.full
         tier = entry.tier.rawValue
         agency = entry.agencyCode
@@ -139,7 +139,7 @@ enum RosterTable {
             columns: ["curp", "name", "tier", "agency", "attendance", "pre", "post", "final", "status"],
             rows: roster.map { entry in
                 [
-                    .text(Curp.mask(entry.curp)), .text(entry.name.full), .code(entry.tier.rawValue),
+                    .text(entry.curp.masked), .text(entry.name.full), .code(entry.tier.rawValue),
                     .text(entry.agencyCode), .score(entry.result.attendance), .score(entry.result.pre),
                     .score(entry.result.post), .score(entry.result.finalScore), .code(entry.result.status.rawValue),
                 ]
