@@ -63,7 +63,7 @@ let package = Package(
             name: "CapacitaStoreTests",
             dependencies: ["CapacitaStore", "Capacita", "Postgres", "TestSupport", "SampleData"]),
         .testTarget(name: "CapacitaOutputTests", dependencies: ["CapacitaOutput", "Capacita"]),
-        .testTarget(name: "CLITests", dependencies: ["TestSupport", "SampleData", "CapacitaOutput"]),
+        .testTarget(name: "CLITests", dependencies: ["TestSupport", "SampleData", "CapacitaOutput", "Postgres"]),
         // Shared test helpers: a fresh database per test on the cluster that scripts/dev-db runs.
         .target(name: "TestSupport", dependencies: ["Postgres"], path: "Tests/TestSupport"),
     ]

@@ -2,19 +2,50 @@ import CLibPQ
 import Foundation
 import Synchronization
 
+/// How every session starts, given to the server in the startup packet (libpq's `options`) so a
+/// reset connection, `RESET ALL` or `DISCARD ALL` keeps it: UTC, ISO dates, UTF-8, and bounded waits.
+public struct SessionSettings: Sendable, Equatable {
+    /// Seconds to wait for the server to answer a connection (libpq's connect_timeout).
+    public var connectTimeout: Int
+    /// Milliseconds one statement may run before the server cancels it; 0 for no limit.
+    public var statementTimeout: Int
+    /// Shown in pg_stat_activity.
+    public var applicationName: String
+
+    /// Ten seconds to connect; ten minutes a statement, room for a million-row import's merge.
+    public static let standard = SessionSettings(
+        connectTimeout: 10, statementTimeout: 600_000, applicationName: "capacita")
+
+    public init(connectTimeout: Int, statementTimeout: Int, applicationName: String) {
+        self.connectTimeout = connectTimeout
+        self.statementTimeout = statementTimeout
+        self.applicationName = applicationName
+    }
+
+    var options: String {
+        "-c TimeZone=UTC -c DateStyle=ISO,YMD -c statement_timeout=\(statementTimeout)"
+    }
+}
+
 /// One connection to PostgreSQL through libpq.
 ///
 /// libpq calls block; a connection runs one statement at a time, which the mutex around the
 /// PGconn enforces. Use one connection per task (a pool in the service), not one shared by many.
 public final class Connection: Sendable {
     private let handle: Mutex<OpaquePointer>
+    /// libpq's cancel object, usable from another thread while a statement holds `handle`. Kept
+    /// as its address: made from the same PGconn, a pointer would share the connection's region.
+    private let canceller: Mutex<Int>
+    /// Transactions opened by `withTransaction` and not yet ended: inner ones are savepoints.
+    private let depth = Mutex(0)
 
     /// Connects with a libpq URI (`postgresql://…`) or conninfo string (`host=… dbname=…`).
-    /// The session runs in UTC with ISO dates, so date text round-trips exactly.
-    public init(_ conninfo: String) throws(PostgresError) {
-        guard let conn = PQconnectdb(conninfo) else {
-            throw .protocolFailure("libpq could not allocate a connection")
-        }
+    /// `settings` come first, so what the URI says (a `connect_timeout`, say) wins.
+    public init(_ conninfo: String, settings: SessionSettings = .standard) throws(PostgresError) {
+        let keys = ["options", "client_encoding", "connect_timeout", "application_name", "dbname"]
+        let values = [settings.options, "UTF8", String(settings.connectTimeout), settings.applicationName, conninfo]
+        let conn = Self.connect(keys: keys, values: values)
+        guard let conn else { throw .protocolFailure("libpq could not allocate a connection") }
         guard PQstatus(conn) == CONNECTION_OK else {
             let host = PQhost(conn).map { String(cString: $0) }.flatMap { $0.isEmpty ? nil : $0 } ?? "localhost"
             let port = PQport(conn).map { String(cString: $0) }.flatMap { $0.isEmpty ? nil : $0 } ?? "5432"
@@ -24,12 +55,37 @@ public final class Connection: Sendable {
         }
         // Server notices ("already exists, skipping") are not errors; keep them off the user's terminal.
         PQsetNoticeProcessor(conn, { _, _ in }, nil)
+        canceller = Mutex(Int(bitPattern: PQgetCancel(conn)))
         handle = Mutex(conn)
-        try execute("SET TimeZone = 'UTC'; SET DateStyle = 'ISO, YMD'; SET client_encoding = 'UTF8'")
+    }
+
+    private static func connect(keys: [String], values: [String]) -> OpaquePointer? {
+        let keyPointers = keys.map { strdup($0) }
+        let valuePointers = values.map { strdup($0) }
+        defer {
+            keyPointers.forEach { free($0) }
+            valuePointers.forEach { free($0) }
+        }
+        let k: [UnsafePointer<CChar>?] = keyPointers.map { $0.map { UnsafePointer($0) } } + [nil]
+        let v: [UnsafePointer<CChar>?] = valuePointers.map { $0.map { UnsafePointer($0) } } + [nil]
+        return k.withUnsafeBufferPointer { keys in
+            v.withUnsafeBufferPointer { values in PQconnectdbParams(keys.baseAddress, values.baseAddress, 1) }
+        }
     }
 
     deinit {
+        canceller.withLock { if let cancel = OpaquePointer(bitPattern: $0) { PQfreeCancel(cancel) } }
         handle.withLock { PQfinish($0) }
+    }
+
+    /// Asks the server to cancel the statement running on this connection, from any thread. The
+    /// statement then fails with SQLSTATE 57014 (query_canceled); its transaction rolls back.
+    public func cancel() {
+        canceller.withLock { address in
+            guard let cancel = OpaquePointer(bitPattern: address) else { return }
+            var buffer = [CChar](repeating: 0, count: 256)
+            _ = PQcancel(cancel, &buffer, Int32(buffer.count))
+        }
     }
 
     /// Runs one or more statements without parameters (migration scripts, session settings).
@@ -53,9 +109,17 @@ public final class Connection: Sendable {
         }
     }
 
-    /// Runs `body` inside BEGIN … COMMIT; rolls back and rethrows when it throws.
+    /// Runs `body` inside BEGIN … COMMIT; rolls back and rethrows when it throws. Called inside
+    /// another `withTransaction` (a store call inside a caller's transaction that set its
+    /// identity), it runs in a savepoint instead: an inner COMMIT would end the outer transaction.
     @discardableResult
     public func withTransaction<T>(_ body: (Connection) throws -> T) throws -> T {
+        let level = depth.withLock { depth -> Int in
+            depth += 1
+            return depth
+        }
+        defer { depth.withLock { $0 -= 1 } }
+        if level > 1 { return try withSavepoint(named: "capacita_\(level)", body) }
         try execute("BEGIN")
         let value: T
         do {
@@ -64,16 +128,36 @@ public final class Connection: Sendable {
             try? execute("ROLLBACK")
             throw error
         }
-        // COMMIT of a transaction that already failed answers ROLLBACK without an error.
-        let committed = try handle.withLock { conn throws(PostgresError) -> Bool in
-            guard let result = PQexec(conn, "COMMIT") else { throw .protocolFailure(LibPQ.errorMessage(conn)) }
-            defer { PQclear(result) }
-            return String(cString: PQcmdStatus(result)) == "COMMIT"
+        // A COMMIT that fails (a deferred trigger, a serialization failure) throws the server's
+        // error with its SQLSTATE, so a caller can retry; one of a transaction that had already
+        // failed answers ROLLBACK without an error.
+        let status = try handle.withLock { conn throws(PostgresError) -> String in
+            let result = PQexec(conn, "COMMIT")
+            guard let result else { throw .protocolFailure(LibPQ.errorMessage(conn)) }
+            let status = String(cString: PQcmdStatus(result))
+            _ = try LibPQ.consume(result, conn)
+            return status
         }
-        guard committed else {
-            throw PostgresError.protocolFailure("the transaction was rolled back instead of committed")
-        }
+        guard status == "COMMIT" else { throw PostgresError.rolledBack }
         return value
+    }
+
+    private func withSavepoint<T>(named name: String, _ body: (Connection) throws -> T) throws -> T {
+        try execute("SAVEPOINT \(name)")
+        do {
+            let value = try body(self)
+            try execute("RELEASE SAVEPOINT \(name)")
+            return value
+        } catch {
+            try? execute("ROLLBACK TO SAVEPOINT \(name); RELEASE SAVEPOINT \(name)")
+            throw error
+        }
+    }
+
+    /// Whether a transaction block is open on the connection (for pools: a connection handed
+    /// back inside one is not reused).
+    public var isIdle: Bool {
+        handle.withLock { PQtransactionStatus($0) == PQTRANS_IDLE }
     }
 
     /// Streams data into `COPY … FROM STDIN`. The closure writes rows through the writer, which sends

@@ -10,6 +10,8 @@ public enum PostgresError: Error, Sendable, Equatable, CustomStringConvertible {
     case missingColumn(String)
     /// The connection broke or libpq failed outside of a server error.
     case protocolFailure(String)
+    /// COMMIT answered ROLLBACK: the transaction had already failed.
+    case rolledBack
 
     public var description: String {
         switch self {
@@ -23,6 +25,8 @@ public enum PostgresError: Error, Sendable, Equatable, CustomStringConvertible {
             return "no column named \(name) in the result"
         case .protocolFailure(let message):
             return "PostgreSQL: \(message)"
+        case .rolledBack:
+            return "the transaction was rolled back instead of committed"
         }
     }
 
