@@ -38,6 +38,9 @@ public final class Connection: Sendable {
     private let canceller: Mutex<Int>
     /// Transactions opened by `withTransaction` and not yet ended: inner ones are savepoints.
     private let depth = Mutex(0)
+    /// Settings every transaction starts with (`set_config(name, value, true)`): who the caller is,
+    /// for row-level security. Local to each transaction, so nothing outlives it on the server.
+    private let transactionSettings = Mutex<[TransactionSetting]>([])
 
     /// Connects with a libpq URI (`postgresql://…`) or conninfo string (`host=… dbname=…`).
     /// `settings` come first, so what the URI says (a `connect_timeout`, say) wins.
@@ -88,8 +91,32 @@ public final class Connection: Sendable {
         }
     }
 
+    /// From now on every transaction on this connection starts by setting these, and a statement
+    /// run outside one runs in a transaction of its own so it gets them too. An empty list stops.
+    public func setTransactionSettings(_ settings: [TransactionSetting]) {
+        transactionSettings.withLock { $0 = settings }
+    }
+
+    /// Whether a statement must be wrapped to carry the transaction settings.
+    private var needsOwnTransaction: Bool {
+        depth.withLock { $0 == 0 } && !transactionSettings.withLock { $0.isEmpty }
+    }
+
     /// Runs one or more statements without parameters (migration scripts, session settings).
     public func execute(_ sql: String) throws(PostgresError) {
+        if needsOwnTransaction {
+            do {
+                return try withTransaction { try $0.execute(sql) }
+            } catch let error as PostgresError {
+                throw error
+            } catch {
+                throw .protocolFailure("\(error)")
+            }
+        }
+        try run(sql)
+    }
+
+    private func run(_ sql: String) throws(PostgresError) {
         try handle.withLock { conn throws(PostgresError) in
             _ = try LibPQ.consume(PQexec(conn, sql), conn)
         }
@@ -98,7 +125,16 @@ public final class Connection: Sendable {
     /// Runs a statement with parameters sent separately from the SQL text ($1, $2, …).
     @discardableResult
     public func query(_ sql: String, _ parameters: [any PostgresEncodable] = []) throws(PostgresError) -> QueryResult {
-        try handle.withLock { conn throws(PostgresError) in
+        if needsOwnTransaction {
+            do {
+                return try withTransaction { try $0.query(sql, parameters) }
+            } catch let error as PostgresError {
+                throw error
+            } catch {
+                throw .protocolFailure("\(error)")
+            }
+        }
+        return try handle.withLock { conn throws(PostgresError) in
             let texts: [UnsafeMutablePointer<CChar>?] = parameters.map { $0.postgresText.flatMap { strdup($0) } }
             defer { texts.forEach { free($0) } }
             let values: [UnsafePointer<CChar>?] = texts.map { $0.map { UnsafePointer($0) } }
@@ -120,12 +156,17 @@ public final class Connection: Sendable {
         }
         defer { depth.withLock { $0 -= 1 } }
         if level > 1 { return try withSavepoint(named: "capacita_\(level)", body) }
-        try execute("BEGIN")
+        try run("BEGIN")
         let value: T
         do {
+            let settings = transactionSettings.withLock { $0 }
+            if !settings.isEmpty {
+                let calls = settings.indices.map { "set_config($\(2 * $0 + 1), $\(2 * $0 + 2), true)" }
+                try query("SELECT " + calls.joined(separator: ", "), settings.flatMap { [$0.name, $0.value] })
+            }
             value = try body(self)
         } catch {
-            try? execute("ROLLBACK")
+            try? run("ROLLBACK")
             throw error
         }
         // A COMMIT that fails (a deferred trigger, a serialization failure) throws the server's
@@ -143,13 +184,13 @@ public final class Connection: Sendable {
     }
 
     private func withSavepoint<T>(named name: String, _ body: (Connection) throws -> T) throws -> T {
-        try execute("SAVEPOINT \(name)")
+        try run("SAVEPOINT \(name)")
         do {
             let value = try body(self)
-            try execute("RELEASE SAVEPOINT \(name)")
+            try run("RELEASE SAVEPOINT \(name)")
             return value
         } catch {
-            try? execute("ROLLBACK TO SAVEPOINT \(name); RELEASE SAVEPOINT \(name)")
+            try? run("ROLLBACK TO SAVEPOINT \(name); RELEASE SAVEPOINT \(name)")
             throw error
         }
     }
@@ -209,5 +250,16 @@ public final class Connection: Sendable {
     /// Whether the connection is still open (for pools and health checks).
     public var isHealthy: Bool {
         handle.withLock { PQstatus($0) == CONNECTION_OK }
+    }
+}
+
+/// One `set_config(name, value, true)` made at the start of every transaction.
+public struct TransactionSetting: Sendable, Equatable {
+    public var name: String
+    public var value: String
+
+    public init(_ name: String, _ value: String) {
+        self.name = name
+        self.value = value
     }
 }

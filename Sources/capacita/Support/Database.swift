@@ -28,9 +28,11 @@ enum Database {
         return url
     }
 
-    /// A connection to a database whose schema is up to date.
+    /// A connection to a database whose schema is up to date, acting for the operator as the
+    /// Secretaría Técnica: the command line is the administrators' tool.
     static func connect() throws -> Connection {
         let connection = try Connection(try url())
+        connection.act(as: .admin(Operator.name))
         let status = try MigrationRunner(
             connection: connection, migrations: try Migration.load(from: Project.migrationsFolder())
         ).status()

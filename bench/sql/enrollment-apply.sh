@@ -5,7 +5,7 @@
 #   function    capacita_app as enlace calling enrollment_import_apply (0009)
 #   app, plain  capacita_app as enlace with plain INSERTs (RLS WITH CHECK + per-row FK checks)
 # Each run builds its stage (not timed), times the merge, and rolls back.
-#   db/drafts/bench_bulk.sh [ROWS]     (default 1000000)
+#   bench/sql/enrollment-apply.sh [ROWS]     (default 1000000)
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -31,7 +31,7 @@ timed() {
 SET jit = off; SET work_mem = '256MB';
 BEGIN;
 $3
-\i $here/bench/stage.sql
+\i $here/enrollment-stage.sql
 SELECT clock_timestamp() AS t0 \gset
 $4
 SELECT round(extract(epoch FROM clock_timestamp() - :'t0')::numeric, 2);
@@ -61,12 +61,12 @@ echo "rows: $rows; $(nproc) cores; $(date -u +%F)"
 # Baseline schema: 0001..0008 only.
 base=${url/\/capacita\?/\/capacita_rls_bench0008\?}
 psql "$admin" -X -q -c "SET client_min_messages = warning" -c "DROP DATABASE IF EXISTS capacita_rls_bench0008 WITH (FORCE)" -c "CREATE DATABASE capacita_rls_bench0008"
-for f in "$root"/db/migrations/0*.sql; do psql "$base" -X -q -v ON_ERROR_STOP=1 -1 -f "$f"; done
+for f in "$root"/db/migrations/000[1-8]_*.sql; do psql "$base" -X -q -v ON_ERROR_STOP=1 -1 -f "$f"; done
 seed "$base"
 psql "$base" -X -q -c "INSERT INTO import_batch (id, kind, file_name, sha256, rows, imported, updated, unchanged, ran_by) OVERRIDING SYSTEM VALUE VALUES (1, 'enrollment', 'b', repeat('a', 64), 0, 0, 0, 0, 'x')"
 timed "superuser, replica (0008 schema)" "$base" "" "$superuser_merge"
 
-su_url=$("$here/setup_db.sh" capacita_rls_bench 2>/dev/null)
+su_url=$("$root/db/tests/scratch-db.sh" capacita_rls_bench 2>/dev/null)
 app_url=${su_url/postgresql:\/\/postgres@/postgresql:\/\/capacita_app@}
 seed "$su_url"
 psql "$su_url" -X -q -c "INSERT INTO import_batch (id, kind, file_name, sha256, rows, imported, updated, unchanged, ran_by) OVERRIDING SYSTEM VALUE VALUES (1, 'enrollment', 'b', repeat('a', 64), 0, 0, 0, 0, 'x'); SELECT setval('import_batch_id_seq', 10)" >/dev/null

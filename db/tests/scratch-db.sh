@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Recreates a scratch database on the project-local cluster with 0001..0008 and the 0009 draft.
-#   db/drafts/setup_db.sh [DBNAME]     (default capacita_rls_draft); prints its URL
+# Recreates a scratch database on the project-local cluster with every migration.
+#   db/tests/scratch-db.sh [DBNAME]     (default capacita_rls_draft); prints its URL
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 db=${1:-capacita_rls_draft}
@@ -9,7 +9,7 @@ url=$("$root/scripts/dev-db" url)
 admin=${url/\/capacita\?/\/postgres\?}
 target=${url/\/capacita\?/\/$db\?}
 psql "$admin" -q -v ON_ERROR_STOP=1 -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" -c "CREATE DATABASE $db" >&2
-for f in "$root"/db/migrations/0*.sql "$root"/db/drafts/0009_access_control.sql; do
+for f in "$root"/db/migrations/0*.sql; do
     psql "$target" -q -X -v ON_ERROR_STOP=1 -1 -f "$f" >&2
 done
 echo "$target"

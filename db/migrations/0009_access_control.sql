@@ -11,25 +11,47 @@
 -- prerequisites, stored enrollments of other agencies, the bulk enrollment insert) runs in
 -- SECURITY DEFINER functions owned by capacita_definer (NOLOGIN, BYPASSRLS), which return
 -- aggregates or check the caller's right to write before writing.
--- Tables stay owned by the role that runs the migrations (a superuser). See db/drafts/NOTES.md.
+-- Tables stay owned by the role that runs the migrations (a superuser). See db/ACCESS.md.
 
--- Roles are cluster-wide: another database of this cluster may have created them already.
+-- Roles are cluster-wide: another database of this cluster may have created them already, or be
+-- creating them now (tests migrate fresh databases in parallel). Each change is made only when the
+-- role differs from what it must be, and a catalog row another session updated at the same time
+-- ("tuple concurrently updated", a duplicate role) is retried.
 DO $$
+DECLARE
+    attempt integer := 0;
 BEGIN
-    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'capacita_app') THEN
-        CREATE ROLE capacita_app LOGIN;
-    END IF;
-    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'capacita_definer') THEN
-        CREATE ROLE capacita_definer NOLOGIN;
-    END IF;
+    LOOP
+        BEGIN
+            IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'capacita_app') THEN
+                CREATE ROLE capacita_app LOGIN;
+            END IF;
+            IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'capacita_definer') THEN
+                CREATE ROLE capacita_definer NOLOGIN;
+            END IF;
+            -- Whatever they were, they are now exactly this.
+            IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'capacita_app' AND (NOT rolcanlogin OR rolsuper
+                       OR rolcreatedb OR rolcreaterole OR rolreplication OR rolbypassrls OR NOT rolinherit)) THEN
+                ALTER ROLE capacita_app LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS INHERIT;
+            END IF;
+            IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'capacita_definer' AND (rolcanlogin OR rolsuper
+                       OR rolcreatedb OR rolcreaterole OR rolreplication OR NOT rolbypassrls OR rolinherit)) THEN
+                ALTER ROLE capacita_definer NOLOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION BYPASSRLS NOINHERIT;
+            END IF;
+            -- The bulk insert turns off row-by-row foreign-key checks after checking the same
+            -- references set-based (enrollment_import_apply). PostgreSQL 15 can grant that one setting.
+            IF NOT has_parameter_privilege('capacita_definer', 'session_replication_role', 'SET') THEN
+                GRANT SET ON PARAMETER session_replication_role TO capacita_definer;
+            END IF;
+            EXIT;
+        EXCEPTION WHEN internal_error OR unique_violation OR duplicate_object THEN
+            attempt := attempt + 1;
+            IF attempt > 20 THEN RAISE; END IF;
+            PERFORM pg_sleep(0.05 * attempt);
+        END;
+    END LOOP;
 END
 $$;
--- Whatever they were, they are now exactly this.
-ALTER ROLE capacita_app LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS INHERIT;
-ALTER ROLE capacita_definer NOLOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION BYPASSRLS NOINHERIT;
--- The bulk insert turns off row-by-row foreign-key checks after checking the same references
--- set-based (enrollment_import_apply). PostgreSQL 15 can grant that one setting to a role.
-GRANT SET ON PARAMETER session_replication_role TO capacita_definer;
 
 DO $$
 BEGIN

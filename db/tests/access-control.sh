@@ -1,19 +1,19 @@
 #!/usr/bin/env bash
-# Proves the access-control draft (0009) on a scratch database of the project-local cluster:
-# applies 0001..0008 and the draft, seeds two agencies' data as the superuser, then runs every
+# Proves access control (db/migrations/0009) on a scratch database of the project-local cluster:
+# applies every migration, seeds two agencies' data as the superuser, then runs every
 # check CONNECTED AS capacita_app. Exits non-zero on the first failure.
-#   db/drafts/test_access_control.sh [DBNAME]      (default capacita_rls_test)
+#   db/tests/access-control.sh [DBNAME]      (default capacita_rls_test)
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 db=${1:-capacita_rls_test}
-su_url=$("$here/setup_db.sh" "$db")
+su_url=$("$here/scratch-db.sh" "$db")
 app_url=${su_url/postgresql:\/\/postgres@/postgresql:\/\/capacita_app@}
 run_su() { psql "$su_url" -X -q -v ON_ERROR_STOP=1 "$@"; }
 
 # The migration applies again on a cluster where the roles already exist (setup_db.sh just ran
 # it once more): nothing to do here but say so.
 echo "== migration applied on top of 0001..0008 (roles pre-existing: idempotent)"
-run_su -f "$here/test/seed.sql"
+run_su -f "$here/access/seed.sql"
 
 # The exact figures, from the base tables as the superuser (no RLS, no summary).
 trained=$(run_su -At -c "
@@ -44,9 +44,9 @@ echo "== exact figures: trained $trained; meets $meets"
     || { echo "FAILED: unexpected seed figures" >&2; exit 1; }
 
 echo "== checks as capacita_app"
-PGOPTIONS="-c test.trained=$trained -c test.meets=$meets" psql "$app_url" -X -v ON_ERROR_STOP=1 -f "$here/test/app_checks.sql"
-psql "$app_url" -X -v ON_ERROR_STOP=1 -f "$here/test/app_bulk.sql"
+PGOPTIONS="-c test.trained=$trained -c test.meets=$meets" psql "$app_url" -X -v ON_ERROR_STOP=1 -f "$here/access/app_checks.sql"
+psql "$app_url" -X -v ON_ERROR_STOP=1 -f "$here/access/app_bulk.sql"
 
 echo "== checks as the superuser (owner side)"
-run_su -f "$here/test/owner_checks.sql"
+run_su -f "$here/access/owner_checks.sql"
 echo "ALL ACCESS-CONTROL CHECKS PASSED"
