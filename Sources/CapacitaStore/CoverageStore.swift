@@ -46,17 +46,15 @@ public struct CoverageStore: Sendable {
         GROUP BY agency_code, tier
         """
 
+    /// Counted over every agency's people whoever asks (an enlace sees only its own under row-level
+    /// security): `trained_counts` (db/migrations/0009) runs as its definer and returns counts
+    /// only. It reads the summary, or with a subset of levels the base tables (a subset changes
+    /// whose enrollment is latest). A read never writes: it refreshes only the caller's own
+    /// uncommitted changes, and takes no global lock.
     public func trained(year: Int, options: CoverageOptions) throws -> [TrainedCount] {
         let from = try windowStart(year: year, options: options)
-        let result: QueryResult
-        if let levels = options.levels, levels != Set(Level.allCases) {
-            // A subset of levels changes whose enrollment is latest: the summary cannot answer it.
-            result = try connection.query(Self.trainedSQL, ["\(from)-01-01", "\(year)-12-31", levels.map(\.rawValue)])
-        } else {
-            // Exact after every commit already; this also folds in the caller's own uncommitted writes.
-            try connection.query("SELECT trained_refresh()")
-            result = try connection.query(Self.summarySQL, [from, year])
-        }
+        let levels: [String]? = options.levels.flatMap { $0 == Set(Level.allCases) ? nil : $0.map(\.rawValue).sorted() }
+        let result = try connection.query("SELECT * FROM trained_counts($1, $2, $3::text[])", [from, year, levels])
         return try result.map { row in
             TrainedCount(
                 agencyCode: try row.decode("agency_code"), tier: Tier(rawValue: try row.decode("tier")) ?? .operativo,
@@ -83,15 +81,8 @@ public struct CoverageStore: Sendable {
     /// Groups that started in a year, with the public servants they reached: their aggregate count
     /// plus the people enrolled (bajas left out).
     public func eventGroups(year: Int) throws -> [EventGroup] {
-        try connection.query(
-            """
-            SELECT g.agency_code, g.kind, g.general_public,
-                   g.public_servants + count(e.curp) FILTER (WHERE e.status <> 'baja') AS servants
-            FROM training_group g LEFT JOIN enrollment e ON e.group_code = g.code
-            WHERE g.starts_on >= make_date($1, 1, 1) AND g.starts_on < make_date($1 + 1, 1, 1)
-            GROUP BY g.code
-            """, [year]
-        ).map { row in
+        // Every agency's enrolled people count, whoever asks: a definer function gives the totals.
+        try connection.query("SELECT * FROM event_groups($1)", [year]).map { row in
             EventGroup(
                 agencyCode: try row.decode("agency_code"),
                 kind: TrainingKind(rawValue: try row.decode("kind")) ?? .capacitacion,

@@ -97,14 +97,17 @@ public final class Connection: Sendable {
         transactionSettings.withLock { $0 = settings }
     }
 
-    /// Whether a statement must be wrapped to carry the transaction settings.
-    private var needsOwnTransaction: Bool {
-        depth.withLock { $0 == 0 } && !transactionSettings.withLock { $0.isEmpty }
+    /// Whether a statement must be wrapped to carry the transaction settings: not inside a
+    /// transaction already (ours or one opened by hand), and not itself transaction control.
+    private func needsOwnTransaction(_ sql: String) -> Bool {
+        guard depth.withLock({ $0 == 0 }), !transactionSettings.withLock({ $0.isEmpty }), isIdle else { return false }
+        let keyword = sql.drop { $0.isWhitespace }.prefix { $0.isLetter }.uppercased()
+        return !["BEGIN", "START", "COMMIT", "END", "ROLLBACK", "ABORT", "SAVEPOINT", "RELEASE"].contains(keyword)
     }
 
     /// Runs one or more statements without parameters (migration scripts, session settings).
     public func execute(_ sql: String) throws(PostgresError) {
-        if needsOwnTransaction {
+        if needsOwnTransaction(sql) {
             do {
                 return try withTransaction { try $0.execute(sql) }
             } catch let error as PostgresError {
@@ -125,7 +128,7 @@ public final class Connection: Sendable {
     /// Runs a statement with parameters sent separately from the SQL text ($1, $2, …).
     @discardableResult
     public func query(_ sql: String, _ parameters: [any PostgresEncodable] = []) throws(PostgresError) -> QueryResult {
-        if needsOwnTransaction {
+        if needsOwnTransaction(sql) {
             do {
                 return try withTransaction { try $0.query(sql, parameters) }
             } catch let error as PostgresError {

@@ -11,6 +11,8 @@ func withMigratedDatabase<T>(_ body: (Connection) throws -> T) throws -> T {
     try TestDatabase.withFresh { url in
         let connection = try Connection(url)
         try MigrationRunner(connection: connection, migrations: try repositoryMigrations()).migrate()
+        // As the CLI does: the Secretaría Técnica, on the migrating superuser's connection.
+        connection.act(as: .admin("pruebas"))
         return try body(connection)
     }
 }
@@ -96,7 +98,9 @@ enum TestSupportBridge {
             try CatalogStore(connection: first).load(try Catalog.build(files: try repositoryCatalogFiles()).get())
             try AgencyStore(connection: first).upsert(
                 try AgencyFile.parse(try repositoryFile("db/seed/agencies.csv")).get())
-            try body(first, try Connection(url))
+            let second = try Connection(url)
+            for connection in [first, second] { connection.act(as: .admin("pruebas")) }
+            try body(first, second)
         }
     }
 }

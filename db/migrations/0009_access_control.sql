@@ -689,7 +689,7 @@ RETURNS TABLE (folio text, holder text, curp_masked text, course_code text, cour
                starts_on date, ends_on date, issued_at timestamptz, revoked_at timestamptz)
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$
     SELECT c.folio::text, concat_ws(' ', p.given_names, p.first_surname, p.second_surname),
-           left(c.curp, 4) || repeat('*', 10) || right(c.curp, 4), co.code::text, co.title, c.group_code::text,
+           left(c.curp, 4) || repeat('*', 14), co.code::text, co.title, c.group_code::text,
            g.starts_on, g.ends_on, c.issued_at, c.revoked_at
     FROM constancia c
     JOIN person p ON p.curp = c.curp
