@@ -31,11 +31,17 @@ extension EnrollmentSQL {
         try connection.execute("ANALYZE stage_group, stage_agency")
         // Lock the groups this file fills, so two imports into one group cannot both pass the cupo
         // check, and its agencies, as a foreign key would. Every staged group and agency was known
-        // when the run started; one that is gone now is reported instead of locked.
-        try connection.query(
-            "SELECT 1 FROM training_group WHERE code IN (SELECT group_code FROM stage_group) ORDER BY code FOR UPDATE")
-        try connection.query(
-            "SELECT 1 FROM agency WHERE code IN (SELECT agency_code FROM stage_agency) ORDER BY code FOR KEY SHARE")
+        // when the run started; one that is gone now is reported instead of locked. A definer
+        // function locks them and counts each group's places over every agency's enrollments,
+        // which an enlace's own queries cannot see.
+        let places = try connection.query(
+            "SELECT group_code, capacity, taken::int AS taken FROM enrollment_lock_groups($1::text[], $2::text[])",
+            [codes.sorted(), agencies.sorted()]
+        ).map { row in
+            GroupPlaces(
+                code: try row.decode("group_code"), capacity: try row.decode("capacity"), taken: try row.decode("taken")
+            )
+        }
         var issues = try connection.query(
             """
             SELECT 'grupo' AS kind, group_code AS value FROM stage_group
@@ -49,9 +55,9 @@ extension EnrollmentSQL {
                 message: "dejó de existir mientras se importaba el archivo")
         }
         clock.lap("lock groups and agencies")
-        try findStored()
+        issues += try findStored()
         clock.lap("find stored enrollments")
-        var capacityAndPrerequisites = try fullGroups()
+        var capacityAndPrerequisites = try fullGroups(places)
         clock.lap("check cupo")
         if !skipPrerequisites {
             capacityAndPrerequisites += try missingPrerequisites()
@@ -78,7 +84,7 @@ extension EnrollmentSQL {
                          min(shared) <> max(shared) OR min(email) <> max(email) AS differs
                   FROM enrollment_stage GROUP BY curp) a
             """)
-        try connection.execute("ANALYZE stage_person")
+        try connection.execute("GRANT SELECT ON stage_person TO capacita_definer; ANALYZE stage_person")
         let differing = try connection.query("SELECT count(*) FROM stage_person WHERE differs").scalar(Int.self) ?? 0
         guard groupDuplicates || differing > 0 else { return [] }
         return try repeatedRows(
@@ -159,63 +165,53 @@ extension EnrollmentSQL {
     /// the merge then never joins the staged rows against the table it is inserting into, a plan
     /// PostgreSQL may make quadratic when that table looked empty at planning time and fills up
     /// while the statement runs.
-    private func findStored() throws {
+    private func findStored() throws -> [ImportIssue] {
+        // From a definer function: pairs stored by any agency, with whether this caller may change
+        // them (AccessRules). An enlace's own join would miss other agencies' pairs.
         try connection.execute(
             """
-            CREATE TEMP TABLE stage_existing ON COMMIT DROP AS
-            SELECT s.line, s.group_code, s.curp,
-                   (e.agency_code <> s.agency_code OR e.tier <> s.tier
-                    OR (s.position_title IS NOT NULL AND e.position_title IS DISTINCT FROM s.position_title)) AS enrollment_changed
-            FROM enrollment_stage s
-            JOIN enrollment e ON e.group_code = s.group_code AND e.curp = s.curp
+            CREATE TEMP TABLE stage_existing ON COMMIT DROP AS SELECT * FROM enrollment_stage_existing();
+            GRANT SELECT ON stage_existing TO capacita_definer
             """)
         try connection.execute("ANALYZE stage_existing")
+        return try connection.query(
+            "SELECT line, group_code FROM stage_existing WHERE enrollment_changed AND NOT writable ORDER BY line"
+        ).map { row in
+            AccessRules.Refusal.enrollmentOfAnotherAgency.issue(
+                line: try row.decode("line"), column: "grupo", value: try row.decode("group_code"))
+        }
     }
 
     /// Rows that would take a group past its cupo: in file order, the ones after the last free place.
-    private func fullGroups() throws -> [ImportIssue] {
+    /// `places` counts each group's enrollments over every agency (enrollment_lock_groups).
+    private func fullGroups(_ places: [GroupPlaces]) throws -> [ImportIssue] {
         // A group can only overflow if its new rows in the file would not all fit: find those
-        // groups first (a count per group), and look at rows only in them. A file sent again adds
-        // no row, and costs no count.
-        let crowded = try connection.query(
-            """
-            WITH fresh AS (
-                SELECT sg.group_code, sg.rows - COALESCE(x.n, 0) AS new_rows
-                FROM stage_group sg
-                LEFT JOIN (SELECT group_code, count(*) AS n FROM stage_existing GROUP BY group_code) x USING (group_code)
-            )
-            SELECT g.code FROM fresh f JOIN training_group g ON g.code = f.group_code
-            WHERE g.capacity IS NOT NULL AND f.new_rows > 0
-              AND f.new_rows + (SELECT count(*) FROM enrollment e WHERE e.group_code = g.code AND e.status <> 'baja') > g.capacity
-            """
-        ).map { try $0.decode("code", as: String.self) }
+        // groups first, and look at rows only in them. A file sent again adds no row.
+        let stored = Dictionary(
+            uniqueKeysWithValues: try connection.query(
+                "SELECT group_code, count(*)::int AS n FROM stage_existing GROUP BY group_code"
+            ).map { (try $0.decode("group_code", as: String.self), try $0.decode("n", as: Int.self)) })
+        let staged = Dictionary(
+            uniqueKeysWithValues: try connection.query("SELECT group_code, rows FROM stage_group").map {
+                (try $0.decode("group_code", as: String.self), try $0.decode("rows", as: Int.self))
+            })
+        let crowded = places.filter { group in
+            guard let capacity = group.capacity else { return false }
+            let fresh = (staged[group.code] ?? 0) - (stored[group.code] ?? 0)
+            return fresh > 0 && fresh + group.taken > capacity
+        }
         guard !crowded.isEmpty else { return [] }
         return try connection.query(
             """
-            WITH incoming AS (
-                SELECT s.line, s.group_code, s.curp
-                FROM enrollment_stage s
-                WHERE s.group_code = ANY ($1::text[]) AND NOT EXISTS (SELECT 1 FROM stage_existing x WHERE x.line = s.line)
-            ),
-            counts AS (SELECT group_code, count(*) AS n FROM incoming GROUP BY group_code),
-            taken AS (
-                SELECT e.group_code, count(*) AS n FROM enrollment e
-                WHERE e.status <> 'baja' AND e.group_code IN (SELECT group_code FROM counts)
-                GROUP BY e.group_code
-            ),
-            over AS (
-                SELECT g.code, g.capacity, COALESCE(t.n, 0) AS taken
-                FROM counts c JOIN training_group g ON g.code = c.group_code
-                LEFT JOIN taken t ON t.group_code = c.group_code
-                WHERE g.capacity IS NOT NULL AND COALESCE(t.n, 0) + c.n > g.capacity
-            ),
-            ranked AS (
-                SELECT i.line, i.group_code, o.capacity, o.taken,
-                       row_number() OVER (PARTITION BY i.group_code ORDER BY i.line) AS place
-                FROM incoming i JOIN over o ON o.code = i.group_code
+            WITH crowded AS (SELECT * FROM unnest($1::text[], $2::int[], $3::int[]) AS c(group_code, capacity, taken)),
+            incoming AS (
+                SELECT s.line, s.group_code, c.capacity, c.taken,
+                       row_number() OVER (PARTITION BY s.group_code ORDER BY s.line) AS place
+                FROM enrollment_stage s JOIN crowded c ON c.group_code = s.group_code
+                WHERE NOT EXISTS (SELECT 1 FROM stage_existing x WHERE x.line = s.line)
             )
-            SELECT line, group_code, capacity, taken FROM ranked WHERE taken + place > capacity ORDER BY line
-            """, [crowded]
+            SELECT line, group_code, capacity, taken FROM incoming WHERE taken + place > capacity ORDER BY line
+            """, [crowded.map(\.code), crowded.map { String($0.capacity ?? 0) }, crowded.map { String($0.taken) }]
         ).map { row in
             let group: String = try row.decode("group_code")
             return ImportIssue(
@@ -227,35 +223,47 @@ extension EnrollmentSQL {
     }
 
     /// New enrollments whose person has not acreditado every prerequisite of the group's course.
+    /// Checked over every agency's acreditados by a definer function; the message names the
+    /// course's prerequisites as the catalog lists them, not which ones are missing, so it tells
+    /// nothing of the person's training with another agency.
     private func missingPrerequisites() throws -> [ImportIssue] {
         // The file's groups whose course has prerequisites first: often none (a Taller, a Básico),
         // and then no staged row needs a look.
         let gated = try connection.query(
             """
-            SELECT sg.group_code FROM stage_group sg JOIN training_group g ON g.code = sg.group_code
+            SELECT sg.group_code, g.course_code,
+                   (SELECT string_agg(p.requires_code, ', ' ORDER BY p.requires_code) FROM course_prerequisite p
+                    WHERE p.course_code = g.course_code) AS requires
+            FROM stage_group sg JOIN training_group g ON g.code = sg.group_code
             WHERE EXISTS (SELECT 1 FROM course_prerequisite p WHERE p.course_code = g.course_code)
             """
-        ).map { try $0.decode("group_code", as: String.self) }
+        ).map {
+            (
+                group: try $0.decode("group_code", as: String.self),
+                course: try $0.decode("course_code", as: String.self),
+                requires: try $0.decode("requires", as: String.self)
+            )
+        }
         guard !gated.isEmpty else { return [] }
+        let byGroup = Dictionary(gated.map { ($0.group, $0) }, uniquingKeysWith: { first, _ in first })
         return try connection.query(
-            """
-            SELECT s.line, s.group_code, g.course_code, string_agg(p.requires_code, ', ' ORDER BY p.requires_code) AS missing
-            FROM enrollment_stage s
-            JOIN training_group g ON g.code = s.group_code
-            JOIN course_prerequisite p ON p.course_code = g.course_code
-            WHERE s.group_code = ANY ($1::text[])
-              AND NOT EXISTS (SELECT 1 FROM stage_existing x WHERE x.line = s.line)
-              AND NOT EXISTS (SELECT 1 FROM enrollment e JOIN training_group done ON done.code = e.group_code
-                              WHERE e.curp = s.curp AND e.status = 'acreditado' AND done.course_code = p.requires_code)
-            GROUP BY s.line, s.group_code, g.course_code
-            ORDER BY s.line
-            """, [gated]
+            "SELECT line, group_code FROM enrollment_stage_missing_prerequisites($1::text[]) ORDER BY line",
+            [gated.map(\.group)]
         ).map { row in
-            ImportIssue(
-                line: try row.decode("line"), column: "grupo", value: try row.decode("group_code"),
+            let group: String = try row.decode("group_code")
+            let gate = byGroup[group]
+            return ImportIssue(
+                line: try row.decode("line"), column: "grupo", value: group,
                 message:
-                    "el curso \(try row.decode("course_code", as: String.self)) requiere haber acreditado \(try row.decode("missing", as: String.self)); use --skip-prerequisites para inscribir de todos modos"
+                    "el curso \(gate?.course ?? "") requiere haber acreditado \(gate?.requires ?? ""); use --skip-prerequisites para inscribir de todos modos"
             )
         }
     }
+}
+
+/// A group of the file, locked, with its cupo and the places taken in it by every agency.
+struct GroupPlaces {
+    var code: String
+    var capacity: Int?
+    var taken: Int
 }

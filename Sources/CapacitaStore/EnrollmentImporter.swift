@@ -41,7 +41,23 @@ public struct EnrollmentImporter: Sendable {
     public func run(_ file: InputFile, options: Options, progress: ((Int64) -> Void)? = nil) throws -> ImportOutcome {
         let registry = try AgencyStore(connection: connection).registry()
         var agency: Agency?
-        if let name = options.agency {
+        // Who may enroll whom (AccessRules): an instructor no one; an enlace only its agency's people,
+        // so its agency stands for --agency and every row must agree with it.
+        let identity = connection.identity
+        if identity?.role == .instructor {
+            return .refused(
+                rows: 0, issues: [AccessRules.Refusal.instructorEnrolls.issue(column: "")], dryRun: options.dryRun)
+        }
+        if identity?.role == .enlace, let mine = identity?.agency {
+            if let name = options.agency {
+                guard case .found(let named) = registry.resolve(name), named.code == mine else {
+                    return .refused(
+                        rows: 0, issues: [AccessRules.Refusal.otherAgency(mine).issue(column: "--agency")],
+                        dryRun: options.dryRun)
+                }
+            }
+            agency = registry.agency(code: mine)
+        } else if let name = options.agency {
             switch registry.lookup(name) {
             case .success(let found): agency = found
             case .failure(let failure):
@@ -100,7 +116,6 @@ struct EnrollmentImport: StagedImport {
 
     func merge(_ connection: Connection, batch: Int64, clock: inout PhaseClock) throws -> [String: Int] {
         try EnrollmentSQL(connection: connection).merge(batch: batch, stagedRows: stagedRows, clock: &clock)
-        return [:]
     }
 }
 

@@ -39,7 +39,9 @@ struct EnrollmentSQL {
     /// locked in CURP order so two imports running at once lock shared people in the same order.
     /// The same person twice in one group was left to this merge (crossRowIssues): it throws
     /// `MergeRefusal` with those rows when it finds one.
-    func merge(batch: Int64, stagedRows: Int, clock: inout PhaseClock) throws {
+    /// Returns what the report adds: `people_kept`, people whose stored data an enlace's file did
+    /// not overwrite (AccessRules.mayCorrectPersonalData).
+    func merge(batch: Int64, stagedRows: Int, clock: inout PhaseClock) throws -> [String: Int] {
         // A pair the file repeats is new twice (the primary key stops the INSERT below) or stored
         // twice over: both rows then matched the stored enrollment (findStored).
         let existing = try connection.query("SELECT count(*) FROM stage_existing").scalar(Int.self) ?? 0
@@ -48,6 +50,13 @@ struct EnrollmentSQL {
                 .rows.isEmpty
         {
             throw MergeRefusal(issues: try groupDuplicateIssues())
+        }
+        // The Secretaría Técnica on a role that may turn off row checks (the CLI's superuser) merges
+        // here; everyone else, the service's application role above all, through the definer
+        // function that checks the caller's rights and the references before writing.
+        let identity = connection.identity
+        guard identity == nil || identity?.role == .admin, try mayTurnOffRowChecks() else {
+            return try applyThroughDefiner(batch: batch, clock: &clock)
         }
         // One row per CURP in stage_person (all of a CURP's rows carry the same data: checked).
         let people = try connection.query("SELECT count(*) FROM stage_person").scalar(Int.self) ?? 0
@@ -86,7 +95,7 @@ struct EnrollmentSQL {
         // A file sent again adds nothing: no insert to run.
         if stagedRows > existing { try insertNew(batch: batch, existing: existing) }
         clock.lap("insert enrollments")
-        guard existing > 0 else { return }
+        guard existing > 0 else { return [:] }
         try connection.query(
             """
             UPDATE enrollment e SET
@@ -97,6 +106,29 @@ struct EnrollmentSQL {
             WHERE x.enrollment_changed AND e.group_code = s.group_code AND e.curp = s.curp
             """, [batch])
         clock.lap("update enrollments")
+        return [:]
+    }
+
+    /// The merge as `enrollment_import_apply` (db/migrations/0009) makes it: people, new and changed
+    /// enrollments in one definer call that re-checks every reference and the caller's right to
+    /// each row before inserting without per-row checks.
+    private func applyThroughDefiner(batch: Int64, clock: inout PhaseClock) throws -> [String: Int] {
+        try connection.execute("SAVEPOINT apply_enrollments")
+        let kept: Int
+        do {
+            kept =
+                try connection.query("SELECT people_kept FROM enrollment_import_apply($1)", [batch]).scalar(Int.self)
+                ?? 0
+        } catch {
+            guard (error as? PostgresError)?.isUniqueViolation(of: "enrollment_pkey") == true else { throw error }
+            try connection.execute("ROLLBACK TO SAVEPOINT apply_enrollments")
+            let repeated = try groupDuplicateIssues()
+            guard !repeated.isEmpty else { throw EnrollmentMergeError.enrolledMeanwhile }
+            throw MergeRefusal(issues: repeated)
+        }
+        try connection.execute("RELEASE SAVEPOINT apply_enrollments")
+        clock.lap("apply (definer)")
+        return kept > 0 ? ["people_kept": kept] : [:]
     }
 }
 

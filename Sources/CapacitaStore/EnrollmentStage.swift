@@ -69,7 +69,10 @@ extension EnrollmentSQL {
                 line integer NOT NULL, curp text COLLATE "C" NOT NULL, person text NOT NULL, email text,
                 agency_code text COLLATE "C" NOT NULL, tier text NOT NULL, position_title text,
                 group_code text COLLATE "C" NOT NULL, shared bigint NOT NULL
-            ) ON COMMIT DROP
+            ) ON COMMIT DROP;
+            GRANT SELECT ON enrollment_stage TO capacita_definer
             """)
+        // The definer functions of the checks and the merge (db/migrations/0009) read the stage
+        // as its owner: this grant, on this session's own temporary table, is all they get.
     }
 }

@@ -42,4 +42,14 @@ extension Connection {
     public func act(as identity: Identity?) {
         setTransactionSettings(identity?.settings ?? [])
     }
+
+    /// Whom this connection acts for: what the store's own rules read, as the policies read the
+    /// same settings. nil: the migrating superuser's bare connection (maintenance, some tests).
+    public var identity: Identity? {
+        let settings = Dictionary(
+            currentTransactionSettings.map { ($0.name, $0.value) }, uniquingKeysWith: { _, last in last })
+        guard let role = settings["capacita.role"].flatMap(Identity.Role.init(rawValue:)) else { return nil }
+        let agency = settings["capacita.agency"].flatMap { $0.isEmpty ? nil : $0 }
+        return Identity(role: role, agency: agency, user: settings["capacita.user"] ?? "")
+    }
 }

@@ -97,6 +97,11 @@ public final class Connection: Sendable {
         transactionSettings.withLock { $0 = settings }
     }
 
+    /// The settings every transaction starts with (see `setTransactionSettings`).
+    public var currentTransactionSettings: [TransactionSetting] {
+        transactionSettings.withLock { $0 }
+    }
+
     /// Whether a statement must be wrapped to carry the transaction settings: not inside a
     /// transaction already (ours or one opened by hand), and not itself transaction control.
     private func needsOwnTransaction(_ sql: String) -> Bool {

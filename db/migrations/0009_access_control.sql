@@ -548,7 +548,7 @@ $$;
 --   * only people the staged rows name are written.
 -- session_replication_role = replica is set for this function's duration only (SET clause).
 CREATE FUNCTION enrollment_import_apply(batch bigint)
-RETURNS TABLE (people_stored integer, people_added integer, people_updated integer,
+RETURNS TABLE (people_stored integer, people_added integer, people_updated integer, people_kept integer,
                enrollments_added integer, enrollments_updated integer)
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = pg_catalog, public, pg_temp
@@ -565,6 +565,7 @@ DECLARE
     extra_people bigint;
     missing_people bigint;
     n_updated integer;
+    n_kept integer := 0;
     e_added integer;
     e_updated integer;
 BEGIN
@@ -628,13 +629,31 @@ BEGIN
         ORDER BY p.curp FOR KEY SHARE) locked;
     n_updated := 0;
     IF n_stored > 0 THEN
+        -- The write rule (README, "Who may see and change what"): an enlace's file corrects a
+        -- stored person's names and e-mail only when that person's latest enrollment (by the
+        -- group's end, then start, then code) is with the enlace's agency. Otherwise the agency
+        -- that trains them now keeps their data; the rows are counted as kept and reported.
+        IF who <> 'admin' THEN
+            SELECT count(*) INTO n_kept
+            FROM pg_temp.stage_person sp JOIN person p ON p.curp = sp.curp
+            WHERE (p.given_names, p.first_surname, p.second_surname, p.sex, p.email)
+                  IS DISTINCT FROM (sp.given_names, sp.first_surname, sp.second_surname, sp.sex, COALESCE(sp.email, p.email))
+              AND NOT COALESCE((
+                  SELECT e.agency_code = mine FROM enrollment e JOIN training_group g ON g.code = e.group_code
+                  WHERE e.curp = sp.curp
+                  ORDER BY COALESCE(g.ends_on, g.starts_on) DESC, g.starts_on DESC, g.code DESC LIMIT 1), true);
+        END IF;
         UPDATE person p SET
             given_names = sp.given_names, first_surname = sp.first_surname, second_surname = sp.second_surname,
             sex = sp.sex, email = COALESCE(sp.email, p.email), batch_id = batch, updated_at = now()
         FROM pg_temp.stage_person sp
         WHERE p.curp = sp.curp
           AND (p.given_names, p.first_surname, p.second_surname, p.sex, p.email)
-              IS DISTINCT FROM (sp.given_names, sp.first_surname, sp.second_surname, sp.sex, COALESCE(sp.email, p.email));
+              IS DISTINCT FROM (sp.given_names, sp.first_surname, sp.second_surname, sp.sex, COALESCE(sp.email, p.email))
+          AND (who = 'admin' OR COALESCE((
+                  SELECT e.agency_code = mine FROM enrollment e JOIN training_group g ON g.code = e.group_code
+                  WHERE e.curp = sp.curp
+                  ORDER BY COALESCE(g.ends_on, g.starts_on) DESC, g.starts_on DESC, g.code DESC LIMIT 1), true));
         GET DIAGNOSTICS n_updated = ROW_COUNT;
         INSERT INTO person (curp, given_names, first_surname, second_surname, sex, email, batch_id)
         SELECT sp.curp, sp.given_names, sp.first_surname, sp.second_surname, sp.sex, sp.email, batch
@@ -667,7 +686,7 @@ BEGIN
     FROM pg_temp.stage_existing x JOIN pg_temp.enrollment_stage s ON s.line = x.line
     WHERE x.enrollment_changed AND e.group_code = s.group_code AND e.curp = s.curp;
     GET DIAGNOSTICS e_updated = ROW_COUNT;
-    RETURN QUERY SELECT n_stored, n_added, n_updated, e_added, e_updated;
+    RETURN QUERY SELECT n_stored, n_added, n_updated, n_kept, e_added, e_updated;
 END
 $$;
 

@@ -62,6 +62,11 @@ struct ImportReport: Encodable {
             } else {
                 print(summaryLine)
                 if dryRun { print("Prueba (--dry-run): no se escribió nada.") }
+                if let kept = extra["people_kept"] {
+                    print(
+                        "Datos personales: \(Plural.count(kept, "persona conserva", "personas conservan")) los que registró "
+                            + "la instancia de su inscripción más reciente; este archivo no los cambió.")
+                }
                 if let issued = extra["constancias_issued"], let revoked = extra["constancias_revoked"] {
                     print(
                         "Constancias: \(Plural.count(issued, "emitida", "emitidas")), "

@@ -28,7 +28,8 @@ END
 $$;
 
 -- 1. An honest import by SEGOB: 50 new people in its group, one of its people into its second
---    group, and SRE's person 150 (whom SEGOB cannot see) now in SEGOB's group under a new name.
+--    group, its person 30 renamed, and SRE's person 150 (whom SEGOB cannot see) now in SEGOB's
+--    group under a new name, which is not taken: their latest enrollment is SRE's.
 BEGIN;
 SELECT set_config('capacita.role', 'enlace', true), set_config('capacita.agency', 'SEGOB', true),
        set_config('capacita.user', 'enlace-segob', true) \gset
@@ -37,7 +38,7 @@ SELECT FROM pg_temp.make_stage($$
     FROM generate_series(1001, 1050) n
     UNION ALL SELECT 51, test_curp(25), 'Nombre 25' || E'\x1F' || 'Apellido' || E'\x1F' || E'\x1F' || 'H', NULL, 'SEGOB', 'medio', NULL, 'G-SEGOB-2', 0
     UNION ALL SELECT 52, test_curp(150), 'Nombre Cambiado' || E'\x1F' || 'Apellido' || E'\x1F' || E'\x1F' || 'H', NULL, 'SEGOB', 'alto', NULL, 'G-SEGOB-1', 0
-    UNION ALL SELECT 53, test_curp(30), 'Nombre 30' || E'\x1F' || 'Apellido' || E'\x1F' || E'\x1F' || 'H', NULL, 'SEGOB', 'alto', 'Jefa', 'G-SEGOB-1', 0
+    UNION ALL SELECT 53, test_curp(30), 'Nombre Treinta' || E'\x1F' || 'Apellido' || E'\x1F' || E'\x1F' || 'H', NULL, 'SEGOB', 'alto', 'Jefa', 'G-SEGOB-1', 0
 $$) \gset
 INSERT INTO import_batch (kind, file_name, sha256, agency_code, rows, imported, updated, unchanged, ran_by)
 VALUES ('enrollment', 'bulk.csv', repeat('e', 64), 'SEGOB', 0, 0, 0, 0, 'enlace-segob') RETURNING id AS batch \gset
@@ -61,8 +62,10 @@ BEGIN
     PERFORM test_assert((SELECT count(*) FROM enrollment WHERE batch_id = current_setting('test.batch')::bigint) = 53,
                         'apply: 52 enrollments added, 1 updated, all under the new batch');
     PERFORM test_assert((SELECT count(*) FROM person) = 110 + 50 + 1, 'SEGOB now sees its 50 new people and person 150');
-    PERFORM test_assert((SELECT given_names FROM person WHERE curp = test_curp(150)) = 'Nombre Cambiado', 'person 150 renamed');
-    PERFORM test_assert((SELECT count(*) FROM person_history WHERE curp = test_curp(150) AND given_names = 'Nombre 150'
+    PERFORM test_assert((SELECT given_names FROM person WHERE curp = test_curp(150)) = 'Nombre 150',
+                        'person 150 keeps the name SRE (their latest enrollment) gave: SEGOB''s file does not overwrite it');
+    PERFORM test_assert((SELECT given_names FROM person WHERE curp = test_curp(30)) = 'Nombre Treinta', 'SEGOB''s own person 30 renamed');
+    PERFORM test_assert((SELECT count(*) FROM person_history WHERE curp = test_curp(30) AND given_names = 'Nombre 30'
                          AND changed_by_batch = current_setting('test.batch')::bigint) = 1,
                         'person_history kept the old name and the batch that changed it');
     PERFORM test_assert((SELECT count(*) FROM enrollment WHERE group_code LIKE 'G-SRE-%') = 0, 'still none of SRE''s enrollments');

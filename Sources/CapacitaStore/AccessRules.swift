@@ -1,0 +1,89 @@
+import Capacita
+
+/// Who may see and change what: the one table of the rules, which the store's own checks follow
+/// and db/migrations/0009's row-level security policies enforce again in PostgreSQL. README
+/// ("Who may see and change what") gives the same table in words; `AccessRulesTests` tests each cell.
+public enum AccessRules {
+    /// What one role reaches of one kind of data.
+    public enum Scope: String, Sendable, Equatable {
+        /// Every row.
+        case all
+        /// Rows of the caller's agency: people enrolled with it (`enrollment.agency_code`) or in
+        /// the groups it organizes (`training_group.agency_code`).
+        case ownAgency
+        /// Rows of the groups assigned to the caller (`group_instructor`).
+        case assignedGroups
+        /// Rows the caller wrote (`ran_by`, `user_name`).
+        case ownRows
+        /// Every row: not personal data (groups, headcounts, catalog, registry).
+        case shared
+        /// Nothing.
+        case none
+    }
+
+    public enum Resource: String, Sendable, CaseIterable {
+        case person, enrollment, constancia
+        case importBatch = "import_batch"
+        case ficha
+        case auditLog = "audit_log"
+        case trainingGroup = "training_group"
+        case headcount, course, agency
+    }
+
+    /// Reading.
+    public static func read(_ resource: Resource, by role: Identity.Role) -> Scope {
+        switch (resource, role) {
+        case (_, .admin): return .all
+        case (.trainingGroup, _), (.headcount, _), (.course, _), (.agency, _): return .shared
+        case (.person, .enlace), (.enrollment, .enlace), (.constancia, .enlace), (.importBatch, .enlace),
+            (.ficha, .enlace), (.auditLog, .enlace):
+            return .ownAgency
+        case (.person, .instructor), (.enrollment, .instructor), (.constancia, .instructor): return .assignedGroups
+        case (.importBatch, .instructor), (.auditLog, .instructor): return .ownRows
+        case (.ficha, .instructor): return .none
+        }
+    }
+
+    /// National reports (Parámetro 4.2, coverage of every agency, events, the fichas' summary)
+    /// are open to every role, as aggregates computed over every agency's rows with no person in them.
+    public static let nationalReportsAreAggregatesForEveryone = true
+
+    /// An enlace's file corrects a stored person's names and e-mail only when that person's latest
+    /// enrollment (by the group's end, then start, then code) is with the enlace's agency, or they
+    /// have none yet; otherwise the data stays as the agency that trains them now left it, and the
+    /// import says how many people kept theirs. The Secretaría Técnica's files always correct.
+    public static func mayCorrectPersonalData(role: Identity.Role, latestEnrollmentAgency: String?, agency: String?)
+        -> Bool
+    {
+        switch role {
+        case .admin: return true
+        case .instructor: return false
+        case .enlace: return latestEnrollmentAgency == nil || latestEnrollmentAgency == agency
+        }
+    }
+
+    /// Refusals that follow from the table, worded for the person refused, revealing nothing of
+    /// another agency's rows.
+    public enum Refusal: Sendable, Equatable {
+        case instructorEnrolls
+        case otherAgency(String)
+        /// A stored enrollment the file would change belongs to another agency.
+        case enrollmentOfAnotherAgency
+
+        public var message: String {
+            switch self {
+            case .instructorEnrolls:
+                return
+                    "un instructor registra resultados de sus grupos; la inscripción la hace el enlace de la instancia"
+            case .otherAgency(let mine):
+                return "solo puede inscribir a personas de su instancia (\(mine))"
+            case .enrollmentOfAnotherAgency:
+                return "esta inscripción la registró otra instancia; no puede cambiarse desde este archivo"
+            }
+        }
+
+        public func issue(line: Int = 0, column: String, value: String = "") -> ImportIssue {
+            ImportIssue(line: line, column: column, value: value, message: message)
+        }
+    }
+}

@@ -1,0 +1,178 @@
+import Capacita
+import CapacitaStore
+import Foundation
+import Postgres
+import Synchronization
+import Testing
+
+/// The access table (AccessRules) cell by cell, on connections of the application role itself
+/// (not superuser, not owner, not BYPASSRLS), where PostgreSQL's row-level security applies.
+@Suite struct AccessRulesTests {
+    static let groups = """
+        grupo,curso,tipo,dependencia,inicio,fin,modalidad,entidad,cupo
+        BAS-S,PNC22-BAS,,SICT,2024-03-04,2024-03-08,presencial,DF,40
+        BAS-T,PNC22-BAS,,SECTUR,2024-04-01,2024-04-05,,,40
+        """
+    static let header = EnrollmentImportTests.header
+    static let sict = [EnrollmentImportTests.gloria + ",BAS-S", EnrollmentImportTests.carlos + ",BAS-S"]
+    static let sectur = [EnrollmentImportTests.juan + ",BAS-T"]
+
+    /// Two agencies' people loaded by the Secretaría Técnica, an instructor assigned to SECTUR's
+    /// group; then `body` on connections of capacita_app.
+    private func withTwoAgencies(_ body: (Connection) throws -> Void) throws {
+        try withLoadedDatabase { connection in
+            try importGroups(Self.groups, into: connection)
+            for (agency, rows) in [("SICT", Self.sict), ("SECTUR", Self.sectur)] {
+                let outcome = try enroll(
+                    try temporaryFile(Self.header + rows.joined(separator: "\n")), connection, agency: agency)
+                try #require(outcome.accepted, "\(outcome.rejected)")
+            }
+            try connection.execute(
+                "INSERT INTO group_instructor (group_code, user_name) VALUES ('BAS-T', 'instructora-t')")
+            try connection.execute(
+                "INSERT INTO headcount (agency_code, year, alto, medio, operativo) VALUES ('SICT', 2024, 20, 20, 20), ('SECTUR', 2024, 20, 20, 20)"
+            )
+            try connection.execute("UPDATE enrollment SET status = 'acreditado', final_score = 90, attendance = 100")
+            try connection.execute("SET ROLE capacita_app")
+            defer { try? connection.execute("RESET ROLE") }
+            try body(connection)
+        }
+    }
+
+    private func visible(_ table: String, as identity: Identity?, _ connection: Connection) throws -> Int {
+        connection.act(as: identity)
+        defer { connection.act(as: nil) }
+        return try connection.query("SELECT count(*) FROM \(table)").scalar(Int.self) ?? -1
+    }
+
+    static let identities: [(String, Identity?)] = [
+        ("admin", .admin("st")), ("enlace SICT", .enlace(of: "SICT", user: "enlace-sict")),
+        ("enlace SECTUR", .enlace(of: "SECTUR", user: "enlace-sectur")), ("instructora", .instructor("instructora-t")),
+        ("instructor sin grupos", .instructor("nadie")), ("sin identidad", nil),
+    ]
+
+    @Test func everyReadCellOfTheTableHoldsUnderRowLevelSecurity() throws {
+        try withTwoAgencies { connection throws in
+            #expect(
+                try connection.query("SELECT rolsuper OR rolbypassrls FROM pg_roles WHERE rolname = current_user")
+                    .scalar(Bool.self) == false)
+            // What each scope means on this fixture: SICT has 2 people and 2 enrollments, SECTUR 1
+            // and 1 (in the instructor's group); each imported one batch, plus the groups' batch.
+            for (label, identity) in Self.identities {
+                for (resource, all, sict, sectur, assigned) in [
+                    (AccessRules.Resource.person, 3, 2, 1, 1), (.enrollment, 3, 2, 1, 1), (.trainingGroup, 2, 2, 2, 2),
+                    (.headcount, 2, 2, 2, 2),
+                ] {
+                    let expected: Int
+                    if let identity {
+                        switch AccessRules.read(resource, by: identity.role) {
+                        case .all, .shared: expected = all
+                        case .ownAgency: expected = identity.agency == "SICT" ? sict : sectur
+                        case .assignedGroups: expected = identity.user == "instructora-t" ? assigned : 0
+                        case .ownRows, .none: expected = 0
+                        }
+                    } else {
+                        expected = 0  // a connection with no identity sees nothing
+                    }
+                    #expect(
+                        try visible(resource.rawValue, as: identity, connection) == expected, "\(label) \(resource)")
+                }
+            }
+            // Batches: the enlace sees its agency's only.
+            #expect(
+                try visible(
+                    "import_batch WHERE agency_code IS DISTINCT FROM 'SICT'", as: Self.identities[1].1, connection) == 0
+            )
+            #expect(try visible("import_batch", as: Self.identities[1].1, connection) >= 1)
+        }
+    }
+
+    @Test func nationalFiguresAreTheSameFromAnEnlacesTransaction() throws {
+        try withTwoAgencies { connection throws in
+            func indicator(_ identity: Identity) throws -> Indicator {
+                connection.act(as: identity)
+                defer { connection.act(as: nil) }
+                return try CoverageStore(connection: connection).indicator(year: 2024, options: CoverageOptions())
+            }
+            let asAdmin = try indicator(.admin("st"))
+            let asEnlace = try indicator(.enlace(of: "SECTUR", user: "e"))
+            #expect(asAdmin == asEnlace)
+            #expect(asAdmin.agencies.first { $0.agency.code == "SICT" }?.trained[.operativo] == 1)
+        }
+    }
+
+    @Test func aPooledConnectionCarriesNoIdentityIntoTheNextRequest() throws {
+        try withTwoAgencies { connection throws in
+            connection.act(as: .enlace(of: "SICT", user: "e"))
+            #expect(try connection.query("SELECT count(*) FROM person").scalar(Int.self) == 2)
+            connection.act(as: nil)  // handed back to the pool
+            #expect(try connection.query("SELECT count(*) FROM person").scalar(Int.self) == 0)
+            #expect(
+                try connection.query("SELECT current_setting('capacita.agency', true)").scalar(String?.self) ?? "" == ""
+            )
+        }
+    }
+
+    @Test func anEnlacesFileLandsButKeepsAnotherAgencysPersonalData() throws {
+        try withTwoAgencies { connection throws in
+            connection.act(as: .enlace(of: "SICT", user: "enlace-sict"))
+            defer { connection.act(as: nil) }
+            // Juan trains with SECTUR (his latest enrollment); SICT enrolls him too, under another name.
+            let juan = "RAMJ011120HNLMRNA9,Juanito,Ramírez,,H,,SICT,base,,BAS-S"
+            let gloria = "HEGG560427MVZRRL04,Gloria Inés,Hernández,García,M,,SCT,enlace,Analista,BAS-S"
+            let file = try temporaryFile(Self.header + [juan, gloria].joined(separator: "\n"))
+            let dry = try enroll(file, connection, dryRun: true)
+            // The dry run's split does not tell SICT that Juan is stored by someone else.
+            #expect(dry.accepted && dry.imported == 1 && dry.updated == 1, "\(dry.rejected)")
+            let outcome = try enroll(file, connection)
+            #expect(outcome.accepted, "\(outcome.rejected)")
+            #expect(outcome.extra["people_kept"] == 1)
+            connection.act(as: .admin("st"))
+            #expect(
+                try connection.query("SELECT given_names FROM person WHERE curp = 'RAMJ011120HNLMRNA9'").scalar(
+                    String.self) == "Juan")
+            #expect(
+                try connection.query("SELECT given_names FROM person WHERE curp = 'HEGG560427MVZRRL04'").scalar(
+                    String.self) == "Gloria Inés")
+            #expect(
+                try connection.query("SELECT count(*) FROM enrollment WHERE group_code = 'BAS-S'").scalar(Int.self) == 3
+            )
+            #expect(
+                try connection.query("SELECT count(*) FROM person_history WHERE curp = 'HEGG560427MVZRRL04'").scalar(
+                    Int.self) == 1)
+        }
+    }
+
+    @Test func anEnlaceEnrollsOnlyItsAgencysPeopleAndAnInstructorNoOne() throws {
+        try withTwoAgencies { connection throws in
+            let file = try temporaryFile(Self.header + "MAOA900101MDFRRN00,Ana,Mora,,M,,SECTUR,base,,BAS-S")
+            connection.act(as: .enlace(of: "SICT", user: "enlace-sict"))
+            let other = try enroll(file, connection)
+            #expect(!other.accepted && other.rejected.first?.column == "dependencia", "\(other.rejected)")
+            #expect(!(try enroll(file, connection, agency: "SECTUR")).accepted)
+            connection.act(as: .instructor("instructora-t"))
+            let instructor = try enroll(file, connection)
+            #expect(
+                !instructor.accepted
+                    && instructor.rejected.first?.message == AccessRules.Refusal.instructorEnrolls.message)
+            connection.act(as: .admin("st"))
+            #expect(
+                try connection.query("SELECT count(*) FROM person WHERE curp = 'MAOA900101MDFRRN00'").scalar(Int.self)
+                    == 0)
+            connection.act(as: nil)
+        }
+    }
+
+    @Test func theAuditTableTakesInsertsAndRefusesUpdatesAndDeletes() throws {
+        try withTwoAgencies { connection throws in
+            connection.act(as: .enlace(of: "SICT", user: "enlace-sict"))
+            defer { connection.act(as: nil) }
+            try connection.query("INSERT INTO audit_log (action, target) VALUES ('enrollment.import', 'BAS-S')")
+            #expect(try connection.query("SELECT agency_code FROM audit_log").scalar(String.self) == "SICT")
+            for statement in ["UPDATE audit_log SET target = 'x'", "DELETE FROM audit_log"] {
+                #expect(throws: PostgresError.self, "\(statement)") { try connection.query(statement) }
+            }
+            #expect(try connection.query("SELECT count(*) FROM audit_log").scalar(Int.self) == 1)
+        }
+    }
+}
