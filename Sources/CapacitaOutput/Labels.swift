@@ -45,6 +45,9 @@ public enum Labels {
         "category": "categoría", "people": "personas", "need": "necesidad", "group_size": "tamaño de grupo",
         "groups": "grupos", "trained_now": "capacitadas hoy", "to_train": "por capacitar",
         "projected_percent": "porcentaje proyectado", "projected_meets": "cumpliría",
+        // Audit
+        "at": "cuándo", "user": "usuario", "role": "rol", "action": "acción", "target": "sobre", "batch": "lote",
+        "detail": "detalle",
         // Schema
         "applied_at": "aplicada el", "nivel": "grado o puesto",
     ]
@@ -70,6 +73,7 @@ public enum Labels {
         "ingenierias": "ingenierías", "tecnologias_de_la_informacion": "tecnologías de la información",
         "ciencias_sociales": "ciencias sociales", "medicina_general": "medicina general",
         "alto": "alto", "medio": "medio", "operativo": "operativo", "federal": "federal", "estatal": "estatal",
-        "municipal": "municipal",
+        "municipal": "municipal", "admin": "Secretaría Técnica", "enlace": "enlace", "instructor": "instructor",
+        "system": "sistema",
     ]
 }

@@ -72,6 +72,9 @@ public struct AgencyStore: Sendable {
                 merged.append(agency)
             }
             if !merged.isEmpty { try write(merged) }
+            try AuditStore(connection: connection).record(
+                "agencies.import", target: nil,
+                detail: ["rows": incoming.count, "imported": imported.count, "updated": updated.count])
             return ImportSummary(rows: incoming.count, imported: imported, updated: updated, unchanged: unchanged)
         }
     }

@@ -87,6 +87,9 @@ public struct CatalogStore: Sendable {
                 WHERE d->>'code' = ANY($2::text[])
                 """, [json, touched])
             let untouched = Set(touched)
+            try AuditStore(connection: connection).record(
+                "catalog.load",
+                detail: ["courses": catalog.courses.count, "inserted": inserted.count, "updated": updated.count])
             return LoadSummary(
                 inserted: inserted.sorted(), updated: updated.sorted(),
                 unchanged: catalog.courses.map(\.code).filter { !untouched.contains($0) })

@@ -50,7 +50,10 @@ public struct EnrollmentStore: Sendable {
                 UPDATE enrollment SET status = 'baja', drop_reason = $3, dropped_at = now(), updated_at = now()
                 WHERE group_code = $1 AND curp = $2
                 """, [code, curp.value, reason])
-            return try ConstanciaStore(connection: connection).reconcile(group: code, curp: curp.value).revoked
+            let revoked = try ConstanciaStore(connection: connection).reconcile(group: code, curp: curp.value).revoked
+            try AuditStore(connection: connection).record(
+                "enrollment.drop", target: "\(code) \(curp.masked)", detail: ["constancias_revoked": revoked])
+            return revoked
         }
     }
 

@@ -59,6 +59,9 @@ public struct FichaStore: Sendable {
                     """, [ficha.agencyCode, ficha.year, version, ficha.total, document, fileName, batch])
             }
             try batches.close(batch, rows: fichas.count, imported: imported, updated: updated, unchanged: unchanged)
+            try AuditStore(connection: connection).record(
+                "ficha.import", target: fileName, batch: batch,
+                detail: ["rows": fichas.count, "imported": imported, "updated": updated])
             return ImportOutcome(
                 rows: fichas.count, imported: imported, updated: updated, unchanged: unchanged, rejected: [],
                 unlisted: 0, ignoredColumns: [], dryRun: false, batchID: batch)

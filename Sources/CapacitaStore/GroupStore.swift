@@ -93,8 +93,13 @@ public struct GroupStore: Sendable {
                         updated: updated, unchanged: result.unchanged)
                 }
                 if dryRun { throw RollbackImport() }
+                try AuditStore(connection: connection).record(
+                    sha256 == nil ? "group.create" : "groups.import",
+                    target: sha256 == nil ? groups.first?.group.code : fileName, batch: batch,
+                    detail: ["rows": result.rows, "imported": imported, "updated": updated])
             }
         } catch is RollbackImport {}
+        try AuditStore(connection: connection).recordRefusal("groups", file: fileName, outcome: outcome!)
         return outcome!
     }
 

@@ -43,6 +43,9 @@ public struct HeadcountStore: Sendable {
             try batches.close(
                 batch, rows: rows.count, imported: imported, updated: updated,
                 unchanged: rows.count - changed.rows.count)
+            try AuditStore(connection: connection).record(
+                "headcount.import", target: fileName, batch: batch,
+                detail: ["rows": rows.count, "imported": imported, "updated": updated])
             return ImportOutcome(
                 rows: rows.count, imported: imported, updated: updated, unchanged: rows.count - changed.rows.count,
                 rejected: [], unlisted: 0, ignoredColumns: [], dryRun: false, batchID: batch)

@@ -102,11 +102,16 @@ struct StagedImportRunner {
                 try batches.close(
                     batch, rows: result.rows, imported: result.imported, updated: result.updated,
                     unchanged: result.unchanged)
+                try AuditStore(connection: connection).record(
+                    "\(job.kind).import", target: file.name, batch: batch,
+                    detail: ["rows": result.rows, "imported": result.imported, "updated": result.updated].merging(
+                        result.extra, uniquingKeysWith: { first, _ in first }))
                 result.batchID = batch
                 outcome = result
             }
             clock.lap("commit")
         } catch is RollbackImport {}
+        try AuditStore(connection: connection).recordRefusal(job.kind, file: file.name, outcome: outcome!)
         return outcome!
     }
 }

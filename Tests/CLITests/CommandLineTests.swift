@@ -154,7 +154,7 @@ import Testing
         ["report", "group", "SICT-BAS-2024-01"], ["report", "course", "PNC22-BAS", "--year", "2024"],
         ["constancia", "list", "--group", "SICT-BAS-2024-01"], ["headcount", "list", "--year", "2024"],
         ["ficha", "history", "SICT", "--year", "2024"], ["ficha", "summary", "--year", "2024"], ["db", "status"],
-        ["report", "indicator", "--series", "2022-2024"],
+        ["report", "indicator", "--series", "2022-2024"], ["audit", "list"],
     ]
 
     @Test func everyReadCommandPrintsSpanishHeadersAndKeepsEnglishKeysInCSV() throws {
@@ -261,6 +261,37 @@ import Testing
             #expect(withAddress.status == 0)
             let linked = try String(contentsOf: page, encoding: .utf8)
             #expect(linked.contains("https://pnc.example/verificar/\(fields[1])"))
+        }
+    }
+
+    @Test func everyWriteAndEveryRefusedImportIsInTheAuditLog() throws {
+        try TestDatabase.withFresh { url in
+            try prepared(url)
+            let root = TestDatabase.projectRoot.path
+            let refused = capacita(
+                ["enroll", "import", "\(root)/examples/inscripcion-sict.csv", "--agency", "SICT"], url: url)
+            #expect(refused.status == 1)
+            let drop = capacita(
+                [
+                    "enroll", "drop", "--group", "SICT-BAS-2024-01", "--curp", "GOMC820101HDFMRR04", "--reason",
+                    "Renuncia",
+                ],
+                url: url)
+            #expect(drop.status == 0, "\(drop.error)")
+            let run = capacita(["audit", "list", "--format", "json"], url: url)
+            #expect(run.status == 0, "\(run.error)")
+            let entries = try #require(
+                try JSONSerialization.jsonObject(with: Data(run.output.utf8)) as? [[String: Any]])
+            let actions = Set(entries.compactMap { $0["action"] as? String })
+            for action in [
+                "catalog.load", "agencies.import", "groups.import", "enrollment.import", "results.import",
+                "headcount.import", "ficha.import", "enrollment.import_refused", "enrollment.drop",
+            ] {
+                #expect(actions.contains(action), "\(action) missing from \(actions.sorted())")
+            }
+            #expect(
+                entries.allSatisfy { $0["role"] as? String == "admin" && ($0["user"] as? String)?.isEmpty == false })
+            #expect(!run.output.contains("GOMC820101HDFMRR04"))
         }
     }
 

@@ -46,7 +46,8 @@ struct AgencyCommand: ParsableCommand {
             let store = AgencyStore(connection: try Database.connect())
             switch AgencyFile.parse(bytes, existing: try store.agencies()) {
             case .failure(let issues):
-                try ImportReport(rejected: issues.issues).emit(output.format)
+                try ImportReport(rejected: issues.issues).emit(
+                    output.format, refusedImport: ("agencies", file), on: store.connection)
             case .success(let agencies):
                 let summary = try store.upsert(agencies)
                 try ImportReport(

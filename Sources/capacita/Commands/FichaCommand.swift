@@ -35,7 +35,8 @@ struct FichaCommand: ParsableCommand {
                         bytes.starts(with: TextEncoding.utf8BOM) ? Array(bytes.dropFirst(3)) : bytes))
             switch result {
             case .failure(let issues):
-                try ImportReport(rejected: issues.issues).emit(output.format)
+                try ImportReport(rejected: issues.issues).emit(
+                    output.format, refusedImport: ("ficha", file), on: connection)
             case .success(let read):
                 let outcome = try FichaStore(connection: connection).importFichas(
                     read.map(\.ficha), fileName: input.name,

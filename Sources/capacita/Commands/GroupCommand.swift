@@ -34,7 +34,8 @@ struct GroupCommand: ParsableCommand {
                 catalog: try Context.catalog(connection))
             switch GroupFile.parse(bytes, context: context) {
             case .failure(let issues):
-                try ImportReport(rejected: issues.issues).emit(output.format)
+                try ImportReport(rejected: issues.issues).emit(
+                    output.format, refusedImport: ("groups", file), on: connection)
             case .success(let groups):
                 let outcome = try GroupStore(connection: connection).upsert(
                     groups, fileName: input.name, sha256: try input.fingerprint().sha256, ranBy: Operator.name,

@@ -25,7 +25,8 @@ struct HeadcountCommand: ParsableCommand {
                 try FileBytes.read(file), registry: try AgencyStore(connection: connection).registry())
             {
             case .failure(let issues):
-                try ImportReport(rejected: issues.issues).emit(output.format)
+                try ImportReport(rejected: issues.issues).emit(
+                    output.format, refusedImport: ("headcount", file), on: connection)
             case .success(let rows):
                 let outcome = try HeadcountStore(connection: connection).upsert(
                     rows, fileName: input.name,

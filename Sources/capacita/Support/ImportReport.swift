@@ -2,6 +2,7 @@ import Capacita
 import CapacitaOutput
 import CapacitaStore
 import Foundation
+import Postgres
 
 /// The outcome of an import, in the JSON shape of design.md: rows, imported, updated, unchanged,
 /// and rejected as a list of {line, column, value, error} (CURPs already masked).
@@ -42,6 +43,15 @@ struct ImportReport: Encodable {
             ImportOutcome(
                 rows: rows, imported: 0, updated: 0, unchanged: 0, rejected: rejected, unlisted: 0,
                 ignoredColumns: [], dryRun: false, batchID: nil))
+    }
+
+    /// Prints the report of a small file refused before the store saw it (its rows did not parse),
+    /// after recording the refusal in the audit log: refused imports are writes' attempts too.
+    func emit(_ format: OutputFormat, refusedImport: (kind: String, file: String), on connection: Connection) throws {
+        try AuditStore(connection: connection).record(
+            "\(refusedImport.kind).import_refused", target: (refusedImport.file as NSString).lastPathComponent,
+            detail: ["rows": rows, "problems": rejected.count + unlisted])
+        try emit(format)
     }
 
     /// Prints the report; throws `Refused` (exit 1) when the file was refused.
