@@ -659,14 +659,24 @@ BEGIN
         SELECT sp.curp, sp.given_names, sp.first_surname, sp.second_surname, sp.sex, sp.email, batch
         FROM pg_temp.stage_person sp
         WHERE NOT EXISTS (SELECT 1 FROM person p WHERE p.curp = sp.curp)
-        ORDER BY sp.curp;
+        ORDER BY sp.curp
+        ON CONFLICT (curp) DO NOTHING;
     ELSE
         INSERT INTO person (curp, given_names, first_surname, second_surname, sex, email, batch_id)
         SELECT sp.curp, sp.given_names, sp.first_surname, sp.second_surname, sp.sex, sp.email, batch
         FROM pg_temp.stage_person sp
-        ORDER BY sp.curp;
+        ORDER BY sp.curp
+        ON CONFLICT (curp) DO NOTHING;
     END IF;
     GET DIAGNOSTICS n_added = ROW_COUNT;
+    -- Another import added some of the same new people meanwhile (the insert waited for it on the
+    -- key and skipped them): they are stored now, locked like the others; their data stays as
+    -- that import wrote it.
+    IF n_stored + n_added < n_people THEN
+        SELECT count(*) - n_added INTO n_stored FROM (
+            SELECT 1 FROM person p WHERE p.curp IN (SELECT sp.curp FROM pg_temp.stage_person sp)
+            ORDER BY p.curp FOR KEY SHARE) locked;
+    END IF;
     -- Every staged person exists now (stored and locked, or inserted here): the check the person
     -- foreign key would make, by count. A stage_person repeating a CURP fails the primary key.
     IF n_stored + n_added <> n_people THEN
