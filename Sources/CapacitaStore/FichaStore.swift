@@ -75,9 +75,14 @@ public struct FichaStore: Sendable {
         """
 
     /// The current ficha of every agency that answered for a year.
+    /// Every agency's current ficha, for the national summary and plan: through a definer
+    /// function, so an enlace's summary covers every agency, without the free-text observaciones
+    /// (which may name someone).
     public func current(year: Int) throws -> [Ficha] {
-        try connection.query(Self.select + "WHERE year = $1 AND superseded_at IS NULL ORDER BY agency_code", [year])
-            .map(Self.version).map(\.ficha)
+        let decoder = JSONDecoder()
+        return try connection.query("SELECT document::text AS document FROM ficha_national($1)", [year]).map {
+            try decoder.decode(Ficha.self, from: Data(try $0.decode("document", as: String.self).utf8))
+        }
     }
 
     public func current(agency: String, year: Int) throws -> Version? {

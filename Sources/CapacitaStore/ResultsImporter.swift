@@ -33,7 +33,12 @@ public struct ResultsImporter: Sendable {
         var job = ResultsImport(
             validator: ResultsValidator(group: options.group, groups: try GroupStore(connection: connection).codes()))
         return try StagedImportRunner(
-            connection: connection, file: file, agencyCode: nil, ranBy: options.ranBy,
+            // An enlace's batches carry its agency (the policies scope batches by it); an
+            // instructor's, its user name as ran_by.
+            connection: connection, file: file,
+            agencyCode: connection.identity?.role == .enlace ? connection.identity?.agency : nil,
+            ranBy: connection.identity?.role == .instructor
+                ? connection.identity?.user ?? options.ranBy : options.ranBy,
             dryRun: options.dryRun, trace: options.trace
         ).run(&job, progress: progress)
     }

@@ -163,6 +163,37 @@ import Testing
         }
     }
 
+    @Test func anInstructorRecordsResultsOfTheirGroupsOnly() throws {
+        try withTwoAgencies { connection throws in
+            func results(_ text: String) throws -> ImportOutcome {
+                try ResultsImporter(connection: connection).run(
+                    try InputFile(path: try temporaryFile("curp,grupo,asistencia,calificacion\n" + text)),
+                    options: .init(ranBy: "instructora-t"))
+            }
+            connection.act(as: .instructor("instructora-t"))
+            let own = try results("RAMJ011120HNLMRNA9,BAS-T,100,95")
+            #expect(own.accepted && own.updated == 1, "\(own.rejected)")
+            // SICT's group is not hers: its people are not there for her, and nothing is written.
+            let other = try results("HEGG560427MVZRRL04,BAS-S,50,10")
+            #expect(!other.accepted)
+            connection.act(as: .admin("st"))
+            #expect(
+                try connection.query("SELECT final_score::int FROM enrollment WHERE group_code = 'BAS-T'").scalar(
+                    Int.self) == 95)
+            #expect(
+                try connection.query("SELECT final_score::int FROM enrollment WHERE curp = 'HEGG560427MVZRRL04'")
+                    .scalar(Int.self) == 90)
+            // Her constancia was issued under row-level security (an INSERT, not COPY).
+            #expect(
+                try connection.query("SELECT count(*) FROM constancia WHERE group_code = 'BAS-T'").scalar(Int.self) == 1
+            )
+            #expect(
+                try connection.query("SELECT ran_by FROM import_batch WHERE kind = 'results'").scalar(String.self)
+                    == "instructora-t")
+            connection.act(as: nil)
+        }
+    }
+
     @Test func theAuditTableTakesInsertsAndRefusesUpdatesAndDeletes() throws {
         try withTwoAgencies { connection throws in
             connection.act(as: .enlace(of: "SICT", user: "enlace-sict"))
