@@ -37,6 +37,16 @@ struct Tools {
         return components.string!
     }
 
+    /// A database URL (or conninfo) connecting as another role.
+    func withUser(_ user: String, _ database: String) -> String {
+        guard var components = URLComponents(string: database), database.contains("://") else {
+            return database.split(separator: " ").filter { !$0.hasPrefix("user=") }.joined(separator: " ")
+                + " user=\(user)"
+        }
+        components.user = user
+        return components.string!
+    }
+
     func dropDatabase(_ name: String) throws {
         try Child.must(psql, [server, "-q", "-c", "DROP DATABASE IF EXISTS \(name) WITH (FORCE)"])
     }
