@@ -39,7 +39,7 @@ let package = Package(
             ]
         ),
         // What people and programs read: tables in Spanish, JSON and CSV with stable English keys.
-        .target(name: "CapacitaOutput", dependencies: ["Capacita"]),
+        .target(name: "CapacitaOutput", dependencies: ["Capacita", "CapacitaStore"]),
         .executableTarget(
             name: "capacita",
             dependencies: [
@@ -62,7 +62,7 @@ let package = Package(
         .testTarget(
             name: "CapacitaStoreTests",
             dependencies: ["CapacitaStore", "Capacita", "Postgres", "TestSupport", "SampleData"]),
-        .testTarget(name: "CapacitaOutputTests", dependencies: ["CapacitaOutput", "Capacita"]),
+        .testTarget(name: "CapacitaOutputTests", dependencies: ["CapacitaOutput", "Capacita", "CapacitaStore"]),
         .testTarget(name: "CLITests", dependencies: ["TestSupport", "SampleData", "CapacitaOutput", "Postgres"]),
         // Shared test helpers: a fresh database per test on the cluster that scripts/dev-db runs.
         .target(name: "TestSupport", dependencies: ["Postgres"], path: "Tests/TestSupport"),

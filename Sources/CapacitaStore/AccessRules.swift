@@ -69,6 +69,8 @@ public enum AccessRules {
         case otherAgency(String)
         /// A stored enrollment the file would change belongs to another agency.
         case enrollmentOfAnotherAgency
+        /// Headcounts and the agency registry are written by the Secretaría Técnica only.
+        case secretariaOnly
 
         public var message: String {
             switch self {
@@ -79,6 +81,8 @@ public enum AccessRules {
                 return "solo puede inscribir a personas de su instancia (\(mine))"
             case .enrollmentOfAnotherAgency:
                 return "esta inscripción la registró otra instancia; no puede cambiarse desde este archivo"
+            case .secretariaOnly:
+                return "las plantillas y el registro de instancias los carga la Secretaría Técnica"
             }
         }
 

@@ -12,7 +12,15 @@ struct ImportBatchStore {
         var ranBy: String
     }
 
+    /// An enlace's batches carry its agency, an instructor's their user name as ran_by: the
+    /// policies scope batches by them (db/migrations/0009), so each caller finds its own.
     func open(_ batch: Batch) throws -> Int64 {
+        var batch = batch
+        switch connection.identity?.role {
+        case .enlace: batch.agencyCode = connection.identity?.agency
+        case .instructor: batch.ranBy = connection.identity?.user ?? batch.ranBy
+        case .admin, nil: break
+        }
         let id = try connection.query(
             """
             INSERT INTO import_batch (kind, file_name, sha256, agency_code, rows, imported, updated, unchanged, ran_by)

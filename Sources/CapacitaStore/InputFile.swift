@@ -2,13 +2,27 @@ import Capacita
 import Crypto
 import Foundation
 
-/// A file read in fixed-size chunks, so memory does not grow with the file.
+/// A file read in fixed-size chunks, so memory does not grow with the file; or bytes already in
+/// memory (a small upload), read the same way.
 public struct InputFile: Sendable {
     public let path: String
     public let size: Int64
     public static let chunkSize = 1 << 20
+    private let bytes: [UInt8]?
+
+    /// Bytes with the name they came under (an upload's file name), refused like a file when
+    /// they are not text.
+    public init(bytes: [UInt8], name: String) throws(InputFileError) {
+        self.path = name
+        self.size = Int64(bytes.count)
+        self.bytes = bytes
+        if let kind = BinaryFileKind.detect(Array(bytes.prefix(BinaryFileKind.sniffLength))) {
+            throw .notText(name, kind)
+        }
+    }
 
     public init(path: String) throws(InputFileError) {
+        self.bytes = nil
         guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
             (attributes[.type] as? FileAttributeType) != .typeDirectory,
             FileManager.default.isReadableFile(atPath: path)
@@ -26,8 +40,25 @@ public struct InputFile: Sendable {
 
     public var name: String { (path as NSString).lastPathComponent }
 
+    /// The whole content, for the small files (groups, headcounts, agencies, fichas).
+    public func readAll() throws -> [UInt8] {
+        var all: [UInt8] = []
+        all.reserveCapacity(Int(size))
+        try forEachChunk { all += $0 }
+        return all
+    }
+
     /// Calls `body` with each chunk in order.
     public func forEachChunk(_ body: ([UInt8]) throws -> Void) throws {
+        if let bytes {
+            var start = 0
+            while start < bytes.count {
+                let end = min(start + Self.chunkSize, bytes.count)
+                try body(Array(bytes[start..<end]))
+                start = end
+            }
+            return
+        }
         guard let handle = FileHandle(forReadingAtPath: path) else { throw InputFileError.unreadable(path) }
         defer { try? handle.close() }
         while true {

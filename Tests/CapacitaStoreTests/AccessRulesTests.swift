@@ -194,6 +194,27 @@ import Testing
         }
     }
 
+    @Test func smallFilesFollowTheTableAndArriveAsBytes() throws {
+        try withTwoAgencies { connection throws in
+            connection.act(as: .enlace(of: "SICT", user: "enlace-sict"))
+            defer { connection.act(as: nil) }
+            let imports = FileImports(connection: connection)
+            // Windows-1252, semicolons: an upload's bytes, not a path.
+            let groups = Array("grupo;curso;dependencia;inicio\r\nSICT-NUEVO;PNC22-BAS;SICT;04/03/2024\r\n".utf8)
+            let own = try imports.groups(try InputFile(bytes: groups, name: "grupos.csv"), ranBy: "enlace-sict")
+            #expect(own.accepted && own.imported == 1, "\(own.rejected)")
+            let foreign = Array("grupo,curso,dependencia,inicio\nSECTUR-NUEVO,PNC22-BAS,SECTUR,2024-03-04\n".utf8)
+            let other = try imports.groups(try InputFile(bytes: foreign, name: "g.csv"), ranBy: "enlace-sict")
+            #expect(!other.accepted && other.rejected.first?.line == 2 && other.rejected.first?.column == "dependencia")
+            let headcounts = Array("dependencia,anio,alto,medio,operativo\nSICT,2024,1,2,3\n".utf8)
+            let plantilla = try imports.headcounts(
+                try InputFile(bytes: headcounts, name: "p.csv"), ranBy: "enlace-sict")
+            #expect(
+                !plantilla.accepted && plantilla.rejected.first?.message == AccessRules.Refusal.secretariaOnly.message)
+            #expect(throws: InputFileError.self) { try InputFile(bytes: [0x50, 0x4B, 0x03, 0x04, 0], name: "x.xlsx") }
+        }
+    }
+
     @Test func theAuditTableTakesInsertsAndRefusesUpdatesAndDeletes() throws {
         try withTwoAgencies { connection throws in
             connection.act(as: .enlace(of: "SICT", user: "enlace-sict"))

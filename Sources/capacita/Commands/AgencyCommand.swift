@@ -42,21 +42,8 @@ struct AgencyCommand: ParsableCommand {
         @OptionGroup var output: FormatOption
 
         func run() throws {
-            let bytes = try FileBytes.read(file)
-            let store = AgencyStore(connection: try Database.connect())
-            switch AgencyFile.parse(bytes, existing: try store.agencies()) {
-            case .failure(let issues):
-                try ImportReport(rejected: issues.issues).emit(
-                    output.format, refusedImport: ("agencies", file), on: store.connection)
-            case .success(let agencies):
-                let summary = try store.upsert(agencies)
-                try ImportReport(
-                    ImportOutcome(
-                        rows: summary.rows, imported: summary.imported.count, updated: summary.updated.count,
-                        unchanged: summary.unchanged.count, rejected: [], unlisted: 0, ignoredColumns: [],
-                        dryRun: false, batchID: nil)
-                ).emit(output.format)
-            }
+            let input = try InputFile(path: file)
+            try ImportReport(try FileImports(connection: try Database.connect()).agencies(input)).emit(output.format)
         }
     }
 

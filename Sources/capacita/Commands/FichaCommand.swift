@@ -21,28 +21,9 @@ struct FichaCommand: ParsableCommand {
 
         func run() throws {
             let input = try InputFile(path: file)
-            let bytes = try FileBytes.read(file)
-            let connection = try Database.connect()
-            let currentYear = Calendar(identifier: .gregorian).component(.year, from: Date())
-            let reader = FichaReader(
-                registry: try AgencyStore(connection: connection).registry(),
-                years: ReportYears.range(currentYear: currentYear))
-            let result =
-                file.lowercased().hasSuffix(".csv")
-                ? reader.read(csv: bytes)
-                : reader.read(
-                    yaml: TextEncoding.detect(bytes).decode(
-                        bytes.starts(with: TextEncoding.utf8BOM) ? Array(bytes.dropFirst(3)) : bytes))
-            switch result {
-            case .failure(let issues):
-                try ImportReport(rejected: issues.issues).emit(
-                    output.format, refusedImport: ("ficha", file), on: connection)
-            case .success(let read):
-                let outcome = try FichaStore(connection: connection).importFichas(
-                    read.map(\.ficha), fileName: input.name,
-                    sha256: try input.fingerprint().sha256, ranBy: Operator.name)
-                try ImportReport(outcome).emit(output.format)
-            }
+            let outcome = try FileImports(connection: try Database.connect()).fichas(
+                input, ranBy: Operator.name, currentYear: YearArgument.currentYear)
+            try ImportReport(outcome).emit(output.format)
         }
     }
 
@@ -227,14 +208,6 @@ struct FichaCommand: ParsableCommand {
             }
         }
     }
-}
-
-/// Labeled as a projection in the JSON too, so no one reads it as training done.
-struct PlanJSON: Encodable {
-    var projection = true
-    var year: Int
-    var groups: [JSONObject]
-    var tiers: [JSONObject]
 }
 
 enum FichaText {

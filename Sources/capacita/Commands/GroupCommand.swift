@@ -27,21 +27,9 @@ struct GroupCommand: ParsableCommand {
 
         func run() throws {
             let input = try InputFile(path: file)
-            let bytes = try FileBytes.read(file)
-            let connection = try Database.connect()
-            let context = GroupFile.Context(
-                registry: try AgencyStore(connection: connection).registry(),
-                catalog: try Context.catalog(connection))
-            switch GroupFile.parse(bytes, context: context) {
-            case .failure(let issues):
-                try ImportReport(rejected: issues.issues).emit(
-                    output.format, refusedImport: ("groups", file), on: connection)
-            case .success(let groups):
-                let outcome = try GroupStore(connection: connection).upsert(
-                    groups, fileName: input.name, sha256: try input.fingerprint().sha256, ranBy: Operator.name,
-                    dryRun: dryRun)
-                try ImportReport(outcome).emit(output.format)
-            }
+            let outcome = try FileImports(connection: try Database.connect()).groups(
+                input, ranBy: Operator.name, dryRun: dryRun)
+            try ImportReport(outcome).emit(output.format)
         }
     }
 

@@ -20,19 +20,8 @@ struct HeadcountCommand: ParsableCommand {
 
         func run() throws {
             let input = try InputFile(path: file)
-            let connection = try Database.connect()
-            switch HeadcountFile.parse(
-                try FileBytes.read(file), registry: try AgencyStore(connection: connection).registry())
-            {
-            case .failure(let issues):
-                try ImportReport(rejected: issues.issues).emit(
-                    output.format, refusedImport: ("headcount", file), on: connection)
-            case .success(let rows):
-                let outcome = try HeadcountStore(connection: connection).upsert(
-                    rows, fileName: input.name,
-                    sha256: try input.fingerprint().sha256, ranBy: Operator.name)
-                try ImportReport(outcome).emit(output.format)
-            }
+            let outcome = try FileImports(connection: try Database.connect()).headcounts(input, ranBy: Operator.name)
+            try ImportReport(outcome).emit(output.format)
         }
     }
 

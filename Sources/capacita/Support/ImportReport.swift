@@ -4,56 +4,7 @@ import CapacitaStore
 import Foundation
 import Postgres
 
-/// The outcome of an import, in the JSON shape of design.md: rows, imported, updated, unchanged,
-/// and rejected as a list of {line, column, value, error} (CURPs already masked).
-struct ImportReport: Encodable {
-    var rows: Int
-    var imported: Int
-    var updated: Int
-    var unchanged: Int
-    var rejected: [ImportIssue]
-    var unlisted: Int
-    var dryRun: Bool
-    var ignoredColumns: [String]
-    var batch: Int64?
-    var extra: [String: Int]
-
-    enum CodingKeys: String, CodingKey {
-        case rows, imported, updated, unchanged, rejected, unlisted, extra
-        case dryRun = "dry_run"
-        case ignoredColumns = "ignored_columns"
-        case batch
-    }
-
-    init(_ outcome: ImportOutcome) {
-        rows = outcome.rows
-        imported = outcome.imported
-        updated = outcome.updated
-        unchanged = outcome.unchanged
-        rejected = outcome.rejected
-        unlisted = outcome.unlisted
-        dryRun = outcome.dryRun
-        ignoredColumns = outcome.ignoredColumns
-        batch = outcome.batchID
-        extra = outcome.extra
-    }
-
-    init(rejected: [ImportIssue], rows: Int = 0) {
-        self.init(
-            ImportOutcome(
-                rows: rows, imported: 0, updated: 0, unchanged: 0, rejected: rejected, unlisted: 0,
-                ignoredColumns: [], dryRun: false, batchID: nil))
-    }
-
-    /// Prints the report of a small file refused before the store saw it (its rows did not parse),
-    /// after recording the refusal in the audit log: refused imports are writes' attempts too.
-    func emit(_ format: OutputFormat, refusedImport: (kind: String, file: String), on connection: Connection) throws {
-        try AuditStore(connection: connection).record(
-            "\(refusedImport.kind).import_refused", target: (refusedImport.file as NSString).lastPathComponent,
-            detail: ["rows": rows, "problems": rejected.count + unlisted])
-        try emit(format)
-    }
-
+extension ImportReport {
     /// Prints the report; throws `Refused` (exit 1) when the file was refused.
     func emit(_ format: OutputFormat) throws {
         switch format {

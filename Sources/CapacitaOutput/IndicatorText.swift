@@ -1,13 +1,12 @@
 import Capacita
-import CapacitaOutput
 import Foundation
 
 /// Parámetro 4.2 as the official card prints it, in each output format.
-enum IndicatorText {
-    static let title = "Parámetro 4.2: porcentaje de instancias integrantes que capacitaron a su personal"
+public enum IndicatorText {
+    public static let title = "Parámetro 4.2: porcentaje de instancias integrantes que capacitaron a su personal"
 
     /// The card's lines as key → value: the same in the table's footer and at the top of the CSV.
-    static func card(_ indicator: Indicator, options: CoverageOptions) -> [(String, Cell)] {
+    public static func card(_ indicator: Indicator, options: CoverageOptions) -> [(String, Cell)] {
         [
             ("parameter", .text(title)), ("year", .int(indicator.year)),
             ("threshold", .amount(Rounded(options.threshold, places: 4))),
@@ -18,7 +17,7 @@ enum IndicatorText {
         ]
     }
 
-    static func single(_ indicator: Indicator, options: CoverageOptions, format: OutputFormat) -> String {
+    public static func single(_ indicator: Indicator, options: CoverageOptions, format: OutputFormat) -> String {
         let agencies = CoverageTable.table(indicator.agencies)
         switch format {
         case .json:
@@ -42,7 +41,7 @@ enum IndicatorText {
         }
     }
 
-    static func series(
+    public static func series(
         _ values: [Indicator], years: ClosedRange<Int>, options: CoverageOptions, format: OutputFormat
     ) -> String {
         switch format {

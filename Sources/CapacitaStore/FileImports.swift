@@ -1,0 +1,101 @@
+import Capacita
+import Foundation
+import Postgres
+
+/// The small-file imports (groups, headcounts, agencies, fichas) from bytes to report, in one place
+/// the CLI and the service share: parse and check with the domain, apply the access rules, record
+/// a refusal in the audit log, or write through the store.
+public struct FileImports: Sendable {
+    public let connection: Connection
+
+    public init(connection: Connection) {
+        self.connection = connection
+    }
+
+    public func groups(_ file: InputFile, ranBy: String, dryRun: Bool = false) throws -> ImportOutcome {
+        let context = GroupFile.Context(
+            registry: try AgencyStore(connection: connection).registry(),
+            catalog: Catalog(courses: try CatalogStore(connection: connection).courses()))
+        switch GroupFile.parse(try file.readAll(), context: context) {
+        case .failure(let issues):
+            return try refused("groups", file, issues.issues, dryRun: dryRun)
+        case .success(let groups):
+            let foreign = foreignRows(groups.map { ($0.line, $0.group.agencyCode) }, column: "dependencia")
+            guard foreign.isEmpty else { return try refused("groups", file, foreign, dryRun: dryRun) }
+            return try GroupStore(connection: connection).upsert(
+                groups, fileName: file.name, sha256: try file.fingerprint().sha256, ranBy: ranBy, dryRun: dryRun)
+        }
+    }
+
+    public func headcounts(_ file: InputFile, ranBy: String) throws -> ImportOutcome {
+        if let refusal = adminOnly(file) { return try refused("headcount", file, [refusal], dryRun: false) }
+        switch HeadcountFile.parse(try file.readAll(), registry: try AgencyStore(connection: connection).registry()) {
+        case .failure(let issues):
+            return try refused("headcount", file, issues.issues, dryRun: false)
+        case .success(let rows):
+            return try HeadcountStore(connection: connection).upsert(
+                rows, fileName: file.name, sha256: try file.fingerprint().sha256, ranBy: ranBy)
+        }
+    }
+
+    public func agencies(_ file: InputFile) throws -> ImportOutcome {
+        if let refusal = adminOnly(file) { return try refused("agencies", file, [refusal], dryRun: false) }
+        let store = AgencyStore(connection: connection)
+        switch AgencyFile.parse(try file.readAll(), existing: try store.agencies()) {
+        case .failure(let issues):
+            return try refused("agencies", file, issues.issues, dryRun: false)
+        case .success(let agencies):
+            let summary = try store.upsert(agencies)
+            return ImportOutcome(
+                rows: summary.rows, imported: summary.imported.count, updated: summary.updated.count,
+                unchanged: summary.unchanged.count, rejected: [], unlisted: 0, ignoredColumns: [], dryRun: false,
+                batchID: nil)
+        }
+    }
+
+    /// Fichas in YAML or JSON (one or a list), or CSV (a row per agency and year).
+    public func fichas(_ file: InputFile, ranBy: String, currentYear: Int) throws -> ImportOutcome {
+        let reader = FichaReader(
+            registry: try AgencyStore(connection: connection).registry(),
+            years: ReportYears.range(currentYear: currentYear))
+        let bytes = try file.readAll()
+        let result =
+            file.name.lowercased().hasSuffix(".csv")
+            ? reader.read(csv: bytes)
+            : reader.read(
+                yaml: TextEncoding.detect(bytes).decode(
+                    bytes.starts(with: TextEncoding.utf8BOM) ? Array(bytes.dropFirst(3)) : bytes))
+        switch result {
+        case .failure(let issues):
+            return try refused("ficha", file, issues.issues, dryRun: false)
+        case .success(let read):
+            let foreign = foreignRows(read.map { ($0.line, $0.ficha.agencyCode) }, column: "dependencia")
+            guard foreign.isEmpty else { return try refused("ficha", file, foreign, dryRun: false) }
+            return try FichaStore(connection: connection).importFichas(
+                read.map(\.ficha), fileName: file.name, sha256: try file.fingerprint().sha256, ranBy: ranBy)
+        }
+    }
+
+    /// An enlace writes its own agency's rows only (AccessRules); each other one is refused by line.
+    private func foreignRows(_ rows: [(line: Int, agency: String)], column: String) -> [ImportIssue] {
+        guard let identity = connection.identity, identity.role != .admin else { return [] }
+        return rows.filter { identity.role == .instructor || $0.agency != identity.agency }.map {
+            AccessRules.Refusal.otherAgency(identity.agency ?? "").issue(
+                line: $0.line, column: column, value: $0.agency)
+        }
+    }
+
+    /// Headcounts and the registry are the Secretaría Técnica's.
+    private func adminOnly(_ file: InputFile) -> ImportIssue? {
+        guard let identity = connection.identity, identity.role != .admin else { return nil }
+        return AccessRules.Refusal.secretariaOnly.issue(column: "")
+    }
+
+    private func refused(_ kind: String, _ file: InputFile, _ issues: [ImportIssue], dryRun: Bool) throws
+        -> ImportOutcome
+    {
+        let outcome = ImportOutcome.refused(rows: 0, issues: issues, dryRun: dryRun)
+        try AuditStore(connection: connection).recordRefusal(kind, file: file.name, outcome: outcome)
+        return outcome
+    }
+}
