@@ -125,26 +125,19 @@ import Testing
 /// Read commands on a database with the demo's data: tables in Spanish, JSON and CSV in English.
 @Suite struct SpanishTablesTests {
     private func capacita(_ arguments: [String], url: String) -> (status: Int32, output: String, error: String) {
-        var environment = ProcessInfo.processInfo.environment
-        environment["DATABASE_URL"] = url
-        environment["CAPACITA_ROOT"] = TestDatabase.projectRoot.path
-        return TestDatabase.runCapturing(CLITests.executable, arguments, environment: environment)
+        CLI.run(arguments, url: url)
     }
 
     private func prepared(_ url: String) throws {
         let root = TestDatabase.projectRoot.path
-        for arguments in [
-            ["db", "migrate"], ["catalog", "load", "\(root)/Courses"],
-            ["agency", "import", "\(root)/db/seed/agencies.csv"],
-            ["group", "import", "\(root)/examples/grupos.csv"],
-            ["enroll", "import", "\(root)/examples/inscripcion-sict-corregida.csv", "--agency", "SICT"],
-            ["results", "import", "\(root)/examples/resultados-sict-bas.csv"],
-            ["headcount", "import", "\(root)/examples/plantillas-2024.csv"],
-            ["ficha", "import", "\(root)/examples/fichas/sict-2024.yaml"],
-        ] {
-            let run = capacita(arguments, url: url)
-            try #require(run.status == 0, "\(arguments): \(run.output) \(run.error)")
-        }
+        try CLI.prepare(
+            url,
+            then: [
+                ["enroll", "import", "\(root)/examples/inscripcion-sict-corregida.csv", "--agency", "SICT"],
+                ["results", "import", "\(root)/examples/resultados-sict-bas.csv"],
+                ["headcount", "import", "\(root)/examples/plantillas-2024.csv"],
+                ["ficha", "import", "\(root)/examples/fichas/sict-2024.yaml"],
+            ])
     }
 
     /// Read commands whose CSV is one table: the table's header row is the CSV's keys in Spanish.

@@ -7,22 +7,11 @@ import Testing
 /// Enrollment through the built executable: exit codes, the JSON report, and a kill half-way.
 @Suite struct EnrollCLITests {
     private func capacita(_ arguments: [String], url: String) -> (status: Int32, output: String, error: String) {
-        var environment = ProcessInfo.processInfo.environment
-        environment["DATABASE_URL"] = url
-        environment["CAPACITA_ROOT"] = TestDatabase.projectRoot.path
-        return TestDatabase.runCapturing(CLITests.executable, arguments, environment: environment)
+        CLI.run(arguments, url: url)
     }
 
     private func prepared(_ url: String) throws {
-        let root = TestDatabase.projectRoot.path
-        for arguments in [
-            ["db", "migrate"], ["catalog", "load", "\(root)/Courses"],
-            ["agency", "import", "\(root)/db/seed/agencies.csv"],
-            ["group", "import", "\(root)/examples/grupos.csv"],
-        ] {
-            let run = capacita(arguments, url: url)
-            try #require(run.status == 0, "\(arguments): \(run.output) \(run.error)")
-        }
+        try CLI.prepare(url)
     }
 
     @Test func refusedExampleExitsOneWithAJSONReportAndWritesNothing() throws {
