@@ -71,6 +71,8 @@ public enum AccessRules {
         case enrollmentOfAnotherAgency
         /// Headcounts and the agency registry are written by the Secretaría Técnica only.
         case secretariaOnly
+        /// The group code belongs to a group another agency organizes.
+        case groupOfAnotherAgency
 
         public var message: String {
             switch self {
@@ -83,6 +85,8 @@ public enum AccessRules {
                 return "esta inscripción la registró otra instancia; no puede cambiarse desde este archivo"
             case .secretariaOnly:
                 return "las plantillas y el registro de instancias los carga la Secretaría Técnica"
+            case .groupOfAnotherAgency:
+                return "esa clave ya es de un grupo de otra instancia; use otra clave"
             }
         }
 

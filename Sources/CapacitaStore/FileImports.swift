@@ -20,7 +20,19 @@ public struct FileImports: Sendable {
         case .failure(let issues):
             return try refused("groups", file, issues.issues, dryRun: dryRun)
         case .success(let groups):
-            let foreign = foreignRows(groups.map { ($0.line, $0.group.agencyCode) }, column: "dependencia")
+            var foreign = foreignRows(groups.map { ($0.line, $0.group.agencyCode) }, column: "dependencia")
+            // A code another agency already uses is theirs: an enlace's file cannot take it over.
+            if let identity = connection.identity, identity.role == .enlace {
+                let owners = Dictionary(
+                    try connection.query(
+                        "SELECT code, agency_code FROM training_group WHERE code = ANY($1::text[])",
+                        [groups.map(\.group.code)]
+                    ).map { (try $0.decode("code", as: String.self), try $0.decode("agency_code", as: String.self)) },
+                    uniquingKeysWith: { first, _ in first })
+                foreign += groups.filter { owners[$0.group.code].map { $0 != identity.agency } ?? false }.map {
+                    AccessRules.Refusal.groupOfAnotherAgency.issue(line: $0.line, column: "grupo", value: $0.group.code)
+                }
+            }
             guard foreign.isEmpty else { return try refused("groups", file, foreign, dryRun: dryRun) }
             return try GroupStore(connection: connection).upsert(
                 groups, fileName: file.name, sha256: try file.fingerprint().sha256, ranBy: ranBy, dryRun: dryRun)

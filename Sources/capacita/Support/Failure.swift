@@ -44,6 +44,11 @@ enum Failure {
                 "la base de datos no tiene el esquema al día (pendientes: \(error.pending.joined(separator: ", "))); ejecute: capacita db migrate"
             )
             return 3
+        case let error as PostgresError where error.sqlState == "42501":
+            // Row-level security refused a write the store's own checks let through: a refusal of
+            // the input, not a database failure (and the server's text could name a row).
+            printError("no tiene permiso para esa escritura: los datos son de otra instancia; no se escribió nada")
+            return 1
         case let error as PostgresError:
             switch error {
             case .connectionFailed(let host, let port, let message):
