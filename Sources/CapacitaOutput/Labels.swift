@@ -47,7 +47,7 @@ public enum Labels {
         "projected_percent": "porcentaje proyectado", "projected_meets": "cumpliría",
         // Audit
         "at": "cuándo", "user": "usuario", "role": "rol", "action": "acción", "target": "sobre", "batch": "lote",
-        "detail": "detalle",
+        "detail": "detalle", "id": "id", "hint": "inicio del token", "created_at": "creado", "expires_on": "vence",
         // Schema
         "applied_at": "aplicada el", "nivel": "grado o puesto",
     ]

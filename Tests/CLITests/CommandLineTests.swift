@@ -147,7 +147,7 @@ import Testing
         ["report", "group", "SICT-BAS-2024-01"], ["report", "course", "PNC22-BAS", "--year", "2024"],
         ["constancia", "list", "--group", "SICT-BAS-2024-01"], ["headcount", "list", "--year", "2024"],
         ["ficha", "history", "SICT", "--year", "2024"], ["ficha", "summary", "--year", "2024"], ["db", "status"],
-        ["report", "indicator", "--series", "2022-2024"], ["audit", "list"],
+        ["report", "indicator", "--series", "2022-2024"], ["audit", "list"], ["token", "list"],
     ]
 
     @Test func everyReadCommandPrintsSpanishHeadersAndKeepsEnglishKeysInCSV() throws {

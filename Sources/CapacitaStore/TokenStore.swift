@@ -1,0 +1,167 @@
+import Capacita
+import Crypto
+import Foundation
+import Postgres
+
+/// The service's bearer tokens: a recognizable prefix and 32 random bytes, shown once at creation
+/// and stored as their SHA-256 only (db/migrations/0010). Tokens never reach a log or a list.
+public struct TokenStore: Sendable {
+    public let connection: Connection
+
+    /// Every token starts with this, so a leaked one is recognized (and scanners can find it).
+    public static let prefix = "capacita_"
+
+    public init(connection: Connection) {
+        self.connection = connection
+    }
+
+    public struct Token: Sendable, Equatable, Encodable {
+        public var id: Int64
+        public var name: String
+        public var role: String
+        public var agency: String?
+        /// The first characters: enough to tell tokens apart, not to use one.
+        public var hint: String
+        public var groups: [String]
+        public var createdAt: String
+        public var expiresOn: String?
+        public var revokedAt: String?
+
+        enum CodingKeys: String, CodingKey {
+            case id, name, role, agency, hint, groups
+            case createdAt = "created_at"
+            case expiresOn = "expires_on"
+            case revokedAt = "revoked_at"
+        }
+    }
+
+    public enum Problem: Error, Sendable, Equatable, CustomStringConvertible {
+        case enlaceNeedsAgency
+        case agencyOnlyForEnlace
+        case groupsOnlyForInstructor
+        case unknownGroup(String)
+        case nameTaken(String)
+        case badName
+        case notFound(String)
+
+        public var description: String {
+            switch self {
+            case .enlaceNeedsAgency: return "un token de enlace necesita --agency"
+            case .agencyOnlyForEnlace: return "--agency solo va con --role enlace"
+            case .groupsOnlyForInstructor: return "--group solo va con --role instructor"
+            case .unknownGroup(let code): return "no hay un grupo con la clave \(code)"
+            case .nameTaken(let name): return "ya hay un token con el nombre «\(name)»"
+            case .badName: return "el nombre es obligatorio, de hasta 100 caracteres, sin caracteres de control"
+            case .notFound(let name): return "no hay un token vigente «\(name)»"
+            }
+        }
+    }
+
+    public static func sha256(_ token: String) -> String {
+        SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// A new token: the prefix and 32 random bytes from the system's generator, base64url.
+    static func generate() -> String {
+        var random = SystemRandomNumberGenerator()
+        let bytes = (0..<32).map { _ in UInt8.random(in: 0...255, using: &random) }
+        let text = Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-")
+            .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+        return prefix + text
+    }
+
+    /// Creates a token and returns it in full, the only time it is ever shown.
+    public func create(
+        role: Identity.Role, agency: String?, groups: [String], name: String, expiresOn: CalendarDate?,
+        createdBy: String
+    ) throws -> (token: String, record: Token) {
+        let name = name.trimmingSpaces()
+        guard !name.isEmpty, name.count <= 100, CellText.textProblem(name, limit: 100) == nil else {
+            throw Problem.badName
+        }
+        switch role {
+        case .enlace where agency == nil: throw Problem.enlaceNeedsAgency
+        case .admin where agency != nil, .instructor where agency != nil: throw Problem.agencyOnlyForEnlace
+        default: break
+        }
+        if role != .instructor, !groups.isEmpty { throw Problem.groupsOnlyForInstructor }
+        let token = Self.generate()
+        return try connection.withTransaction { connection in
+            guard try connection.query("SELECT 1 FROM api_token WHERE name = $1", [name]).rows.isEmpty else {
+                throw Problem.nameTaken(name)
+            }
+            let id = try connection.query(
+                """
+                INSERT INTO api_token (name, role, agency_code, sha256, hint, created_by, expires_on)
+                VALUES ($1, $2, $3, $4, $5, $6, $7::date) RETURNING id
+                """,
+                [
+                    name, role.rawValue, agency, Self.sha256(token), String(token.prefix(Self.prefix.count + 4)),
+                    createdBy,
+                    expiresOn?.description,
+                ]
+            ).scalar(Int64.self)!
+            for group in groups.map(TrainingGroup.normalizeCode) {
+                guard try !connection.query("SELECT 1 FROM training_group WHERE code = $1", [group]).rows.isEmpty else {
+                    throw Problem.unknownGroup(group)
+                }
+                try connection.query(
+                    "INSERT INTO group_instructor (group_code, user_name, assigned_by) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+                    [group, name, createdBy])
+            }
+            try AuditStore(connection: connection).record(
+                "token.create", target: name, detail: ["groups": groups.count])
+            return (token, try list().first { $0.id == id }!)
+        }
+    }
+
+    /// Every token, newest first, with its hint: never the token nor its hash.
+    public func list() throws -> [Token] {
+        try connection.query(
+            """
+            SELECT t.id, t.name, t.role, t.agency_code, t.hint,
+                   to_char(t.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI') AS created_at,
+                   t.expires_on::text AS expires_on,
+                   to_char(t.revoked_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI') AS revoked_at,
+                   ARRAY(SELECT g.group_code FROM group_instructor g WHERE g.user_name = t.name ORDER BY 1)::text AS groups
+            FROM api_token t ORDER BY t.id DESC
+            """
+        ).map { row in
+            let groups: String = try row.decode("groups")
+            return Token(
+                id: try row.decode("id"), name: try row.decode("name"), role: try row.decode("role"),
+                agency: try row.decode("agency_code"), hint: try row.decode("hint"),
+                groups: groups.trimmingCharacters(in: CharacterSet(charactersIn: "{}")).split(separator: ",").map(
+                    String.init),
+                createdAt: try row.decode("created_at"), expiresOn: try row.decode("expires_on"),
+                revokedAt: try row.decode("revoked_at"))
+        }
+    }
+
+    /// Revokes a token by name or id; its holder is refused from the next request on.
+    public func revoke(_ nameOrID: String) throws {
+        try connection.withTransaction { connection in
+            let revoked = try connection.query(
+                """
+                UPDATE api_token SET revoked_at = now()
+                WHERE (name = $1 OR id::text = $1) AND revoked_at IS NULL RETURNING name
+                """, [nameOrID]
+            ).scalar(String.self)
+            guard let revoked else { throw Problem.notFound(nameOrID) }
+            try AuditStore(connection: connection).record("token.revoke", target: revoked)
+        }
+    }
+
+    /// Whom a presented token stands for, or nil when it is unknown, revoked or expired. Runs as
+    /// the application role through a definer function that reads valid tokens only.
+    public func identity(for token: String) throws -> Identity? {
+        guard token.hasPrefix(Self.prefix), token.utf8.count < 200 else { return nil }
+        guard
+            let row = try connection.query(
+                "SELECT name, role, agency_code FROM token_identity($1)", [Self.sha256(token)]
+            ).rows.first,
+            let role = Identity.Role(rawValue: try row.decode("role"))
+        else { return nil }
+        return Identity(role: role, agency: try row.decode("agency_code"), user: try row.decode("name"))
+    }
+}

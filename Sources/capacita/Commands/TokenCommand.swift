@@ -1,0 +1,116 @@
+import ArgumentParser
+import Capacita
+import CapacitaOutput
+import CapacitaStore
+import Foundation
+
+struct TokenCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "token",
+        abstract: "Tokens del servicio: se muestran una sola vez y se guarda solo su SHA-256.",
+        subcommands: [Create.self, List.self, Revoke.self]
+    )
+
+    struct Create: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Crea un token e imprime el token completo, la única vez que se verá.")
+
+        @Option(
+            name: .long, help: ArgumentHelp("admin, enlace o instructor.", valueName: "rol"),
+            transform: { text in
+                guard let role = Identity.Role(rawValue: text.lowercased()) else {
+                    throw ValidationError("roles válidos: admin, enlace o instructor")
+                }
+                return role
+            })
+        var role: Identity.Role
+        @Option(
+            name: .long,
+            help: ArgumentHelp("Instancia del enlace (código, nombre o nombre anterior).", valueName: "instancia"))
+        var agency: String?
+        @Option(name: .long, help: ArgumentHelp("Grupo asignado al instructor (se repite).", valueName: "grupo"))
+        var group: [String] = []
+        @Option(
+            name: .long,
+            help: ArgumentHelp("Nombre de quien lo usa (único; es su usuario en la bitácora).", valueName: "nombre"))
+        var name: String
+        @Option(
+            name: .long,
+            help: ArgumentHelp("Vence al terminar este día (AAAA-MM-DD); sin ella, no vence.", valueName: "fecha"),
+            transform: { text in
+                guard let date = CalendarDate.parse(text) else { throw ValidationError("«\(text)» no es una fecha") }
+                return date
+            })
+        var expires: CalendarDate?
+        @OptionGroup var output: FormatOption
+
+        func run() throws {
+            let connection = try Database.connect()
+            let code = try agency.map { try Context.agencyCode($0, connection: connection, option: "--agency") }
+            do {
+                let created = try TokenStore(connection: connection).create(
+                    role: role, agency: code, groups: group, name: name, expiresOn: expires, createdBy: Operator.name)
+                switch output.format {
+                case .json:
+                    print(JSONOutput.string(CreatedToken(token: created.token, record: created.record)))
+                case .table, .csv:
+                    print(created.token)
+                    FileHandle.standardError.write(
+                        Data("Token «\(created.record.name)» creado; guárdelo ahora: no se volverá a mostrar.\n".utf8))
+                }
+            } catch let problem as TokenStore.Problem {
+                throw Refused(message: problem.description)
+            }
+        }
+    }
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Lista los tokens (nunca el token ni su hash).")
+
+        @OptionGroup var output: FormatOption
+
+        func run() throws {
+            let tokens = try TokenStore(connection: try Database.connect()).list()
+            switch output.format {
+            case .json: print(JSONOutput.string(tokens))
+            case .table, .csv:
+                print(
+                    Table(
+                        columns: [
+                            "id", "name", "role", "agency", "groups", "hint", "created_at", "expires_on", "revoked_at",
+                        ],
+                        rows: tokens.map { token in
+                            [
+                                .int(Int(token.id)), .text(token.name), .code(token.role),
+                                token.agency.map(Cell.text) ?? .null, .list(token.groups), .text(token.hint + "…"),
+                                .text(token.createdAt), token.expiresOn.map(Cell.text) ?? .null,
+                                token.revokedAt.map(Cell.text) ?? .null,
+                            ]
+                        }
+                    ).render(output.format))
+            }
+        }
+    }
+
+    struct Revoke: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Revoca un token por su nombre o id; se rechaza desde la siguiente petición.")
+
+        @Argument(help: ArgumentHelp("Nombre o id del token.", valueName: "nombre")) var token: String
+
+        func run() throws {
+            do {
+                try TokenStore(connection: try Database.connect()).revoke(token)
+                print("Token «\(TerminalText.cell(token, limit: 100))» revocado.")
+            } catch let problem as TokenStore.Problem {
+                throw Refused(message: problem.description)
+            }
+        }
+    }
+}
+
+/// The JSON of a created token: the token itself, once, beside its record.
+struct CreatedToken: Encodable {
+    var token: String
+    var record: TokenStore.Token
+}
