@@ -16,6 +16,10 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         // SHA-256 for migration checksums and import batch fingerprints; replaces a hand-written digest.
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        // The HTTP service: router, server, graceful shutdown (swift-service-lifecycle) and a test client.
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
     ],
     targets: [
         .systemLibrary(
@@ -40,10 +44,21 @@ let package = Package(
         ),
         // What people and programs read: tables in Spanish, JSON and CSV with stable English keys.
         .target(name: "CapacitaOutput", dependencies: ["Capacita", "CapacitaStore"]),
+        // The HTTP service: routes per resource, bearer tokens, the error shape, request logs.
+        .target(
+            name: "CapacitaServer",
+            dependencies: [
+                "Capacita", "CapacitaStore", "CapacitaOutput", "Postgres",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
         .executableTarget(
             name: "capacita",
             dependencies: [
-                "Capacita", "CapacitaStore", "CapacitaOutput", "Postgres",
+                "Capacita", "CapacitaStore", "CapacitaOutput", "CapacitaServer", "Postgres",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -63,6 +78,12 @@ let package = Package(
             name: "CapacitaStoreTests",
             dependencies: ["CapacitaStore", "Capacita", "Postgres", "TestSupport", "SampleData"]),
         .testTarget(name: "CapacitaOutputTests", dependencies: ["CapacitaOutput", "Capacita", "CapacitaStore"]),
+        .testTarget(
+            name: "CapacitaServerTests",
+            dependencies: [
+                "CapacitaServer", "CapacitaStore", "Capacita", "Postgres", "TestSupport", "SampleData",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]),
         .testTarget(name: "CLITests", dependencies: ["TestSupport", "SampleData", "CapacitaOutput", "Postgres"]),
         // Shared test helpers: a fresh database per test on the cluster that scripts/dev-db runs.
         .target(name: "TestSupport", dependencies: ["Postgres"], path: "Tests/TestSupport"),

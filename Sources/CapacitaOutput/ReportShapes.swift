@@ -189,8 +189,10 @@ public struct RosterJSON: Encodable {
     public var post: Rounded?
     public var final: Rounded?
 
-    public init(_ entry: EnrollmentStore.RosterEntry) {
-        curp = entry.curp.masked
+    /// `revealCURP`: the caller may see this person's CURP in full (the service's admin, or the
+    /// enlace of the agency that enrolled them); otherwise it is masked, as on a terminal.
+    public init(_ entry: EnrollmentStore.RosterEntry, revealCURP: Bool = false) {
+        curp = revealCURP ? entry.curp.value : entry.curp.masked
         name = entry.name.full
         tier = entry.tier.rawValue
         agency = entry.agencyCode
@@ -238,12 +240,15 @@ public struct CourseReportJSON: Encodable {
 }
 
 public enum RosterTable {
-    public static func table(_ roster: [EnrollmentStore.RosterEntry]) -> Table {
+    public static func table(
+        _ roster: [EnrollmentStore.RosterEntry], revealCURP: (EnrollmentStore.RosterEntry) -> Bool = { _ in false }
+    ) -> Table {
         Table(
             columns: ["curp", "name", "tier", "agency", "attendance", "pre", "post", "final", "status"],
             rows: roster.map { entry in
                 [
-                    .text(entry.curp.masked), .text(entry.name.full), .code(entry.tier.rawValue),
+                    .text(revealCURP(entry) ? entry.curp.value : entry.curp.masked), .text(entry.name.full),
+                    .code(entry.tier.rawValue),
                     .text(entry.agencyCode), .score(entry.result.attendance), .score(entry.result.pre),
                     .score(entry.result.post), .score(entry.result.finalScore), .code(entry.result.status.rawValue),
                 ]

@@ -127,6 +127,35 @@ public struct ConstanciaStore: Sendable {
         try connection.query(Self.select + "WHERE c.code = $1", [Constancia.normalizeCode(code)]).map(Self.record).first
     }
 
+    /// What a verification shows, from the definer function anyone may call (db/migrations/0011):
+    /// the holder's given names and surname initials, never a CURP.
+    public struct Verification: Sendable, Equatable {
+        public var folio: String
+        public var holder: PersonName
+        public var courseTitle: String
+        public var hours: Double
+        public var startsOn: CalendarDate
+        public var endsOn: CalendarDate?
+        public var issuedOn: String
+        public var revokedOn: String?
+    }
+
+    public func verify(code: String) throws -> Verification? {
+        let normalized = Constancia.normalizeCode(code)
+        guard normalized.utf8.count <= 64 else { return nil }
+        return try connection.query("SELECT * FROM constancia_verify($1)", [normalized]).map { row in
+            Verification(
+                folio: try row.decode("folio"),
+                holder: PersonName(
+                    givenNames: try row.decode("given_names"), firstSurname: try row.decode("first_initial"),
+                    secondSurname: try row.decode("second_initial")),
+                courseTitle: try row.decode("course_title"), hours: try row.decode("hours"),
+                startsOn: CalendarDate.parse(try row.decode("starts_on"))!,
+                endsOn: try row.decode("ends_on", as: String?.self).flatMap(CalendarDate.parse),
+                issuedOn: try row.decode("issued_on"), revokedOn: try row.decode("revoked_on"))
+        }.first
+    }
+
     private static func record(_ row: Row) throws -> Record {
         Record(
             folio: try row.decode("folio"), code: try row.decode("code"), groupCode: try row.decode("group_code"),

@@ -107,3 +107,21 @@ public struct FichaStore: Sendable {
             supersededAt: try row.decode("superseded_at"))
     }
 }
+
+extension FichaStore {
+    /// The projection from the year's current fichas: groups their needs ask for, and each tier's
+    /// coverage if every listed post were trained (the command line's `ficha plan`, the service's
+    /// `GET /v1/fichas/plan`).
+    public func plan(year: Int, threshold: Decimal, needLevels: NeedLevels) throws -> FichaPlan {
+        let headcounts = Dictionary(
+            try HeadcountStore(connection: connection).list(year: year).map { ($0.agencyCode, $0) },
+            uniquingKeysWith: { first, _ in first })
+        return FichaPlan.make(
+            fichas: try current(year: year),
+            catalog: Catalog(courses: try CatalogStore(connection: connection).courses()),
+            program: .pnc2022, needLevels: needLevels, headcounts: headcounts,
+            trained: try CoverageStore(connection: connection).trained(
+                year: year, options: CoverageOptions(threshold: threshold)),
+            threshold: threshold)
+    }
+}

@@ -36,3 +36,43 @@ struct ImportBatchStore {
             [id, rows, imported, updated, unchanged])
     }
 }
+
+/// The import batches the caller may see (row-level security scopes them: an enlace's agency, an
+/// instructor's own), newest first.
+public struct ImportBatches: Sendable {
+    public let connection: Connection
+
+    public init(connection: Connection) {
+        self.connection = connection
+    }
+
+    public struct Entry: Sendable, Equatable {
+        public var id: Int64
+        public var kind: String
+        public var fileName: String
+        public var agency: String?
+        public var rows: Int
+        public var imported: Int
+        public var updated: Int
+        public var unchanged: Int
+        public var ranBy: String
+        public var ranAt: String
+    }
+
+    public func list(limit: Int = 1000) throws -> [Entry] {
+        try connection.query(
+            """
+            SELECT id, kind, file_name, agency_code, rows, imported, updated, unchanged, ran_by,
+                   to_char(ran_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS ran_at
+            FROM import_batch ORDER BY id DESC LIMIT $1
+            """, [limit]
+        ).map { row in
+            Entry(
+                id: try row.decode("id"), kind: try row.decode("kind"), fileName: try row.decode("file_name"),
+                agency: try row.decode("agency_code"), rows: try row.decode("rows"),
+                imported: try row.decode("imported"),
+                updated: try row.decode("updated"), unchanged: try row.decode("unchanged"),
+                ranBy: try row.decode("ran_by"), ranAt: try row.decode("ran_at"))
+        }
+    }
+}

@@ -18,15 +18,7 @@ struct AgencyCommand: ParsableCommand {
 
         func run() throws {
             let agencies = try AgencyStore(connection: try Database.connect()).agencies()
-            let rows: [[Cell]] = agencies.map { agency in
-                [
-                    .text(agency.code), .text(agency.name), .list(agency.formerNames), .code(agency.order.rawValue),
-                    agency.state.map(Cell.text) ?? .null, .bool(agency.countsInIndicator),
-                ]
-            }
-            print(
-                Table(columns: ["code", "name", "former_names", "order", "state", "counts_in_indicator"], rows: rows)
-                    .render(output.format))
+            print(AgencyTable.table(agencies).render(output.format))
         }
     }
 

@@ -39,18 +39,7 @@ struct AuditCommand: ParsableCommand {
             switch output.format {
             case .json: print(JSONOutput.string(entries))
             case .table, .csv:
-                print(
-                    Table(
-                        columns: ["at", "user", "role", "agency", "action", "target", "batch", "detail"],
-                        rows: entries.map { entry in
-                            [
-                                .text(entry.at), .text(entry.user), .code(entry.role),
-                                entry.agency.map(Cell.text) ?? .null,
-                                .text(entry.action), entry.target.map(Cell.text) ?? .null,
-                                entry.batch.map { .int(Int($0)) } ?? .null, entry.detail.map(Cell.text) ?? .null,
-                            ]
-                        }
-                    ).render(output.format))
+                print(AuditTable.table(entries).render(output.format))
             }
         }
     }

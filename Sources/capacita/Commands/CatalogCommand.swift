@@ -47,21 +47,7 @@ struct CatalogCommand: ParsableCommand {
 
         func run() throws {
             let courses = try CatalogStore(connection: try Database.connect()).courses()
-            let rows: [[Cell]] = courses.map { course in
-                [
-                    .text(course.code), .text(course.program.rawValue), .code(course.level.rawValue),
-                    .text(course.title),
-                    .number(course.hours), .codes(course.modalities.map(\.rawValue)), .int(course.maxGroupSize),
-                    .list(course.prerequisites), .bool(course.countsForIndicator),
-                ]
-            }
-            print(
-                Table(
-                    columns: [
-                        "code", "program", "level", "title", "hours", "modalities", "max_group_size",
-                        "prerequisites", "counts_for_indicator",
-                    ], rows: rows
-                ).render(output.format))
+            print(CourseTable.table(courses).render(output.format))
         }
     }
 

@@ -19,17 +19,7 @@ struct ConstanciaCommand: ParsableCommand {
 
         func run() throws {
             let records = try ConstanciaStore(connection: try Database.connect()).list(group: group)
-            print(
-                Table(
-                    columns: ["folio", "code", "name", "course", "issued_at", "revoked_at"],
-                    rows: records.map { record in
-                        [
-                            .text(record.folio), .text(record.code), .text(record.name.full), .text(record.courseCode),
-                            .text(record.issuedAt),
-                            record.revokedAt.map(Cell.text) ?? .null,
-                        ]
-                    }
-                ).render(output.format))
+            print(ConstanciaTable.table(records).render(output.format))
         }
     }
 
@@ -67,18 +57,11 @@ struct ConstanciaCommand: ParsableCommand {
         @OptionGroup var output: FormatOption
 
         func run() throws {
-            guard let record = try ConstanciaStore(connection: try Database.connect()).find(code: code) else {
+            guard let record = try ConstanciaStore(connection: try Database.connect()).verify(code: code) else {
                 throw Refused(
                     message: "el código \(Constancia.normalizeCode(code)) no corresponde a ninguna constancia")
             }
-            let fields: [(String, Cell)] = [
-                ("status", .code(record.revokedAt == nil ? "valid" : "revoked")), ("folio", .text(record.folio)),
-                ("holder", .text(record.name.withSurnameInitials)), ("course", .text(record.courseTitle)),
-                ("hours", .number(record.hours)), ("starts_on", .text(record.startsOn.description)),
-                ("ends_on", record.endsOn.map { .text($0.description) } ?? .null),
-                ("revoked_at", record.revokedAt.map(Cell.text) ?? .null),
-            ]
-            print(Record(fields).render(output.format))
+            print(ConstanciaTable.verification(record).render(output.format))
         }
     }
 

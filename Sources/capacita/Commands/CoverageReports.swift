@@ -45,32 +45,10 @@ struct CoverageFlags: ParsableArguments {
     }
 
     func options() throws -> CoverageOptions {
-        guard
-            let threshold = Decimal(
-                string: threshold.replacingOccurrences(of: ",", with: "."), locale: Locale(identifier: "en_US_POSIX")),
-            threshold > 0, threshold <= 100
-        else {
-            throw ValidationError("--threshold debe ser un porcentaje mayor que 0 y hasta 100")
+        switch CoverageOptions.parse(threshold: threshold, rule: rule, window: window, levels: levels) {
+        case .success(let options): return options
+        case .failure(let problem): throw ValidationError("--\(problem.option) \(problem.message)")
         }
-        guard let rule = CoverageOptions.Rule(rawValue: rule) else {
-            throw ValidationError("--rule: each-tier o all-tiers")
-        }
-        guard let window = CoverageOptions.Window(rawValue: window) else {
-            throw ValidationError("--window: cumulative o annual")
-        }
-        var chosen: Set<Level>?
-        if let levels {
-            chosen = []
-            for name in levels.split(separator: ",") {
-                guard let level = Level(rawValue: NameKey.header(String(name))) else {
-                    throw ValidationError(
-                        "--levels: nivel desconocido «\(name)» (válidos: \(Level.allCases.map(\.rawValue).joined(separator: ", ")))"
-                    )
-                }
-                chosen!.insert(level)
-            }
-        }
-        return CoverageOptions(threshold: threshold, rule: rule, window: window, levels: chosen)
     }
 }
 
@@ -153,27 +131,8 @@ extension ReportCommand {
                 agencies: try AgencyStore(connection: connection).agencies(),
                 groups: try CoverageStore(connection: connection).eventGroups(year: year))
             switch output.format {
-            case .json:
-                print(
-                    JSONOutput.string(
-                        EventsJSON(
-                            year: year, rows: table.rows.map(EventsRowJSON.init), total: EventsRowJSON(table.total))))
-            case .table, .csv:
-                func cells(_ row: EventsRow) -> [Cell] {
-                    [
-                        .text(row.agency), .int(row.capacitacion.eventos), .int(row.capacitacion.publicoGeneral),
-                        .int(row.capacitacion.servidoresPublicos), .int(row.sensibilizacion.eventos),
-                        .int(row.sensibilizacion.publicoGeneral), .int(row.sensibilizacion.servidoresPublicos),
-                    ]
-                }
-                print(
-                    Table(
-                        columns: [
-                            "agency", "cap_eventos", "cap_publico_general", "cap_servidores_publicos", "sens_eventos",
-                            "sens_publico_general", "sens_servidores_publicos",
-                        ],
-                        rows: table.rows.map(cells) + [cells(table.total)]
-                    ).render(output.format))
+            case .json: print(JSONOutput.string(EventsReport.json(year: year, table)))
+            case .table, .csv: print(EventsReport.table(table).render(output.format))
             }
         }
     }

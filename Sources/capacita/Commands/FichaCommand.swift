@@ -66,19 +66,7 @@ struct FichaCommand: ParsableCommand {
             let connection = try Database.connect()
             let code = try Context.agencyCode(agency, connection: connection)
             let versions = try FichaStore(connection: connection).history(agency: code, year: year)
-            print(
-                Table(
-                    columns: [
-                        "version", "total", "hombres", "mujeres", "otro", "source_file", "imported_at", "superseded_at",
-                    ],
-                    rows: versions.map { v in
-                        [
-                            .int(v.version), .int(v.ficha.total), .int(v.ficha.hombres), .int(v.ficha.mujeres),
-                            .int(v.ficha.otro),
-                            .text(v.sourceFile), .text(v.importedAt), v.supersededAt.map(Cell.text) ?? .code("current"),
-                        ]
-                    }
-                ).render(output.format))
+            print(FichaHistoryTable.table(versions).render(output.format))
         }
     }
 
@@ -102,18 +90,7 @@ struct FichaCommand: ParsableCommand {
             switch output.format {
             case .json: print(JSONOutput.string(summary))
             case .table, .csv:
-                var rows: [[Cell]] = [[.code("total"), .text(""), .int(summary.total)]]
-                for (group, keys, values) in [
-                    ("orden", GovernmentOrder.allCases.map(\.rawValue), summary.byOrder),
-                    ("sexo", ["hombres", "mujeres", "otro"], summary.bySex),
-                    ("edad", FichaShape.ageRanges, summary.edad),
-                    ("escolaridad", FichaShape.education, summary.escolaridad),
-                    ("area", FichaShape.areas, summary.area),
-                    ("necesidades", FichaShape.needs, summary.necesidades),
-                ] {
-                    rows += keys.map { [.code(group), .code($0), .int(values[$0] ?? 0)] }
-                }
-                print(Table(columns: ["group", "category", "people"], rows: rows).render(output.format))
+                print(FichaSummaryTable.table(summary).render(output.format))
                 if output.format == .table {
                     print("\nContestaron: \(summary.answered.joined(separator: ", "))")
                     print(
@@ -155,45 +132,12 @@ struct FichaCommand: ParsableCommand {
             case .failure(let issues):
                 throw Refused(message: "\(path): " + issues.issues.map(\.description).joined(separator: "; "))
             }
-            let headcounts = Dictionary(
-                uniqueKeysWithValues: try HeadcountStore(connection: connection).list(year: year).map {
-                    ($0.agencyCode, $0)
-                })
-            let plan = FichaPlan.make(
-                fichas: try FichaStore(connection: connection).current(year: year),
-                catalog: try Context.catalog(connection),
-                program: .pnc2022, needLevels: needLevels, headcounts: headcounts,
-                trained: try CoverageStore(connection: connection).trained(
-                    year: year, options: CoverageOptions(threshold: threshold)),
-                threshold: threshold)
-            let groups = Table(
-                columns: ["agency", "need", "level", "people", "group_size", "groups"],
-                rows: plan.groups.map { g in
-                    [
-                        .text(g.agencyCode), .code(g.need), g.level.map { .code($0.rawValue) } ?? .null, .int(g.people),
-                        g.groupSize.map(Cell.int) ?? .null, g.groups.map(Cell.int) ?? .null,
-                    ]
-                })
-            let tiers = Table(
-                columns: [
-                    "agency", "tier", "headcount", "trained_now", "to_train", "projected_percent", "projected_meets",
-                ],
-                rows: plan.tiers.map { t in
-                    [
-                        .text(t.agencyCode), .code(t.tier.rawValue), t.headcount.map(Cell.int) ?? .nd,
-                        .int(t.trainedNow),
-                        .int(t.toTrain),
-                        .percent(t.projected?.percent),
-                        t.projected.map { .bool($0.meets) } ?? .nd,
-                    ]
-                })
+            let plan = try FichaStore(connection: connection).plan(
+                year: year, threshold: threshold, needLevels: needLevels)
+            let (groups, tiers) = PlanReport.tables(plan)
             switch output.format {
             case .json:
-                print(
-                    JSONOutput.string(
-                        PlanJSON(
-                            year: year, groups: groups.rows.map { JSONObject(keys: groups.columns, values: $0) },
-                            tiers: tiers.rows.map { JSONObject(keys: tiers.columns, values: $0) })))
+                print(JSONOutput.string(PlanReport.json(year: year, plan)))
             case .table, .csv:
                 if output.format == .table {
                     print("PROYECCIÓN \(year) — no son datos de capacitación, sino lo que pedirían las fichas.")

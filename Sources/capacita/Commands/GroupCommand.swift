@@ -132,28 +132,7 @@ struct GroupCommand: ParsableCommand {
             guard let listing = try GroupStore(connection: try Database.connect()).group(code: code) else {
                 throw Refused(message: "no hay un grupo con la clave \(code)")
             }
-            let table = GroupTable.table([listing])
-            print(Record(Array(zip(table.columns, table.rows[0]))).render(output.format))
+            print(GroupTable.record(listing).render(output.format))
         }
-    }
-}
-
-enum GroupTable {
-    static func table(_ listings: [GroupStore.Listing]) -> Table {
-        Table(
-            columns: [
-                "group", "course", "title", "kind", "agency", "starts_on", "ends_on", "modality", "state", "capacity",
-                "enrolled", "acreditados", "bajas", "general_public", "public_servants",
-            ],
-            rows: listings.map { listing in
-                let g = listing.group
-                return [
-                    .text(g.code), g.courseCode.map(Cell.text) ?? .null, listing.courseTitle.map(Cell.text) ?? .null,
-                    .code(g.kind.rawValue), .text(g.agencyCode), .text(g.startsOn.description),
-                    g.endsOn.map { .text($0.description) } ?? .null, g.modality.map { .code($0.rawValue) } ?? .null,
-                    g.state.map(Cell.text) ?? .null, g.capacity.map(Cell.int) ?? .null, .int(listing.enrolled),
-                    .int(listing.acreditados), .int(listing.bajas), .int(g.generalPublic), .int(g.publicServants),
-                ]
-            })
     }
 }

@@ -36,16 +36,7 @@ struct HeadcountCommand: ParsableCommand {
 
         func run() throws {
             let rows = try HeadcountStore(connection: try Database.connect()).list(year: year)
-            print(
-                Table(
-                    columns: ["agency", "year", "alto", "medio", "operativo", "total"],
-                    rows: rows.map {
-                        [
-                            .text($0.agencyCode), .int($0.year), .int($0.alto), .int($0.medio), .int($0.operativo),
-                            .int($0.total),
-                        ]
-                    }
-                ).render(output.format))
+            print(HeadcountTable.table(rows).render(output.format))
         }
     }
 }

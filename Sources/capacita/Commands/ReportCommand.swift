@@ -33,7 +33,7 @@ struct ReportCommand: ParsableCommand {
                     JSONOutput.string(
                         GroupReportJSON(
                             group: listing.group.code, course: listing.group.courseCode,
-                            roster: roster.map(RosterJSON.init), statistics: statistics)))
+                            roster: roster.map { RosterJSON($0) }, statistics: statistics)))
             case .csv:
                 print(RosterTable.table(roster).render(.csv))
             case .table:

@@ -1,0 +1,109 @@
+import Capacita
+import CapacitaOutput
+import CapacitaStore
+import Foundation
+import Hummingbird
+import Postgres
+
+/// Every error the service answers: `{"error": {"code", "message", "details"}}`, a stable English
+/// code for programs and a Spanish message for people. Nothing in it carries a full CURP, a token
+/// or a person's name.
+public struct APIError: Error, Sendable, HTTPResponseError {
+    public var status: HTTPResponse.Status
+    public var code: String
+    public var message: String
+    public var details: [String: String]
+
+    public init(_ status: HTTPResponse.Status, _ code: String, _ message: String, details: [String: String] = [:]) {
+        self.status = status
+        self.code = code
+        self.message = message
+        self.details = details
+    }
+
+    public static let unauthorized = APIError(
+        .unauthorized, "unauthorized", "falta un token válido (Authorization: Bearer …), o fue revocado o venció")
+
+    /// Missing, or outside the caller's scope: the two are not told apart.
+    public static func notFound(_ what: String) -> APIError {
+        APIError(.notFound, "not_found", "no se encontró \(what)")
+    }
+
+    public static func badParameter(_ name: String, _ message: String) -> APIError {
+        APIError(.badRequest, "invalid_parameter", "\(name): \(message)", details: ["parameter": name])
+    }
+
+    public static func tooLarge(limit: Int64) -> APIError {
+        APIError(
+            .contentTooLarge, "body_too_large",
+            "el cuerpo pasa del límite de \(limit >= 1 << 20 ? "\(limit >> 20) MB" : "\(limit >> 10) KB"); divídalo en partes",
+            details: ["limit_bytes": String(limit)])
+    }
+
+    public static func unsupported(_ message: String) -> APIError {
+        APIError(.unsupportedMediaType, "unsupported_media_type", message)
+    }
+
+    public static let unavailable = APIError(
+        .serviceUnavailable, "unavailable",
+        "la base de datos no responde o está ocupada; intente de nuevo en unos segundos")
+
+    public func response(from request: Request, context: some RequestContext) throws -> Response {
+        var headers: HTTPFields = [.contentType: "application/json; charset=utf-8"]
+        if status == .unauthorized { headers[.wwwAuthenticate] = "Bearer" }
+        return Response(
+            status: status, headers: headers,
+            body: .init(byteBuffer: ByteBuffer(string: JSONOutput.string(Body(error: self)) + "\n")))
+    }
+
+    private struct Body: Encodable {
+        var error: APIError
+    }
+}
+
+extension APIError: Encodable {
+    enum CodingKeys: String, CodingKey { case code, message, details }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(code, forKey: .code)
+        try container.encode(message, forKey: .message)
+        try container.encode(details, forKey: .details)
+    }
+}
+
+extension APIError {
+    /// What the store and the database threw, as the service answers it.
+    static func from(_ error: any Error) -> APIError? {
+        switch error {
+        case let error as APIError: return error
+        case let error as HTTPError where error.status == .contentTooLarge:
+            return APIError(.contentTooLarge, "body_too_large", "el cuerpo de la petición es demasiado grande")
+        case let error as HTTPError where error.status.code < 500:
+            return APIError(error.status, "bad_request", "petición no válida")
+        case is PoolError: return .unavailable
+        case let error as InputFileError:
+            switch error {
+            case .notText: return .unsupported(error.description)
+            case .unreadable: return nil
+            }
+        case let error as PostgresError:
+            switch error {
+            case .connectionFailed, .protocolFailure: return .unavailable
+            case .server(let server):
+                // Shutdown, too many connections, a cancelled statement: the database, not the request.
+                if server.sqlState.hasPrefix("57") || server.sqlState.hasPrefix("08") || server.sqlState == "53300" {
+                    return .unavailable
+                }
+                // Row-level security refused a write the store's own checks let through.
+                if server.sqlState == "42501" {
+                    return APIError(
+                        .notFound, "not_found", "no se encontró lo pedido entre lo que su token puede ver o cambiar")
+                }
+                return nil
+            default: return nil
+            }
+        default: return nil
+        }
+    }
+}

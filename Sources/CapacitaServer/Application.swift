@@ -1,0 +1,129 @@
+import Capacita
+import CapacitaStore
+import Foundation
+import Hummingbird
+import Logging
+import Postgres
+import ServiceLifecycle
+
+/// The service, built the same way for `capacita serve` and for the tests: configuration in,
+/// a router with every controller, the connection pool as a service stopped after the server.
+public struct CapacitaApplication: Sendable {
+    public let configuration: ServerConfiguration
+    /// Every route as (method, OpenAPI path), for the test that compares them with the document.
+    public let routes: [RouteEntry]
+    let responder: RouterResponder<APIContext>
+    let pool: ConnectionPool
+    let logger: Logger
+
+    public struct RouteEntry: Sendable, Hashable {
+        public var method: String
+        public var path: String
+    }
+
+    public var application: some ApplicationProtocol {
+        Application(
+            responder: responder,
+            configuration: .init(
+                address: .hostname(configuration.host, port: configuration.port), serverName: "capacita"),
+            logger: logger)
+    }
+
+    /// Serves until SIGTERM or SIGINT; then stops taking requests, lets running ones finish
+    /// within the configured timeout (an import commits or rolls back whole: it is one
+    /// transaction), and closes the pool last.
+    public func run() async throws {
+        var group = ServiceGroupConfiguration(
+            services: [
+                .init(service: PoolService(pool: pool)),
+                .init(service: application),
+            ],
+            logger: logger)
+        group.gracefulShutdownSignals = [.sigterm, .sigint]
+        group.maximumGracefulShutdownDuration = configuration.shutdownTimeout
+        try await ServiceGroup(configuration: group).run()
+    }
+
+    /// For tests that drive `application` themselves.
+    public func shutdown() async {
+        await PoolService.close(pool)
+    }
+}
+
+/// Builds the service. Fails at start, not at the first request, when the database cannot be
+/// reached, the connection is a superuser's, or a seed file or the OpenAPI document is missing.
+public func buildApplication(_ configuration: ServerConfiguration, logger: Logger) async throws -> CapacitaApplication {
+    let tiers = try seed(configuration.tiersFile, TierTable.parse)
+    let needLevels = try seed(configuration.needLevelsFile, NeedLevels.parse)
+    let migrations = try Migration.load(from: configuration.migrationsFolder)
+    let pool = try ConnectionPool(conninfo: configuration.databaseURL, size: configuration.poolSize)
+    do {
+        try await checkRole(pool)
+        let store = Store(pool: pool, maxConcurrentImports: configuration.maxConcurrentImports)
+        let router = Router(context: APIContext.self)
+        router.add(middleware: RequestLog(store: store, logger: logger))
+        let routes = RouteTable(router: router)
+        try HealthController(store: store, migrations: migrations, openAPIFile: configuration.openAPIFile).add(
+            to: routes)
+        CatalogController(store: store).add(to: routes)
+        GroupsController(store: store, configuration: configuration).add(to: routes)
+        EnrollmentsController(store: store, configuration: configuration, tiers: tiers).add(to: routes)
+        RegistryController(store: store, needLevels: needLevels).add(to: routes)
+        ReportsController(store: store).add(to: routes)
+        ConstanciasController(
+            store: store, limiter: RateLimiter(limit: configuration.verifyLimit, window: configuration.verifyWindow)
+        ).add(to: routes)
+        AdminController(store: store).add(to: routes)
+        return CapacitaApplication(
+            configuration: configuration, routes: routes.routes.map { .init(method: $0.method, path: $0.path) },
+            responder: router.buildResponder(), pool: pool, logger: logger)
+    } catch {
+        pool.shutdown()
+        throw error
+    }
+}
+
+private func seed<T>(_ path: String, _ parse: ([UInt8]) -> Result<T, ImportIssues>) throws -> T {
+    guard let data = FileManager.default.contents(atPath: path) else { throw ServerStartError.seed(path, "no existe") }
+    switch parse([UInt8](data)) {
+    case .success(let value): return value
+    case .failure(let issues):
+        throw ServerStartError.seed(path, issues.issues.map(\.description).joined(separator: "; "))
+    }
+}
+
+/// Row-level security does not apply to a superuser, a BYPASSRLS role or the tables' owner:
+/// refuse to serve as one.
+private func checkRole(_ pool: ConnectionPool) async throws {
+    let exempt = try await pool.withConnection { connection in
+        try connection.query(
+            """
+            SELECT rolsuper OR rolbypassrls
+                   OR coalesce(pg_has_role(current_user, (SELECT tableowner FROM pg_tables
+                                                          WHERE schemaname = 'public' AND tablename = 'enrollment'), 'USAGE'), false)
+            FROM pg_roles WHERE rolname = current_user
+            """
+        ).scalar(Bool.self) ?? true
+    }
+    if exempt { throw ServerStartError.superuser }
+}
+
+/// Keeps the pool open while the server runs and closes it after the server has stopped.
+struct PoolService: Service {
+    let pool: ConnectionPool
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        await Self.close(pool)
+    }
+
+    /// `shutdown()` waits for each worker thread; it runs on a thread of its own, not the cooperative pool's.
+    static func close(_ pool: ConnectionPool) async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            Thread {
+                pool.shutdown()
+                continuation.resume()
+            }.start()
+        }
+    }
+}

@@ -1,0 +1,65 @@
+import Capacita
+import CapacitaOutput
+import CapacitaStore
+import Hummingbird
+
+/// The catalog and the agency registry: shared data, readable by every role.
+struct CatalogController {
+    let store: Store
+
+    func add(to routes: RouteTable) {
+        routes.get("/v1/courses") { request, context in
+            let table = try await store.run(as: try context.caller()) {
+                CourseTable.table(try CatalogStore(connection: $0).courses())
+            }
+            return Reply.table(table, request)
+        }
+        routes.get("/v1/courses/:code") { request, context in
+            let code = try context.parameters.require("code").uppercased()
+            guard code.utf8.count <= 40 else { throw APIError.notFound("el curso") }
+            let wantsCSV = Reply.wantsCSV(request)
+            let body = try await store.run(as: try context.caller()) { connection -> String? in
+                guard let course = try CatalogStore(connection: connection).course(code: code) else { return nil }
+                return wantsCSV
+                    ? Table(
+                        columns: ["topic", "hours"], rows: course.temario.map { [.text($0.topic), .number($0.hours)] }
+                    )
+                    .render(.csv)
+                    : JSONOutput.string(course)
+            }
+            guard let body else { throw APIError.notFound("el curso") }
+            return wantsCSV ? Reply.csv(body) : Reply.json(body)
+        }
+        routes.get("/v1/agencies") { request, context in
+            let table = try await store.run(as: try context.caller()) {
+                AgencyTable.table(try AgencyStore(connection: $0).agencies())
+            }
+            return Reply.table(table, request)
+        }
+        routes.get("/v1/agencies/resolve") { request, context in
+            let name = try Query(request).required("name")
+            let found = try await store.run(as: try context.caller()) { connection -> Result<Agency, APIError> in
+                switch try AgencyStore(connection: connection).registry().lookup(name) {
+                case .success(let agency): return .success(agency)
+                case .failure(let failure): return .failure(APIError(.notFound, "agency_not_found", failure.message))
+                }
+            }
+            let agency = try found.get()
+            return Reply.record(Record([("code", .text(agency.code)), ("name", .text(agency.name))]), request)
+        }
+    }
+}
+
+extension Store {
+    /// The code of an agency named in a parameter (code, name or former name), or 400 with the closest names.
+    func agencyCode(_ name: String?, parameter: String, as identity: Identity) async throws -> String? {
+        guard let name else { return nil }
+        let found = try await run(as: identity) { connection -> Result<String, APIError> in
+            switch try AgencyStore(connection: connection).registry().lookup(name) {
+            case .success(let agency): return .success(agency.code)
+            case .failure(let failure): return .failure(.badParameter(parameter, failure.message))
+            }
+        }
+        return try found.get()
+    }
+}

@@ -1,0 +1,97 @@
+import Capacita
+import CapacitaOutput
+import CapacitaStore
+import Foundation
+import Hummingbird
+
+/// Groups: shared listings, a CSV of groups or one group as JSON, and a group's roster.
+struct GroupsController {
+    let store: Store
+    let configuration: ServerConfiguration
+
+    func add(to routes: RouteTable) {
+        routes.post("/v1/groups") { request, context in
+            let identity = try context.caller(.admin, .enlace)
+            let dryRun = try Query(request).bool("dry_run")
+            let isJSON = request.headers[.contentType]?.lowercased().hasPrefix("application/json") ?? false
+            let upload = try await Upload.receive(
+                request, limit: isJSON ? 1 << 20 : configuration.maxBodyBytes, into: configuration.uploadFolder,
+                name: Upload.name(of: request, fallback: isJSON ? "grupo.csv" : "grupos.csv"))
+            defer { upload.remove() }
+            let input: InputFile
+            if isJSON {
+                input = try InputFile(bytes: try Self.csvOfOneGroup(upload.file), name: "grupo.json")
+            } else {
+                input = try InputFile(path: upload.file.path)
+            }
+            let outcome = try await store.runImport(as: identity) {
+                try FileImports(connection: $0).groups(input, ranBy: identity.user, dryRun: dryRun)
+            }
+            return Reply.report(isJSON ? ImportReport(fieldsOf: outcome) : ImportReport(outcome))
+        }
+        routes.get("/v1/groups") { request, context in
+            let identity = try context.caller()
+            let query = Query(request)
+            let year = try query.requiredYear()
+            let agency = try await store.agencyCode(try query.string("agency"), parameter: "agency", as: identity)
+            let table = try await store.run(as: identity) {
+                GroupTable.table(try GroupStore(connection: $0).list(year: year, agency: agency))
+            }
+            return Reply.table(table, request)
+        }
+        routes.get("/v1/groups/:code") { request, context in
+            let code = try GroupScope.code(try context.parameters.require("code"))
+            let listing = try await store.run(as: try context.caller()) {
+                try GroupStore(connection: $0).group(code: code)
+            }
+            guard let listing else { throw APIError.notFound("el grupo") }
+            return Reply.record(GroupTable.record(listing), request)
+        }
+        routes.get("/v1/groups/:code/roster") { request, context in
+            let identity = try context.caller()
+            let code = try GroupScope.code(try context.parameters.require("code"))
+            let wantsCSV = Reply.wantsCSV(request)
+            let body = try await store.run(as: identity) { connection -> String in
+                _ = try GroupScope.listing(code, connection: connection)
+                let roster = try EnrollmentStore(connection: connection).roster(group: code)
+                let reveal = { (entry: EnrollmentStore.RosterEntry) in
+                    GroupScope.revealsCURP(identity, agency: entry.agencyCode)
+                }
+                return wantsCSV
+                    ? RosterTable.table(roster, revealCURP: reveal).render(.csv)
+                    : JSONOutput.string(roster.map { RosterJSON($0, revealCURP: reveal($0)) })
+            }
+            return wantsCSV ? Reply.csv(body) : Reply.json(body)
+        }
+    }
+
+    /// One group as JSON (the groups file's column names as keys) made into the one-row CSV the
+    /// groups import reads, so both go through the same checks and messages.
+    static func csvOfOneGroup(_ file: URL) throws -> [UInt8] {
+        let data = try Data(contentsOf: file)
+        guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+            throw APIError(.badRequest, "invalid_json", "el cuerpo debe ser un objeto JSON con los campos del grupo")
+        }
+        let known = Set(GroupFile.columns.map(\.name))
+        var keys: [String] = []
+        var values: [String] = []
+        for (key, value) in object.sorted(by: { $0.key < $1.key }) {
+            guard known.contains(key) else {
+                throw APIError(
+                    .badRequest, "invalid_json",
+                    "campo desconocido; válidos: \(known.sorted().joined(separator: ", "))",
+                    details: ["field": String(key.prefix(40))])
+            }
+            switch value {
+            case let text as String: values.append(text)
+            case let number as NSNumber: values.append(number.stringValue)
+            case is NSNull: values.append("")
+            default:
+                throw APIError(
+                    .badRequest, "invalid_json", "cada campo es un texto o un número", details: ["field": key])
+            }
+            keys.append(key)
+        }
+        return Array(CSVText.document([keys, values]).utf8)
+    }
+}

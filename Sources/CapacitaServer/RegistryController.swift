@@ -1,0 +1,165 @@
+import Capacita
+import CapacitaOutput
+import CapacitaStore
+import Foundation
+import Hummingbird
+import Yams
+
+/// Headcounts (written by the Secretaría Técnica) and fichas diagnósticas (each agency's own).
+struct RegistryController {
+    let store: Store
+    let needLevels: NeedLevels
+
+    func add(to routes: RouteTable) {
+        routes.put("/v1/headcounts/:agency/:year") { request, context in
+            let identity = try context.caller(.admin)
+            let (agency, year) = try await path(request, context, identity)
+            let counts = try await EnrollmentsController.decode(HeadcountBody.self, request)
+            // The same file the command line imports, one row: the same checks and messages.
+            let csv = CSVText.document([
+                ["dependencia", "anio", "alto", "medio", "operativo"],
+                [agency, String(year), counts.alto.text, counts.medio.text, counts.operativo.text],
+            ])
+            let input = try InputFile(bytes: Array(csv.utf8), name: "plantilla-\(agency)-\(year).csv")
+            let outcome = try await store.run(as: identity) {
+                try FileImports(connection: $0).headcounts(input, ranBy: identity.user)
+            }
+            return Reply.report(ImportReport(fieldsOf: outcome))
+        }
+        routes.get("/v1/headcounts") { request, context in
+            let year = try Query(request).requiredYear()
+            let table = try await store.run(as: try context.caller()) {
+                HeadcountTable.table(try HeadcountStore(connection: $0).list(year: year))
+            }
+            return Reply.table(table, request)
+        }
+        routes.put("/v1/fichas/:agency/:year") { request, context in
+            let identity = try context.caller(.admin, .enlace)
+            let (agency, year) = try await path(request, context, identity, ownAgencyOnly: true)
+            let buffer = try await Upload.collect(request, limit: 1 << 20)
+            let json = try await fichaJSON(
+                String(decoding: buffer.readableBytesView, as: UTF8.self), agency, year, identity)
+            let input = try InputFile(bytes: json, name: "ficha-\(agency)-\(year).json")
+            let outcome = try await store.run(as: identity) {
+                try FileImports(connection: $0).fichas(input, ranBy: identity.user, currentYear: Query.currentYear)
+            }
+            return Reply.report(ImportReport(outcome))
+        }
+        routes.get("/v1/fichas/:agency/:year") { request, context in
+            let identity = try context.caller(.admin, .enlace)
+            let (agency, year) = try await path(request, context, identity, ownAgencyOnly: true)
+            let body = try await store.run(as: identity) { connection -> String? in
+                try FichaStore(connection: connection).current(agency: agency, year: year).map {
+                    JSONOutput.string($0.ficha)
+                }
+            }
+            guard let body else { throw APIError.notFound("la ficha") }
+            return Reply.json(body)
+        }
+        routes.get("/v1/fichas/:agency/:year/history") { request, context in
+            let identity = try context.caller(.admin, .enlace)
+            let (agency, year) = try await path(request, context, identity, ownAgencyOnly: true)
+            let versions = try await store.run(as: identity) {
+                FichaHistoryTable.table(try FichaStore(connection: $0).history(agency: agency, year: year))
+            }
+            guard !versions.rows.isEmpty else { throw APIError.notFound("la ficha") }
+            return Reply.table(versions, request)
+        }
+        routes.get("/v1/fichas/summary") { request, context in
+            let year = try Query(request).requiredYear()
+            let wantsCSV = Reply.wantsCSV(request)
+            let body = try await store.run(as: try context.caller()) { connection -> String in
+                let summary = FichaSummary.of(
+                    year: year, fichas: try FichaStore(connection: connection).current(year: year),
+                    agencies: try AgencyStore(connection: connection).agencies())
+                return wantsCSV ? FichaSummaryTable.table(summary).render(.csv) : JSONOutput.string(summary)
+            }
+            return wantsCSV ? Reply.csv(body) : Reply.json(body)
+        }
+        routes.get("/v1/fichas/plan") { request, context in
+            let query = Query(request)
+            let year = try query.requiredYear()
+            let options = try ReportsController.options(query)
+            let wantsCSV = Reply.wantsCSV(request)
+            let needLevels = self.needLevels
+            let body = try await store.run(as: try context.caller()) { connection -> String in
+                let plan = try FichaStore(connection: connection).plan(
+                    year: year, threshold: options.threshold, needLevels: needLevels)
+                guard wantsCSV else { return JSONOutput.string(PlanReport.json(year: year, plan)) }
+                let (groups, tiers) = PlanReport.tables(plan)
+                return groups.render(.csv) + "\n\n" + tiers.render(.csv)
+            }
+            return wantsCSV ? Reply.csv(body) : Reply.json(body)
+        }
+    }
+
+    /// `{agency}/{year}` of a path: the agency resolved from its code, name or former name (404
+    /// when unknown, or another agency's for an enlace), the year within the report years.
+    private func path(_ request: Request, _ context: APIContext, _ identity: Identity, ownAgencyOnly: Bool = false)
+        async throws -> (String, Int)
+    {
+        let name = try context.parameters.require("agency")
+        let yearText = try context.parameters.require("year")
+        guard name.count <= 200 else { throw APIError.notFound("la instancia") }
+        let code = try await store.run(as: identity) { connection -> String? in
+            guard case .success(let agency) = try AgencyStore(connection: connection).registry().lookup(name) else {
+                return nil
+            }
+            return agency.code
+        }
+        guard let code, !ownAgencyOnly || identity.role == .admin || identity.agency == code else {
+            throw APIError.notFound("la instancia")
+        }
+        guard case .success(let year) = ReportYears.year(yearText, currentYear: Query.currentYear) else {
+            throw APIError.notFound("el año")
+        }
+        return (code, year)
+    }
+
+    /// A ficha sent as YAML or JSON (YAML reads both), for the path's agency and year: a
+    /// `dependencia` or `anio` in the body must agree with the path, and the path fills them in.
+    private func fichaJSON(_ text: String, _ agency: String, _ year: Int, _ identity: Identity) async throws -> [UInt8]
+    {
+        guard var object = (try? Yams.load(yaml: text)) as? [String: Any] else {
+            throw APIError(.badRequest, "invalid_body", "el cuerpo debe ser una ficha en YAML o JSON (un objeto)")
+        }
+        if let named = object["dependencia"].map({ "\($0)" }) {
+            let same = try await store.agencyCode(named, parameter: "dependencia", as: identity) == agency
+            guard same else {
+                throw APIError(
+                    .unprocessableContent, "path_mismatch", "«dependencia» no es la instancia de la ruta (\(agency))")
+            }
+        }
+        if let stated = object["anio"], "\(stated)" != String(year) {
+            throw APIError(.unprocessableContent, "path_mismatch", "«anio» no es el año de la ruta (\(year))")
+        }
+        object["dependencia"] = agency
+        object["anio"] = year
+        guard JSONSerialization.isValidJSONObject(object),
+            let data = try? JSONSerialization.data(withJSONObject: object)
+        else {
+            throw APIError(.badRequest, "invalid_body", "la ficha tiene valores que no son texto, números ni listas")
+        }
+        return Array(data)
+    }
+
+    /// A count as JSON gives it: a number or a text (checked by the headcounts import).
+    struct Count: Decodable {
+        var text: String
+
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.singleValueContainer()
+            if let number = try? container.decode(Int.self) {
+                text = String(number)
+            } else {
+                text = try container.decode(String.self)
+            }
+        }
+    }
+
+    struct HeadcountBody: Decodable {
+        var alto: Count
+        var medio: Count
+        var operativo: Count
+    }
+}

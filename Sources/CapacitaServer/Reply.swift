@@ -1,0 +1,104 @@
+import Capacita
+import CapacitaOutput
+import CapacitaStore
+import Foundation
+import Hummingbird
+
+/// Response bodies: the same JSON the command line prints with `--format json` (one encoder,
+/// `JSONOutput`), or CSV when the client asks for it with `Accept: text/csv`.
+enum Reply {
+    static func json(_ text: String, status: HTTPResponse.Status = .ok) -> Response {
+        Response(
+            status: status, headers: [.contentType: "application/json; charset=utf-8"],
+            body: .init(byteBuffer: ByteBuffer(string: text + "\n")))
+    }
+
+    static func json<T: Encodable>(_ value: T, status: HTTPResponse.Status = .ok) -> Response {
+        json(JSONOutput.string(value), status: status)
+    }
+
+    static func csv(_ text: String) -> Response {
+        Response(
+            status: .ok, headers: [.contentType: "text/csv; charset=utf-8"],
+            body: .init(byteBuffer: ByteBuffer(string: text + "\n")))
+    }
+
+    static func wantsCSV(_ request: Request) -> Bool {
+        guard let accept = request.headers[.accept]?.lowercased() else { return false }
+        return accept.contains("text/csv")
+    }
+
+    /// A list: JSON rows, or CSV when asked for.
+    static func table(_ table: Table, _ request: Request) -> Response {
+        wantsCSV(request) ? csv(table.render(.csv)) : json(table.render(.json))
+    }
+
+    static func record(_ record: Record, _ request: Request) -> Response {
+        wantsCSV(request) ? csv(record.render(.csv)) : json(record.render(.json))
+    }
+
+    /// An import's report: 200 when the file was taken (or would be, in a dry run), 422 with every
+    /// refused line when nothing was written.
+    static func report(_ report: ImportReport) -> Response {
+        json(report, status: report.rejected.isEmpty ? .ok : .unprocessableContent)
+    }
+}
+
+/// The query string, read with the bounds every parameter has.
+struct Query {
+    let request: Request
+
+    init(_ request: Request) {
+        self.request = request
+    }
+
+    func string(_ name: String, maxLength: Int = 200) throws(APIError) -> String? {
+        guard let value = request.uri.queryParameters.get(name) else { return nil }
+        guard value.count <= maxLength else { throw .badParameter(name, "pasa de \(maxLength) caracteres") }
+        guard !value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+            throw .badParameter(name, "tiene caracteres de control")
+        }
+        return value.isEmpty ? nil : value
+    }
+
+    func required(_ name: String, maxLength: Int = 200) throws(APIError) -> String {
+        guard let value = try string(name, maxLength: maxLength) else { throw .badParameter(name, "es obligatorio") }
+        return value
+    }
+
+    func bool(_ name: String) throws(APIError) -> Bool {
+        switch try string(name, maxLength: 10)?.lowercased() {
+        case nil, "false", "0", "no": return false
+        case "true", "1", "si", "sí", "yes": return true
+        default: throw .badParameter(name, "true o false")
+        }
+    }
+
+    static var currentYear: Int { Calendar(identifier: .gregorian).component(.year, from: Date()) }
+
+    func year(_ name: String = "year") throws(APIError) -> Int? {
+        guard let text = try string(name, maxLength: 10) else { return nil }
+        switch ReportYears.year(text, currentYear: Self.currentYear) {
+        case .success(let year): return year
+        case .failure(let problem): throw .badParameter(name, problem.description)
+        }
+    }
+
+    func requiredYear(_ name: String = "year") throws(APIError) -> Int {
+        guard let year = try year(name) else { throw .badParameter(name, "es obligatorio") }
+        return year
+    }
+}
+
+extension ImportReport {
+    /// The report of a body that is one record (a group or a headcount sent as JSON): it has no
+    /// lines, so each problem names only its field.
+    init(fieldsOf outcome: ImportOutcome) {
+        self.init(outcome)
+        rejected = rejected.map {
+            var issue = $0
+            issue.line = 0
+            return issue
+        }
+    }
+}

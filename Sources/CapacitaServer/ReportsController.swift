@@ -1,0 +1,98 @@
+import Capacita
+import CapacitaOutput
+import CapacitaStore
+import Hummingbird
+
+/// Coverage, Parámetro 4.2, events and a group's report: JSON as `report … --format json` prints
+/// it, CSV with `Accept: text/csv`. National figures are aggregates, open to every role.
+struct ReportsController {
+    let store: Store
+
+    func add(to routes: RouteTable) {
+        routes.get("/v1/reports/coverage") { request, context in
+            let identity = try context.caller()
+            let query = Query(request)
+            let year = try query.requiredYear()
+            let options = try Self.options(query)
+            let agency = try await store.agencyCode(try query.string("agency"), parameter: "agency", as: identity)
+            let wantsCSV = Reply.wantsCSV(request)
+            let body = try await store.run(as: identity) { connection -> String in
+                let coverage = try CoverageStore(connection: connection).coverage(
+                    year: year, options: options, agency: agency)
+                return wantsCSV
+                    ? CoverageTable.table(coverage).render(.csv)
+                    : JSONOutput.string(
+                        CoverageJSON(year: year, options: options, agencies: coverage.map(AgencyCoverageJSON.init)))
+            }
+            return wantsCSV ? Reply.csv(body) : Reply.json(body)
+        }
+        routes.get("/v1/reports/indicator") { request, context in
+            let identity = try context.caller()
+            let query = Query(request)
+            let options = try Self.options(query)
+            let format: OutputFormat = Reply.wantsCSV(request) ? .csv : .json
+            let series: ClosedRange<Int>?
+            if let text = try query.string("series", maxLength: 20) {
+                switch ReportYears.series(text, currentYear: Query.currentYear) {
+                case .success(let range): series = range
+                case .failure(let problem): throw APIError.badParameter("series", problem.description)
+                }
+            } else {
+                series = nil
+            }
+            let year = series == nil ? try query.requiredYear() : nil
+            let body = try await store.run(as: identity) { connection -> String in
+                let store = CoverageStore(connection: connection)
+                if let series {
+                    let values = try series.map { try store.indicator(year: $0, options: options) }
+                    return IndicatorText.series(values, years: series, options: options, format: format)
+                }
+                return IndicatorText.single(
+                    try store.indicator(year: year!, options: options), options: options, format: format)
+            }
+            return format == .csv ? Reply.csv(body) : Reply.json(body)
+        }
+        routes.get("/v1/reports/events") { request, context in
+            let year = try Query(request).requiredYear()
+            let wantsCSV = Reply.wantsCSV(request)
+            let body = try await store.run(as: try context.caller()) { connection -> String in
+                let table = EventsTable.build(
+                    agencies: try AgencyStore(connection: connection).agencies(),
+                    groups: try CoverageStore(connection: connection).eventGroups(year: year))
+                return wantsCSV
+                    ? EventsReport.table(table).render(.csv) : JSONOutput.string(EventsReport.json(year: year, table))
+            }
+            return wantsCSV ? Reply.csv(body) : Reply.json(body)
+        }
+        routes.get("/v1/reports/groups/:code") { request, context in
+            let identity = try context.caller()
+            let code = try GroupScope.code(try context.parameters.require("code"))
+            let wantsCSV = Reply.wantsCSV(request)
+            let body = try await store.run(as: identity) { connection -> String in
+                let listing = try GroupScope.listing(code, connection: connection)
+                let roster = try EnrollmentStore(connection: connection).roster(group: code)
+                let reveal = { (entry: EnrollmentStore.RosterEntry) in
+                    GroupScope.revealsCURP(identity, agency: entry.agencyCode)
+                }
+                if wantsCSV { return RosterTable.table(roster, revealCURP: reveal).render(.csv) }
+                return JSONOutput.string(
+                    GroupReportJSON(
+                        group: listing.group.code, course: listing.group.courseCode,
+                        roster: roster.map { RosterJSON($0, revealCURP: reveal($0)) },
+                        statistics: ResultStatistics.of(roster.map(\.result))))
+            }
+            return wantsCSV ? Reply.csv(body) : Reply.json(body)
+        }
+    }
+
+    /// threshold, rule, window and levels, as the command line's flags read them.
+    static func options(_ query: Query) throws(APIError) -> CoverageOptions {
+        let parsed = CoverageOptions.parse(
+            threshold: try query.string("threshold", maxLength: 20), rule: try query.string("rule", maxLength: 20),
+            window: try query.string("window", maxLength: 20), levels: try query.string("levels", maxLength: 200))
+        switch parsed {
+        case .success(let options): return options
+        case .failure(let problem): throw .badParameter(problem.option, problem.message)
+        }
+    }
+}

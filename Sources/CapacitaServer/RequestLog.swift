@@ -1,0 +1,81 @@
+import CapacitaStore
+import Foundation
+import Hummingbird
+import Logging
+
+/// The outermost middleware: names the caller from the bearer token, turns every error into the
+/// service's error shape, and writes one structured line per request (request id, method, route
+/// pattern, status, milliseconds, token name). The line holds the route's pattern, never the
+/// path itself, so no CURP, code or name typed into a URL reaches the log; nor does a token.
+struct RequestLog: RouterMiddleware {
+    typealias Context = APIContext
+    let store: Store
+    let logger: Logger
+
+    func handle(_ request: Request, context: APIContext, next: (Request, APIContext) async throws -> Response)
+        async throws -> Response
+    {
+        let started = ContinuousClock.now
+        var context = context
+        var response: Response
+        do {
+            if Authentication.isProtected(request.uri.path) {
+                context.identity = try await Authentication.identity(of: request, store: store)
+            }
+            response = try await next(request, context)
+        } catch {
+            response = Self.response(for: error, request: request, context: context, logger: logger)
+        }
+        let elapsed = ContinuousClock.now - started
+        let milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
+        response.headers[.init("X-Request-Id")!] = context.id
+        logger.info(
+            "request",
+            metadata: [
+                "request_id": .string(context.id), "method": .string(request.method.rawValue),
+                "route": .string(context.endpointPath ?? "unmatched"),
+                "status": .stringConvertible(response.status.code),
+                "ms": .string(String(format: "%.1f", milliseconds)), "token": .string(context.identity?.user ?? "-"),
+            ])
+        return response
+    }
+
+    static func response(for error: any Error, request: Request, context: APIContext, logger: Logger) -> Response {
+        let known = APIError.from(error)
+        if known == nil {
+            // The type only: a store error's text may quote a value from the request.
+            logger.error(
+                "unexpected error",
+                metadata: ["request_id": .string(context.id), "type": .string("\(type(of: error))")])
+        }
+        let answer =
+            known
+            ?? APIError(
+                .internalServerError, "internal", "error interno; el registro del servicio lo guarda con este número",
+                details: ["request_id": context.id])
+        return (try? answer.response(from: request, context: context))
+            ?? Response(status: .internalServerError)
+    }
+}
+
+enum Authentication {
+    /// Every /v1 route but the public verification of a constancia takes a bearer token.
+    static func isProtected(_ path: String) -> Bool {
+        path.hasPrefix("/v1/") && !path.hasPrefix("/v1/constancias/verify/")
+    }
+
+    /// Whom the request's token stands for, read from PostgreSQL on every request: a token revoked
+    /// or expired through any instance is refused by every instance at once.
+    static func identity(of request: Request, store: Store) async throws -> Identity {
+        guard let header = request.headers[.authorization], header.utf8.count < 300 else {
+            throw APIError.unauthorized
+        }
+        let parts = header.split(separator: " ", maxSplits: 1)
+        guard parts.count == 2, parts[0].lowercased() == "bearer" else { throw APIError.unauthorized }
+        let token = String(parts[1]).trimmingCharacters(in: .whitespaces)
+        guard token.hasPrefix(TokenStore.prefix) else { throw APIError.unauthorized }
+        let identity = try await store.run(as: nil) { try TokenStore(connection: $0).identity(for: token) }
+        guard let identity else { throw APIError.unauthorized }
+        return identity
+    }
+}

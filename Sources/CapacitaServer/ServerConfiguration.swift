@@ -1,0 +1,64 @@
+import Foundation
+
+/// Everything the service reads at start, in one value: `capacita serve` fills it from its options
+/// and the environment, the tests from their own database.
+public struct ServerConfiguration: Sendable {
+    public var host: String
+    public var port: Int
+    /// The application role's connection (never a superuser: row-level security must apply).
+    public var databaseURL: String
+    /// Pooled connections; each request holds one only while its statements run.
+    public var poolSize: Int
+    /// Largest request body; a larger upload is refused with 413 before it is stored.
+    public var maxBodyBytes: Int64
+    /// Imports running at once (each holds a connection and up to 256 MB of work_mem); more get 503.
+    public var maxConcurrentImports: Int
+    public var migrationsFolder: URL
+    /// The pay-grade → tier table (db/seed/tiers.csv) and the ficha needs → levels table.
+    public var tiersFile: String
+    public var needLevelsFile: String
+    /// The OpenAPI document served at /openapi.yaml and /openapi.json.
+    public var openAPIFile: String
+    /// Where uploads are streamed before they are imported (each in a folder of its own, removed after).
+    public var uploadFolder: String
+    /// The public verification route: requests per window and client address.
+    public var verifyLimit: Int
+    public var verifyWindow: Duration
+    /// How long running requests may take to finish after SIGTERM or SIGINT.
+    public var shutdownTimeout: Duration
+
+    public init(
+        host: String = "127.0.0.1", port: Int = 8080, databaseURL: String, poolSize: Int = 8,
+        maxBodyBytes: Int64 = 100 << 20, maxConcurrentImports: Int = 2, projectRoot: URL,
+        uploadFolder: String = NSTemporaryDirectory(), verifyLimit: Int = 30, verifyWindow: Duration = .seconds(60),
+        shutdownTimeout: Duration = .seconds(30)
+    ) {
+        self.host = host
+        self.port = port
+        self.databaseURL = databaseURL
+        self.poolSize = poolSize
+        self.maxBodyBytes = maxBodyBytes
+        self.maxConcurrentImports = maxConcurrentImports
+        self.migrationsFolder = projectRoot.appendingPathComponent("db/migrations")
+        self.tiersFile = projectRoot.appendingPathComponent("db/seed/tiers.csv").path
+        self.needLevelsFile = projectRoot.appendingPathComponent("db/seed/ficha-niveles.csv").path
+        self.openAPIFile = projectRoot.appendingPathComponent("openapi/capacita.yaml").path
+        self.uploadFolder = uploadFolder
+        self.verifyLimit = verifyLimit
+        self.verifyWindow = verifyWindow
+        self.shutdownTimeout = shutdownTimeout
+    }
+
+    /// "100MB", "512KB", "2GB" or plain bytes.
+    public static func byteCount(_ text: String) -> Int64? {
+        let upper = text.uppercased().trimmingCharacters(in: .whitespaces)
+        for (suffix, factor) in [("GB", Int64(1) << 30), ("MB", 1 << 20), ("KB", 1 << 10), ("B", 1)]
+        where upper.hasSuffix(suffix) {
+            guard let number = Int64(upper.dropLast(suffix.count).trimmingCharacters(in: .whitespaces)),
+                number > 0, number <= (Int64(1) << 40) / factor
+            else { return nil }
+            return number * factor
+        }
+        return Int64(upper).flatMap { $0 > 0 ? $0 : nil }
+    }
+}

@@ -1,0 +1,72 @@
+import Foundation
+import Hummingbird
+
+/// A request body streamed to a file of its own, never held whole in memory; the import reads it
+/// from there. Over the limit the upload stops and 413 is answered; a client that disconnects
+/// leaves only the folder, which `remove()` deletes.
+struct Upload {
+    let folder: URL
+    let file: URL
+    let size: Int64
+
+    static func receive(_ request: Request, limit: Int64, into parent: String, name: String) async throws -> Upload {
+        if let declared = request.headers[.contentLength].flatMap({ Int64($0) }), declared > limit {
+            throw APIError.tooLarge(limit: limit)
+        }
+        let folder = URL(fileURLWithPath: parent).appendingPathComponent("capacita-upload-" + UUID().uuidString)
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let file = folder.appendingPathComponent(safeName(name))
+        do {
+            guard FileManager.default.createFile(atPath: file.path, contents: nil),
+                let handle = FileHandle(forWritingAtPath: file.path)
+            else { throw APIError.unavailable }
+            defer { try? handle.close() }
+            var size: Int64 = 0
+            for try await buffer in request.body {
+                size += Int64(buffer.readableBytes)
+                if size > limit { throw APIError.tooLarge(limit: limit) }
+                try handle.write(contentsOf: buffer.readableBytesView)
+            }
+            return Upload(folder: folder, file: file, size: size)
+        } catch {
+            try? FileManager.default.removeItem(at: folder)
+            throw error
+        }
+    }
+
+    /// A small body (a JSON object, a ficha) in memory, or 413 past `limit`.
+    static func collect(_ request: Request, limit: Int) async throws -> ByteBuffer {
+        var request = request
+        do {
+            return try await request.collectBody(upTo: limit)
+        } catch {
+            throw APIError.tooLarge(limit: Int64(limit))
+        }
+    }
+
+    func remove() {
+        try? FileManager.default.removeItem(at: folder)
+    }
+
+    /// The name the import batch records: letters, digits, dot, dash and underscore only, so no
+    /// path and no control character comes from the client.
+    static func safeName(_ name: String) -> String {
+        let kept = String(
+            name.unicodeScalars.filter {
+                $0.isASCII && (CharacterSet.alphanumerics.contains($0) || "._-".unicodeScalars.contains($0))
+            }
+            .prefix(100).map(Character.init))
+        let trimmed = kept.trimmingCharacters(in: CharacterSet(charactersIn: "."))
+        return trimmed.isEmpty ? "archivo.csv" : trimmed
+    }
+
+    /// The upload's name from `Content-Disposition: …; filename="…"`, else `fallback`.
+    static func name(of request: Request, fallback: String) -> String {
+        guard let disposition = request.headers[.contentDisposition],
+            let range = disposition.range(of: "filename=")
+        else { return fallback }
+        let value = disposition[range.upperBound...].split(separator: ";").first ?? ""
+        let name = value.trimmingCharacters(in: CharacterSet(charactersIn: "\" "))
+        return name.isEmpty ? fallback : name
+    }
+}

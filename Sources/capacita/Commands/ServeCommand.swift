@@ -1,0 +1,94 @@
+import ArgumentParser
+import CapacitaServer
+import Foundation
+import Logging
+import Synchronization
+
+struct ServeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Inicia el servicio HTTP (API JSON bajo /v1, /health, /openapi.json).",
+        discussion: """
+            Se conecta con el rol de la aplicación (capacita_app), nunca como superusuario: DATABASE_URL, o sin ella \
+            la base local de scripts/dev-db con el usuario capacita_app. Los tokens se crean con «capacita token \
+            create». Con SIGTERM o SIGINT deja de aceptar peticiones y espera a que terminen las que corren. Varias \
+            instancias pueden compartir una base de datos: el proceso no guarda estado.
+            """)
+
+    @Option(name: .long, help: ArgumentHelp("Dirección donde escucha.", valueName: "dirección")) var host = "127.0.0.1"
+    @Option(name: .long, help: ArgumentHelp("Puerto.", valueName: "puerto")) var port = 8080
+    @Option(name: .long, help: ArgumentHelp("Conexiones a la base de datos.", valueName: "n")) var pool = 8
+    @Option(
+        name: .customLong("max-body"),
+        help: ArgumentHelp("Tamaño máximo de un archivo subido (100MB, 512KB…).", valueName: "tamaño"))
+    var maxBody = "100MB"
+    @Option(
+        name: .customLong("max-imports"),
+        help: ArgumentHelp("Importaciones a la vez; las demás reciben 503.", valueName: "n"))
+    var maxImports = 2
+    @Option(
+        name: .customLong("shutdown-timeout"),
+        help: ArgumentHelp("Segundos que se esperan a las peticiones en curso al detenerse.", valueName: "segundos"))
+    var shutdownTimeout = 30
+
+    func validate() throws {
+        guard (1...65535).contains(port) else { throw ValidationError("--port va de 1 a 65535") }
+        guard (1...200).contains(pool) else { throw ValidationError("--pool va de 1 a 200") }
+        guard ServerConfiguration.byteCount(maxBody) != nil else {
+            throw ValidationError("--max-body: un tamaño como 100MB, 512KB o un número de bytes")
+        }
+        guard (1...pool).contains(maxImports) else { throw ValidationError("--max-imports va de 1 a --pool") }
+        guard (1...3600).contains(shutdownTimeout) else { throw ValidationError("--shutdown-timeout va de 1 a 3600") }
+    }
+
+    func run() throws {
+        guard let root = Project.root() else { throw DatabaseLocationError.noProject }
+        let url = try Self.applicationURL()
+        let configuration = ServerConfiguration(
+            host: host, port: port, databaseURL: url, poolSize: pool,
+            maxBodyBytes: ServerConfiguration.byteCount(maxBody)!, maxConcurrentImports: maxImports,
+            projectRoot: root, shutdownTimeout: .seconds(shutdownTimeout))
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel =
+                ProcessInfo.processInfo.environment["CAPACITA_LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0) }
+                ?? .info
+            return handler
+        }
+        let logger = Logger(label: "capacita")
+        // The command line is synchronous; the service runs on Swift's concurrency threads while
+        // the main thread waits for it to stop.
+        let outcome = ServeOutcome()
+        let done = DispatchSemaphore(value: 0)
+        Task {
+            do {
+                let service = try await buildApplication(configuration, logger: logger)
+                try await service.run()
+            } catch {
+                outcome.set(error)
+            }
+            done.signal()
+        }
+        done.wait()
+        if let error = outcome.error { throw error }
+    }
+
+    /// DATABASE_URL, or the project-local cluster as the application role.
+    static func applicationURL() throws -> String {
+        if let url = ProcessInfo.processInfo.environment["DATABASE_URL"], !url.isEmpty { return url }
+        let local = try Database.url()
+        guard var components = URLComponents(string: local), components.scheme?.hasPrefix("postgres") == true else {
+            return local + " user=capacita_app"
+        }
+        components.user = "capacita_app"
+        components.password = nil
+        return components.string ?? local
+    }
+}
+
+private final class ServeOutcome: Sendable {
+    private let stored = Mutex<(any Error)?>(nil)
+
+    func set(_ error: any Error) { stored.withLock { $0 = error } }
+    var error: (any Error)? { stored.withLock { $0 } }
+}

@@ -1,0 +1,149 @@
+import CapacitaServer
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import SampleData
+import TestSupport
+import Testing
+
+/// Every route × every role, on SICT's resources: the Secretaría Técnica, SICT's own enlace,
+/// INM's enlace (another agency), and an instructor assigned to SICT's Curso Básico. Writes are
+/// dry runs or repeat what is stored, so the cells do not depend on their order.
+@Suite struct RouteMatrixTests {
+    typealias Caller = ServiceFixture.Caller
+
+    struct Row: Sendable, CustomStringConvertible {
+        var method: HTTPRequest.Method
+        /// The route's pattern, as the OpenAPI document writes it.
+        var route: String
+        var uri: String
+        var body: String? = nil
+        var contentType: String? = nil
+        /// admin, SICT's enlace, INM's enlace, the instructor.
+        var expected: [Int]
+
+        var description: String { "\(method) \(uri)" }
+    }
+
+    static let group = ServiceFixture.sictGroup
+    static let newPerson = """
+        curp,nombre,primer_apellido,segundo_apellido,sexo,dependencia,nivel,grupo
+        \(SampleRows.people[0].curp),\(SampleRows.people[0].givenNames),\(SampleRows.people[0].firstSurname),x,\(SampleRows.people[0].sex.rawValue),SICT,M,SICT-SENS-2024-01
+        """
+    static let results = "curp,grupo,asistencia,calificacion\nGOMC820101HDFMRR04,\(group),100,90\n"
+    static let oneGroup = """
+        {"grupo": "SICT-TALLER-9", "curso": "PNC22-SENS", "dependencia": "SICT", "inicio": "2024-09-02"}
+        """
+    static let headcount = #"{"alto": 12, "medio": 35, "operativo": 40}"#
+
+    static var rows: [Row] {
+        let all = [200, 200, 200, 200]
+        let ownAgencyAndAssigned = [200, 200, 404, 200]
+        let ownAgency = [200, 200, 404, 404]
+        return [
+            Row(method: .get, route: "/health", uri: "/health", expected: all),
+            Row(method: .get, route: "/openapi.json", uri: "/openapi.json", expected: all),
+            Row(method: .get, route: "/openapi.yaml", uri: "/openapi.yaml", expected: all),
+            Row(method: .get, route: "/v1/courses", uri: "/v1/courses", expected: all),
+            Row(method: .get, route: "/v1/courses/{code}", uri: "/v1/courses/PNC22-BAS", expected: all),
+            Row(method: .get, route: "/v1/agencies", uri: "/v1/agencies", expected: all),
+            Row(method: .get, route: "/v1/agencies/resolve", uri: "/v1/agencies/resolve?name=SCT", expected: all),
+            Row(
+                method: .post, route: "/v1/groups", uri: "/v1/groups?dry_run=true", body: oneGroup,
+                contentType: "application/json", expected: [200, 200, 422, 404]),
+            Row(method: .get, route: "/v1/groups", uri: "/v1/groups?year=2024&agency=SICT", expected: all),
+            Row(method: .get, route: "/v1/groups/{code}", uri: "/v1/groups/\(group)", expected: all),
+            Row(
+                method: .get, route: "/v1/groups/{code}/roster", uri: "/v1/groups/\(group)/roster",
+                expected: ownAgencyAndAssigned),
+            Row(
+                method: .post, route: "/v1/enrollments", uri: "/v1/enrollments?dry_run=true", body: newPerson,
+                contentType: "text/csv", expected: [200, 200, 422, 404]),
+            Row(
+                method: .post, route: "/v1/enrollments/drop", uri: "/v1/enrollments/drop",
+                body: #"{"group": "\#(group)", "curp": "\#(SampleRows.people[1].curp)", "reason": "prueba"}"#,
+                contentType: "application/json", expected: [404, 404, 404, 404]),
+            Row(
+                method: .post, route: "/v1/results", uri: "/v1/results?group=\(group)&dry_run=true", body: results,
+                contentType: "text/csv", expected: [200, 404, 404, 200]),
+            Row(
+                method: .put, route: "/v1/headcounts/{agency}/{year}", uri: "/v1/headcounts/SICT/2024",
+                body: headcount, contentType: "application/json", expected: [200, 404, 404, 404]),
+            Row(method: .get, route: "/v1/headcounts", uri: "/v1/headcounts?year=2024", expected: all),
+            Row(
+                method: .put, route: "/v1/fichas/{agency}/{year}", uri: "/v1/fichas/SICT/2024",
+                body: String(decoding: try! ServiceFixture.file("examples/fichas/sict-2024.yaml"), as: UTF8.self),
+                contentType: "application/yaml", expected: ownAgency),
+            Row(method: .get, route: "/v1/fichas/{agency}/{year}", uri: "/v1/fichas/SICT/2024", expected: ownAgency),
+            Row(
+                method: .get, route: "/v1/fichas/{agency}/{year}/history", uri: "/v1/fichas/SCT/2024/history",
+                expected: ownAgency),
+            Row(method: .get, route: "/v1/fichas/summary", uri: "/v1/fichas/summary?year=2024", expected: all),
+            Row(method: .get, route: "/v1/fichas/plan", uri: "/v1/fichas/plan?year=2024", expected: all),
+            Row(
+                method: .get, route: "/v1/reports/coverage",
+                uri: "/v1/reports/coverage?year=2024&agency=SICT&threshold=10&rule=all-tiers&window=annual",
+                expected: all),
+            Row(
+                method: .get, route: "/v1/reports/indicator", uri: "/v1/reports/indicator?year=2024&levels=basico",
+                expected: all),
+            Row(method: .get, route: "/v1/reports/events", uri: "/v1/reports/events?year=2024", expected: all),
+            Row(
+                method: .get, route: "/v1/reports/groups/{code}", uri: "/v1/reports/groups/\(group)",
+                expected: ownAgencyAndAssigned),
+            Row(
+                method: .get, route: "/v1/constancias", uri: "/v1/constancias?group=\(group)",
+                expected: ownAgencyAndAssigned),
+            Row(
+                method: .get, route: "/v1/constancias/verify/{code}", uri: "/v1/constancias/verify/NOEXISTE1",
+                expected: [404, 404, 404, 404]),
+            Row(method: .get, route: "/v1/batches", uri: "/v1/batches", expected: all),
+            Row(method: .get, route: "/v1/audit", uri: "/v1/audit?limit=5", expected: [200, 404, 404, 404]),
+        ]
+    }
+
+    @Test func everyRouteForEveryRoleAndAgency() async throws {
+        try await withService { served in
+            #expect(
+                Set(Self.rows.map { "\($0.method) \($0.route)" })
+                    == Set(served.routes.map { "\($0.method) \($0.path)" }), "the matrix covers every route")
+            for row in Self.rows {
+                for (caller, expected) in zip([Caller.admin, .sict, .inm, .instructor], row.expected) {
+                    var headers: HTTPFields = [:]
+                    if let type = row.contentType { headers[.contentType] = type }
+                    let response = try await served.send(
+                        row.method, row.uri, as: caller, body: row.body, headers: headers)
+                    #expect(
+                        Int(response.status.code) == expected,
+                        "\(row) as \(caller): \(response.status.code) \(response.text.prefix(300))")
+                    if response.status.code >= 400 {
+                        let error = try response.json() as? [String: Any]
+                        let fields = error?["error"] as? [String: Any] ?? error
+                        #expect(fields != nil, "\(row) as \(caller): an error body")
+                    }
+                }
+            }
+        }
+    }
+
+    /// The document describes the routes the router serves, no more and no fewer.
+    @Test func openAPIDocumentHasTheRoutersRoutes() async throws {
+        try await withService { served in
+            let response = try await served.send(.get, "/openapi.json", as: nil)
+            let document = try #require(try response.json() as? [String: Any])
+            let paths = try #require(document["paths"] as? [String: [String: Any]])
+            let documented = Set(
+                paths.flatMap { path, operations in
+                    operations.keys.filter { ["get", "post", "put", "delete", "patch"].contains($0) }.map {
+                        "\($0.uppercased()) \(path)"
+                    }
+                })
+            #expect(documented == Set(served.routes.map { "\($0.method) \($0.path)" }))
+        }
+    }
+}
+
+/// People made up from a seed that the fixture has not enrolled.
+enum SampleRows {
+    static let people = Array(SampleFiles(rows: 10, seed: 23).population().prefix(10))
+}
