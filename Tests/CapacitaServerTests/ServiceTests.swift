@@ -1,0 +1,243 @@
+import Capacita
+import CapacitaServer
+import CapacitaStore
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import Postgres
+import SampleData
+import TestSupport
+import Testing
+
+@Suite struct ServiceTests {
+    /// A file of new SICT people, as an office suite saves it: Windows-1252, semicolons.
+    static func sictFile(_ people: ArraySlice<SamplePerson>, group: String = "SICT-SENS-2024-01") -> [UInt8] {
+        let text =
+            "CURP;Nombre(s);Apellido Paterno;Apellido Materno;Sexo;Dependencia;Nivel;Grupo\r\n"
+            + people.map {
+                "\($0.curp);\($0.givenNames);\($0.firstSurname);\($0.secondSurname);\($0.sex.rawValue);SICT;M;\(group)"
+            }.joined(separator: "\r\n") + "\r\n"
+        return [UInt8](text.data(using: .windowsCP1252)!)
+    }
+
+    @Test func noTokenAMalformedOneAndARevokedOneGet401() async throws {
+        try await withService { served in
+            for headers: HTTPFields in [[:], [.authorization: "Basic abc"], [.authorization: "Bearer capacita_nada"]] {
+                let response = try await served.send(.get, "/v1/courses", as: nil, headers: headers)
+                #expect(response.status == .unauthorized)
+                #expect(response.headers[.wwwAuthenticate] == "Bearer")
+                let body = try #require(try response.json() as? [String: [String: Any]])
+                #expect(body["error"]?["code"] as? String == "unauthorized")
+            }
+            #expect(try await served.send(.get, "/v1/courses", as: .revoked).status == .unauthorized)
+            #expect(try await served.send(.get, "/v1/courses", as: .admin).status == .ok)
+        }
+    }
+
+    @Test func aWindows1252SemicolonUploadKeepsItsAccents() async throws {
+        let people = SampleRows.people.prefix(3)
+        try #require(people.contains { $0.givenNames.contains(where: { !$0.isASCII }) || $0.firstSurname.contains(where: { !$0.isASCII }) })
+        try await withService { served in
+            let response = try await served.send(
+                .post, "/v1/enrollments", as: .sict, bytes: Self.sictFile(people),
+                headers: [.contentType: "text/csv"])
+            #expect(response.status == .ok, "\(response.text)")
+            let report = try #require(try response.json() as? [String: Any])
+            #expect(report["imported"] as? Int == 3)
+            for person in people {
+                let stored: String? = try served.fixture.query(
+                    "SELECT given_names || '|' || first_surname FROM person WHERE curp = '\(person.curp)'")
+                #expect(stored == "\(person.givenNames)|\(person.firstSurname)")
+            }
+        }
+    }
+
+    @Test func aDryRunWritesNothing() async throws {
+        try await withService { served in
+            let before: Int? = try served.fixture.query("SELECT count(*)::int FROM enrollment")
+            let batches: Int? = try served.fixture.query("SELECT count(*)::int FROM import_batch")
+            let response = try await served.send(
+                .post, "/v1/enrollments?dry_run=true", as: .sict, bytes: Self.sictFile(SampleRows.people.prefix(4)))
+            #expect(response.status == .ok)
+            let report = try #require(try response.json() as? [String: Any])
+            #expect(report["dry_run"] as? Bool == true)
+            #expect(report["imported"] as? Int == 4)
+            #expect(try served.fixture.query("SELECT count(*)::int FROM enrollment") == before)
+            #expect(try served.fixture.query("SELECT count(*)::int FROM import_batch") == batches)
+        }
+    }
+
+    @Test func aRefusedFileAnswers422WithEveryLineAndWritesNothing() async throws {
+        try await withService { served in
+            var bytes = Self.sictFile(SampleRows.people.prefix(2))
+            bytes += Array("XXXX000000HDFXXX00;Ana;Pérez;;M;SICT;M;SICT-SENS-2024-01\r\n".utf8)
+            let before: Int? = try served.fixture.query("SELECT count(*)::int FROM enrollment")
+            let response = try await served.send(.post, "/v1/enrollments", as: .sict, bytes: bytes)
+            #expect(response.status == .unprocessableContent)
+            let report = try #require(try response.json() as? [String: Any])
+            let rejected = try #require(report["rejected"] as? [[String: Any]])
+            #expect(rejected.contains { $0["line"] as? Int == 4 && $0["column"] as? String == "curp" })
+            #expect(!response.text.contains("XXXX000000HDFXXX00"), "the CURP is masked")
+            #expect(try served.fixture.query("SELECT count(*)::int FROM enrollment") == before)
+        }
+    }
+
+    @Test func anUploadOverTheLimitGets413AndNothingIsKept() async throws {
+        try await withService(maxBodyBytes: 64 << 10) { served in
+            let big = Self.sictFile(SampleRows.people.prefix(1)) + [UInt8](repeating: 0x41, count: 200 << 10)
+            let response = try await served.send(.post, "/v1/enrollments", as: .sict, bytes: big)
+            #expect(response.status == .contentTooLarge)
+            let body = try #require(try response.json() as? [String: [String: Any]])
+            #expect(body["error"]?["code"] as? String == "body_too_large")
+            #expect(try await served.send(.get, "/health", as: nil).status == .ok)
+        }
+    }
+
+    @Test func aWorkbookIsRefusedAs415WithoutItsBytes() async throws {
+        try await withService { served in
+            let zip: [UInt8] = [0x50, 0x4B, 0x03, 0x04] + Array("[Content_Types].xml".utf8) + [UInt8](repeating: 0, count: 64)
+            let response = try await served.send(.post, "/v1/enrollments", as: .sict, bytes: zip)
+            #expect(response.status == .unsupportedMediaType)
+            #expect(!response.text.contains("Content_Types"))
+        }
+    }
+
+    @Test func twoAgenciesUploadingAtOnceBothLandWhole() async throws {
+        try await withService { served in
+            let sict = Self.sictFile(SampleRows.people[0..<5])
+            let inmPeople = SampleRows.people[5..<10]
+            let inm = Array(
+                ("curp,nombre,primer_apellido,sexo,dependencia,nivel,grupo\n"
+                    + inmPeople.map {
+                        "\($0.curp),\($0.givenNames),\($0.firstSurname),\($0.sex.rawValue),INM,M,\(ServiceFixture.inmGroup)"
+                    }.joined(separator: "\n")).utf8)
+            async let first = served.send(.post, "/v1/enrollments", as: .sict, bytes: sict)
+            async let second = served.send(.post, "/v1/enrollments", as: .inm, bytes: inm)
+            let (a, b) = try await (first, second)
+            #expect(a.status == .ok, "\(a.text)")
+            #expect(b.status == .ok, "\(b.text)")
+            #expect(
+                try served.fixture.query(
+                    "SELECT count(*)::int FROM enrollment WHERE group_code = 'SICT-SENS-2024-01' AND agency_code = 'SICT'")
+                    == 5)
+            #expect(
+                try served.fixture.query(
+                    "SELECT count(*)::int FROM enrollment WHERE group_code = '\(ServiceFixture.inmGroup)' AND agency_code = 'INM'")
+                    == 7)
+        }
+    }
+
+    @Test func anotherAgencysGroupAndFichaAnswer404NotTheirData() async throws {
+        try await withService { served in
+            for uri in [
+                "/v1/groups/\(ServiceFixture.sictGroup)/roster", "/v1/reports/groups/\(ServiceFixture.sictGroup)",
+                "/v1/constancias?group=\(ServiceFixture.sictGroup)", "/v1/fichas/SICT/2024",
+            ] {
+                let response = try await served.send(.get, uri, as: .inm)
+                #expect(response.status == .notFound, "\(uri)")
+                #expect(!response.text.contains("Gloria") && !response.text.contains("GOMC"), "\(uri)")
+            }
+            // SICT's enlace sees its people with full CURPs; the instructor masked.
+            let own = try await served.send(.get, "/v1/groups/\(ServiceFixture.sictGroup)/roster", as: .sict)
+            #expect(own.text.contains("GOMC820101HDFMRR04"))
+            let instructor = try await served.send(.get, "/v1/groups/\(ServiceFixture.sictGroup)/roster", as: .instructor)
+            #expect(instructor.status == .ok)
+            #expect(!instructor.text.contains("GOMC820101HDFMRR04") && instructor.text.contains("GOMC"))
+        }
+    }
+
+    @Test func anEnlaceDropsItsOwnPersonNotAnotherAgencys() async throws {
+        try await withService { served in
+            let body = #"{"group": "\#(ServiceFixture.sictGroup)", "curp": "GOMC820101HDFMRR04", "reason": "cambio de adscripción"}"#
+            let other = try await served.send(.post, "/v1/enrollments/drop", as: .inm, body: body)
+            #expect(other.status == .notFound)
+            let own = try await served.send(.post, "/v1/enrollments/drop", as: .sict, body: body)
+            #expect(own.status == .ok, "\(own.text)")
+            let answer = try #require(try own.json() as? [String: Any])
+            #expect(answer["curp"] as? String == Curp.mask("GOMC820101HDFMRR04"))
+            #expect(answer["constancia_revoked"] as? Bool == true)
+            let again = try await served.send(.post, "/v1/enrollments/drop", as: .sict, body: body)
+            #expect(again.status == .conflict)
+        }
+    }
+
+    /// Hostile text in every path and query parameter is a value like any other: 4xx or an empty
+    /// answer, never a server error, and the data is still there afterwards.
+    @Test func injectionAndTraversalStringsAreInert() async throws {
+        let hostile = [
+            "' OR '1'='1", "x'; DROP TABLE person; --", "../../etc/passwd", "..%2F..%2Fetc%2Fpasswd", "%00", "<script>",
+            "\u{202E}abc", String(repeating: "A", count: 5000), "😀", "SICT%27--",
+        ].map { $0.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? $0 }
+        let templates = [
+            "/v1/courses/{}", "/v1/agencies/resolve?name={}", "/v1/groups?year={}", "/v1/groups?year=2024&agency={}",
+            "/v1/groups/{}", "/v1/groups/{}/roster", "/v1/headcounts?year={}", "/v1/fichas/{}/2024",
+            "/v1/fichas/SICT/{}", "/v1/fichas/{}/2024/history", "/v1/fichas/summary?year={}",
+            "/v1/fichas/plan?year=2024&threshold={}", "/v1/reports/coverage?year=2024&rule={}",
+            "/v1/reports/coverage?year=2024&levels={}", "/v1/reports/coverage?year=2024&window={}",
+            "/v1/reports/indicator?series={}", "/v1/reports/events?year={}", "/v1/reports/groups/{}",
+            "/v1/constancias?group={}", "/v1/constancias/verify/{}", "/v1/batches?limit={}", "/v1/audit?since={}",
+            "/v1/audit?agency={}",
+        ]
+        try await withService { served in
+            let people: Int? = try served.fixture.query("SELECT count(*)::int FROM person")
+            for template in templates {
+                for value in hostile {
+                    let uri = template.replacingOccurrences(of: "{}", with: value)
+                    let response = try await served.send(.get, uri, as: .admin)
+                    #expect(response.status.code < 500, "\(template) with \(value.prefix(40)): \(response.status)")
+                }
+            }
+            for value in hostile {
+                let response = try await served.send(
+                    .post, "/v1/enrollments?dry_run=true&group=\(value)", as: .admin,
+                    bytes: Self.sictFile(SampleRows.people.prefix(1)))
+                #expect(response.status.code < 500)
+                let put = try await served.send(
+                    .put, "/v1/headcounts/\(value)/2024", as: .admin, body: #"{"alto":1,"medio":1,"operativo":1}"#)
+                #expect(put.status.code < 500)
+            }
+            #expect(try served.fixture.query("SELECT count(*)::int FROM person") == people)
+            #expect(try await served.send(.get, "/health", as: nil).status == .ok)
+        }
+    }
+
+    @Test func verificationIsPublicRateLimitedAndShowsNoCURP() async throws {
+        try await withService(verifyLimit: 3) { served in
+            let code: String = try #require(
+                try served.fixture.query("SELECT code FROM constancia ORDER BY folio LIMIT 1"))
+            let first = try await served.send(.get, "/v1/constancias/verify/\(code)", as: nil)
+            #expect(first.status == .ok)
+            let record = try #require(try first.json() as? [String: Any])
+            #expect(record["status"] as? String == "valid")
+            let curps: [String] = try Connection(served.fixture.ownerURL).query("SELECT curp FROM person").map {
+                try $0.decode("curp")
+            }
+            #expect(!curps.contains { first.text.contains($0.prefix(10)) })
+            #expect(try await served.send(.get, "/v1/constancias/verify/\(code)", as: nil).status == .ok)
+            #expect(try await served.send(.get, "/v1/constancias/verify/NADA", as: nil).status == .notFound)
+            #expect(try await served.send(.get, "/v1/constancias/verify/\(code)", as: nil).status == .tooManyRequests)
+        }
+    }
+
+    @Test func healthIs503WhenTheSchemaIsBehind() async throws {
+        try await withService { served in
+            #expect(try await served.send(.get, "/health", as: nil).status == .ok)
+            try Connection(served.fixture.ownerURL).execute(
+                "DELETE FROM schema_migration WHERE version = (SELECT max(version) FROM schema_migration)")
+            let response = try await served.send(.get, "/health", as: nil)
+            #expect(response.status == .serviceUnavailable)
+            let body = try #require(try response.json() as? [String: Any])
+            #expect(body["status"] as? String == "schema_not_current")
+        }
+    }
+
+    @Test func theServiceRefusesASuperuserConnection() async throws {
+        let fixture = try ServiceFixture.make()
+        defer { fixture.drop() }
+        var configuration = fixture.configuration()
+        configuration.databaseURL = fixture.ownerURL
+        await #expect(throws: ServerStartError.self) {
+            _ = try await buildApplication(configuration, logger: .init(label: "prueba"))
+        }
+    }
+}
