@@ -8,10 +8,6 @@ import Postgres
 import TestSupport
 import Testing
 
-#if canImport(Glibc)
-    import Glibc
-#endif
-
 @Suite struct LiveServiceTests {
     /// A client that sends half a body and hangs up: nothing is imported, no upload is left behind,
     /// and the service goes on answering.
@@ -65,7 +61,8 @@ import Testing
                 // A group made through one instance is read through the other.
                 let made = try await first.send(
                     .post, "/v1/groups", as: .admin, fixture,
-                    body: #"{"grupo": "DOS-INSTANCIAS", "curso": "PNC22-SENS", "dependencia": "SICT", "inicio": "2024-10-01"}"#,
+                    body:
+                        #"{"grupo": "DOS-INSTANCIAS", "curso": "PNC22-SENS", "dependencia": "SICT", "inicio": "2024-10-01"}"#,
                     headers: [.contentType: "application/json"])
                 #expect(made.status == .ok, "\(made.text)")
                 #expect(try await second.send(.get, "/v1/groups/DOS-INSTANCIAS", as: .inm, fixture).status == .ok)
@@ -83,7 +80,8 @@ import Testing
             let group = ServiceFixture.sictGroup
             let requests: [(HTTPRequest.Method, String, ServiceFixture.Caller?, [UInt8]?)] = [
                 (.get, "/health", nil, nil), (.get, "/v1/groups/\(group)/roster", .sict, nil),
-                (.get, "/v1/reports/groups/\(group)", .admin, nil), (.get, "/v1/constancias?group=\(group)", .admin, nil),
+                (.get, "/v1/reports/groups/\(group)", .admin, nil),
+                (.get, "/v1/constancias?group=\(group)", .admin, nil),
                 (.get, "/v1/groups/GOMC820101HDFMRR04/roster", .sict, nil),
                 (.get, "/v1/agencies/resolve?name=Gloria%20Hern%C3%A1ndez", .sict, nil),
                 (.post, "/v1/enrollments", .sict, ServiceTests.sictFile(SampleRows.people.prefix(2))),
@@ -101,7 +99,10 @@ import Testing
                     #expect(line.contains(field), "\(line)")
                 }
             }
-            #expect(requestLines.contains { $0.contains("route=/v1/groups/{code}/roster") && $0.contains("token=prueba-sict") })
+            #expect(
+                requestLines.contains {
+                    $0.contains("route=/v1/groups/{code}/roster") && $0.contains("token=prueba-sict")
+                })
             let people: [(String, String)] = try Connection(served.fixture.ownerURL).query(
                 "SELECT curp, first_surname FROM person"
             ).map { (try $0.decode("curp"), try $0.decode("first_surname")) }
@@ -117,27 +118,8 @@ import Testing
 }
 
 enum RawSocket {
-    struct Failure: Error {}
-
+    /// Sends `bytes` and closes the connection without reading a reply.
     static func sendAndHangUp(port: Int, bytes: [UInt8]) throws {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw Failure() }
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-            }
-        }
-        guard connected == 0 else { throw Failure() }
-        var sent = 0
-        while sent < bytes.count {
-            let n = bytes[sent...].withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
-            guard n > 0 else { throw Failure() }
-            sent += n
-        }
+        try RawConnection(port: port).send(bytes)
     }
 }

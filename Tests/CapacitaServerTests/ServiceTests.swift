@@ -36,7 +36,10 @@ import Testing
 
     @Test func aWindows1252SemicolonUploadKeepsItsAccents() async throws {
         let people = SampleRows.people.prefix(3)
-        try #require(people.contains { $0.givenNames.contains(where: { !$0.isASCII }) || $0.firstSurname.contains(where: { !$0.isASCII }) })
+        try #require(
+            people.contains {
+                $0.givenNames.contains(where: { !$0.isASCII }) || $0.firstSurname.contains(where: { !$0.isASCII })
+            })
         try await withService { served in
             let response = try await served.send(
                 .post, "/v1/enrollments", as: .sict, bytes: Self.sictFile(people),
@@ -95,7 +98,8 @@ import Testing
 
     @Test func aWorkbookIsRefusedAs415WithoutItsBytes() async throws {
         try await withService { served in
-            let zip: [UInt8] = [0x50, 0x4B, 0x03, 0x04] + Array("[Content_Types].xml".utf8) + [UInt8](repeating: 0, count: 64)
+            let zip: [UInt8] =
+                [0x50, 0x4B, 0x03, 0x04] + Array("[Content_Types].xml".utf8) + [UInt8](repeating: 0, count: 64)
             let response = try await served.send(.post, "/v1/enrollments", as: .sict, bytes: zip)
             #expect(response.status == .unsupportedMediaType)
             #expect(!response.text.contains("Content_Types"))
@@ -118,11 +122,13 @@ import Testing
             #expect(b.status == .ok, "\(b.text)")
             #expect(
                 try served.fixture.query(
-                    "SELECT count(*)::int FROM enrollment WHERE group_code = 'SICT-SENS-2024-01' AND agency_code = 'SICT'")
+                    "SELECT count(*)::int FROM enrollment WHERE group_code = 'SICT-SENS-2024-01' AND agency_code = 'SICT'"
+                )
                     == 5)
             #expect(
                 try served.fixture.query(
-                    "SELECT count(*)::int FROM enrollment WHERE group_code = '\(ServiceFixture.inmGroup)' AND agency_code = 'INM'")
+                    "SELECT count(*)::int FROM enrollment WHERE group_code = '\(ServiceFixture.inmGroup)' AND agency_code = 'INM'"
+                )
                     == 7)
         }
     }
@@ -140,7 +146,8 @@ import Testing
             // SICT's enlace sees its people with full CURPs; the instructor masked.
             let own = try await served.send(.get, "/v1/groups/\(ServiceFixture.sictGroup)/roster", as: .sict)
             #expect(own.text.contains("GOMC820101HDFMRR04"))
-            let instructor = try await served.send(.get, "/v1/groups/\(ServiceFixture.sictGroup)/roster", as: .instructor)
+            let instructor = try await served.send(
+                .get, "/v1/groups/\(ServiceFixture.sictGroup)/roster", as: .instructor)
             #expect(instructor.status == .ok)
             #expect(!instructor.text.contains("GOMC820101HDFMRR04") && instructor.text.contains("GOMC"))
         }
@@ -148,7 +155,8 @@ import Testing
 
     @Test func anEnlaceDropsItsOwnPersonNotAnotherAgencys() async throws {
         try await withService { served in
-            let body = #"{"group": "\#(ServiceFixture.sictGroup)", "curp": "GOMC820101HDFMRR04", "reason": "cambio de adscripción"}"#
+            let body =
+                #"{"group": "\#(ServiceFixture.sictGroup)", "curp": "GOMC820101HDFMRR04", "reason": "cambio de adscripción"}"#
             let other = try await served.send(.post, "/v1/enrollments/drop", as: .inm, body: body)
             #expect(other.status == .notFound)
             let own = try await served.send(.post, "/v1/enrollments/drop", as: .sict, body: body)

@@ -16,7 +16,8 @@ struct ServeCommand: ParsableCommand {
             """)
 
     @Option(name: .long, help: ArgumentHelp("Dirección donde escucha.", valueName: "dirección")) var host = "127.0.0.1"
-    @Option(name: .long, help: ArgumentHelp("Puerto.", valueName: "puerto")) var port = 8080
+    @Option(name: .long, help: ArgumentHelp("Puerto (0: uno libre, que se anuncia al iniciar).", valueName: "puerto"))
+    var port = 8080
     @Option(name: .long, help: ArgumentHelp("Conexiones a la base de datos.", valueName: "n")) var pool = 8
     @Option(
         name: .customLong("max-body"),
@@ -32,7 +33,7 @@ struct ServeCommand: ParsableCommand {
     var shutdownTimeout = 30
 
     func validate() throws {
-        guard (1...65535).contains(port) else { throw ValidationError("--port va de 1 a 65535") }
+        guard (0...65535).contains(port) else { throw ValidationError("--port va de 0 (uno libre) a 65535") }
         guard (1...200).contains(pool) else { throw ValidationError("--pool va de 1 a 200") }
         guard ServerConfiguration.byteCount(maxBody) != nil else {
             throw ValidationError("--max-body: un tamaño como 100MB, 512KB o un número de bytes")
@@ -64,6 +65,7 @@ struct ServeCommand: ParsableCommand {
             do {
                 let service = try await buildApplication(configuration, logger: logger)
                 try await service.run()
+                logger.info("service stopped")
             } catch {
                 outcome.set(error)
             }

@@ -1,0 +1,118 @@
+import Foundation
+import TestSupport
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `capacita serve` as a process: SIGTERM while an upload is in flight stops the service only
+/// after that request has finished, and its import lands whole.
+@Suite struct ShutdownTests {
+    @Test func sigtermLetsARunningUploadFinishThenExits() async throws {
+        let fixture = try ServiceFixture.make()
+        defer { fixture.drop() }
+        let temporary = NSTemporaryDirectory() + "/capacita-shutdown-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: temporary, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: temporary) }
+        let process = Process()
+        process.executableURL = TestDatabase.projectRoot.appendingPathComponent(".build/debug/capacita")
+        process.arguments = ["serve", "--port", "0", "--shutdown-timeout", "30"]
+        var environment = ProcessInfo.processInfo.environment
+        environment["DATABASE_URL"] = fixture.appURL
+        environment["TMPDIR"] = temporary
+        environment["CAPACITA_ROOT"] = TestDatabase.projectRoot.path
+        process.environment = environment
+        let errors = Pipe()
+        process.standardError = errors
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        defer { if process.isRunning { process.terminate() } }
+        let port = try #require(Self.announcedPort(errors.fileHandleForReading))
+
+        let file = ServiceTests.sictFile(SampleRows.people.prefix(6))
+        let half = file.count / 2
+        let connection = try RawConnection(port: port)
+        let head =
+            "POST /v1/enrollments HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n"
+            + "Authorization: Bearer \(fixture.tokens[.sict]!)\r\nContent-Length: \(file.count)\r\n\r\n"
+        try connection.send(Array(head.utf8) + Array(file[..<half]))
+        // The handler has begun the upload once its folder exists: the request is in flight.
+        var started = false
+        for _ in 0..<400 where !started {
+            let entries = (try? FileManager.default.contentsOfDirectory(atPath: temporary)) ?? []
+            started = entries.contains { $0.hasPrefix("capacita-upload-") }
+            if !started { try await Task.sleep(for: .milliseconds(25)) }
+        }
+        try #require(started, "the upload began")
+        kill(process.processIdentifier, SIGTERM)
+        try connection.send(Array(file[half...]))
+        let response = String(decoding: try connection.readToEnd(), as: UTF8.self)
+        #expect(response.hasPrefix("HTTP/1.1 200"), "\(response.prefix(400))")
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        #expect(
+            try fixture.query(
+                "SELECT count(*)::int FROM enrollment WHERE group_code = 'SICT-SENS-2024-01'", as: Int.self) == 6)
+    }
+
+    /// Reads the server's log until it says where it listens.
+    static func announcedPort(_ handle: FileHandle) -> Int? {
+        var text = ""
+        while let chunk = try? handle.read(upToCount: 1), !chunk.isEmpty {
+            text += String(decoding: chunk, as: UTF8.self)
+            if text.hasSuffix("\n"), let range = text.range(of: "listening on 127.0.0.1:") {
+                let digits = text[range.upperBound...].prefix { $0.isNumber }
+                return Int(digits)
+            }
+            if text.count > 100_000 { return nil }
+        }
+        return nil
+    }
+}
+
+/// A TCP connection to the local service, written and read by hand.
+final class RawConnection {
+    struct Failure: Error {}
+    private let fd: Int32
+
+    init(port: Int) throws {
+        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw Failure() }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
+        }
+        guard connected == 0 else {
+            close(fd)
+            throw Failure()
+        }
+    }
+
+    deinit { close(fd) }
+
+    func send(_ bytes: [UInt8]) throws {
+        var sent = 0
+        while sent < bytes.count {
+            let n = bytes[sent...].withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            guard n > 0 else { throw Failure() }
+            sent += n
+        }
+    }
+
+    func readToEnd() throws -> [UInt8] {
+        var result: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+            if n <= 0 { break }
+            result += buffer[..<n]
+        }
+        return result
+    }
+}
