@@ -79,6 +79,8 @@ extension APIError {
         case let error as APIError: return error
         case let error as HTTPError where error.status == .contentTooLarge:
             return APIError(.contentTooLarge, "body_too_large", "el cuerpo de la petición es demasiado grande")
+        case let error as HTTPError where error.status == .notFound:
+            return .notFound("la ruta")
         case let error as HTTPError where error.status.code < 500:
             return APIError(error.status, "bad_request", "petición no válida")
         case is PoolError: return .unavailable
@@ -94,6 +96,18 @@ extension APIError {
                 // Shutdown, too many connections, a cancelled statement: the database, not the request.
                 if server.sqlState.hasPrefix("57") || server.sqlState.hasPrefix("08") || server.sqlState == "53300" {
                     return .unavailable
+                }
+                // Two requests raced (a deadlock, a serialization failure): the client may retry.
+                if server.sqlState == "40001" || server.sqlState == "40P01" { return .unavailable }
+                // The same row written by two requests at once.
+                if server.sqlState == SQLState.uniqueViolation {
+                    return APIError(
+                        .conflict, "conflict", "otra petición escribió lo mismo al mismo tiempo; intente de nuevo")
+                }
+                // A value the checks let through and the database could not store (out of range).
+                if server.sqlState.hasPrefix("22") {
+                    return APIError(
+                        .unprocessableContent, "invalid_value", "un valor está fuera del rango que se puede guardar")
                 }
                 // Row-level security refused a write the store's own checks let through.
                 if server.sqlState == "42501" {

@@ -10,8 +10,9 @@ struct AdminController {
 
     func add(to routes: RouteTable) {
         routes.get("/v1/batches") { request, context in
+            let identity = try context.caller()
             let limit = try Self.limit(Query(request))
-            let table = try await store.run(as: try context.caller()) {
+            let table = try await store.run(as: identity) {
                 BatchTable.table(try ImportBatches(connection: $0).list(limit: limit))
             }
             return Reply.table(table, request)

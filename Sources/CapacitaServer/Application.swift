@@ -24,6 +24,8 @@ public struct CapacitaApplication: Sendable {
     public var application: some ApplicationProtocol {
         Application(
             responder: responder,
+            // A connection that sends nothing for a minute is closed (slow clients cannot hold one forever).
+            server: .http1(configuration: .init(idleTimeout: .seconds(60))),
             configuration: .init(
                 address: .hostname(configuration.host, port: configuration.port), serverName: "capacita"),
             logger: logger)

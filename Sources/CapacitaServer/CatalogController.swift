@@ -37,8 +37,9 @@ struct CatalogController {
             return Reply.table(table, request)
         }
         routes.get("/v1/agencies/resolve") { request, context in
+            let identity = try context.caller()
             let name = try Query(request).required("name")
-            let found = try await store.run(as: try context.caller()) { connection -> Result<Agency, APIError> in
+            let found = try await store.run(as: identity) { connection -> Result<Agency, APIError> in
                 switch try AgencyStore(connection: connection).registry().lookup(name) {
                 case .success(let agency): return .success(agency)
                 case .failure(let failure): return .failure(APIError(.notFound, "agency_not_found", failure.message))

@@ -27,14 +27,13 @@ struct EnrollmentsController {
                 let exists = try await store.run(as: identity) { try GroupStore(connection: $0).group(code: group) }
                 guard exists != nil else { throw APIError.notFound("el grupo") }
             }
-            let upload = try await receive(request, fallback: "inscripcion.csv")
-            defer { upload.remove() }
-            let input = try InputFile(path: upload.file.path)
             let options = EnrollmentImporter.Options(
                 agency: agency, group: group, dryRun: dryRun, skipPrerequisites: skipPrerequisites, tiers: tiers,
                 ranBy: identity.user)
-            let outcome = try await store.runImport(as: identity) {
-                try EnrollmentImporter(connection: $0).run(input, options: options)
+            let outcome = try await store.importUpload(
+                request, configuration, fallbackName: "inscripcion.csv", as: identity
+            ) { input, connection in
+                try EnrollmentImporter(connection: connection).run(input, options: options)
             }
             return Reply.report(ImportReport(outcome))
         }
@@ -79,21 +78,14 @@ struct EnrollmentsController {
             if let group {
                 _ = try await store.run(as: identity) { try GroupScope.listing(group, connection: $0) }
             }
-            let upload = try await receive(request, fallback: "resultados.csv")
-            defer { upload.remove() }
-            let input = try InputFile(path: upload.file.path)
-            let outcome = try await store.runImport(as: identity) {
-                try ResultsImporter(connection: $0).run(
+            let outcome = try await store.importUpload(
+                request, configuration, fallbackName: "resultados.csv", as: identity
+            ) { input, connection in
+                try ResultsImporter(connection: connection).run(
                     input, options: .init(group: group, dryRun: dryRun, ranBy: identity.user))
             }
             return Reply.report(ImportReport(outcome))
         }
-    }
-
-    private func receive(_ request: Request, fallback: String) async throws -> Upload {
-        try await Upload.receive(
-            request, limit: configuration.maxBodyBytes, into: configuration.uploadFolder,
-            name: Upload.name(of: request, fallback: fallback))
     }
 
     /// A small JSON body (at most 64 KB), or 400.

@@ -4,8 +4,8 @@ import Postgres
 
 /// Whether a caller reaches a group's people (roster, report, constancias, results): the
 /// Secretaría Técnica every group; an enlace the groups its agency organizes or where it has
-/// people; an instructor the groups assigned to them. Outside it the group answers 404, as one
-/// that does not exist. Row-level security limits the rows again inside the group.
+/// people, and in them its own people only (row-level security, db/migrations/0012); an instructor
+/// the groups assigned to them. Outside it the group answers 404, as one that does not exist.
 enum GroupScope {
     static func code(_ raw: String) throws(APIError) -> String {
         let code = TrainingGroup.normalizeCode(raw)

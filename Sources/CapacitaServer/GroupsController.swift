@@ -14,18 +14,11 @@ struct GroupsController {
             let identity = try context.caller(.admin, .enlace)
             let dryRun = try Query(request).bool("dry_run")
             let isJSON = request.headers[.contentType]?.lowercased().hasPrefix("application/json") ?? false
-            let upload = try await Upload.receive(
-                request, limit: isJSON ? 1 << 20 : configuration.maxBodyBytes, into: configuration.uploadFolder,
-                name: Upload.name(of: request, fallback: isJSON ? "grupo.csv" : "grupos.csv"))
-            defer { upload.remove() }
-            let input: InputFile
-            if isJSON {
-                input = try InputFile(bytes: try Self.csvOfOneGroup(upload.file), name: "grupo.json")
-            } else {
-                input = try InputFile(path: upload.file.path)
-            }
-            let outcome = try await store.runImport(as: identity) {
-                try FileImports(connection: $0).groups(input, ranBy: identity.user, dryRun: dryRun)
+            let outcome = try await store.importUpload(
+                request, configuration, fallbackName: "grupos.csv", limit: isJSON ? 1 << 20 : nil, as: identity,
+                reading: isJSON ? { try InputFile(bytes: try Self.csvOfOneGroup($0), name: "grupo.json") } : nil
+            ) { input, connection in
+                try FileImports(connection: connection).groups(input, ranBy: identity.user, dryRun: dryRun)
             }
             return Reply.report(isJSON ? ImportReport(fieldsOf: outcome) : ImportReport(outcome))
         }

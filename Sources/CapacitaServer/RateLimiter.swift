@@ -8,6 +8,8 @@ final class RateLimiter: Sendable {
     private let window: Duration
     private let counts = Mutex<[String: (start: ContinuousClock.Instant, count: Int)]>([:])
 
+    static let maxClients = 10_000
+
     init(limit: Int, window: Duration) {
         self.limit = limit
         self.window = window
@@ -17,8 +19,12 @@ final class RateLimiter: Sendable {
     func admit(_ client: String) -> Bool {
         let now = ContinuousClock.now
         return counts.withLock { counts in
-            // Forget windows that ended, so the table cannot grow without bound.
-            if counts.count > 10_000 { counts = counts.filter { now - $0.value.start < window } }
+            // Forget windows that ended; and past the cap (addresses sprayed within one window)
+            // start over, so the table and the time spent on it stay bounded.
+            if counts.count >= Self.maxClients {
+                counts = counts.filter { now - $0.value.start < window }
+                if counts.count >= Self.maxClients { counts = [:] }
+            }
             var entry = counts[client] ?? (now, 0)
             if now - entry.start >= window { entry = (now, 0) }
             entry.count += 1

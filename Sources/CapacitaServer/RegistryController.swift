@@ -79,12 +79,12 @@ struct RegistryController {
         routes.get("/v1/fichas/plan") { request, context in
             let query = Query(request)
             let year = try query.requiredYear()
-            let options = try ReportsController.options(query)
+            let threshold = try ReportsController.options(query, only: ["threshold"]).threshold
             let wantsCSV = Reply.wantsCSV(request)
             let needLevels = self.needLevels
             let body = try await store.run(as: try context.caller()) { connection -> String in
                 let plan = try FichaStore(connection: connection).plan(
-                    year: year, threshold: options.threshold, needLevels: needLevels)
+                    year: year, threshold: threshold, needLevels: needLevels)
                 guard wantsCSV else { return JSONOutput.string(PlanReport.json(year: year, plan)) }
                 let (groups, tiers) = PlanReport.tables(plan)
                 return groups.render(.csv) + "\n\n" + tiers.render(.csv)
@@ -120,6 +120,11 @@ struct RegistryController {
     /// `dependencia` or `anio` in the body must agree with the path, and the path fills them in.
     private func fichaJSON(_ text: String, _ agency: String, _ year: Int, _ identity: Identity) async throws -> [UInt8]
     {
+        // Anchors, aliases, tags and deep nesting are what a hostile YAML uses to blow up memory or
+        // the stack; a ficha needs none of them.
+        if let problem = YAMLShape.problem(text) {
+            throw APIError(.badRequest, "invalid_body", "la ficha no puede llevar \(problem)")
+        }
         guard var object = (try? Yams.load(yaml: text)) as? [String: Any] else {
             throw APIError(.badRequest, "invalid_body", "el cuerpo debe ser una ficha en YAML o JSON (un objeto)")
         }

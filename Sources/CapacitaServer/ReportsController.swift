@@ -85,11 +85,15 @@ struct ReportsController {
         }
     }
 
-    /// threshold, rule, window and levels, as the command line's flags read them.
-    static func options(_ query: Query) throws(APIError) -> CoverageOptions {
+    /// threshold, rule, window and levels (or only those named), as the command line's flags read them.
+    static func options(_ query: Query, only: Set<String>? = nil) throws(APIError) -> CoverageOptions {
+        func value(_ name: String, _ length: Int) throws(APIError) -> String? {
+            guard only?.contains(name) ?? true else { return nil }
+            return try query.string(name, maxLength: length)
+        }
         let parsed = CoverageOptions.parse(
-            threshold: try query.string("threshold", maxLength: 20), rule: try query.string("rule", maxLength: 20),
-            window: try query.string("window", maxLength: 20), levels: try query.string("levels", maxLength: 200))
+            threshold: try value("threshold", 20), rule: try value("rule", 20), window: try value("window", 20),
+            levels: try value("levels", 200))
         switch parsed {
         case .success(let options): return options
         case .failure(let problem): throw .badParameter(problem.option, problem.message)

@@ -60,8 +60,11 @@ struct RequestLog: RouterMiddleware {
 
 enum Authentication {
     /// Every /v1 route but the public verification of a constancia takes a bearer token.
+    /// Decided on the path's segments as the router reads them (it skips empty ones: `//v1/x`).
     static func isProtected(_ path: String) -> Bool {
-        path.hasPrefix("/v1/") && !path.hasPrefix("/v1/constancias/verify/")
+        let segments = path.split(separator: "/")
+        guard segments.first == "v1" else { return false }
+        return !(segments.count == 4 && segments[1] == "constancias" && segments[2] == "verify")
     }
 
     /// Whom the request's token stands for, read from PostgreSQL on every request: a token revoked

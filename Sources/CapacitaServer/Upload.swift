@@ -1,5 +1,7 @@
+import CapacitaStore
 import Foundation
 import Hummingbird
+import Postgres
 
 /// A request body streamed to a file of its own, never held whole in memory; the import reads it
 /// from there. Over the limit the upload stops and 413 is answered; a client that disconnects
@@ -39,7 +41,7 @@ struct Upload {
         var request = request
         do {
             return try await request.collectBody(upTo: limit)
-        } catch {
+        } catch let error as HTTPError where error.status == .contentTooLarge {
             throw APIError.tooLarge(limit: Int64(limit))
         }
     }
@@ -68,5 +70,32 @@ struct Upload {
         let value = disposition[range.upperBound...].split(separator: ";").first ?? ""
         let name = value.trimmingCharacters(in: CharacterSet(charactersIn: "\" "))
         return name.isEmpty ? fallback : name
+    }
+}
+
+extension Store {
+    /// An upload imported whole: an import place is taken first (503 at once when none is free, so
+    /// a full service receives no body), the body is streamed to a file, read as `reading` says (a
+    /// file of text by default), imported by `body` on a connection acting for `identity`, and
+    /// the file removed whatever happens.
+    func importUpload(
+        _ request: Request, _ configuration: ServerConfiguration, fallbackName: String, limit: Int64? = nil,
+        as identity: Identity, reading: ((URL) throws -> InputFile)? = nil,
+        _ body: @escaping @Sendable (InputFile, Connection) throws -> ImportOutcome
+    ) async throws -> ImportOutcome {
+        try await reservingImport {
+            let name = Upload.name(of: request, fallback: fallbackName)
+            let upload = try await Upload.receive(
+                request, limit: limit ?? configuration.maxBodyBytes, into: configuration.uploadFolder, name: name)
+            defer { upload.remove() }
+            let input: InputFile
+            do {
+                input = try reading?(upload.file) ?? InputFile(path: upload.file.path)
+            } catch InputFileError.notText(_, let kind) {
+                // The upload's own name, not the server's folder.
+                throw APIError.unsupported("\(Upload.safeName(name)): \(kind)")
+            }
+            return try await run(as: identity) { try body(input, $0) }
+        }
     }
 }

@@ -8,8 +8,8 @@ public enum AccessRules {
     public enum Scope: String, Sendable, Equatable {
         /// Every row.
         case all
-        /// Rows of the caller's agency: people enrolled with it (`enrollment.agency_code`) or in
-        /// the groups it organizes (`training_group.agency_code`).
+        /// Rows of the caller's agency: people enrolled with it (`enrollment.agency_code`), in any
+        /// group, its own or another's; never another agency's people, not even in its groups.
         case ownAgency
         /// Rows of the groups assigned to the caller (`group_instructor`).
         case assignedGroups

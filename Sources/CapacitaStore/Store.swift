@@ -25,6 +25,12 @@ public final class Store: Sendable {
     public func runImport<T: Sendable>(as identity: Identity?, _ body: @escaping @Sendable (Connection) throws -> T)
         async throws -> T
     {
+        try await reservingImport { try await self.run(as: identity, body) }
+    }
+
+    /// Holds one of the import places for the whole of `body` (the service receives the upload and
+    /// imports it inside), or refuses with `PoolError.busy` at once: a full service takes no body.
+    public func reservingImport<T>(_ body: () async throws -> T) async throws -> T {
         let admitted = importsRunning.withLock { running -> Bool in
             guard running < maxConcurrentImports else { return false }
             running += 1
@@ -32,6 +38,6 @@ public final class Store: Sendable {
         }
         guard admitted else { throw PoolError.busy }
         defer { importsRunning.withLock { $0 -= 1 } }
-        return try await run(as: identity, body)
+        return try await body()
     }
 }

@@ -153,6 +153,34 @@ import Testing
         }
     }
 
+    /// The organizer's enlace sees its own people in its group, not another agency's in it.
+    @Test func anOrganizersRosterHoldsOnlyItsOwnPeople() async throws {
+        try await withService { served in
+            let person = SampleRows.people[9]
+            let file =
+                "curp,nombre,primer_apellido,sexo,dependencia,nivel,grupo\n"
+                + "\(person.curp),\(person.givenNames),\(person.firstSurname),\(person.sex.rawValue),INM,M,\(ServiceFixture.sictGroup)\n"
+            let enrolled = try await served.send(.post, "/v1/enrollments", as: .inm, body: file)
+            #expect(enrolled.status == .ok, "\(enrolled.text)")
+            for uri in [
+                "/v1/groups/\(ServiceFixture.sictGroup)/roster", "/v1/reports/groups/\(ServiceFixture.sictGroup)",
+            ] {
+                let sict = try await served.send(.get, uri, as: .sict)
+                #expect(sict.status == .ok)
+                #expect(sict.text.contains("GOMC820101HDFMRR04"))
+                #expect(
+                    !sict.text.contains(person.curp.prefix(10)) && !sict.text.contains(person.firstSurname), "\(uri)")
+                let admin = try await served.send(.get, uri, as: .admin)
+                #expect(admin.text.contains(person.curp), "\(uri)")
+            }
+            // INM's enlace reaches the group through its person, and sees only that person.
+            let inm = try await served.send(.get, "/v1/groups/\(ServiceFixture.sictGroup)/roster", as: .inm)
+            #expect(inm.status == .ok)
+            let rows = try #require(try inm.json() as? [[String: Any]])
+            #expect(rows.count == 1 && rows.first?["agency"] as? String == "INM")
+        }
+    }
+
     @Test func anEnlaceDropsItsOwnPersonNotAnotherAgencys() async throws {
         try await withService { served in
             let body =
@@ -205,6 +233,27 @@ import Testing
                 #expect(put.status.code < 500)
             }
             #expect(try served.fixture.query("SELECT count(*)::int FROM person") == people)
+            #expect(try await served.send(.get, "/health", as: nil).status == .ok)
+        }
+    }
+
+    /// Bodies built to exhaust the reader (YAML aliases, deep nesting) or the column (a count past
+    /// PostgreSQL's integer) are refused as input, and the service goes on.
+    @Test func hostileBodiesAreRefusedAsInput() async throws {
+        let laughs =
+            "a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n"
+            + (1..<12).map { "l\($0): &l\($0) [*\($0 == 1 ? "a" : "l\($0 - 1)"),*\($0 == 1 ? "a" : "l\($0 - 1)")]" }
+            .joined(separator: "\n")
+        let deep = String(repeating: "[", count: 5000) + String(repeating: "]", count: 5000)
+        try await withService { served in
+            for body in [laughs, deep, "dependencia: !!binary aGVsbG8="] {
+                let response = try await served.send(.put, "/v1/fichas/SICT/2024", as: .sict, body: body)
+                #expect(response.status == .badRequest, "\(body.prefix(40)): \(response.status)")
+            }
+            let huge = try await served.send(
+                .put, "/v1/headcounts/SICT/2024", as: .admin, body: #"{"alto": 3000000000, "medio": 1, "operativo": 1}"#
+            )
+            #expect(huge.status == .unprocessableContent, "\(huge.text)")
             #expect(try await served.send(.get, "/health", as: nil).status == .ok)
         }
     }

@@ -10,11 +10,12 @@ enum CellParsing {
         TrainingKind(rawValue: NameKey.header(text))
     }
 
-    /// A non-negative whole number; Excel sometimes writes "40.0" or "1,200".
+    /// A non-negative whole number; Excel sometimes writes "40.0" or "1,200". Counts are stored as
+    /// PostgreSQL integers, so a larger one is refused here, with the cell, not by the database.
     static func count(_ text: String) -> Int? {
         var cleaned = text.replacingOccurrences(of: ",", with: "").replacingOccurrences(of: " ", with: "")
         if cleaned.hasSuffix(".0") { cleaned.removeLast(2) }
-        guard let value = Int(cleaned), value >= 0 else { return nil }
+        guard let value = Int(cleaned), value >= 0, value <= Int(Int32.max) else { return nil }
         return value
     }
 

@@ -32,7 +32,9 @@ struct TokenCommand: ParsableCommand {
         var group: [String] = []
         @Option(
             name: .long,
-            help: ArgumentHelp("Nombre de quien lo usa (único; es su usuario en la bitácora).", valueName: "nombre"))
+            help: ArgumentHelp(
+                "Nombre del token, una etiqueta como enlace-sict-2026 (único; es su usuario en la bitácora y en el registro del servicio; no ponga el nombre de una persona).",
+                valueName: "nombre"))
         var name: String
         @Option(
             name: .long,

@@ -20,40 +20,9 @@ struct Reports: ParsableCommand {
 
     func run() throws {
         let tools = try Tools.locate()
-        let name = "capacita_bench_reports"
-        let database = tools.url(database: name)
         let files = SampleFiles(rows: rows, people: people, firstYear: 2022, years: 5)
-        if !reuse {
-            _ = try tools.freshDatabase(name)
-            let folder = "\(data)/reports-\(rows)"
-            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-            try files.writeGroups(to: "\(folder)/groups.csv")
-            try files.writeEnrollment(to: "\(folder)/enrollment.csv")
-            try tools.prepare(database, groups: "\(folder)/groups.csv")
-            try Child.must(
-                tools.capacita, ["enroll", "import", "\(folder)/enrollment.csv"],
-                environment: ["DATABASE_URL": database])
-            // Results at this scale would take a results file as large again; the status is what the reports read.
-            let setup = try Connection(database)
-            let start = DispatchTime.now().uptimeNanoseconds
-            try setup.query(
-                "UPDATE enrollment SET status = 'acreditado' WHERE abs(hashtext(curp || group_code)) % 1000 < $1",
-                [Int(acreditado * 1000)])
-            // The statement commits on its own: the time includes rebuilding the trained_year summary.
-            print(
-                String(
-                    format: "setup: status UPDATE of %.0f%% of the enrollments, summary refreshed at commit: %.2f s",
-                    acreditado * 100,
-                    Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9))
-            try setup.query(
-                """
-                INSERT INTO headcount (agency_code, year, alto, medio, operativo)
-                SELECT a.code, y, 300 + abs(hashtext(a.code)) % 200, 3000 + abs(hashtext(a.code || 'm')) % 2000,
-                       30000 + abs(hashtext(a.code || 'o')) % 20000
-                FROM agency a, generate_series(2022, 2026) AS y WHERE a.counts_in_indicator
-                """)
-            try setup.execute("VACUUM ANALYZE")
-        }
+        let database = try Self.database(
+            tools: tools, files: files, acreditado: acreditado, data: data, reuse: reuse)
         let connection = try Connection(database)
         let store = CoverageStore(connection: connection)
         let year = 2024
@@ -85,5 +54,43 @@ struct Reports: ParsableCommand {
             String(
                 format: "report indicator --year %d              %8.1f ms  ratio %.2f", year, indicator,
                 indicator / plain))
+    }
+
+    /// The national-scale database the report and service benchmarks share: 1 M enrollments over
+    /// 2022-2026, 70 % acreditado, headcounts for every member. `reuse` keeps one already built.
+    static func database(tools: Tools, files: SampleFiles, acreditado: Double, data: String, reuse: Bool) throws
+        -> String
+    {
+        let name = "capacita_bench_reports"
+        let database = tools.url(database: name)
+        if reuse { return database }
+        _ = try tools.freshDatabase(name)
+        let folder = "\(data)/reports-\(files.rows)"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        try files.writeGroups(to: "\(folder)/groups.csv")
+        try files.writeEnrollment(to: "\(folder)/enrollment.csv")
+        try tools.prepare(database, groups: "\(folder)/groups.csv")
+        try Child.must(
+            tools.capacita, ["enroll", "import", "\(folder)/enrollment.csv"], environment: ["DATABASE_URL": database])
+        // Results at this scale would take a results file as large again; the status is what the reports read.
+        let setup = try Connection(database)
+        let start = DispatchTime.now().uptimeNanoseconds
+        try setup.query(
+            "UPDATE enrollment SET status = 'acreditado' WHERE abs(hashtext(curp || group_code)) % 1000 < $1",
+            [Int(acreditado * 1000)])
+        // The statement commits on its own: the time includes rebuilding the trained_year summary.
+        print(
+            String(
+                format: "setup: status UPDATE of %.0f%% of the enrollments, summary refreshed at commit: %.2f s",
+                acreditado * 100, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9))
+        try setup.query(
+            """
+            INSERT INTO headcount (agency_code, year, alto, medio, operativo)
+            SELECT a.code, y, 300 + abs(hashtext(a.code)) % 200, 3000 + abs(hashtext(a.code || 'm')) % 2000,
+                   30000 + abs(hashtext(a.code || 'o')) % 20000
+            FROM agency a, generate_series(2022, 2026) AS y WHERE a.counts_in_indicator
+            """)
+        try setup.execute("VACUUM ANALYZE")
+        return database
     }
 }

@@ -61,7 +61,7 @@ DO $$
 BEGIN
     PERFORM test_assert((SELECT count(*) FROM enrollment WHERE batch_id = current_setting('test.batch')::bigint) = 53,
                         'apply: 52 enrollments added, 1 updated, all under the new batch');
-    PERFORM test_assert((SELECT count(*) FROM person) = 110 + 50 + 1, 'SEGOB now sees its 50 new people and person 150');
+    PERFORM test_assert((SELECT count(*) FROM person) = 100 + 50 + 1, 'SEGOB now sees its 50 new people and person 150');
     PERFORM test_assert((SELECT given_names FROM person WHERE curp = test_curp(150)) = 'Nombre 150',
                         'person 150 keeps the name SRE (their latest enrollment) gave: SEGOB''s file does not overwrite it');
     PERFORM test_assert((SELECT given_names FROM person WHERE curp = test_curp(30)) = 'Nombre Treinta', 'SEGOB''s own person 30 renamed');

@@ -61,19 +61,22 @@ BEGIN
 END
 $$;
 
--- 3. Enlace of SEGOB, no WHERE: none of SRE's people; its own and those in its groups.
+-- 3. Enlace of SEGOB, no WHERE: its own people only; none of SRE's, not even the ones in the
+--    group SEGOB organizes (0012).
 BEGIN;
 SELECT set_config('capacita.role', 'enlace', true), set_config('capacita.agency', 'SEGOB', true),
        set_config('capacita.user', 'enlace-segob', true) \gset
 DO $$
 BEGIN
-    PERFORM test_assert((SELECT count(*) FROM person) = 110, 'SEGOB sees its 100 people and the 10 in its group');
+    PERFORM test_assert((SELECT count(*) FROM person) = 100,
+                        'SEGOB sees its 100 people, not the 10 of another agency in the group it organizes');
     PERFORM test_assert((SELECT count(*) FROM person WHERE curp BETWEEN test_curp(101) AND test_curp(200)) = 0,
                         'SEGOB sees none of SRE''s people (even asked by CURP)');
     PERFORM test_assert((SELECT count(*) FROM person WHERE curp >= test_curp(301)) = 0, 'SEGOB sees none of SALUD''s people');
     PERFORM test_assert((SELECT count(*) FROM enrollment WHERE group_code LIKE 'G-SRE-%') = 0,
                         'SEGOB sees no enrollment in SRE''s groups (not even of its own former people)');
-    PERFORM test_assert((SELECT count(*) FROM enrollment) = 110, 'SEGOB sees the 110 enrollments of its group');
+    PERFORM test_assert((SELECT count(*) FROM enrollment) = 100,
+                        'SEGOB sees the 100 enrollments of its agency, not the 10 of another in its group');
     PERFORM test_assert((SELECT count(*) FROM constancia) = 4, 'SEGOB sees the constancias of its enrollments only');
     PERFORM test_assert((SELECT count(*) FROM import_batch WHERE agency_code IS DISTINCT FROM 'SEGOB') = 0, 'SEGOB sees only its batches');
     PERFORM test_assert((SELECT count(*) FROM audit_log) = 1 AND (SELECT agency_code FROM audit_log) = 'SEGOB', 'SEGOB reads only its audit rows');
