@@ -71,7 +71,7 @@ public func buildApplication(_ configuration: ServerConfiguration, logger: Logge
         GroupsController(store: store, configuration: configuration).add(to: routes)
         EnrollmentsController(store: store, configuration: configuration, tiers: tiers).add(to: routes)
         RegistryController(store: store, needLevels: needLevels).add(to: routes)
-        ReportsController(store: store).add(to: routes)
+        ReportsController(store: store, cache: ReportCache()).add(to: routes)
         ConstanciasController(
             store: store, limiter: RateLimiter(limit: configuration.verifyLimit, window: configuration.verifyWindow)
         ).add(to: routes)

@@ -2,11 +2,13 @@ import Capacita
 import CapacitaOutput
 import CapacitaStore
 import Hummingbird
+import Postgres
 
 /// Coverage, Parámetro 4.2, events and a group's report: JSON as `report … --format json` prints
 /// it, CSV with `Accept: text/csv`. National figures are aggregates, open to every role.
 struct ReportsController {
     let store: Store
+    let cache: ReportCache
 
     func add(to routes: RouteTable) {
         routes.get("/v1/reports/coverage") { request, context in
@@ -16,13 +18,16 @@ struct ReportsController {
             let options = try Self.options(query)
             let agency = try await store.agencyCode(try query.string("agency"), parameter: "agency", as: identity)
             let wantsCSV = Reply.wantsCSV(request)
-            let body = try await store.run(as: identity) { connection -> String in
-                let coverage = try CoverageStore(connection: connection).coverage(
-                    year: year, options: options, agency: agency)
-                return wantsCSV
-                    ? CoverageTable.table(coverage).render(.csv)
-                    : JSONOutput.string(
-                        CoverageJSON(year: year, options: options, agencies: coverage.map(AgencyCoverageJSON.init)))
+            let key = "coverage \(year) \(agency ?? "*") \(Self.key(options)) \(wantsCSV ? "csv" : "json")"
+            let body = try await store.run(as: identity) { [cache] connection -> String in
+                try Self.cached(key, cache, connection) {
+                    let coverage = try CoverageStore(connection: connection).coverage(
+                        year: year, options: options, agency: agency)
+                    return wantsCSV
+                        ? CoverageTable.table(coverage).render(.csv)
+                        : JSONOutput.string(
+                            CoverageJSON(year: year, options: options, agencies: coverage.map(AgencyCoverageJSON.init)))
+                }
             }
             return wantsCSV ? Reply.csv(body) : Reply.json(body)
         }
@@ -41,14 +46,12 @@ struct ReportsController {
                 series = nil
             }
             let year = series == nil ? try query.requiredYear() : nil
-            let body = try await store.run(as: identity) { connection -> String in
-                let store = CoverageStore(connection: connection)
-                if let series {
-                    let values = try series.map { try store.indicator(year: $0, options: options) }
-                    return IndicatorText.series(values, years: series, options: options, format: format)
+            let years = series.map { "\($0.lowerBound)-\($0.upperBound)" } ?? "\(year!)"
+            let key = "indicator \(years) \(Self.key(options)) \(format.rawValue)"
+            let body = try await store.run(as: identity) { [cache] connection -> String in
+                try Self.cached(key, cache, connection) {
+                    try Self.indicator(year: year, series: series, options: options, format: format, connection)
                 }
-                return IndicatorText.single(
-                    try store.indicator(year: year!, options: options), options: options, format: format)
             }
             return format == .csv ? Reply.csv(body) : Reply.json(body)
         }
@@ -83,6 +86,36 @@ struct ReportsController {
             }
             return wantsCSV ? Reply.csv(body) : Reply.json(body)
         }
+    }
+
+    /// A report body from the cache while the database's report version stands; computed (and
+    /// kept) otherwise. The version is read first, so a body is never older than its version.
+    static func cached(
+        _ key: String, _ cache: ReportCache, _ connection: Connection, compute: () throws -> String
+    ) throws -> String {
+        let version = try connection.query("SELECT report_version()").scalar(String.self) ?? ""
+        if let body = cache.body(key, at: version) { return body }
+        let body = try compute()
+        cache.store(key, at: version, body)
+        return body
+    }
+
+    static func indicator(
+        year: Int?, series: ClosedRange<Int>?, options: CoverageOptions, format: OutputFormat, _ connection: Connection
+    ) throws -> String {
+        let store = CoverageStore(connection: connection)
+        if let series {
+            let values = try series.map { try store.indicator(year: $0, options: options) }
+            return IndicatorText.series(values, years: series, options: options, format: format)
+        }
+        return IndicatorText.single(
+            try store.indicator(year: year!, options: options), options: options, format: format)
+    }
+
+    /// The options as a cache key: every reading spelled out, levels sorted.
+    static func key(_ options: CoverageOptions) -> String {
+        "\(options.threshold) \(options.rule.rawValue) \(options.window.rawValue) "
+            + (options.levels.map { $0.map(\.rawValue).sorted().joined(separator: ",") } ?? "*")
     }
 
     /// threshold, rule, window and levels (or only those named), as the command line's flags read them.

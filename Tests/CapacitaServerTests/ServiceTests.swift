@@ -20,7 +20,7 @@ import Testing
         return [UInt8](text.data(using: .windowsCP1252)!)
     }
 
-    @Test func noTokenAMalformedOneAndARevokedOneGet401() async throws {
+    @Test func noTokenAMalformedOneARevokedOneAndAnExpiredOneGet401() async throws {
         try await withService { served in
             for headers: HTTPFields in [[:], [.authorization: "Basic abc"], [.authorization: "Bearer capacita_nada"]] {
                 let response = try await served.send(.get, "/v1/courses", as: nil, headers: headers)
@@ -31,6 +31,11 @@ import Testing
             }
             #expect(try await served.send(.get, "/v1/courses", as: .revoked).status == .unauthorized)
             #expect(try await served.send(.get, "/v1/courses", as: .admin).status == .ok)
+            // A token past its expiry date is refused from that moment, like a revoked one.
+            #expect(try await served.send(.get, "/v1/courses", as: .inm).status == .ok)
+            try Connection(served.fixture.ownerURL).execute(
+                "UPDATE api_token SET expires_on = current_date - 1 WHERE name = 'prueba-inm'")
+            #expect(try await served.send(.get, "/v1/courses", as: .inm).status == .unauthorized)
         }
     }
 
@@ -255,6 +260,31 @@ import Testing
             )
             #expect(huge.status == .unprocessableContent, "\(huge.text)")
             #expect(try await served.send(.get, "/health", as: nil).status == .ok)
+        }
+    }
+
+    /// Reports are kept between requests only while the data under them stands: a headcount put
+    /// through the service and a status changed by hand in SQL both show in the next answer.
+    @Test func aKeptReportFollowsEveryChange() async throws {
+        try await withService { served in
+            let uri = "/v1/reports/coverage?year=2024&agency=SICT"
+            func tiers() async throws -> [String: [String: Any]] {
+                let response = try await served.send(.get, uri, as: .sict)
+                let body = try #require(try response.json() as? [String: Any])
+                let agencies = try #require(body["agencies"] as? [[String: Any]])
+                return try #require(agencies.first?["tiers"] as? [String: [String: Any]])
+            }
+            let first = try await tiers()
+            #expect(try await tiers()["alto"]?["headcount"] as? Int == first["alto"]?["headcount"] as? Int)
+            let put = try await served.send(
+                .put, "/v1/headcounts/SICT/2024", as: .admin, body: #"{"alto": 77, "medio": 35, "operativo": 40}"#)
+            #expect(put.status == .ok, "\(put.text)")
+            #expect(try await tiers()["alto"]?["headcount"] as? Int == 77)
+            let trained = try #require(first["medio"]?["trained"] as? Int)
+            try Connection(served.fixture.ownerURL).execute(
+                "UPDATE enrollment SET status = 'no_acreditado' WHERE agency_code = 'SICT' AND tier = 'medio'")
+            #expect(try await tiers()["medio"]?["trained"] as? Int == 0)
+            #expect(trained > 0)
         }
     }
 

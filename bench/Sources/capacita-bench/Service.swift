@@ -162,7 +162,7 @@ struct Service: ParsableCommand {
                     [
                         person.curp, person.givenNames, person.firstSurname, person.secondSurname, person.sex.rawValue,
                         person.email, person.agency, person.tier, person.position, group,
-                    ].joined(separator: ","))
+                    ].map(Self.csvField).joined(separator: ","))
             }
             try (lines.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
         }
@@ -177,6 +177,11 @@ struct Service: ParsableCommand {
         let path = "\(folder)/groups.csv"
         try (groups.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
         return path
+    }
+
+    static func csvField(_ text: String) -> String {
+        text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" })
+            ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
     }
 
     /// Each request posts the next file; after the last the thread stops (no file is sent twice).
