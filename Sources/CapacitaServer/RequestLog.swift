@@ -20,7 +20,10 @@ struct RequestLog: RouterMiddleware {
         var response: Response
         do {
             if Authentication.isProtected(request.uri.path) {
-                context.identity = try await Authentication.identity(of: request, store: store)
+                var identity = try await Authentication.identity(of: request, store: store)
+                // The audit rows this request writes carry the id its log line carries.
+                identity.request = context.id
+                context.identity = identity
             }
             response = try await next(request, context)
         } catch {

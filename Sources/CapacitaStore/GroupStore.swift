@@ -107,14 +107,13 @@ public struct GroupStore: Sendable {
     private func conflicts() throws -> [ImportIssue] {
         try connection.query(
             """
-            SELECT s.line, s.code, s.capacity, s.course_code, g.course_code AS stored_course,
-                   count(e.curp) FILTER (WHERE e.status <> 'baja') AS enrolled
+            SELECT s.line, s.code, s.capacity, s.course_code, g.course_code AS stored_course, n.enrolled::int AS enrolled
             FROM group_stage s
             JOIN training_group g ON g.code = s.code
-            JOIN enrollment e ON e.group_code = s.code
-            GROUP BY s.line, s.code, s.capacity, s.course_code, g.course_code
-            HAVING (s.capacity IS NOT NULL AND count(e.curp) FILTER (WHERE e.status <> 'baja') > s.capacity)
-                OR s.course_code IS DISTINCT FROM g.course_code
+            -- Every agency's people (db/migrations/0014): an enlace sees only its own in its group.
+            CROSS JOIN LATERAL group_counts(s.code) n
+            WHERE n.enrolled + n.bajas > 0
+              AND ((s.capacity IS NOT NULL AND n.enrolled > s.capacity) OR s.course_code IS DISTINCT FROM g.course_code)
             ORDER BY s.line
             """
         ).map { row in
@@ -136,12 +135,11 @@ public struct GroupStore: Sendable {
     private static let listingSelect = """
         SELECT g.code, g.course_code, c.title, g.kind, g.agency_code, g.starts_on::text AS starts_on, g.ends_on::text AS ends_on,
                g.modality, g.state, g.capacity, g.general_public, g.public_servants,
-               count(e.curp) FILTER (WHERE e.status <> 'baja') AS enrolled,
-               count(e.curp) FILTER (WHERE e.status = 'acreditado') AS acreditados,
-               count(e.curp) FILTER (WHERE e.status = 'baja') AS bajas
+               n.enrolled::int AS enrolled, n.acreditados::int AS acreditados, n.bajas::int AS bajas
         FROM training_group g
         LEFT JOIN course c ON c.code = g.course_code
-        LEFT JOIN enrollment e ON e.group_code = g.code
+        -- Every agency's people counted (db/migrations/0014): counts, not people.
+        CROSS JOIN LATERAL group_counts(g.code) n
 
         """
 
@@ -151,14 +149,14 @@ public struct GroupStore: Sendable {
             Self.listingSelect + """
                 WHERE g.starts_on >= make_date($1, 1, 1) AND g.starts_on < make_date($1 + 1, 1, 1)
                   AND ($2::text IS NULL OR g.agency_code = $2)
-                GROUP BY g.code, c.title ORDER BY g.starts_on, g.code
+                ORDER BY g.starts_on, g.code
                 """, [year, agency]
         ).map(Self.listing)
     }
 
     public func group(code: String) throws -> Listing? {
         try connection.query(
-            Self.listingSelect + "WHERE g.code = $1 GROUP BY g.code, c.title", [TrainingGroup.normalizeCode(code)]
+            Self.listingSelect + "WHERE g.code = $1", [TrainingGroup.normalizeCode(code)]
         )
         .map(Self.listing).first
     }

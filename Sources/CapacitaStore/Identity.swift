@@ -14,6 +14,8 @@ public struct Identity: Sendable, Equatable {
     public var agency: String?
     /// A stable user name: the token's name, or the operator running the CLI.
     public var user: String
+    /// The service's request id, recorded with each audit row the request writes (nil on the CLI).
+    public var request: String?
 
     public init(role: Role, agency: String? = nil, user: String) {
         self.role = role
@@ -32,7 +34,7 @@ public struct Identity: Sendable, Equatable {
     var settings: [TransactionSetting] {
         [
             TransactionSetting("capacita.role", role.rawValue), TransactionSetting("capacita.agency", agency ?? ""),
-            TransactionSetting("capacita.user", user),
+            TransactionSetting("capacita.user", user), TransactionSetting("capacita.request", request ?? ""),
         ]
     }
 }
@@ -50,6 +52,8 @@ extension Connection {
             currentTransactionSettings.map { ($0.name, $0.value) }, uniquingKeysWith: { _, last in last })
         guard let role = settings["capacita.role"].flatMap(Identity.Role.init(rawValue:)) else { return nil }
         let agency = settings["capacita.agency"].flatMap { $0.isEmpty ? nil : $0 }
-        return Identity(role: role, agency: agency, user: settings["capacita.user"] ?? "")
+        var identity = Identity(role: role, agency: agency, user: settings["capacita.user"] ?? "")
+        identity.request = settings["capacita.request"].flatMap { $0.isEmpty ? nil : $0 }
+        return identity
     }
 }

@@ -52,6 +52,11 @@ import Testing
             #expect(response.status == .ok, "\(response.text)")
             let report = try #require(try response.json() as? [String: Any])
             #expect(report["imported"] as? Int == 3)
+            // The audit row of the import carries the request's id, as its log line does.
+            let requestID = try #require(response.headers[HTTPField.Name("X-Request-Id")!])
+            let audited: String? = try served.fixture.query(
+                "SELECT action FROM audit_log WHERE request_id = '\(requestID)' ORDER BY id LIMIT 1")
+            #expect(audited?.hasPrefix("enrollment") == true, "\(audited ?? "no audit row")")
             for person in people {
                 let stored: String? = try served.fixture.query(
                     "SELECT given_names || '|' || first_surname FROM person WHERE curp = '\(person.curp)'")
@@ -178,6 +183,15 @@ import Testing
                 let admin = try await served.send(.get, uri, as: .admin)
                 #expect(admin.text.contains(person.curp), "\(uri)")
             }
+            // The group's counts are every agency's, whoever asks: places left are not personal.
+            func count(_ caller: ServiceFixture.Caller) async throws -> Int? {
+                let response = try await served.send(.get, "/v1/groups/\(ServiceFixture.sictGroup)", as: caller)
+                return try (response.json() as? [String: Any])?["enrolled"] as? Int
+            }
+            let total = try await count(.admin)
+            let seenBySICT = try await count(.sict)
+            let seenByINM = try await count(.inm)
+            #expect(total != nil && total == seenBySICT && total == seenByINM)
             // INM's enlace reaches the group through its person, and sees only that person.
             let inm = try await served.send(.get, "/v1/groups/\(ServiceFixture.sictGroup)/roster", as: .inm)
             #expect(inm.status == .ok)
