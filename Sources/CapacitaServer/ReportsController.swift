@@ -19,15 +19,13 @@ struct ReportsController {
             let agency = try await store.agencyCode(try query.string("agency"), parameter: "agency", as: identity)
             let wantsCSV = Reply.wantsCSV(request)
             let key = "coverage \(year) \(agency ?? "*") \(Self.key(options)) \(wantsCSV ? "csv" : "json")"
-            let body = try await store.run(as: identity) { [cache] connection -> String in
-                try Self.cached(key, cache, connection) {
-                    let coverage = try CoverageStore(connection: connection).coverage(
-                        year: year, options: options, agency: agency)
-                    return wantsCSV
-                        ? CoverageTable.table(coverage).render(.csv)
-                        : JSONOutput.string(
-                            CoverageJSON(year: year, options: options, agencies: coverage.map(AgencyCoverageJSON.init)))
-                }
+            let body = try await cached(key, as: identity) { connection in
+                let coverage = try CoverageStore(connection: connection).coverage(
+                    year: year, options: options, agency: agency)
+                return wantsCSV
+                    ? CoverageTable.table(coverage).render(.csv)
+                    : JSONOutput.string(
+                        CoverageJSON(year: year, options: options, agencies: coverage.map(AgencyCoverageJSON.init)))
             }
             return wantsCSV ? Reply.csv(body) : Reply.json(body)
         }
@@ -48,10 +46,8 @@ struct ReportsController {
             let year = series == nil ? try query.requiredYear() : nil
             let years = series.map { "\($0.lowerBound)-\($0.upperBound)" } ?? "\(year!)"
             let key = "indicator \(years) \(Self.key(options)) \(format.rawValue)"
-            let body = try await store.run(as: identity) { [cache] connection -> String in
-                try Self.cached(key, cache, connection) {
-                    try Self.indicator(year: year, series: series, options: options, format: format, connection)
-                }
+            let body = try await cached(key, as: identity) { connection in
+                try Self.indicator(year: year, series: series, options: options, format: format, connection)
             }
             return format == .csv ? Reply.csv(body) : Reply.json(body)
         }
@@ -89,13 +85,17 @@ struct ReportsController {
     }
 
     /// A report body from the cache while the database's report version stands; computed (and
-    /// kept) otherwise. The version is read first, so a body is never older than its version.
-    static func cached(
-        _ key: String, _ cache: ReportCache, _ connection: Connection, compute: () throws -> String
-    ) throws -> String {
-        let version = try connection.query("SELECT report_version()").scalar(String.self) ?? ""
+    /// kept) otherwise. The version is read first, so a body is never older than its version. The
+    /// version is one statement on a connection acting for no one (it names no data); only a
+    /// miss computes, acting for the caller.
+    func cached(
+        _ key: String, as identity: Identity, compute: @escaping @Sendable (Connection) throws -> String
+    ) async throws -> String {
+        let version = try await store.run(as: nil) {
+            try $0.query("SELECT report_version()").scalar(String.self) ?? ""
+        }
         if let body = cache.body(key, at: version) { return body }
-        let body = try compute()
+        let body = try await store.run(as: identity, compute)
         cache.store(key, at: version, body)
         return body
     }

@@ -111,9 +111,8 @@ public struct GroupStore: Sendable {
             FROM group_stage s
             JOIN training_group g ON g.code = s.code
             -- Every agency's people (db/migrations/0014): an enlace sees only its own in its group.
-            CROSS JOIN LATERAL group_counts(s.code) n
-            WHERE n.enrolled + n.bajas > 0
-              AND ((s.capacity IS NOT NULL AND n.enrolled > s.capacity) OR s.course_code IS DISTINCT FROM g.course_code)
+            JOIN group_counts(ARRAY(SELECT code::text FROM group_stage)) n ON n.group_code = s.code
+            WHERE (s.capacity IS NOT NULL AND n.enrolled > s.capacity) OR s.course_code IS DISTINCT FROM g.course_code
             ORDER BY s.line
             """
         ).map { row in
@@ -135,28 +134,31 @@ public struct GroupStore: Sendable {
     private static let listingSelect = """
         SELECT g.code, g.course_code, c.title, g.kind, g.agency_code, g.starts_on::text AS starts_on, g.ends_on::text AS ends_on,
                g.modality, g.state, g.capacity, g.general_public, g.public_servants,
-               n.enrolled::int AS enrolled, n.acreditados::int AS acreditados, n.bajas::int AS bajas
-        FROM training_group g
+               coalesce(n.enrolled, 0)::int AS enrolled, coalesce(n.acreditados, 0)::int AS acreditados,
+               coalesce(n.bajas, 0)::int AS bajas
+        FROM listed g
         LEFT JOIN course c ON c.code = g.course_code
-        -- Every agency's people counted (db/migrations/0014): counts, not people.
-        CROSS JOIN LATERAL group_counts(g.code) n
+        -- Every agency's people counted (db/migrations/0014): counts, not people; one call for all.
+        LEFT JOIN group_counts(ARRAY(SELECT code::text FROM listed)) n ON n.group_code = g.code
 
         """
 
     /// Groups that start in a year, optionally of one organizing agency.
     public func list(year: Int, agency: String?) throws -> [Listing] {
         try connection.query(
-            Self.listingSelect + """
-                WHERE g.starts_on >= make_date($1, 1, 1) AND g.starts_on < make_date($1 + 1, 1, 1)
-                  AND ($2::text IS NULL OR g.agency_code = $2)
-                ORDER BY g.starts_on, g.code
-                """, [year, agency]
+            """
+            WITH listed AS (
+                SELECT * FROM training_group
+                WHERE starts_on >= make_date($1, 1, 1) AND starts_on < make_date($1 + 1, 1, 1)
+                  AND ($2::text IS NULL OR agency_code = $2))
+            """ + Self.listingSelect + "ORDER BY g.starts_on, g.code", [year, agency]
         ).map(Self.listing)
     }
 
     public func group(code: String) throws -> Listing? {
         try connection.query(
-            Self.listingSelect + "WHERE g.code = $1", [TrainingGroup.normalizeCode(code)]
+            "WITH listed AS (SELECT * FROM training_group WHERE code = $1)" + Self.listingSelect,
+            [TrainingGroup.normalizeCode(code)]
         )
         .map(Self.listing).first
     }
