@@ -84,19 +84,20 @@ struct ReportsController {
         }
     }
 
-    /// A report body from the cache while the database's report version stands; computed (and
-    /// kept) otherwise. The version is read first, so a body is never older than its version. The
-    /// version is one statement on a connection acting for no one (it names no data); only a
-    /// miss computes, acting for the caller.
+    /// A report body from the cache while the database's report version stands; computed
+    /// otherwise, and kept when the version was read settled (db/migrations/0013 says why). The
+    /// version is read first, so a body is never older than its version; it is one statement on a
+    /// connection acting for no one (it names no data); only a miss computes, acting for the caller.
     func cached(
         _ key: String, as identity: Identity, compute: @escaping @Sendable (Connection) throws -> String
     ) async throws -> String {
-        let version = try await store.run(as: nil) {
-            try $0.query("SELECT report_version()").scalar(String.self) ?? ""
+        let (version, settled) = try await store.run(as: nil) { connection -> (String, Bool) in
+            let row = try connection.query("SELECT version, settled FROM report_version()").rows.first
+            return (String(try row?.decode("version", as: Int64.self) ?? 0), try row?.decode("settled") ?? false)
         }
         if let body = cache.body(key, at: version) { return body }
         let body = try await store.run(as: identity, compute)
-        cache.store(key, at: version, body)
+        if settled { cache.store(key, at: version, body) }
         return body
     }
 

@@ -4,10 +4,13 @@
 --
 -- Every statement that writes one of the tables the reports read adds a row here, in its own
 -- transaction: the row becomes visible exactly when the data does, and concurrent writers never
--- wait on each other (no counter row to lock). report_version() names the visible state by its
--- highest id and its count of rows: ids come from a sequence, so a writer that took a lower id
--- may commit later than one with a higher id; the count still changes when it does. The set of
--- visible rows only grows (the log is never pruned), so no two states share a version.
+-- wait on each other (no counter row to lock). report_version() gives the highest visible id and
+-- whether the database is settled: no writing transaction in progress. Ids come from a sequence,
+-- so a writer that took a lower id may commit after one with a higher id; a report computed while
+-- such a writer is in progress may miss its change under a version that will not move when it
+-- commits. So the service keeps a report only when it read the version settled: every id up to
+-- it was then committed or gone, and every later writer takes a higher id. It may answer from a
+-- kept report whenever the version is the same. Reading the version is one index lookup.
 CREATE TABLE report_change (
     id bigserial PRIMARY KEY,
     at timestamptz NOT NULL DEFAULT now()
@@ -21,9 +24,10 @@ BEGIN
 END
 $$;
 
-CREATE FUNCTION report_version() RETURNS text
+CREATE FUNCTION report_version(OUT version bigint, OUT settled boolean)
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$
-    SELECT coalesce(max(id), 0)::text || '.' || count(*)::text FROM report_change
+    SELECT (SELECT coalesce(max(id), 0) FROM report_change),
+           NOT EXISTS (SELECT 1 FROM pg_snapshot_xip(pg_current_snapshot()))
 $$;
 
 -- The summary, its inputs that it does not cover (a --levels subset reads enrollments and
