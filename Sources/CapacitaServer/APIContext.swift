@@ -8,6 +8,8 @@ import NIOCore
 public struct APIContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     public var identity: Identity?
+    /// The report version read with the token, before the handler runs (see ReportsController.cached).
+    public var reportVersion: TokenStore.ReportVersion?
     public let remoteAddress: String?
 
     public init(source: ApplicationRequestContextSource) {

@@ -19,7 +19,7 @@ struct ReportsController {
             let agency = try await store.agencyCode(try query.string("agency"), parameter: "agency", as: identity)
             let wantsCSV = Reply.wantsCSV(request)
             let key = "coverage \(year) \(agency ?? "*") \(Self.key(options)) \(wantsCSV ? "csv" : "json")"
-            let body = try await cached(key, as: identity) { connection in
+            let body = try await cached(key, context, as: identity) { connection in
                 let coverage = try CoverageStore(connection: connection).coverage(
                     year: year, options: options, agency: agency)
                 return wantsCSV
@@ -46,7 +46,7 @@ struct ReportsController {
             let year = series == nil ? try query.requiredYear() : nil
             let years = series.map { "\($0.lowerBound)-\($0.upperBound)" } ?? "\(year!)"
             let key = "indicator \(years) \(Self.key(options)) \(format.rawValue)"
-            let body = try await cached(key, as: identity) { connection in
+            let body = try await cached(key, context, as: identity) { connection in
                 try Self.indicator(year: year, series: series, options: options, format: format, connection)
             }
             return format == .csv ? Reply.csv(body) : Reply.json(body)
@@ -89,12 +89,17 @@ struct ReportsController {
     /// version is read first, so a body is never older than its version; it is one statement on a
     /// connection acting for no one (it names no data); only a miss computes, acting for the caller.
     func cached(
-        _ key: String, as identity: Identity, compute: @escaping @Sendable (Connection) throws -> String
+        _ key: String, _ context: APIContext, as identity: Identity,
+        compute: @escaping @Sendable (Connection) throws -> String
     ) async throws -> String {
-        let (version, settled) = try await store.run(as: nil) { connection -> (String, Bool) in
-            let row = try connection.query("SELECT version, settled FROM report_version()").rows.first
-            return (String(try row?.decode("version", as: Int64.self) ?? 0), try row?.decode("settled") ?? false)
+        let read: TokenStore.ReportVersion
+        if let known = context.reportVersion {
+            read = known
+        } else {
+            read = try await store.run(as: nil) { try TokenStore.ReportVersion.current($0) }
         }
+        let version = String(read.version)
+        let settled = read.settled
         if let body = cache.body(key, at: version) { return body }
         let body = try await store.run(as: identity, compute)
         if settled { cache.store(key, at: version, body) }

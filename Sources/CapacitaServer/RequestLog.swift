@@ -20,7 +20,8 @@ struct RequestLog: RouterMiddleware {
         var response: Response
         do {
             if Authentication.isProtected(request.uri.path) {
-                var identity = try await Authentication.identity(of: request, store: store)
+                var identity: Identity
+                (identity, context.reportVersion) = try await Authentication.identity(of: request, store: store)
                 // The audit rows this request writes carry the id its log line carries.
                 identity.request = context.id
                 context.identity = identity
@@ -72,7 +73,7 @@ enum Authentication {
 
     /// Whom the request's token stands for, read from PostgreSQL on every request: a token revoked
     /// or expired through any instance is refused by every instance at once.
-    static func identity(of request: Request, store: Store) async throws -> Identity {
+    static func identity(of request: Request, store: Store) async throws -> (Identity, TokenStore.ReportVersion) {
         guard let header = request.headers[.authorization], header.utf8.count < 300 else {
             throw APIError.unauthorized
         }
@@ -80,8 +81,11 @@ enum Authentication {
         guard parts.count == 2, parts[0].lowercased() == "bearer" else { throw APIError.unauthorized }
         let token = String(parts[1]).trimmingCharacters(in: .whitespaces)
         guard token.hasPrefix(TokenStore.prefix) else { throw APIError.unauthorized }
-        let identity = try await store.run(as: nil) { try TokenStore(connection: $0).identity(for: token) }
+        // The report version comes in the same statement, for a report kept from an earlier request.
+        let (identity, version) = try await store.run(as: nil) {
+            try TokenStore(connection: $0).identityAndReportVersion(for: token)
+        }
         guard let identity else { throw APIError.unauthorized }
-        return identity
+        return (identity, version)
     }
 }

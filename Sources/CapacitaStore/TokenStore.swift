@@ -152,6 +152,38 @@ public struct TokenStore: Sendable {
         }
     }
 
+    /// The national reports' data version (db/migrations/0013): the highest visible change, and
+    /// whether no writer was in progress when it was read.
+    public struct ReportVersion: Sendable, Equatable {
+        public var version: Int64
+        public var settled: Bool
+
+        /// Read on its own (a route without a token).
+        public static func current(_ connection: Connection) throws -> ReportVersion {
+            let row = try connection.query("SELECT version, settled FROM report_version()").rows.first
+            return ReportVersion(
+                version: try row?.decode("version") ?? 0, settled: try row?.decode("settled") ?? false)
+        }
+    }
+
+    /// `identity(for:)` and the report version in one statement: a request that may answer from a
+    /// kept report needs both, and one round trip costs half of two.
+    public func identityAndReportVersion(for token: String) throws -> (Identity?, ReportVersion) {
+        let valid = token.hasPrefix(Self.prefix) && token.utf8.count < 200
+        let row = try connection.query(
+            """
+            SELECT v.version, v.settled, t.name, t.role, t.agency_code
+            FROM report_version() v LEFT JOIN token_identity($1) t ON $2
+            """, [Self.sha256(token), valid]
+        ).rows.first
+        let version = ReportVersion(
+            version: try row?.decode("version") ?? 0, settled: try row?.decode("settled") ?? false)
+        guard let row, let role = try row.decode("role", as: String?.self).flatMap(Identity.Role.init(rawValue:))
+        else { return (nil, version) }
+        let identity = Identity(role: role, agency: try row.decode("agency_code"), user: try row.decode("name"))
+        return (identity, version)
+    }
+
     /// Whom a presented token stands for, or nil when it is unknown, revoked or expired. Runs as
     /// the application role through a definer function that reads valid tokens only.
     public func identity(for token: String) throws -> Identity? {

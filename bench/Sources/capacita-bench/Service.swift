@@ -19,6 +19,7 @@ struct Service: ParsableCommand {
     @Option(help: "Seconds of the soak.") var soak: Int = 300
     @Option(help: "Folder for the generated files.") var data: String = "bench/data"
     @Flag(help: "Reuse the database of a previous run.") var reuse = false
+    @Flag(help: "Only the indicator at 1, 16 and 64 connections.") var readsOnly = false
 
     func run() throws {
         let tools = try Tools.locate()
@@ -74,6 +75,11 @@ struct Service: ParsableCommand {
                     connections, run.requestsPerSecond, run.p50, run.p99, run.errors))
         }
 
+        if readsOnly {
+            server.interrupt()
+            server.waitUntilExit()
+            return
+        }
         // Uploads: files of 200 new people in 5 new groups each, 8 wrk processes of one connection.
         let folder = "\(data)/service-\(stamp)"
         let connections = 8
