@@ -36,13 +36,18 @@ public final class ConnectionPool: Sendable {
             thread.name = "capacita-db-\(index)"
             thread.start()
         }
+        // One thread gives up on jobs that waited too long; not a timer per job (a busy service
+        // starts thousands of jobs a second, and each timer lived for the whole wait).
+        let reaper = Thread { [self] in reap() }
+        reaper.name = "capacita-db-reaper"
+        reaper.start()
     }
 
     /// Runs `body` on a pooled connection whose transactions carry `settings`.
     public func withConnection<T: Sendable>(
         settings: [TransactionSetting] = [], _ body: @escaping @Sendable (Connection) throws -> T
     ) async throws -> T {
-        let job = Job(settings: settings)
+        let job = Job(settings: settings, deadline: ContinuousClock.now + acquireTimeout)
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
                 job.start(continuation: continuation, body: body)
@@ -56,12 +61,6 @@ public final class ConnectionPool: Sendable {
                     return
                 }
                 queued.signal()
-                let nanoseconds =
-                    acquireTimeout.components.seconds * 1_000_000_000
-                    + acquireTimeout.components.attoseconds / 1_000_000_000
-                DispatchQueue.global().asyncAfter(deadline: .now() + .nanoseconds(Int(nanoseconds))) {
-                    job.abandon(with: PoolError.busy)
-                }
             }
         } onCancel: {
             job.cancel()
@@ -78,6 +77,25 @@ public final class ConnectionPool: Sendable {
         for job in waiting { job.abandon(with: PoolError.closed) }
         for _ in 0..<size { queued.signal() }
         for _ in 0..<size { workersDone.wait() }
+    }
+
+    /// Every tenth of the wait (at most 50 ms), fails the queued jobs whose wait ran out. A job is
+    /// refused between its deadline and one check later: the bound is the wait plus that check.
+    private func reap() {
+        let period = min(acquireTimeout / 10, .milliseconds(50))
+        while !state.withLock({ $0.closed }) {
+            Thread.sleep(
+                forTimeInterval: Double(period.components.attoseconds) / 1e18 + Double(period.components.seconds))
+            let now = ContinuousClock.now
+            let expired = state.withLock { state -> [Job] in
+                let (late, waiting) = (
+                    state.jobs.filter { $0.deadline <= now }, state.jobs.filter { $0.deadline > now }
+                )
+                state.jobs = waiting
+                return late
+            }
+            for job in expired { job.abandon(with: PoolError.busy) }
+        }
     }
 
     private func work(_ first: Connection, reconnect: () throws -> Connection) {
@@ -126,6 +144,8 @@ public enum PoolError: Error, Sendable, Equatable, CustomStringConvertible {
 /// One caller's work: queued, running on a connection, or over (done or abandoned), exactly once.
 private final class Job: Sendable {
     let settings: [TransactionSetting]
+    /// When a caller stops waiting for a connection.
+    let deadline: ContinuousClock.Instant
     private let state = Mutex<Phase>(.new)
 
     private enum Phase {
@@ -135,8 +155,9 @@ private final class Job: Sendable {
         case over
     }
 
-    init(settings: [TransactionSetting]) {
+    init(settings: [TransactionSetting], deadline: ContinuousClock.Instant) {
         self.settings = settings
+        self.deadline = deadline
     }
 
     func start<T: Sendable>(
