@@ -24,6 +24,8 @@ struct Reports: ParsableCommand {
         let database = try Self.database(
             tools: tools, files: files, acreditado: acreditado, data: data, reuse: reuse)
         let connection = try Connection(database)
+        // The reports' definer functions answer only a transaction that names its caller.
+        connection.act(as: .admin("capacita-bench"))
         let store = CoverageStore(connection: connection)
         let year = 2024
         let options = CoverageOptions()
