@@ -42,16 +42,25 @@ extension EnrollmentSQL {
                 code: try row.decode("group_code"), capacity: try row.decode("capacity"), taken: try row.decode("taken")
             )
         }
+        // The grupo cells were not checked row by row: each row of a code that names no group is
+        // reported on its line. (An agency was checked by the rows; one gone since is reported once.)
         var issues = try connection.query(
             """
-            SELECT 'grupo' AS kind, group_code AS value FROM stage_group
-            WHERE NOT EXISTS (SELECT 1 FROM training_group g WHERE g.code = group_code)
-            UNION ALL
-            SELECT 'dependencia', agency_code FROM stage_agency WHERE NOT EXISTS (SELECT 1 FROM agency a WHERE a.code = agency_code)
+            SELECT s.line, s.group_code FROM enrollment_stage s
+            WHERE s.group_code IN (SELECT group_code FROM stage_group
+                                   WHERE NOT EXISTS (SELECT 1 FROM training_group g WHERE g.code = group_code))
+            ORDER BY s.line
             """
         ).map { row in
             ImportIssue(
-                line: 0, column: try row.decode("kind"), value: try row.decode("value"),
+                line: try row.decode("line"), column: "grupo", value: try row.decode("group_code"),
+                message: "el grupo no existe; créelo con capacita group import o group create")
+        }
+        issues += try connection.query(
+            "SELECT agency_code FROM stage_agency WHERE NOT EXISTS (SELECT 1 FROM agency a WHERE a.code = agency_code)"
+        ).map { row in
+            ImportIssue(
+                line: 0, column: "dependencia", value: try row.decode("agency_code"),
                 message: "dejó de existir mientras se importaba el archivo")
         }
         clock.lap("lock groups and agencies")

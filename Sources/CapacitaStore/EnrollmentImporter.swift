@@ -66,10 +66,19 @@ public struct EnrollmentImporter: Sendable {
                     dryRun: options.dryRun)
             }
         }
+        // The grupo cells are checked against the database once staged (crossRowIssues), a
+        // lookup per distinct code; `--group` names one, looked up here before the file is read.
+        if let group = options.group.map(TrainingGroup.normalizeCode),
+            try connection.query("SELECT 1 FROM training_group WHERE code = $1", [group]).rows.isEmpty
+        {
+            return .refused(
+                rows: 0,
+                issues: [ImportIssue(line: 0, column: "--group", value: group, message: "el grupo \(group) no existe")],
+                dryRun: options.dryRun)
+        }
         var job = EnrollmentImport(
             validator: EnrollmentValidator(
-                registry: registry, tiers: options.tiers, agency: agency, group: options.group,
-                groups: try GroupStore(connection: connection).codes()),
+                registry: registry, tiers: options.tiers, agency: agency, group: options.group, groups: nil),
             skipPrerequisites: options.skipPrerequisites)
         return try StagedImportRunner(
             connection: connection, file: file, agencyCode: agency?.code, ranBy: options.ranBy,

@@ -87,12 +87,34 @@ import Testing
             ]
             let outcome = try enroll(try temporaryFile(Self.header + rows.joined(separator: "\n")), connection)
             #expect(!outcome.accepted)
-            #expect(outcome.rejected.map { "\($0.line):\($0.column)" } == ["3:curp", "4:curp", "6:grupo"])
+            // Line 6 names no group and gives Juan another surname than line 5: both are reported.
+            #expect(
+                outcome.rejected.map { "\($0.line):\($0.column)" } == [
+                    "3:curp", "4:curp", "6:grupo", "6:primer_apellido",
+                ])
             #expect(outcome.rejected[1].message == "la misma persona ya aparece en el grupo BAS-1 en la línea 2")
             #expect(outcome.rejected.allSatisfy { !$0.value.contains("820101") && !$0.value.contains("560427") })
             #expect(
                 try count("person", connection) == 0 && count("enrollment", connection) == 0
                     && count("import_batch", connection) == 1)
+        }
+    }
+
+    /// Group codes are looked up once staged, one lookup per distinct code: every row of an unknown
+    /// code is still named on its own line, and an unknown `--group` is refused before the file.
+    @Test func everyRowOfAnUnknownGroupIsNamedOnItsLine() throws {
+        try withLoadedDatabase { connection in
+            try importGroups(Self.groups, into: connection)
+            let rows = [Self.gloria + ",bas-9", Self.carlos + ",BAS-1", Self.maria + ",BAS-9"]
+            let outcome = try enroll(try temporaryFile(Self.header + rows.joined(separator: "\n")), connection)
+            #expect(
+                outcome.rejected.map { "\($0.line):\($0.column):\($0.value)" } == ["2:grupo:BAS-9", "4:grupo:BAS-9"])
+            #expect(outcome.rejected.allSatisfy { $0.message.hasPrefix("el grupo no existe") })
+            let option = try enroll(
+                try temporaryFile(Self.header.replacingOccurrences(of: ",grupo", with: "") + Self.gloria), connection,
+                group: "NO-EXISTE")
+            #expect(option.rejected.map { "\($0.line):\($0.column)" } == ["0:--group"])
+            #expect(try count("enrollment", connection) == 0 && count("person", connection) == 0)
         }
     }
 

@@ -21,14 +21,15 @@ public struct EnrollmentValidator: Sendable {
     public let agency: Agency?
     /// `--group`: every row joins it; a grupo cell must agree.
     public let group: String?
-    /// The groups that exist, by code.
-    public let groups: Set<String>
+    /// The groups that exist, by code; nil when the import checks them against the database after
+    /// staging, set-based (loading every code of a large registry cost a small upload 40 ms).
+    public let groups: Set<String>?
 
     // Cells repeat thousands of times in one file; resolve each distinct text once.
     private var agencyCache: [String: Result<String, ImportIssueMessage>] = [:]
     private var tierCache: [String: Tier?] = [:]
 
-    public init(registry: AgencyRegistry, tiers: TierTable, agency: Agency?, group: String?, groups: Set<String>) {
+    public init(registry: AgencyRegistry, tiers: TierTable, agency: Agency?, group: String?, groups: Set<String>?) {
         self.registry = registry
         self.tiers = tiers
         self.agency = agency
