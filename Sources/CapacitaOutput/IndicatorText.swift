@@ -25,7 +25,7 @@ public enum IndicatorText {
         case .csv:
             // One file to paste into the annual report: the card, a blank line, the per-tier rows.
             let card = card(indicator, options: options)
-            return CSVText.document([["field", "value"]] + card.map { [$0.0, $0.1.raw] }) + "\n\n"
+            return CSVText.document([["field", "value"]] + card.map { [$0.0, $0.1.csvField] }) + "\n\n"
                 + agencies.render(.csv)
         case .table:
             var lines = [

@@ -330,11 +330,14 @@ public struct ImportReport: Encodable {
     public var ignoredColumns: [String]
     public var batch: Int64?
     public var extra: [String: Int]
+    /// The line the header was read from (1 unless a title or notes sit above it).
+    public var headerLine: Int
 
     enum CodingKeys: String, CodingKey {
         case rows, imported, updated, unchanged, rejected, unlisted, extra
         case dryRun = "dry_run"
         case ignoredColumns = "ignored_columns"
+        case headerLine = "header_line"
         case batch
     }
 
@@ -349,6 +352,7 @@ public struct ImportReport: Encodable {
         ignoredColumns = outcome.ignoredColumns
         batch = outcome.batchID
         extra = outcome.extra
+        headerLine = outcome.headerLine
     }
 
     public init(rejected: [ImportIssue], rows: Int = 0) {

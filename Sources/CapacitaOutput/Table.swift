@@ -70,6 +70,15 @@ public enum Cell: Encodable, Sendable, Equatable {
         }
     }
 
+    /// The CSV field: `raw`, with text that a spreadsheet would run as a formula made inert
+    /// (CSVText.neutralized). Numbers stay numbers, a negative one included.
+    public var csvField: String {
+        switch self {
+        case .text, .code, .list, .codes: return CSVText.neutralized(raw)
+        case .int, .decimal, .amount, .bool, .null, .nd: return raw
+        }
+    }
+
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         switch self {
@@ -97,7 +106,7 @@ public struct Table: Sendable {
     public func render(_ format: OutputFormat) -> String {
         switch format {
         case .table: return aligned()
-        case .csv: return CSVText.document([columns] + rows.map { $0.map(\.raw) })
+        case .csv: return CSVText.document([columns] + rows.map { $0.map(\.csvField) })
         case .json: return JSONOutput.string(rows.map { JSONObject(keys: columns, values: $0) })
         }
     }
@@ -152,8 +161,19 @@ public enum CSVText {
         rows.map { $0.map(quote).joined(separator: ",") }.joined(separator: "\n")
     }
 
+    /// OWASP's rule against formula injection: a text that begins with `=`, `+`, `-`, `@`, a tab
+    /// or a carriage return gets a leading apostrophe, so a spreadsheet shows it as text instead of
+    /// running it (a name written `=HYPERLINK(…)` in an uploaded file stays a name in the export).
+    public static func neutralized(_ text: String) -> String {
+        guard let first = text.unicodeScalars.first, Self.formulaStarts.contains(first) else { return text }
+        return "'" + text
+    }
+
+    static let formulaStarts: Set<Unicode.Scalar> = ["=", "+", "-", "@", "\t", "\r"]
+
     static func quote(_ text: String) -> String {
-        text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
+        text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" || $0 == "\t" })
+            || text.hasPrefix("'")
             ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
     }
 }

@@ -17,6 +17,8 @@ public struct ImportOutcome: Sendable, Equatable {
     public var batchID: Int64?
     /// Further counts of what the merge did (constancias issued and revoked, …).
     public var extra: [String: Int] = [:]
+    /// The line the header was read from: 1, or lower when a title or notes sit above it.
+    public var headerLine = 1
 
     public var accepted: Bool { rejected.isEmpty }
 

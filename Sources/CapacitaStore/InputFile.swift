@@ -9,6 +9,8 @@ public struct InputFile: Sendable {
     public let size: Int64
     public static let chunkSize = 1 << 20
     private let bytes: [UInt8]?
+    /// UTF-16 text (Excel's "Texto Unicode"), read as UTF-8 through `forEachTextChunk`.
+    public let utf16: UTF16Transcoder.Order?
 
     /// Bytes with the name they came under (an upload's file name), refused like a file when
     /// they are not text.
@@ -16,9 +18,9 @@ public struct InputFile: Sendable {
         self.path = name
         self.size = Int64(bytes.count)
         self.bytes = bytes
-        if let kind = BinaryFileKind.detect(Array(bytes.prefix(BinaryFileKind.sniffLength))) {
-            throw .notText(name, kind)
-        }
+        let start = Array(bytes.prefix(BinaryFileKind.sniffLength))
+        self.utf16 = UTF16Transcoder.order(of: start)
+        if let kind = BinaryFileKind.detect(start), kind != .utf16 { throw .notText(name, kind) }
     }
 
     public init(path: String) throws(InputFileError) {
@@ -34,18 +36,29 @@ public struct InputFile: Sendable {
         // A workbook or any binary file is refused before a byte of it is parsed or shown.
         guard let handle = FileHandle(forReadingAtPath: path) else { throw .unreadable(path) }
         defer { try? handle.close() }
-        let start = (try? handle.read(upToCount: BinaryFileKind.sniffLength)) ?? nil
-        if let kind = BinaryFileKind.detect([UInt8](start ?? Data())) { throw .notText(path, kind) }
+        let start = [UInt8]((try? handle.read(upToCount: BinaryFileKind.sniffLength)) ?? nil ?? Data())
+        self.utf16 = UTF16Transcoder.order(of: start)
+        if let kind = BinaryFileKind.detect(start), kind != .utf16 { throw .notText(path, kind) }
     }
 
     public var name: String { (path as NSString).lastPathComponent }
 
-    /// The whole content, for the small files (groups, headcounts, agencies, fichas).
+    /// The whole text, for the small files (groups, headcounts, agencies, fichas): UTF-16 comes
+    /// as UTF-8.
     public func readAll() throws -> [UInt8] {
         var all: [UInt8] = []
         all.reserveCapacity(Int(size))
-        try forEachChunk { all += $0 }
+        try forEachTextChunk { all += $0 }
         return all
+    }
+
+    /// Like `forEachChunk`, with UTF-16 text turned into UTF-8 (its byte-order mark dropped).
+    public func forEachTextChunk(_ body: ([UInt8]) throws -> Void) throws {
+        guard let utf16 else { return try forEachChunk(body) }
+        var transcoder = UTF16Transcoder(order: utf16)
+        try forEachChunk { try body(transcoder.transcode($0)) }
+        let rest = transcoder.finish()
+        if !rest.isEmpty { try body(rest) }
     }
 
     /// Calls `body` with each chunk in order.
@@ -68,24 +81,34 @@ public struct InputFile: Sendable {
         }
     }
 
-    /// One pass over the file: its SHA-256, its encoding and its first bytes (for the delimiter).
+    /// One pass over the file: its SHA-256 (of the bytes as sent), its encoding and its first
+    /// bytes of text (for the delimiter).
     public func fingerprint() throws -> Fingerprint {
         var hasher = SHA256()
-        var validator = Capacita.UTF8Validator()
+        var survey = EncodingSurvey(declaredUTF8: utf16 != nil)
         var start: [UInt8] = []
-        try forEachChunk { chunk in
-            hasher.update(data: chunk)
-            validator.feed(chunk)
+        var transcoder = utf16.map(UTF16Transcoder.init(order:))
+        func text(_ chunk: [UInt8]) {
+            survey.feed(chunk)
             if start.count < 65_536 { start += chunk.prefix(65_536 - start.count) }
         }
+        try forEachChunk { chunk in
+            hasher.update(data: chunk)
+            text(transcoder?.transcode(chunk) ?? chunk)
+        }
+        if let rest = transcoder?.finish() { text(rest) }
         let digest = hasher.finalize().map { String(format: "%02x", $0) }.joined()
-        let encoding: TextEncoding = validator.isValid(final: true) ? .utf8 : .windows1252
-        return Fingerprint(sha256: digest, format: CSVFormat.detect(start: start, encoding: encoding))
+        let verdict = survey.verdict
+        let encoding = (try? verdict.encoding.get()) ?? .utf8
+        return Fingerprint(
+            sha256: digest, format: CSVFormat.detect(start: start, encoding: encoding), encoding: verdict)
     }
 
     public struct Fingerprint: Sendable {
         public var sha256: String
         public var format: CSVFormat
+        /// What the survey of every byte found: an encoding, or the lines that refuse the file.
+        public var encoding: EncodingSurvey.Verdict
     }
 }
 

@@ -71,15 +71,23 @@ final class RecordReader<Check: RowCheck>: Sendable {
         batch.reserveCapacity(Self.batchSize)
         var bytesRead: Int64 = 0
         var first = true
+        var locator = HeaderLocator(specs: specs)
+        func takeHeader(line: Int, cells: [String]) {
+            let columns = CSVColumns(header: cells, specs: specs, line: line, issues: &summary.issues)
+            summary.columns = columns
+            summary.issues += check.headerIssues(columns)
+            // A header without a required column: no row can be read right.
+            stopped = !summary.issues.isEmpty
+        }
         func take(_ record: CSVRawRecord) {
             guard !stopped else { return }
             let cells = record.fields.map { encoding.decodeTrimmed($0) }
+            // Rows of separators or spaces only (Excel's formatted empty rows) are not rows.
+            if !record.oversized, HeaderLocator.isBlank(cells) { return }
             guard let columns = summary.columns else {
-                let columns = CSVColumns(header: cells, specs: specs, issues: &summary.issues)
-                summary.columns = columns
-                summary.issues += check.headerIssues(columns)
-                // A header without a required column: no row can be read right.
-                stopped = !summary.issues.isEmpty
+                if case .header(let line, let header) = locator.offer(line: record.line, cells: cells) {
+                    takeHeader(line: line, cells: header)
+                }
                 return
             }
             summary.rows += 1
@@ -115,7 +123,7 @@ final class RecordReader<Check: RowCheck>: Sendable {
             batch.reserveCapacity(Self.batchSize)
         }
         do {
-            try file.forEachChunk { chunk in
+            try file.forEachTextChunk { chunk in
                 let bytes = first && format.hasBOM ? chunk.dropFirst(3) : chunk[...]
                 first = false
                 bytesRead += Int64(chunk.count)
@@ -125,6 +133,10 @@ final class RecordReader<Check: RowCheck>: Sendable {
                 }
             }
             parser.finish { record in take(record) }
+            // A short file whose rows all missed the header's columns: its first row was the header.
+            if summary.columns == nil, let fallback = locator.fallback {
+                takeHeader(line: fallback.line, cells: fallback.cells)
+            }
             try flush()
             if parser.isInsideQuotes {
                 summary.issues.append(CSVLimits.unclosedQuote(line: parser.currentRecordLine))

@@ -42,6 +42,11 @@ struct StagedImportRunner {
         var clock = PhaseClock(trace: trace)
         let fingerprint = try file.fingerprint()
         clock.lap("fingerprint")
+        if case .failure(let problems) = fingerprint.encoding.encoding {
+            let outcome = ImportOutcome.refused(rows: 0, issues: problems.issues, dryRun: dryRun)
+            try AuditStore(connection: connection).recordRefusal(job.kind, file: file.name, outcome: outcome)
+            return outcome
+        }
         var outcome: ImportOutcome?
         do {
             try connection.withTransaction { connection in
@@ -74,6 +79,7 @@ struct StagedImportRunner {
                         rows: summary.rows, issues: collector.issues, ignoredColumns: ignored,
                         dryRun: dryRun)
                     refused.unlisted += collector.overflow
+                    refused.headerLine = summary.columns?.line ?? 1
                     outcome = refused
                     throw RollbackImport()
                 }
@@ -83,6 +89,7 @@ struct StagedImportRunner {
                     rows: summary.rows, imported: counts.imported, updated: counts.updated,
                     unchanged: summary.rows - counts.imported - counts.updated, rejected: [], unlisted: 0,
                     ignoredColumns: ignored, dryRun: dryRun, batchID: nil)
+                result.headerLine = summary.columns?.line ?? 1
                 if dryRun {
                     outcome = result
                     throw RollbackImport()
@@ -97,6 +104,7 @@ struct StagedImportRunner {
                 } catch let refusal as MergeRefusal {
                     outcome = .refused(
                         rows: summary.rows, issues: refusal.issues, ignoredColumns: ignored, dryRun: dryRun)
+                    outcome?.headerLine = result.headerLine
                     throw RollbackImport()
                 }
                 try batches.close(

@@ -43,6 +43,22 @@ import Testing
             #expect(Labels.headers[key] != nil, "\(key)")
         }
     }
+
+    /// OWASP's rule: a text cell that a spreadsheet would run as a formula is written as text;
+    /// numbers, negative ones included, stay numbers.
+    @Test func csvTextThatLooksLikeAFormulaIsMadeInert() {
+        let hostile = ["=HYPERLINK(\"http://x\",\"y\")", "+1", "-2+3", "@SUM(A1)", "\tx", "\rx"]
+        let table = Table(
+            columns: ["nombre", "n"], rows: hostile.map { [.text($0), .int(-5)] } + [[.text("Ana"), .int(-15)]])
+        let lines = table.render(.csv).split(separator: "\n", omittingEmptySubsequences: false)
+        #expect(lines[1] == "\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\",-5")
+        #expect(lines[2] == "\"'+1\",-5")
+        #expect(lines[3] == "\"'-2+3\",-5")
+        #expect(lines[4] == "\"'@SUM(A1)\",-5")
+        #expect(lines[5] == "\"'\tx\",-5")
+        #expect(lines.last == "Ana,-15")
+        #expect(CSVText.neutralized("Ana") == "Ana" && CSVText.neutralized("") == "")
+    }
 }
 
 @Suite struct TerminalTextTests {

@@ -83,7 +83,9 @@ import Testing
     @Test func aRefusedFileAnswers422WithEveryLineAndWritesNothing() async throws {
         try await withService { served in
             var bytes = Self.sictFile(SampleRows.people.prefix(2))
-            bytes += Array("XXXX000000HDFXXX00;Ana;Pérez;;M;SICT;M;SICT-SENS-2024-01\r\n".utf8)
+            // In the file's own encoding: a UTF-8 «é» among Windows-1252 bytes would refuse it as mixed.
+            bytes += [UInt8](
+                "XXXX000000HDFXXX00;Ana;Pérez;;M;SICT;M;SICT-SENS-2024-01\r\n".data(using: .windowsCP1252)!)
             let before: Int? = try served.fixture.query("SELECT count(*)::int FROM enrollment")
             let response = try await served.send(.post, "/v1/enrollments", as: .sict, bytes: bytes)
             #expect(response.status == .unprocessableContent)

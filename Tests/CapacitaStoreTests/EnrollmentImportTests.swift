@@ -206,6 +206,77 @@ import Testing
         return bytes
     }
 
+    /// A sheet as agencies save it: a title and a note above the header, rows of separators only
+    /// (Excel's formatted empty rows) between and after the people.
+    @Test func aTitleRowAndRowsOfSeparatorsAreNotRows() throws {
+        try withLoadedDatabase { connection in
+            try importGroups(Self.groups, into: connection)
+            let lines = [
+                "Lista de inscripción — SICT;;;;;;;;;",
+                "Enviada por la enlace; 2024;;;;;;;;",
+                Self.header.replacingOccurrences(of: ",", with: ";").trimmingCharacters(in: .newlines),
+                ";;;;;;;;;",
+                (Self.gloria + ",BAS-1").replacingOccurrences(of: ",", with: ";"),
+                "  ; ;;;;;;;;",
+                (Self.maria + ",BAS-1").replacingOccurrences(of: ",", with: ";"),
+                ";;;;;;;;;",
+            ]
+            let outcome = try enroll(try temporaryFile(lines.joined(separator: "\r\n")), connection)
+            #expect(outcome.accepted && outcome.rows == 2 && outcome.imported == 2)
+            #expect(outcome.headerLine == 3)
+            // Problems keep the file's own line numbers, and a header problem names its line.
+            let refused = try enroll(
+                try temporaryFile(
+                    (lines[0...2] + [(Self.juan + ",BAS-9").replacingOccurrences(of: ",", with: ";")])
+                        .joined(separator: "\n")), connection)
+            #expect(refused.rejected.map { "\($0.line):\($0.column)" } == ["4:grupo"])
+            let noCurp = try enroll(
+                try temporaryFile("Lista\nnombre,primer_apellido,nivel,grupo\nAna,Ruiz,base,BAS-1\n"), connection)
+            #expect(noCurp.rejected.map { "\($0.line):\($0.column)" } == ["2:curp", "2:dependencia"])
+        }
+    }
+
+    /// Excel's "Texto Unicode": UTF-16 little-endian with a byte-order mark, tab-separated.
+    @Test func aUTF16TabSeparatedFileImportsWithItsAccents() throws {
+        try withLoadedDatabase { connection in
+            try importGroups(Self.groups, into: connection)
+            let text = ([Self.header] + [Self.gloria + ",BAS-1", Self.maria + ",BAS-1"])
+                .joined(separator: "\r\n").replacingOccurrences(of: ",", with: "\t")
+            for bigEndian in [false, true] {
+                let units = Array(text.utf16)
+                let bytes: [UInt8] =
+                    (bigEndian ? [0xFE, 0xFF] : [0xFF, 0xFE])
+                    + units.flatMap {
+                        bigEndian ? [UInt8($0 >> 8), UInt8($0 & 0xFF)] : [UInt8($0 & 0xFF), UInt8($0 >> 8)]
+                    }
+                let outcome = try enroll(try temporaryFile(bytes, name: "hoja.txt"), connection)
+                #expect(outcome.accepted && outcome.rows == 2)
+            }
+            let names = try connection.query("SELECT first_surname FROM person ORDER BY 1").map {
+                try $0.decode("first_surname", as: String.self)
+            }
+            #expect(names == ["Hernández", "López"])
+        }
+    }
+
+    /// Valid UTF-8 with a stray Windows-1252 byte on one line, and bytes no encoding defines:
+    /// refused with the lines named, never stored as «JosÃ©» or as invisible control characters.
+    @Test func aMixedEncodingOrUndefinedBytesAreRefusedByLine() throws {
+        try withLoadedDatabase { connection in
+            try importGroups(Self.groups, into: connection)
+            var mixed = Array((Self.header + Self.gloria + ",BAS-1\n").utf8)
+            mixed += Array("RAMJ011120HNLMRNA9,Juan,Ram".utf8) + [0xED] + Array("rez,,H,,Turismo,base,,BAS-2\n".utf8)
+            let refused = try enroll(try temporaryFile(mixed), connection)
+            #expect(refused.rejected.map { "\($0.line):\($0.column)" } == ["3:"])
+            #expect(refused.rejected.first?.message.contains("mezcla de codificaciones") == true)
+            var undefined = Array((Self.header + "RAMJ011120HNLMRNA9,Juan,Ram").utf8) + [0xED]
+            undefined += Array("rez,,H,,Turismo,base,".utf8) + [0x81] + Array(",BAS-2\n".utf8)
+            let strange = try enroll(try temporaryFile(undefined), connection)
+            #expect(strange.rejected.map { "\($0.line):\($0.column)" } == ["2:"])
+            #expect(try count("person", connection) == 0)
+        }
+    }
+
     @Test func excelWindows1252SemicolonFileWithQuotedLineBreaksKeepsLineNumbers() throws {
         try withLoadedDatabase { connection in
             try importGroups(Self.groups, into: connection)

@@ -22,9 +22,13 @@ public struct CSVColumns: Sendable {
     /// How many header cells the file has, trailing empty ones left out.
     public let width: Int
 
+    /// The file's line the header was read from (below a title row or notes, it is not 1).
+    public let line: Int
+
     /// Matches a header; problems (a missing required column, a column given twice) are reported
-    /// on line 1.
-    public init(header: [String], specs: [ColumnSpec], issues: inout [ImportIssue]) {
+    /// on the header's line.
+    public init(header: [String], specs: [ColumnSpec], line: Int = 1, issues: inout [ImportIssue]) {
+        self.line = line
         var cells = header
         while let last = cells.last, last.trimmingSpaces().isEmpty { cells.removeLast() }
         width = cells.count
@@ -42,7 +46,7 @@ public struct CSVColumns: Sendable {
             if self.index(of: name) != nil {
                 issues.append(
                     ImportIssue(
-                        line: 1, column: name, value: cell,
+                        line: line, column: name, value: cell,
                         message: "la columna aparece más de una vez en el encabezado"))
                 continue
             }
@@ -51,7 +55,7 @@ public struct CSVColumns: Sendable {
         for spec in specs where spec.required && index(of: spec.name) == nil {
             issues.append(
                 ImportIssue(
-                    line: 1, column: spec.name, value: "",
+                    line: line, column: spec.name, value: "",
                     message: "falta la columna obligatoria «\(spec.name)» en el encabezado"))
         }
     }

@@ -30,7 +30,21 @@ public struct CSVDocument: Sendable {
     public var issues: [ImportIssue]
 
     public init(bytes: [UInt8], specs: [ColumnSpec]) {
-        let format = CSVFormat.detect(start: Array(bytes.prefix(64 * 1024)), encoding: TextEncoding.detect(bytes))
+        var survey = EncodingSurvey()
+        survey.feed(bytes)
+        let encoding: TextEncoding
+        switch survey.verdict.encoding {
+        case .success(let found): encoding = found
+        case .failure(let problems):
+            // Stored as a guess, such text would be wrong without a word: refused, lines named.
+            self.format = CSVFormat.detect(start: Array(bytes.prefix(64 * 1024)), encoding: .utf8)
+            var issues = problems.issues
+            self.columns = CSVColumns(header: [], specs: [], issues: &issues)
+            self.rows = []
+            self.issues = issues
+            return
+        }
+        let format = CSVFormat.detect(start: Array(bytes.prefix(64 * 1024)), encoding: encoding)
         self.format = format
         var parser = CSVParser(delimiter: format.delimiter)
         var records: [CSVRawRecord] = []
@@ -42,7 +56,27 @@ public struct CSVDocument: Sendable {
         for record in records where !record.oversized && record.bytes.contains(0) {
             issues.append(CSVLimits.nulByte(line: record.line))
         }
-        guard let header = records.first else {
+        // Rows of separators or spaces only are not rows; a title or notes above the header are
+        // skipped (HeaderLocator).
+        let decoded = records.compactMap { record -> (record: CSVRawRecord, cells: [String])? in
+            let cells = record.fields.map { format.encoding.decodeTrimmed($0) }
+            return !record.oversized && HeaderLocator.isBlank(cells) ? nil : (record, cells)
+        }
+        var locator = HeaderLocator(specs: specs)
+        var header: (line: Int, cells: [String])?
+        var start = decoded.endIndex
+        for row in decoded {
+            if case .header(let line, let cells) = locator.offer(line: row.record.line, cells: row.cells) {
+                header = (line, cells)
+                start = decoded.firstIndex { $0.record.line > line } ?? decoded.endIndex
+                break
+            }
+        }
+        if header == nil, let fallback = locator.fallback {
+            header = fallback
+            start = decoded.firstIndex { $0.record.line > fallback.line } ?? decoded.endIndex
+        }
+        guard let header else {
             issues.append(
                 ImportIssue(line: 1, column: "", value: "", message: "el archivo está vacío: falta el encabezado"))
             self.columns = CSVColumns(header: [], specs: specs, issues: &issues)
@@ -50,13 +84,9 @@ public struct CSVDocument: Sendable {
             self.issues = issues
             return
         }
-        let columns = CSVColumns(
-            header: header.fields.map { format.encoding.decodeTrimmed($0) },
-            specs: specs, issues: &issues)
+        let columns = CSVColumns(header: header.cells, specs: specs, line: header.line, issues: &issues)
         self.columns = columns
-        self.rows = records.dropFirst().map { record in
-            CSVRow(line: record.line, cells: record.fields.map { format.encoding.decodeTrimmed($0) }, columns: columns)
-        }
+        self.rows = decoded[start...].map { row in CSVRow(line: row.record.line, cells: row.cells, columns: columns) }
         for row in rows where !row.extraCells.isEmpty {
             issues.append(
                 ImportIssue(

@@ -171,18 +171,24 @@ public struct CSVParser: Sendable {
     /// The line where the record being read began: where an unclosed quote opened.
     public var currentRecordLine: Int { recordLine }
 
-    /// The delimiter of a file from its first line: the most frequent of comma, semicolon and tab
-    /// outside quotes (comma when none appears).
+    /// The delimiter of a file from its first line that holds any (a title above the header may
+    /// hold none; HeaderLocator searches as many lines): the most frequent of comma, semicolon and
+    /// tab outside quotes in that line (comma when none appears in the first lines).
     public static func detectDelimiter<Bytes: Sequence>(_ bytes: Bytes) -> UInt8 where Bytes.Element == UInt8 {
         var counts: [UInt8: Int] = [44: 0, 59: 0, 9: 0]
         var inQuotes = false
+        var lines = 0
         for byte in bytes {
             if byte == 34 {
                 inQuotes.toggle()
                 continue
             }
             if inQuotes { continue }
-            if byte == 10 || byte == 13 { break }
+            if byte == 10 {
+                lines += 1
+                if lines >= HeaderLocator.searchedRows || counts.values.contains(where: { $0 > 0 }) { break }
+                continue
+            }
             if counts[byte] != nil { counts[byte]! += 1 }
         }
         let best = counts.max { ($0.value, $1.key) < ($1.value, $0.key) }!

@@ -4,13 +4,13 @@ public enum TextEncoding: String, Sendable {
     case utf8
     case windows1252
 
-    /// UTF-8 when the bytes have a UTF-8 BOM or are valid UTF-8 throughout, Windows-1252 otherwise.
-    /// Pass the whole file (or as much as was read): one invalid sequence anywhere decides it.
+    /// UTF-8 when the bytes have a UTF-8 BOM or are valid UTF-8 throughout, Windows-1252 otherwise
+    /// (a guess: imports use EncodingSurvey's verdict, which refuses the doubtful cases).
     public static func detect(_ bytes: [UInt8]) -> TextEncoding {
         if bytes.starts(with: utf8BOM) { return .utf8 }
-        var validator = UTF8Validator()
-        validator.feed(bytes)
-        return validator.isValid(final: true) ? .utf8 : .windows1252
+        var survey = EncodingSurvey()
+        survey.feed(bytes)
+        return survey.verdict == .utf8 ? .utf8 : .windows1252
     }
 
     public static let utf8BOM: [UInt8] = [0xEF, 0xBB, 0xBF]
@@ -46,62 +46,6 @@ public enum TextEncoding: String, Sendable {
             return Unicode.Scalar(windows1252High[Int(byte - 0x80)])!
         }
         return Unicode.Scalar(byte)
-    }
-}
-
-/// Checks UTF-8 well-formedness incrementally, so a large file can be checked while it streams.
-public struct UTF8Validator: Sendable {
-    private var pending = 0  // continuation bytes still expected
-    private var lowerBound: UInt8 = 0x80
-    private var upperBound: UInt8 = 0xBF
-    public private(set) var valid = true
-
-    public init() {}
-
-    public mutating func feed(_ bytes: [UInt8]) {
-        feed(bytes[...])
-    }
-
-    public mutating func feed(_ bytes: ArraySlice<UInt8>) {
-        guard valid else { return }
-        for byte in bytes {
-            if pending > 0 {
-                guard byte >= lowerBound, byte <= upperBound else {
-                    valid = false
-                    return
-                }
-                lowerBound = 0x80
-                upperBound = 0xBF
-                pending -= 1
-                continue
-            }
-            switch byte {
-            case 0x00...0x7F: continue
-            case 0xC2...0xDF: pending = 1
-            case 0xE0:
-                pending = 2
-                lowerBound = 0xA0
-            case 0xE1...0xEC, 0xEE, 0xEF: pending = 2
-            case 0xED:
-                pending = 2
-                upperBound = 0x9F
-            case 0xF0:
-                pending = 3
-                lowerBound = 0x90
-            case 0xF1...0xF3: pending = 3
-            case 0xF4:
-                pending = 3
-                upperBound = 0x8F
-            default:
-                valid = false
-                return
-            }
-        }
-    }
-
-    /// Whether everything fed so far is UTF-8; with `final`, a truncated last character is invalid.
-    public func isValid(final: Bool) -> Bool {
-        valid && (!final || pending == 0)
     }
 }
 

@@ -44,13 +44,13 @@ public struct EnrollmentValidator: Sendable {
         if !columns.has("grupo"), group == nil {
             issues.append(
                 ImportIssue(
-                    line: 1, column: "grupo", value: "",
+                    line: columns.line, column: "grupo", value: "",
                     message: "falta la columna «grupo»; o indique el grupo con --group"))
         }
         if !columns.has("dependencia"), agency == nil {
             issues.append(
                 ImportIssue(
-                    line: 1, column: "dependencia", value: "",
+                    line: columns.line, column: "dependencia", value: "",
                     message: "falta la columna «dependencia»; o indique la instancia con --agency"))
         }
         return issues

@@ -31,7 +31,8 @@ public struct ResultsValidator: Sendable {
         guard !columns.has("grupo"), group == nil else { return [] }
         return [
             ImportIssue(
-                line: 1, column: "grupo", value: "", message: "falta la columna «grupo»; o indique el grupo con --group"
+                line: columns.line, column: "grupo", value: "",
+                message: "falta la columna «grupo»; o indique el grupo con --group"
             )
         ]
     }

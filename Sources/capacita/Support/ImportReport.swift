@@ -34,6 +34,12 @@ extension ImportReport {
                             + "\(Plural.count(revoked, "revocada", "revocadas")).")
                 }
             }
+            if headerLine > 1 {
+                print(
+                    "Encabezado leído en la línea \(headerLine); "
+                        + "\(headerLine == 2 ? "la línea anterior se ignoró" : "las líneas anteriores se ignoraron") "
+                        + "(título o notas).")
+            }
             if !ignoredColumns.isEmpty {
                 print(
                     "Columnas ignoradas: "
