@@ -20,7 +20,7 @@ public struct InputFile: Sendable {
         self.bytes = bytes
         let start = Array(bytes.prefix(BinaryFileKind.sniffLength))
         self.utf16 = UTF16Transcoder.order(of: start)
-        if let kind = BinaryFileKind.detect(start), kind != .utf16 { throw .notText(name, kind) }
+        if let kind = BinaryFileKind.detect(start) { throw .notText(name, kind) }
     }
 
     public init(path: String) throws(InputFileError) {
@@ -38,7 +38,7 @@ public struct InputFile: Sendable {
         defer { try? handle.close() }
         let start = [UInt8]((try? handle.read(upToCount: BinaryFileKind.sniffLength)) ?? nil ?? Data())
         self.utf16 = UTF16Transcoder.order(of: start)
-        if let kind = BinaryFileKind.detect(start), kind != .utf16 { throw .notText(path, kind) }
+        if let kind = BinaryFileKind.detect(start) { throw .notText(path, kind) }
     }
 
     public var name: String { (path as NSString).lastPathComponent }

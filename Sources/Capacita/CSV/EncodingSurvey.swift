@@ -42,7 +42,14 @@ public struct EncodingSurvey: Sendable {
             if bytes.starts(with: TextEncoding.utf8BOM) { declaredUTF8 = true }
         }
         for byte in bytes {
-            if Self.undefinedInWindows1252.contains(byte) { Self.note(line, in: &undefinedLines) }
+            // Most bytes of most files are ASCII outside a sequence: one comparison each.
+            if byte < 0x80, pending == 0 {
+                if byte == 10 { line += 1 }
+                continue
+            }
+            if byte >= 0x81, byte <= 0x9D, Self.undefinedInWindows1252.contains(byte) {
+                Self.note(line, in: &undefinedLines)
+            }
             if pending > 0 {
                 if byte >= lowerBound, byte <= upperBound {
                     lowerBound = 0x80

@@ -5,8 +5,6 @@ public enum BinaryFileKind: Sendable, Equatable, CustomStringConvertible {
     case zipArchive
     /// An OLE compound file: an .xls from Excel 97-2003, or a password-protected workbook.
     case oleContainer
-    /// UTF-16 text (Excel's "Texto Unicode").
-    case utf16
     /// NUL bytes: some other binary file.
     case binary
 
@@ -18,7 +16,8 @@ public enum BinaryFileKind: Sendable, Equatable, CustomStringConvertible {
             return .zipArchive
         }
         if start.starts(with: [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) { return .oleContainer }
-        if start.starts(with: [0xFF, 0xFE]) || start.starts(with: [0xFE, 0xFF]) { return .utf16 }
+        // UTF-16 text (Excel's "Texto Unicode") is text, though full of NUL bytes: InputFile reads it.
+        if UTF16Transcoder.order(of: start) != nil { return nil }
         if start.prefix(sniffLength).contains(0) { return .binary }
         return nil
     }
@@ -31,8 +30,6 @@ public enum BinaryFileKind: Sendable, Equatable, CustomStringConvertible {
         case .oleContainer:
             return "es un libro de Excel 97-2003 (.xls) o un libro protegido con contraseña; quite la contraseña y "
                 + "guárdelo como «CSV UTF-8 (delimitado por comas)»"
-        case .utf16:
-            return "está guardado como «Texto Unicode» (UTF-16); guárdelo como «CSV UTF-8 (delimitado por comas)»"
         case .binary:
             return "no es un archivo de texto (contiene bytes nulos); envíe la hoja como CSV"
         }
