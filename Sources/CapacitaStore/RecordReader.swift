@@ -73,6 +73,7 @@ final class RecordReader<Check: RowCheck>: Sendable {
         var first = true
         var locator = HeaderLocator(specs: specs)
         func takeHeader(line: Int, cells: [String]) {
+            if locator.foundNoHeader { summary.issues.append(HeaderLocator.notFound(line: line)) }
             let columns = CSVColumns(header: cells, specs: specs, line: line, issues: &summary.issues)
             summary.columns = columns
             summary.issues += check.headerIssues(columns)
@@ -134,8 +135,8 @@ final class RecordReader<Check: RowCheck>: Sendable {
             }
             parser.finish { record in take(record) }
             // A short file whose rows all missed the header's columns: its first row was the header.
-            if summary.columns == nil, let fallback = locator.fallback {
-                takeHeader(line: fallback.line, cells: fallback.cells)
+            if summary.columns == nil, case .header(let line, let header) = locator.takeFallback() {
+                takeHeader(line: line, cells: header)
             }
             try flush()
             if parser.isInsideQuotes {

@@ -233,6 +233,11 @@ import Testing
             let noCurp = try enroll(
                 try temporaryFile("Lista\nnombre,primer_apellido,nivel,grupo\nAna,Ruiz,base,BAS-1\n"), connection)
             #expect(noCurp.rejected.map { "\($0.line):\($0.column)" } == ["2:curp", "2:dependencia"])
+            // A header below the rows searched: said so, beside the columns it cannot find.
+            let notes = (1...HeaderLocator.searchedRows).map { "nota \($0)\n" }.joined()
+            let deep = try enroll(try temporaryFile(notes + Self.header + Self.gloria + ",BAS-1\n"), connection)
+            #expect(deep.rejected.first.map { "\($0.line):\($0.column)" } == "1:")
+            #expect(deep.rejected.first?.message.contains("primeras 10 filas") == true)
         }
     }
 

@@ -21,6 +21,19 @@ import Testing
             #expect(locator.offer(line: line, cells: ["Ana", "G1"]) == .skip)
         }
         #expect(locator.offer(line: 10, cells: ["Luis", "G1"]) == .header(line: 2, cells: ["nombre", "grupo"]))
+        #expect(!locator.foundNoHeader)  // row 2 has known columns: its missing ones are named
+    }
+
+    @Test func aHeaderBelowTheSearchedRowsIsSaidToBeMissing() {
+        var locator = HeaderLocator(specs: Self.specs)
+        for line in 1...HeaderLocator.searchedRows - 1 {
+            #expect(locator.offer(line: line, cells: ["nota \(line)"]) == .skip)
+        }
+        #expect(locator.offer(line: 10, cells: ["nota 10"]) == .header(line: 1, cells: ["nota 1"]))
+        #expect(locator.foundNoHeader)
+        var short = HeaderLocator(specs: Self.specs)
+        #expect(short.offer(line: 1, cells: ["Lista"]) == .skip)
+        #expect(short.takeFallback() == .header(line: 1, cells: ["Lista"]) && short.foundNoHeader)
     }
 
     @Test func onlySeparatorsOrSpacesIsBlank() {

@@ -72,10 +72,11 @@ public struct CSVDocument: Sendable {
                 break
             }
         }
-        if header == nil, let fallback = locator.fallback {
-            header = fallback
-            start = decoded.firstIndex { $0.record.line > fallback.line } ?? decoded.endIndex
+        if header == nil, case .header(let line, let cells) = locator.takeFallback() {
+            header = (line, cells)
+            start = decoded.firstIndex { $0.record.line > line } ?? decoded.endIndex
         }
+        if let header, locator.foundNoHeader { issues.append(HeaderLocator.notFound(line: header.line)) }
         guard let header else {
             issues.append(
                 ImportIssue(line: 1, column: "", value: "", message: "el archivo está vacío: falta el encabezado"))

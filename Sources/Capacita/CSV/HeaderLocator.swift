@@ -21,8 +21,11 @@ public struct HeaderLocator: Sendable {
     private let known: Set<String>
     private var seen = 0
     /// The most header-like row so far, taken as the header if no row qualifies.
-    public private(set) var fallback: (line: Int, cells: [String])?
+    private var fallback: (line: Int, cells: [String])?
     private var fallbackScore = -1
+    /// The header given was a fallback that matches no known column: the rows searched hold no
+    /// header at all (it sits lower, or the file is another kind).
+    public private(set) var foundNoHeader = false
 
     public init(specs: [ColumnSpec]) {
         func keys(_ spec: ColumnSpec) -> Set<String> { Set(([spec.name] + spec.aliases).map(NameKey.header)) }
@@ -42,8 +45,23 @@ public struct HeaderLocator: Sendable {
             fallback = (line, cells)
             fallbackScore = score
         }
-        if seen >= Self.searchedRows, let fallback { return .header(line: fallback.line, cells: fallback.cells) }
+        if seen >= Self.searchedRows { return takeFallback() }
         return .skip
+    }
+
+    /// The header when no row qualified: at the 10th row, or when a shorter file ends.
+    public mutating func takeFallback() -> Step {
+        guard let fallback else { return .skip }
+        foundNoHeader = fallbackScore == 0
+        return .header(line: fallback.line, cells: fallback.cells)
+    }
+
+    /// Said beside the missing columns when no searched row looked like a header at all.
+    public static func notFound(line: Int) -> ImportIssue {
+        ImportIssue(
+            line: line, column: "", value: "",
+            message: "ninguna de las primeras \(searchedRows) filas con contenido es un encabezado con las columnas "
+                + "de este archivo; ponga el encabezado entre ellas (el título y las notas pueden quedar arriba)")
     }
 
     /// Whether a decoded row has no content at all: only separators or spaces, which Excel writes
