@@ -86,7 +86,7 @@ extension APIError {
         case is PoolError: return .unavailable
         case let error as InputFileError:
             switch error {
-            case .notText: return .unsupported(error.description)
+            case .notText, .noSuchSheet: return .unsupported(error.description)
             case .unreadable: return nil
             }
         case let error as PostgresError:

@@ -85,12 +85,14 @@ extension Store {
     ) async throws -> ImportOutcome {
         try await reservingImport {
             let name = Upload.name(of: request, fallback: fallbackName)
+            // `sheet`: which sheet of an .xlsx upload is read (by default the first with content).
+            let sheet = try Query(request).string("sheet")
             let upload = try await Upload.receive(
                 request, limit: limit ?? configuration.maxBodyBytes, into: configuration.uploadFolder, name: name)
             defer { upload.remove() }
             let input: InputFile
             do {
-                input = try reading?(upload.file) ?? InputFile(path: upload.file.path)
+                input = try reading?(upload.file) ?? InputFile(path: upload.file.path, sheet: sheet)
             } catch InputFileError.notText(_, let kind) {
                 // The upload's own name, not the server's folder.
                 throw APIError.unsupported("\(Upload.safeName(name)): \(kind)")

@@ -72,7 +72,7 @@ public struct FileImports: Sendable {
             years: ReportYears.range(currentYear: currentYear))
         let bytes = try file.readAll()
         let result =
-            file.name.lowercased().hasSuffix(".csv")
+            file.name.lowercased().hasSuffix(".csv") || file.isWorkbook
             ? reader.read(csv: bytes)
             : reader.read(
                 yaml: TextEncoding.detect(bytes).decode(

@@ -11,6 +11,11 @@ public struct InputFile: Sendable {
     private let bytes: [UInt8]?
     /// UTF-16 text (Excel's "Texto Unicode"), read as UTF-8 through `forEachTextChunk`.
     public let utf16: UTF16Transcoder.Order?
+    /// An .xlsx workbook, checked when opened; its rows are read by sheet, not as text.
+    let workbook: Workbook?
+    /// The sheet to read (`--sheet`); nil: the first one with content.
+    public let sheet: String?
+    public var isWorkbook: Bool { workbook != nil }
 
     /// Bytes with the name they came under (an upload's file name), refused like a file when
     /// they are not text.
@@ -18,13 +23,16 @@ public struct InputFile: Sendable {
         self.path = name
         self.size = Int64(bytes.count)
         self.bytes = bytes
+        self.workbook = nil
+        self.sheet = nil
         let start = Array(bytes.prefix(BinaryFileKind.sniffLength))
         self.utf16 = UTF16Transcoder.order(of: start)
         if let kind = BinaryFileKind.detect(start) { throw .notText(name, kind) }
     }
 
-    public init(path: String) throws(InputFileError) {
+    public init(path: String, sheet: String? = nil) throws(InputFileError) {
         self.bytes = nil
+        self.sheet = sheet
         guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
             (attributes[.type] as? FileAttributeType) != .typeDirectory,
             FileManager.default.isReadableFile(atPath: path)
@@ -38,7 +46,16 @@ public struct InputFile: Sendable {
         defer { try? handle.close() }
         let start = [UInt8]((try? handle.read(upToCount: BinaryFileKind.sniffLength)) ?? nil ?? Data())
         self.utf16 = UTF16Transcoder.order(of: start)
-        if let kind = BinaryFileKind.detect(start) { throw .notText(path, kind) }
+        switch BinaryFileKind.detect(start) {
+        case .zipArchive?:
+            let workbook = try Workbook(path: path, size: self.size)
+            if let sheet, !workbook.sheetNames.contains(where: { $0.lowercased() == sheet.lowercased() }) {
+                throw .noSuchSheet(workbook.name, sheet, workbook.sheetNames)
+            }
+            self.workbook = workbook
+        case let kind?: throw .notText(path, kind)
+        case nil: self.workbook = nil
+        }
     }
 
     public var name: String { (path as NSString).lastPathComponent }
@@ -46,10 +63,35 @@ public struct InputFile: Sendable {
     /// The whole text, for the small files (groups, headcounts, agencies, fichas): UTF-16 comes
     /// as UTF-8.
     public func readAll() throws -> [UInt8] {
+        if let workbook { return try Self.csv(of: workbook, sheet: sheet) }
         var all: [UInt8] = []
         all.reserveCapacity(Int(size))
         try forEachTextChunk { all += $0 }
         return all
+    }
+
+    /// A small file's sheet as UTF-8 CSV for the parsers of small files: one line per sheet row,
+    /// empty lines for rows the sheet skips, so a problem's line is the sheet's row number. A line
+    /// break inside a cell becomes a space (it would shift every later line).
+    static func csv(of workbook: Workbook, sheet: String?) throws -> [UInt8] {
+        var text: [UInt8] = []
+        var line = 1
+        try workbook.rows(sheet: sheet) { row in
+            while line < row.number {
+                text.append(10)
+                line += 1
+            }
+            let cells = row.cells.map { cell -> String in
+                let flat = cell.replacingOccurrences(of: "\r\n", with: " ").replacingOccurrences(of: "\n", with: " ")
+                    .replacingOccurrences(of: "\r", with: " ")
+                return flat.contains(where: { $0 == "," || $0 == "\"" })
+                    ? "\"" + flat.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : flat
+            }
+            text += Array(cells.joined(separator: ",").utf8)
+            text.append(10)
+            line += 1
+        }
+        return text
     }
 
     /// Like `forEachChunk`, with UTF-16 text turned into UTF-8 (its byte-order mark dropped).
@@ -92,9 +134,11 @@ public struct InputFile: Sendable {
             survey.feed(chunk)
             if start.count < 65_536 { start += chunk.prefix(65_536 - start.count) }
         }
+        // A workbook's bytes are an archive: hashed, not surveyed (its cells are XML, UTF-8).
+        let isText = workbook == nil
         try forEachChunk { chunk in
             hasher.update(data: chunk)
-            text(transcoder?.transcode(chunk) ?? chunk)
+            if isText { text(transcoder?.transcode(chunk) ?? chunk) }
         }
         if let rest = transcoder?.finish() { text(rest) }
         let digest = hasher.finalize().map { String(format: "%02x", $0) }.joined()
@@ -115,11 +159,16 @@ public struct InputFile: Sendable {
 public enum InputFileError: Error, Sendable, Equatable, CustomStringConvertible {
     case unreadable(String)
     case notText(String, BinaryFileKind)
+    /// `--sheet` names no sheet of the workbook (its sheets listed).
+    case noSuchSheet(String, String, [String])
 
     public var description: String {
         switch self {
         case .unreadable(let path): return "\(path): no existe o no se puede leer"
         case .notText(let path, let kind): return "\(path): \(kind)"
+        case .noSuchSheet(let path, let sheet, let sheets):
+            return "\(path): el libro no tiene la hoja «\(sheet)»; sus hojas son: "
+                + sheets.map { "«\($0)»" }.joined(separator: ", ")
         }
     }
 }

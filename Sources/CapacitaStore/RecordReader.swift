@@ -80,32 +80,33 @@ final class RecordReader<Check: RowCheck>: Sendable {
             // A header without a required column: no row can be read right.
             stopped = !summary.issues.isEmpty
         }
-        func take(_ record: CSVRawRecord) {
+        /// One row of the file, from a CSV record or a sheet's row: its line, trimmed cells, and
+        /// whether it broke the parser's bounds or holds a NUL.
+        func take(line: Int, cells: [String], oversized: Bool, nul: Bool) {
             guard !stopped else { return }
-            let cells = record.fields.map { encoding.decodeTrimmed($0) }
             // Rows of separators or spaces only (Excel's formatted empty rows) are not rows.
-            if !record.oversized, HeaderLocator.isBlank(cells) { return }
+            if !oversized, HeaderLocator.isBlank(cells) { return }
             guard let columns = summary.columns else {
-                if case .header(let line, let header) = locator.offer(line: record.line, cells: cells) {
+                if case .header(let line, let header) = locator.offer(line: line, cells: cells) {
                     takeHeader(line: line, cells: header)
                 }
                 return
             }
             summary.rows += 1
-            if record.oversized {
-                batch.append(.refused([CSVLimits.oversized(line: record.line)]))
+            if oversized {
+                batch.append(.refused([CSVLimits.oversized(line: line)]))
                 return
             }
-            if record.bytes.contains(0) {
-                batch.append(.refused([CSVLimits.nulByte(line: record.line)]))
+            if nul {
+                batch.append(.refused([CSVLimits.nulByte(line: line)]))
                 return
             }
-            let row = CSVRow(line: record.line, cells: cells, columns: columns)
+            let row = CSVRow(line: line, cells: cells, columns: columns)
             if !row.extraCells.isEmpty {
                 batch.append(
                     .refused([
                         ImportIssue(
-                            line: record.line, column: "", value: "",
+                            line: line, column: "", value: "",
                             message: "la fila tiene más campos que el encabezado (\(row.cells.count))")
                     ]))
                 return
@@ -123,17 +124,34 @@ final class RecordReader<Check: RowCheck>: Sendable {
             batch = []
             batch.reserveCapacity(Self.batchSize)
         }
+        func take(_ record: CSVRawRecord) {
+            take(
+                line: record.line, cells: record.fields.map { encoding.decodeTrimmed($0) },
+                oversized: record.oversized, nul: record.bytes.contains(0))
+        }
         do {
-            try file.forEachTextChunk { chunk in
-                let bytes = first && format.hasBOM ? chunk.dropFirst(3) : chunk[...]
-                first = false
-                bytesRead += Int64(chunk.count)
-                try parser.feed(bytes) { record in
-                    take(record)
+            if let workbook = file.workbook {
+                // A sheet's rows, by their sheet row numbers; its cells are already text.
+                try workbook.rows(sheet: file.sheet) { row in
+                    let cells = row.cells.map { $0.trimmingSpaces() }
+                    take(
+                        line: row.number, cells: cells, oversized: CSVLimits.exceeds(cells),
+                        nul: cells.contains { $0.utf8.contains(0) })
                     if batch.count >= Self.batchSize { try flush() }
                 }
+                bytesRead = file.size
+            } else {
+                try file.forEachTextChunk { chunk in
+                    let bytes = first && format.hasBOM ? chunk.dropFirst(3) : chunk[...]
+                    first = false
+                    bytesRead += Int64(chunk.count)
+                    try parser.feed(bytes) { record in
+                        take(record)
+                        if batch.count >= Self.batchSize { try flush() }
+                    }
+                }
+                parser.finish { record in take(record) }
             }
-            parser.finish { record in take(record) }
             // A short file whose rows all missed the header's columns: its first row was the header.
             if summary.columns == nil, case .header(let line, let header) = locator.takeFallback() {
                 takeHeader(line: line, cells: header)

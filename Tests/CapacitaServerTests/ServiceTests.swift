@@ -108,7 +108,32 @@ import Testing
         }
     }
 
-    @Test func aWorkbookIsRefusedAs415WithoutItsBytes() async throws {
+    /// A LibreOffice workbook is read like its CSV: problems on the sheet's own rows; a sheet it
+    /// lacks, or an .ods, is 415 with what to do.
+    @Test func aWorkbookUploadIsReadByItsSheetRows() async throws {
+        try await withService { served in
+            let folder = TestDatabase.projectRoot.appendingPathComponent("Tests/Fixtures/sheets")
+            let workbook = [UInt8](try Data(contentsOf: folder.appendingPathComponent("inscripcion.xlsx")))
+            let response = try await served.send(.post, "/v1/enrollments?dry_run=true", as: .admin, bytes: workbook)
+            #expect(response.status == .unprocessableContent)
+            let report = try #require(try response.json() as? [String: Any])
+            let rejected = try #require(report["rejected"] as? [[String: Any]])
+            // BAS-1 is no group of the demo data: each row refused on its sheet row.
+            #expect(
+                rejected.map { "\($0["line"] as? Int ?? 0):\($0["column"] as? String ?? "")" } == [
+                    "4:grupo", "5:grupo", "7:grupo",
+                ])
+            #expect(report["header_line"] as? Int == 3)
+            let missing = try await served.send(.post, "/v1/enrollments?sheet=Hoja9", as: .admin, bytes: workbook)
+            #expect(missing.status == .unsupportedMediaType)
+            #expect(missing.text.contains("«Inscripción»"))
+            let ods = [UInt8](try Data(contentsOf: folder.appendingPathComponent("inscripcion.ods")))
+            let refused = try await served.send(.post, "/v1/enrollments", as: .sict, bytes: ods)
+            #expect(refused.status == .unsupportedMediaType && refused.text.contains(".ods"))
+        }
+    }
+
+    @Test func aDamagedArchiveIsRefusedAs415WithoutItsBytes() async throws {
         try await withService { served in
             let zip: [UInt8] =
                 [0x50, 0x4B, 0x03, 0x04] + Array("[Content_Types].xml".utf8) + [UInt8](repeating: 0, count: 64)

@@ -198,6 +198,11 @@ public struct CSVParser: Sendable {
 
 /// The refusals the parser's bounds lead to, worded once for every import.
 public enum CSVLimits {
+    /// Whether a row read some other way (a sheet's) is past the bounds a CSV record is held to.
+    public static func exceeds(_ cells: [String]) -> Bool {
+        cells.count > CSVParser.maxFields || cells.reduce(0) { $0 + $1.utf8.count } > CSVParser.maxRecordBytes
+    }
+
     public static func unclosedQuote(line: Int) -> ImportIssue {
         ImportIssue(
             line: line, column: "", value: "",

@@ -1,8 +1,14 @@
 /// Files that are not text, told apart by their first bytes, so their contents never reach a
 /// report or a terminal. Each comes with what the person should do instead, in Spanish.
 public enum BinaryFileKind: Sendable, Equatable, CustomStringConvertible {
-    /// A ZIP archive: an .xlsx or .ods workbook, or any other compressed file.
+    /// A ZIP archive that is not an .xlsx workbook.
     case zipArchive
+    /// An OpenDocument spreadsheet (.ods, LibreOffice's own format).
+    case openDocument
+    /// An archive that cannot be read whole: damaged, cut short, or not XML inside.
+    case corruptArchive
+    /// An archive whose contents expand out of all proportion to its size (a zip bomb).
+    case zipBomb
     /// An OLE compound file: an .xls from Excel 97-2003, or a password-protected workbook.
     case oleContainer
     /// NUL bytes: some other binary file.
@@ -25,13 +31,21 @@ public enum BinaryFileKind: Sendable, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .zipArchive:
-            return "es un libro de Excel (.xlsx), de LibreOffice (.ods) u otro archivo comprimido, no un CSV; "
-                + "ábralo y guárdelo como «CSV UTF-8 (delimitado por comas)»"
+            return "es un archivo comprimido que no es un libro de Excel (.xlsx); envíe la hoja como .xlsx o como "
+                + "«CSV UTF-8 (delimitado por comas)»"
+        case .openDocument:
+            return "es una hoja de LibreOffice (.ods); guárdela como «Libro de Excel (.xlsx)» o como "
+                + "«CSV UTF-8 (delimitado por comas)»"
+        case .corruptArchive:
+            return
+                "es un libro de Excel dañado o incompleto; ábralo en Excel o LibreOffice y guárdelo de nuevo como .xlsx"
+        case .zipBomb:
+            return "es un archivo comprimido cuyo contenido crece fuera de toda proporción con su tamaño; no se leyó"
         case .oleContainer:
             return "es un libro de Excel 97-2003 (.xls) o un libro protegido con contraseña; quite la contraseña y "
-                + "guárdelo como «CSV UTF-8 (delimitado por comas)»"
+                + "guárdelo como «Libro de Excel (.xlsx)» o como «CSV UTF-8 (delimitado por comas)»"
         case .binary:
-            return "no es un archivo de texto (contiene bytes nulos); envíe la hoja como CSV"
+            return "no es un archivo de texto (contiene bytes nulos); envíe la hoja como .xlsx o como CSV"
         }
     }
 }

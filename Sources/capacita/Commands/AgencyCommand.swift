@@ -28,13 +28,14 @@ struct AgencyCommand: ParsableCommand {
                 "Importa instancias de un CSV (codigo,nombre,nombres_anteriores,orden,entidad,cuenta_en_indicador); todo o nada."
         )
 
-        @Argument(help: ArgumentHelp("Archivo CSV.", valueName: "archivo"))
+        @Argument(help: ArgumentHelp("Archivo CSV, de texto o libro .xlsx.", valueName: "archivo"))
         var file: String
 
+        @OptionGroup var sheet: SheetOption
         @OptionGroup var output: FormatOption
 
         func run() throws {
-            let input = try InputFile(path: file)
+            let input = try InputFile(path: file, sheet: sheet.sheet)
             try ImportReport(try FileImports(connection: try Database.connect()).agencies(input)).emit(output.format)
         }
     }

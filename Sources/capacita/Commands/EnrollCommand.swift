@@ -20,7 +20,7 @@ struct EnrollCommand: ParsableCommand {
                 problema no se escribe nada y el estado de salida es 1. Importar de nuevo el mismo archivo no cambia nada.
                 """)
 
-        @Argument(help: ArgumentHelp("Archivo CSV.", valueName: "archivo")) var file: String
+        @Argument(help: ArgumentHelp("Archivo CSV, de texto o libro .xlsx.", valueName: "archivo")) var file: String
         @Option(
             name: .long,
             help: ArgumentHelp(
@@ -30,10 +30,11 @@ struct EnrollCommand: ParsableCommand {
         @Flag(name: .long, help: "Solo valida y dice qué haría; no escribe nada.") var dryRun = false
         @Flag(name: .long, help: "Inscribe aunque no se hayan acreditado los cursos requisito.") var skipPrerequisites =
             false
+        @OptionGroup var sheet: SheetOption
         @OptionGroup var output: FormatOption
 
         func run() throws {
-            let input = try InputFile(path: file)
+            let input = try InputFile(path: file, sheet: sheet.sheet)
             let connection = try Database.connect()
             // Resolved here first so an unknown --agency reads like any other option, with the closest names.
             let agencyCode = try agency.map { try Context.agencyCode($0, connection: connection, option: "--agency") }

@@ -16,11 +16,13 @@ struct FichaCommand: ParsableCommand {
             abstract:
                 "Importa fichas en YAML o JSON (una o una lista) o en CSV (una fila por instancia y año); todo o nada.")
 
-        @Argument(help: ArgumentHelp("Archivo .yaml, .yml, .json o .csv.", valueName: "archivo")) var file: String
+        @Argument(help: ArgumentHelp("Archivo .yaml, .yml, .json, .csv o .xlsx.", valueName: "archivo")) var file:
+            String
+        @OptionGroup var sheet: SheetOption
         @OptionGroup var output: FormatOption
 
         func run() throws {
-            let input = try InputFile(path: file)
+            let input = try InputFile(path: file, sheet: sheet.sheet)
             let outcome = try FileImports(connection: try Database.connect()).fichas(
                 input, ranBy: Operator.name, currentYear: YearArgument.currentYear)
             try ImportReport(outcome).emit(output.format)

@@ -17,16 +17,17 @@ struct GroupCommand: ParsableCommand {
                 "Importa grupos de un CSV (grupo, curso, tipo, dependencia, inicio, fin, modalidad, entidad, cupo, publico_general, servidores_publicos); todo o nada."
         )
 
-        @Argument(help: ArgumentHelp("Archivo CSV.", valueName: "archivo"))
+        @Argument(help: ArgumentHelp("Archivo CSV, de texto o libro .xlsx.", valueName: "archivo"))
         var file: String
 
         @Flag(name: .long, help: "Solo valida y dice qué haría; no escribe nada.")
         var dryRun = false
 
+        @OptionGroup var sheet: SheetOption
         @OptionGroup var output: FormatOption
 
         func run() throws {
-            let input = try InputFile(path: file)
+            let input = try InputFile(path: file, sheet: sheet.sheet)
             let outcome = try FileImports(connection: try Database.connect()).groups(
                 input, ranBy: Operator.name, dryRun: dryRun)
             try ImportReport(outcome).emit(output.format)

@@ -15,11 +15,12 @@ struct HeadcountCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Importa un CSV (dependencia, anio, alto, medio, operativo); todo o nada.")
 
-        @Argument(help: ArgumentHelp("Archivo CSV.", valueName: "archivo")) var file: String
+        @Argument(help: ArgumentHelp("Archivo CSV, de texto o libro .xlsx.", valueName: "archivo")) var file: String
+        @OptionGroup var sheet: SheetOption
         @OptionGroup var output: FormatOption
 
         func run() throws {
-            let input = try InputFile(path: file)
+            let input = try InputFile(path: file, sheet: sheet.sheet)
             let outcome = try FileImports(connection: try Database.connect()).headcounts(input, ranBy: Operator.name)
             try ImportReport(outcome).emit(output.format)
         }

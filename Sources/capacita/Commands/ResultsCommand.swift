@@ -22,13 +22,14 @@ struct ResultsCommand: ParsableCommand {
                 acreditación del curso; las constancias se emiten y revocan en consecuencia.
                 """)
 
-        @Argument(help: ArgumentHelp("Archivo CSV.", valueName: "archivo")) var file: String
+        @Argument(help: ArgumentHelp("Archivo CSV, de texto o libro .xlsx.", valueName: "archivo")) var file: String
         @Option(name: .long, help: ArgumentHelp("Grupo de todas las filas.", valueName: "grupo")) var group: String?
         @Flag(name: .long, help: "Solo valida y dice qué haría; no escribe nada.") var dryRun = false
+        @OptionGroup var sheet: SheetOption
         @OptionGroup var output: FormatOption
 
         func run() throws {
-            let input = try InputFile(path: file)
+            let input = try InputFile(path: file, sheet: sheet.sheet)
             var progress = Progress(total: input.size)
             let outcome = try ResultsImporter(connection: try Database.connect()).run(
                 input, options: .init(group: group, dryRun: dryRun, ranBy: Operator.name, trace: Timings.trace),

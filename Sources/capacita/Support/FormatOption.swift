@@ -17,3 +17,14 @@ struct FormatOption: ParsableArguments {
         return format
     }
 }
+
+/// `--sheet`: which sheet of an .xlsx workbook an import reads (by default, the first one with
+/// content). Ignored for text files.
+struct SheetOption: ParsableArguments {
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Hoja del libro .xlsx que se lee (sin distinguir mayúsculas). (predeterminado: la primera con datos)",
+            valueName: "hoja"))
+    var sheet: String?
+}
