@@ -72,6 +72,7 @@ let package = Package(
             dependencies: [
                 "SampleData", "Capacita", "CapacitaStore", "Postgres",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ],
             path: "bench/Sources/capacita-bench"
         ),

@@ -133,7 +133,7 @@ final class RecordReader<Check: RowCheck>: Sendable {
             if let workbook = file.workbook {
                 // A sheet's rows, by their sheet row numbers; its cells are already text.
                 try workbook.rows(sheet: file.sheet) { row in
-                    let cells = row.cells.map { $0.trimmingSpaces() }
+                    let cells = row.cells.map { $0.trimmingCellSpaces() }
                     take(
                         line: row.number, cells: cells, oversized: CSVLimits.exceeds(cells),
                         nul: cells.contains { $0.utf8.contains(0) })

@@ -100,6 +100,15 @@ public struct CSVRow: Sendable {
 }
 
 extension String {
+    /// `trimmingSpaces()`, asking Unicode only when an end is not a plain ASCII character: every
+    /// cell of a sheet comes through here, and the Unicode property lookup was a tenth of reading
+    /// a workbook.
+    public func trimmingCellSpaces() -> String {
+        guard let first = utf8.first, let last = utf8.last else { return self }
+        if first > 32, first < 0x80, last > 32, last < 0x80 { return self }
+        return trimmingSpaces()
+    }
+
     /// Trims spaces, tabs and non-breaking spaces, which Excel leaves around cells.
     public func trimmingSpaces() -> String {
         var slice = Substring(self)

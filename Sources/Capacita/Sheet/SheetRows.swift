@@ -93,11 +93,11 @@ public struct SheetRows: Sendable {
     private func cellText() -> String {
         let raw = String(decoding: value, as: UTF8.self)
         switch type {
-        case "s": return Int(raw.trimmingSpaces()).flatMap { strings[$0] } ?? ""
+        case "s": return Int(raw.trimmingCellSpaces()).flatMap { strings[$0] } ?? ""
         case "inlineStr", "str", "e": return raw
         case "b": return raw == "1" ? "VERDADERO" : raw == "0" ? "FALSO" : raw
         default:
-            let trimmed = raw.trimmingSpaces()
+            let trimmed = raw.trimmingCellSpaces()
             if styles.isDate(style: style), let serial = Double(trimmed),
                 let date = SerialDate.date(serial: serial, date1904: date1904)
             {

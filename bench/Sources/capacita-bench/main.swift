@@ -8,7 +8,9 @@ struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "capacita-bench",
         abstract: "Generates sample data and runs the benchmarks of bench/README.md.",
-        subcommands: [Generate.self, Enrollment.self, EnrollmentRoles.self, Reports.self, Service.self]
+        subcommands: [
+            Generate.self, Enrollment.self, EnrollmentRoles.self, WorkbookBench.self, Reports.self, Service.self,
+        ]
     )
 }
 
