@@ -67,6 +67,25 @@ import Testing
         #expect(course.program == .pnc2022)
     }
 
+    /// A classroom holds 40; an online course for a whole agency, more. One number still works.
+    @Test func groupSizeMayBeGivenPerModality() throws {
+        let perModality = Self.valid.replacingOccurrences(
+            of: "modalities: [presencial]", with: "modalities: [presencial, en_linea]"
+        )
+        .replacingOccurrences(of: "max_group_size: 40", with: "max_group_size:\n  presencial: 40\n  en_linea: 200")
+        let course = try CourseDecoder.decode(yaml: perModality, file: "pnc-2022/prueba.yaml").get()
+        #expect(course.maxGroupSize(for: .enLinea) == 200 && course.maxGroupSize(for: .presencial) == 40)
+        #expect(course.maxGroupSize(for: .mixta) == 40 && course.maxGroupSize(for: nil) == 40)  // the smallest
+        let single = try CourseDecoder.decode(yaml: Self.valid, file: "pnc-2022/prueba.yaml").get()
+        #expect(single.maxGroupSize(for: .enLinea) == 40 && single.groupSizes == nil)
+        // A modality the course is not given in, or a size of zero: named by path.
+        let wrong = Self.valid.replacingOccurrences(of: "max_group_size: 40", with: "max_group_size:\n  en_linea: 0")
+        #expect(issues(wrong).map(\.field).sorted() == ["max_group_size.en_linea", "max_group_size.en_linea"])
+        // The repository's Curso Básico: 40 in a classroom, 200 online.
+        let catalog = try Catalog.build(files: try Self.repositoryFiles()).get()
+        #expect(catalog.course("PNC22-BAS")?.maxGroupSize(for: .enLinea) == 200)
+    }
+
     @Test func unknownAndMissingFieldsAreNamed() {
         let yaml = Self.valid.replacingOccurrences(of: "audience: Quien sea", with: "publico: Quien sea")
         let found = issues(yaml)

@@ -47,6 +47,28 @@ import Testing
         #expect(groups[2].generalPublic == 4000 && groups[2].publicServants == 120)
     }
 
+    /// An online group of the Curso Básico may hold 100 when the course allows 200 online; the
+    /// same cupo in a classroom is refused with the modality's maximum.
+    @Test func cupoIsCheckedAgainstTheModalitysMaximum() throws {
+        var online = Self.context.catalog.courses[0]
+        online.modalities = [.presencial, .enLinea]
+        online.groupSizes = ["presencial": 40, "en_linea": 200]
+        let context = GroupFile.Context(registry: Self.context.registry, catalog: Catalog(courses: [online]))
+        let file =
+            Self.header
+            + "b-1,PNC22-BAS,,SICT,2024-03-04,,en_linea,,100,,\nb-2,PNC22-BAS,,SICT,2024-03-04,,presencial,,100,,\n"
+        guard case .failure(let issues) = GroupFile.parse(Array(file.utf8), context: context) else {
+            Issue.record("a classroom of 100 was accepted")
+            return
+        }
+        #expect(issues.issues.map { "\($0.line):\($0.column)" } == ["3:cupo"])
+        #expect(issues.issues.first?.message == "el cupo máximo del curso PNC22-BAS en modalidad presencial es 40")
+        let groups = try GroupFile.parse(
+            Array((Self.header + "b-3,PNC22-BAS,,SICT,2024-03-04,,en_linea,,,,\n").utf8), context: context
+        ).get()
+        #expect(groups.first?.group.capacity == 200)
+    }
+
     @Test func everyBadCellIsReported() {
         let result = parse(
             """

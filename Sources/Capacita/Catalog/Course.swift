@@ -11,7 +11,11 @@ public struct Course: Sendable, Equatable, Codable {
     public var temario: [Topic]
     public var evaluation: [Instrument]
     public var passing: PassingRule
+    /// The largest group, for every modality without a size of its own.
     public var maxGroupSize: Int
+    /// Sizes for some modalities (by raw value: `en_linea: 200`), when the course file gives
+    /// `max_group_size` as a mapping; nil when it gives one number.
+    public var groupSizes: [String: Int]?
     public var prerequisites: [String]
     public var countsForIndicator: Bool
 
@@ -32,15 +36,25 @@ public struct Course: Sendable, Equatable, Codable {
         self.evaluation = evaluation
         self.passing = passing
         self.maxGroupSize = maxGroupSize
+        self.groupSizes = nil
         self.prerequisites = prerequisites
         self.countsForIndicator = countsForIndicator
     }
 
     public var kind: TrainingKind { level.kind }
 
+    /// The largest group of this modality (a classroom holds 40; an online course for a whole
+    /// agency, more), or the course's single size; with no modality, the smallest of its sizes.
+    public func maxGroupSize(for modality: Modality?) -> Int {
+        guard let groupSizes else { return maxGroupSize }
+        guard let modality else { return groupSizes.values.min() ?? maxGroupSize }
+        return groupSizes[modality.rawValue] ?? maxGroupSize
+    }
+
     enum CodingKeys: String, CodingKey {
         case code, program, level, title, modalities, hours, audience, objectives, temario, evaluation, passing
         case maxGroupSize = "max_group_size"
+        case groupSizes = "max_group_size_by_modality"
         case prerequisites
         case countsForIndicator = "counts_for_indicator"
     }

@@ -108,8 +108,34 @@ public struct CourseDecoder {
             list($0, "evaluation") { decoder, node, path in decoder.enumValue(node, path, Instrument.self) }
         }
         let passing = values["passing"].flatMap { passingRule($0) }
-        let maxGroupSize = values["max_group_size"].flatMap { integer($0, "max_group_size") }
-        if let maxGroupSize, maxGroupSize <= 0 { fail("max_group_size", "el cupo máximo debe ser mayor que cero") }
+        // One number for every modality, or a mapping per modality (presencial: 40, en_linea: 200);
+        // a modality the mapping leaves out takes its smallest size.
+        var groupSizes: [String: Int]?
+        var maxGroupSize: Int?
+        if let node = values["max_group_size"] {
+            if let mapping = node.mapping {
+                var sizes: [String: Int] = [:]
+                for (key, value) in mapping {
+                    let path = "max_group_size.\(key.string ?? "")"
+                    guard let modality = enumValue(key, path, Modality.self), let size = integer(value, path) else {
+                        continue
+                    }
+                    if let modalities, !modalities.contains(modality) {
+                        fail(path, "el curso no se imparte en modalidad \(modality.rawValue)")
+                    }
+                    if size <= 0 { fail(path, "el cupo máximo debe ser mayor que cero") }
+                    sizes[modality.rawValue] = size
+                }
+                if mapping.count == 0 { fail("max_group_size", "falta el cupo de alguna modalidad") }
+                groupSizes = sizes
+                maxGroupSize = sizes.values.min()
+            } else {
+                maxGroupSize = integer(node, "max_group_size")
+                if let maxGroupSize, maxGroupSize <= 0 {
+                    fail("max_group_size", "el cupo máximo debe ser mayor que cero")
+                }
+            }
+        }
         let prerequisites =
             values["prerequisites"].map { node in
                 list(node, "prerequisites") { decoder, node, path in decoder.text(node, path) } ?? []
@@ -119,10 +145,12 @@ public struct CourseDecoder {
         guard issues.isEmpty, let code, let program, let level, let title, let modalities, let hours, let audience,
             let objectives, let temario, let evaluation, let passing, let maxGroupSize, let counts
         else { return nil }
-        return Course(
+        var course = Course(
             code: code, program: program, level: level, title: title, modalities: modalities, hours: hours,
             audience: audience, objectives: objectives, temario: temario, evaluation: evaluation,
             passing: passing, maxGroupSize: maxGroupSize, prerequisites: prerequisites, countsForIndicator: counts)
+        course.groupSizes = groupSizes
+        return course
     }
 
     // MARK: - Typed fields

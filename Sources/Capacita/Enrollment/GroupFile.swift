@@ -116,11 +116,14 @@ public enum GroupFile {
         if let state, !StateCode.isState(state) {
             fail("entidad", "entidad desconocida: use la clave de dos letras (DF, JC, NL, …)")
         }
-        var capacity = course?.maxGroupSize
+        var capacity = course?.maxGroupSize(for: modality)
         if !row["cupo"].isEmpty {
             if let value = CellParsing.count(row["cupo"]), value > 0 {
-                if let course, value > course.maxGroupSize {
-                    fail("cupo", "el cupo máximo del curso \(course.code) es \(course.maxGroupSize)")
+                if let course, value > course.maxGroupSize(for: modality) {
+                    fail(
+                        "cupo",
+                        "el cupo máximo del curso \(course.code)\(modality.map { " en modalidad \($0.rawValue)" } ?? "") es "
+                            + "\(course.maxGroupSize(for: modality))")
                 }
                 capacity = value
             } else {

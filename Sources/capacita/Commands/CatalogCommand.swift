@@ -106,7 +106,7 @@ enum CourseSheet {
         var lines = [
             "\(course.code)  \(course.title)",
             "Programa: \(course.program.rawValue)   Nivel: \(Labels.value(course.level.rawValue))   Tipo: \(Labels.value(course.kind.rawValue))",
-            "Modalidades: \(Cell.codes(course.modalities.map(\.rawValue)).display)   Horas: \(hours(course.hours))   Cupo máximo: \(course.maxGroupSize)",
+            "Modalidades: \(Cell.codes(course.modalities.map(\.rawValue)).display)   Horas: \(hours(course.hours))   Cupo máximo: \(course.groupSizes.map { sizes in sizes.sorted { $0.key < $1.key }.map { "\($0.value) (\(Cell.code($0.key).display))" }.joined(separator: ", ") } ?? String(course.maxGroupSize))",
             "Dirigido a: \(course.audience)",
             "Objetivos:",
         ]
