@@ -73,6 +73,8 @@ public struct InputFile: Sendable {
     /// A small file's sheet as UTF-8 CSV for the parsers of small files: one line per sheet row,
     /// empty lines for rows the sheet skips, so a problem's line is the sheet's row number. A line
     /// break inside a cell becomes a space (it would shift every later line).
+    static let maxSmallSheetBytes = 256 << 20
+
     static func csv(of workbook: Workbook, sheet: String?) throws -> [UInt8] {
         var text: [UInt8] = []
         var line = 1
@@ -90,6 +92,9 @@ public struct InputFile: Sendable {
             text += Array(cells.joined(separator: ",").utf8)
             text.append(10)
             line += 1
+            // A registry, a headcount or a ficha table is small; a sheet that makes more text than
+            // the largest upload allowed is refused before it fills memory.
+            if text.count > Self.maxSmallSheetBytes { throw InputFileError.notText(workbook.name, .zipBomb) }
         }
         return text
     }

@@ -15,6 +15,9 @@ struct Workbook: @unchecked Sendable {
     /// compresses far better than a list of people). Real workbooks expand 5-20 times.
     static let maxExpansion: UInt64 = 100
     static let expansionFloor: UInt64 = 256 << 20
+    /// The shared strings are held in memory while the sheet streams: a million-row list needs
+    /// about 30 MB of them; past this the workbook is refused rather than exhausting memory.
+    static let maxSharedStringBytes: UInt64 = 512 << 20
 
     let name: String
     private let archive: Archive
@@ -59,7 +62,7 @@ struct Workbook: @unchecked Sendable {
             }
             var strings = SharedStrings()
             if let entry = archive["xl/sharedStrings.xml"] {
-                try Self.scan(archive, entry, budget: budget) { strings.take($0) }
+                try Self.scan(archive, entry, budget: min(budget, Self.maxSharedStringBytes)) { strings.take($0) }
             }
             self.styles = styles
             self.strings = strings

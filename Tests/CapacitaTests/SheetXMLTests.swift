@@ -88,13 +88,16 @@ import Testing
         #expect(late[1].cells[3] == "2028-03-05")
     }
 
-    @Test func aReferencePastTheLastColumnIsRefused() {
+    @Test func aReferencePastTheLastColumnOrRowIsRefused() {
         #expect(throws: SheetRows.Failure.self) {
             try Self.rows("<row r=\"1\"><c r=\"ZZZZZ1\"><v>1</v></c></row>")
         }
         #expect(throws: SheetRows.Failure.self) {
             try Self.rows("<row r=\"1\"><c r=\"XFE1\"><v>1</v></c></row>")
         }
+        // A row number past Excel's last row would have a small file padded with a line per row.
+        #expect(throws: SheetRows.Failure.self) { try Self.rows("<row r=\"999999999999\"/>") }
+        #expect(throws: SheetRows.Failure.self) { try Self.rows("<row r=\"0\"/>") }
     }
 
     @Test func serialDatesInBothSystems() {

@@ -12,6 +12,8 @@ public struct SheetRows: Sendable {
     /// Past this column a cell is refused as out of the sheet (Excel's last column is XFD,
     /// 16,384); it keeps a hostile `r="ZZZZZZ1"` from allocating a row of millions of cells.
     public static let maxColumns = 16_384
+    /// Excel's last row: a row number past it (`r="999999999999"`) is refused, not followed.
+    public static let maxRows = 1_048_576
 
     public enum Failure: Error, Sendable, Equatable {
         case badReference(String)
@@ -44,6 +46,9 @@ public struct SheetRows: Sendable {
         switch event {
         case .start("row", let attributes, let selfClosing):
             rowNumber = attributes["r"].flatMap { Int($0) } ?? rowNumber + 1
+            guard (1...Self.maxRows).contains(rowNumber) else {
+                throw Failure.badReference(String((attributes["r"] ?? "").prefix(20)))
+            }
             cells = []
             inRow = !selfClosing
             column = 0
