@@ -29,6 +29,12 @@ let package = Package(
             pkgConfig: "libpq",
             providers: [.apt(["libpq-dev"])]
         ),
+        // Writing .xlsx workbooks (issue #15): Debian's libxlsxwriter, beside libpq.
+        .systemLibrary(
+            name: "CXLSXWriter",
+            pkgConfig: "xlsxwriter",
+            providers: [.apt(["libxlsxwriter-dev"])]
+        ),
         .target(
             name: "Postgres",
             dependencies: ["CLibPQ"]
@@ -47,11 +53,13 @@ let package = Package(
         ),
         // What people and programs read: tables in Spanish, JSON and CSV with stable English keys.
         .target(name: "CapacitaOutput", dependencies: ["Capacita", "CapacitaStore"]),
+        // Workbooks written: reports and lists as .xlsx, and the blank templates agencies fill in.
+        .target(name: "CapacitaXLSX", dependencies: ["Capacita", "CapacitaOutput", "CXLSXWriter"]),
         // The HTTP service: routes per resource, bearer tokens, the error shape, request logs.
         .target(
             name: "CapacitaServer",
             dependencies: [
-                "Capacita", "CapacitaStore", "CapacitaOutput", "Postgres",
+                "Capacita", "CapacitaStore", "CapacitaOutput", "CapacitaXLSX", "Postgres",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -61,7 +69,7 @@ let package = Package(
         .executableTarget(
             name: "capacita",
             dependencies: [
-                "Capacita", "CapacitaStore", "CapacitaOutput", "CapacitaServer", "Postgres",
+                "Capacita", "CapacitaStore", "CapacitaOutput", "CapacitaServer", "CapacitaXLSX", "Postgres",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -80,16 +88,30 @@ let package = Package(
         .testTarget(name: "CapacitaTests", dependencies: ["Capacita", "TestSupport"]),
         .testTarget(
             name: "CapacitaStoreTests",
-            dependencies: ["CapacitaStore", "Capacita", "Postgres", "TestSupport", "SampleData"]),
+            dependencies: [
+                "CapacitaStore", "Capacita", "Postgres", "TestSupport", "SampleData", "CapacitaXLSX",
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ]),
         .testTarget(name: "CapacitaOutputTests", dependencies: ["CapacitaOutput", "Capacita", "CapacitaStore"]),
+        .testTarget(
+            name: "CapacitaXLSXTests",
+            dependencies: [
+                "CapacitaXLSX", "CapacitaOutput", "CapacitaStore", "Capacita", "TestSupport",
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ]),
         .testTarget(
             name: "CapacitaServerTests",
             dependencies: [
                 "CapacitaServer", "CapacitaStore", "Capacita", "Postgres", "TestSupport", "SampleData",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]),
-        .testTarget(name: "CLITests", dependencies: ["TestSupport", "SampleData", "CapacitaOutput", "Postgres"]),
+        .testTarget(
+            name: "CLITests",
+            dependencies: ["TestSupport", "SampleData", "CapacitaOutput", "CapacitaStore", "Postgres"]),
         // Shared test helpers: a fresh database per test on the cluster that scripts/dev-db runs.
-        .target(name: "TestSupport", dependencies: ["Postgres"], path: "Tests/TestSupport"),
+        .target(
+            name: "TestSupport",
+            dependencies: ["Postgres", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
+            path: "Tests/TestSupport"),
     ]
 )

@@ -17,6 +17,41 @@ public enum IndicatorText {
         ]
     }
 
+    /// The workbook for the annual report: the card, formula filled in, on the first sheet (as the
+    /// official report prints it) and the per-agency, per-tier table on the second.
+    public static func workbook(_ indicator: Indicator, options: CoverageOptions) -> WorkbookDocument {
+        WorkbookDocument([
+            WorkbookSheet(
+                name: "Parámetro 4.2",
+                content: .fields(
+                    title: "\(title), \(indicator.year)",
+                    card(indicator, options: options).map { WorkbookSheet.Field($0.0, $0.1) })),
+            WorkbookSheet(name: "Instancias", content: .table(CoverageTable.table(indicator.agencies))),
+        ])
+    }
+
+    /// A series: one row per year on the first sheet, then each year's per-agency table.
+    public static func workbook(_ values: [Indicator], years: ClosedRange<Int>, options: CoverageOptions)
+        -> WorkbookDocument
+    {
+        WorkbookDocument(
+            [WorkbookSheet(name: "Serie \(years.lowerBound)-\(years.upperBound)", content: .table(seriesTable(values)))]
+                + values.map {
+                    WorkbookSheet(name: "Instancias \($0.year)", content: .table(CoverageTable.table($0.agencies)))
+                })
+    }
+
+    static func seriesTable(_ values: [Indicator]) -> Table {
+        Table(
+            columns: ["year", "nii", "tii", "percent", "without_data", "formula"],
+            rows: values.map {
+                [
+                    .int($0.year), .int($0.nii), .int($0.tii), .percent($0.percent), .list($0.withoutData),
+                    .text($0.formula),
+                ]
+            })
+    }
+
     public static func single(_ indicator: Indicator, options: CoverageOptions, format: OutputFormat) -> String {
         let agencies = CoverageTable.table(indicator.agencies)
         switch format {
@@ -27,7 +62,7 @@ public enum IndicatorText {
             let card = card(indicator, options: options)
             return CSVText.document([["field", "value"]] + card.map { [$0.0, $0.1.csvField] }) + "\n\n"
                 + agencies.render(.csv)
-        case .table:
+        case .table, .xlsx:
             var lines = [
                 "\(title), \(indicator.year)", OptionsText.line(nil, options), "", agencies.render(.table), "",
                 "NII (instancias que cumplen): \(indicator.nii)   TII (instancias contadas): \(indicator.tii)",
@@ -48,16 +83,8 @@ public enum IndicatorText {
         case .json:
             return JSONOutput.string(values.map { IndicatorJSON($0, options: options) })
         case .csv:
-            return Table(
-                columns: ["year", "nii", "tii", "percent", "without_data", "formula"],
-                rows: values.map {
-                    [
-                        .int($0.year), .int($0.nii), .int($0.tii), .percent($0.percent), .list($0.withoutData),
-                        .text($0.formula),
-                    ]
-                }
-            ).render(.csv)
-        case .table:
+            return seriesTable(values).render(.csv)
+        case .table, .xlsx:
             let table = Table(
                 columns: ["year", "nii", "tii", "percent", "without_data", "formula"],
                 rows: values.map {

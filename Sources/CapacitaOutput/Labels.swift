@@ -50,6 +50,10 @@ public enum Labels {
         "detail": "detalle", "id": "id", "hint": "inicio del token", "created_at": "creado", "expires_on": "vence",
         // Schema
         "applied_at": "aplicada el", "nivel": "grado o puesto",
+        // Import summaries
+        "dry_run": "prueba (sin escribir)", "rows": "filas", "imported": "nuevas", "updated": "actualizadas",
+        "unchanged": "sin cambios", "rejected": "problemas", "header_line": "línea del encabezado",
+        "ignored_columns": "columnas ignoradas", "answered": "contestó",
     ]
 
     public static let values: [String: String] = [

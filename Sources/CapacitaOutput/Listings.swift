@@ -47,8 +47,8 @@ public enum GroupTable {
                 let g = listing.group
                 return [
                     .text(g.code), g.courseCode.map(Cell.text) ?? .null, listing.courseTitle.map(Cell.text) ?? .null,
-                    .code(g.kind.rawValue), .text(g.agencyCode), .text(g.startsOn.description),
-                    g.endsOn.map { .text($0.description) } ?? .null, g.modality.map { .code($0.rawValue) } ?? .null,
+                    .code(g.kind.rawValue), .text(g.agencyCode), .date(g.startsOn.description),
+                    g.endsOn.map { .date($0.description) } ?? .null, g.modality.map { .code($0.rawValue) } ?? .null,
                     g.state.map(Cell.text) ?? .null, g.capacity.map(Cell.int) ?? .null, .int(listing.enrolled),
                     .int(listing.acreditados), .int(listing.bajas), .int(g.generalPublic), .int(g.publicServants),
                 ]
@@ -92,8 +92,8 @@ public enum ConstanciaTable {
         Record([
             ("status", .code(record.revokedOn == nil ? "valid" : "revoked")), ("folio", .text(record.folio)),
             ("holder", .text(record.holder.withSurnameInitials)), ("course", .text(record.courseTitle)),
-            ("hours", .number(record.hours)), ("starts_on", .text(record.startsOn.description)),
-            ("ends_on", record.endsOn.map { .text($0.description) } ?? .null),
+            ("hours", .number(record.hours)), ("starts_on", .date(record.startsOn.description)),
+            ("ends_on", record.endsOn.map { .date($0.description) } ?? .null),
             ("revoked_at", record.revokedOn.map(Cell.text) ?? .null),
         ])
     }
@@ -127,6 +127,13 @@ public enum FichaSummaryTable {
             rows += keys.map { [.code(group), .code($0), .int(values[$0] ?? 0)] }
         }
         return Table(columns: ["group", "category", "people"], rows: rows)
+    }
+
+    /// Who answered and which counted member agencies have not, one agency per row.
+    public static func answers(_ summary: FichaSummary) -> Table {
+        Table(
+            columns: ["agency", "answered"],
+            rows: summary.answered.map { [.text($0), .bool(true)] } + summary.missing.map { [.text($0), .bool(false)] })
     }
 }
 

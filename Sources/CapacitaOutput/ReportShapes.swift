@@ -26,7 +26,7 @@ public enum CoverageTable {
                     rows.append([
                         .text(agency.agency.code), .code(tier.rawValue), .int(t.headcount), .int(trained),
                         // A tier without staff has no percentage: not ND (the headcount is known), just none.
-                        t.percent.map { .decimal(.percent($0)) } ?? .null, .int(t.missing), .bool(t.meets),
+                        t.percent.map { .percentage(.percent($0)) } ?? .null, .int(t.missing), .bool(t.meets),
                         .bool(agency.meets),
                     ])
                 } else {
@@ -279,7 +279,7 @@ public enum StatisticsText {
     public static func row(_ label: String, _ s: ResultStatistics) -> [Cell] {
         [
             .text(label), .int(s.enrolled), .int(s.acreditados), .int(s.noAcreditados), .int(s.bajas),
-            s.passRate.flatMap { Rounded($0 * 100, places: Exact.percentPlaces) }.map(Cell.decimal) ?? .nd,
+            s.passRate.flatMap { Rounded($0 * 100, places: Exact.percentPlaces) }.map(Cell.percentage) ?? .nd,
             .ratio(s.classGain), .ratio(s.meanIndividualGain),
             reactionMean(s).flatMap { Rounded($0, places: Exact.percentPlaces) }.map(Cell.decimal) ?? .nd,
         ]

@@ -5,6 +5,8 @@ import Foundation
 /// terminal-safe), or JSON and CSV for programs (stable English keys and codes).
 public enum OutputFormat: String, CaseIterable, Sendable {
     case table, json, csv
+    /// An .xlsx workbook (CapacitaXLSX): written to a file, never to a terminal.
+    case xlsx
 }
 
 /// A value in an output table, typed so JSON keeps numbers and booleans as such.
@@ -15,6 +17,11 @@ public enum Cell: Encodable, Sendable, Equatable {
     case int(Int)
     /// An exact decimal with its places: fixed places for people, the exact value in JSON.
     case decimal(Rounded)
+    /// A percentage on the 0–100 scale (`12.50`): a decimal everywhere but in a workbook, where it
+    /// is the fraction with a percent format, so a spreadsheet computes with it.
+    case percentage(Rounded)
+    /// A calendar day, `YYYY-MM-DD`: text in JSON and CSV, a date in a workbook.
+    case date(String)
     case bool(Bool)
     case list([String])
     /// Codes in a list (modalities, levels): Spanish words for people.
@@ -32,7 +39,7 @@ public enum Cell: Encodable, Sendable, Equatable {
 
     /// A percentage with `Exact.percentPlaces`; ND when unknown.
     public static func percent(_ value: Decimal?) -> Cell {
-        value.map { .decimal(.percent($0)) } ?? .nd
+        value.map { .percentage(.percent($0)) } ?? .nd
     }
 
     /// A score or mean with `Exact.percentPlaces`, a gain or rate with `Exact.ratioPlaces`.
@@ -47,10 +54,10 @@ public enum Cell: Encodable, Sendable, Equatable {
     /// What a person reads.
     public var display: String {
         switch self {
-        case .text(let text): return text
+        case .text(let text), .date(let text): return text
         case .code(let code): return Labels.value(code)
         case .int(let value): return String(value)
-        case .decimal(let value): return value.description
+        case .decimal(let value), .percentage(let value): return value.description
         case .amount(let value): return Exact.shortText(value.value, places: value.places)
         case .bool(let value): return value ? "sí" : "no"
         case .list(let items): return items.joined(separator: " | ")
@@ -75,17 +82,17 @@ public enum Cell: Encodable, Sendable, Equatable {
     public var csvField: String {
         switch self {
         case .text, .code, .list, .codes: return CSVText.neutralized(raw)
-        case .int, .decimal, .amount, .bool, .null, .nd: return raw
+        case .int, .decimal, .percentage, .amount, .date, .bool, .null, .nd: return raw
         }
     }
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         switch self {
-        case .text(let text): try container.encode(text)
+        case .text(let text), .date(let text): try container.encode(text)
         case .code(let code): try container.encode(code)
         case .int(let value): try container.encode(value)
-        case .decimal(let value), .amount(let value): try container.encode(value)
+        case .decimal(let value), .percentage(let value), .amount(let value): try container.encode(value)
         case .bool(let value): try container.encode(value)
         case .list(let items), .codes(let items): try container.encode(items)
         case .null, .nd: try container.encodeNil()
@@ -105,7 +112,8 @@ public struct Table: Sendable {
 
     public func render(_ format: OutputFormat) -> String {
         switch format {
-        case .table: return aligned()
+        // A workbook is a file (CapacitaXLSX writes it); asked for as text, a table reads as the table.
+        case .table, .xlsx: return aligned()
         case .csv: return CSVText.document([columns] + rows.map { $0.map(\.csvField) })
         case .json: return JSONOutput.string(rows.map { JSONObject(keys: columns, values: $0) })
         }
@@ -146,7 +154,7 @@ public struct Record: Sendable {
 
     public func render(_ format: OutputFormat) -> String {
         switch format {
-        case .table:
+        case .table, .xlsx:
             return fields.map { "\(Labels.header($0.key)): \(TerminalText.cell($0.value.display, limit: 200))" }
                 .joined(separator: "\n")
         case .json: return JSONOutput.string(JSONObject(keys: fields.map(\.key), values: fields.map(\.value)))

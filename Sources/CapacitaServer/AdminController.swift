@@ -15,7 +15,7 @@ struct AdminController {
             let table = try await store.run(as: identity) {
                 BatchTable.table(try ImportBatches(connection: $0).list(limit: limit))
             }
-            return Reply.table(table, request)
+            return try Reply.table(table, request, sheet: "lotes")
         }
         routes.get("/v1/audit") { request, context in
             let identity = try context.caller(.admin)
@@ -30,7 +30,7 @@ struct AdminController {
             let table = try await store.run(as: identity) { [since] in
                 AuditTable.table(try AuditStore(connection: $0).list(since: since, agency: agency, limit: limit))
             }
-            return Reply.table(table, request)
+            return try Reply.table(table, request, sheet: "bitacora")
         }
     }
 

@@ -12,7 +12,7 @@ struct CatalogController {
             let table = try await store.run(as: try context.caller()) {
                 CourseTable.table(try CatalogStore(connection: $0).courses())
             }
-            return Reply.table(table, request)
+            return try Reply.table(table, request, sheet: "cursos")
         }
         routes.get("/v1/courses/:code") { request, context in
             let code = try context.parameters.require("code").uppercased()
@@ -34,7 +34,7 @@ struct CatalogController {
             let table = try await store.run(as: try context.caller()) {
                 AgencyTable.table(try AgencyStore(connection: $0).agencies())
             }
-            return Reply.table(table, request)
+            return try Reply.table(table, request, sheet: "instancias")
         }
         routes.get("/v1/agencies/resolve") { request, context in
             let identity = try context.caller()

@@ -16,7 +16,7 @@ struct ConstanciasController {
                 _ = try GroupScope.listing(code, connection: connection)
                 return ConstanciaTable.table(try ConstanciaStore(connection: connection).list(group: code))
             }
-            return Reply.table(table, request)
+            return try Reply.table(table, request, sheet: "constancias")
         }
         // Public: no token. What `constancia verify` shows, never a CURP or a full surname.
         routes.get("/v1/constancias/verify/:code") { request, context in

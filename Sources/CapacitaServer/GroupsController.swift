@@ -1,6 +1,7 @@
 import Capacita
 import CapacitaOutput
 import CapacitaStore
+import CapacitaXLSX
 import Foundation
 import Hummingbird
 
@@ -30,7 +31,7 @@ struct GroupsController {
             let table = try await store.run(as: identity) {
                 GroupTable.table(try GroupStore(connection: $0).list(year: year, agency: agency))
             }
-            return Reply.table(table, request)
+            return try Reply.table(table, request, sheet: "grupos")
         }
         routes.get("/v1/groups/:code") { request, context in
             let code = try GroupScope.code(try context.parameters.require("code"))
@@ -44,6 +45,15 @@ struct GroupsController {
             let identity = try context.caller()
             let code = try GroupScope.code(try context.parameters.require("code"))
             let wantsCSV = Reply.wantsCSV(request)
+            if Reply.wantsXLSX(request) {
+                let data = try await store.run(as: identity) { connection -> Data in
+                    _ = try GroupScope.listing(code, connection: connection)
+                    let roster = try EnrollmentStore(connection: connection).roster(group: code)
+                    let table = RosterTable.table(roster) { GroupScope.revealsCURP(identity, agency: $0.agencyCode) }
+                    return try DocumentWriter.data(WorkbookDocument(table, sheet: "Lista \(code)"))
+                }
+                return Reply.workbook(data, name: "lista-\(code)")
+            }
             let body = try await store.run(as: identity) { connection -> String in
                 _ = try GroupScope.listing(code, connection: connection)
                 let roster = try EnrollmentStore(connection: connection).roster(group: code)

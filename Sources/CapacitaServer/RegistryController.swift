@@ -31,7 +31,7 @@ struct RegistryController {
             let table = try await store.run(as: try context.caller()) {
                 HeadcountTable.table(try HeadcountStore(connection: $0).list(year: year))
             }
-            return Reply.table(table, request)
+            return try Reply.table(table, request, sheet: "plantillas")
         }
         routes.put("/v1/fichas/:agency/:year") { request, context in
             let identity = try context.caller(.admin, .enlace)
@@ -63,7 +63,7 @@ struct RegistryController {
                 FichaHistoryTable.table(try FichaStore(connection: $0).history(agency: agency, year: year))
             }
             guard !versions.rows.isEmpty else { throw APIError.notFound("la ficha") }
-            return Reply.table(versions, request)
+            return try Reply.table(versions, request, sheet: "historial-ficha")
         }
         routes.get("/v1/fichas/summary") { request, context in
             let year = try Query(request).requiredYear()

@@ -1,11 +1,12 @@
 import Capacita
 import CapacitaOutput
 import CapacitaStore
+import CapacitaXLSX
 import Foundation
 import Hummingbird
 
 /// Response bodies: the same JSON the command line prints with `--format json` (one encoder,
-/// `JSONOutput`), or CSV when the client asks for it with `Accept: text/csv`.
+/// `JSONOutput`), or CSV or an .xlsx workbook when the client asks for it with `Accept`.
 enum Reply {
     static func json(_ text: String, status: HTTPResponse.Status = .ok) -> Response {
         Response(
@@ -28,9 +29,34 @@ enum Reply {
         return accept.contains("text/csv")
     }
 
-    /// A list: JSON rows, or CSV when asked for.
-    static func table(_ table: Table, _ request: Request) -> Response {
-        wantsCSV(request) ? csv(table.render(.csv)) : json(table.render(.json))
+    static let xlsxType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+    static func wantsXLSX(_ request: Request) -> Bool {
+        guard let accept = request.headers[.accept]?.lowercased() else { return false }
+        return accept.contains(xlsxType)
+    }
+
+    /// A workbook as a download named `name.xlsx` (an ASCII name: it goes in a header).
+    static func workbook(_ data: Data, name: String) -> Response {
+        let safe = String(
+            name.unicodeScalars.map {
+                $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "." || $0 == "-")
+                    ? Character($0) : "-"
+            })
+        return Response(
+            status: .ok,
+            headers: [.contentType: xlsxType, .contentDisposition: "attachment; filename=\"\(safe).xlsx\""],
+            body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    static func workbook(_ document: WorkbookDocument, name: String) throws -> Response {
+        workbook(try DocumentWriter.data(document), name: name)
+    }
+
+    /// A list: JSON rows, or CSV or a workbook when asked for.
+    static func table(_ table: Table, _ request: Request, sheet: String = "Datos") throws -> Response {
+        if wantsXLSX(request) { return try workbook(WorkbookDocument(table, sheet: sheet), name: sheet) }
+        return wantsCSV(request) ? csv(table.render(.csv)) : json(table.render(.json))
     }
 
     static func record(_ record: Record, _ request: Request) -> Response {

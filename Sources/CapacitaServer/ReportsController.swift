@@ -1,11 +1,14 @@
 import Capacita
 import CapacitaOutput
 import CapacitaStore
+import CapacitaXLSX
+import Foundation
 import Hummingbird
 import Postgres
 
 /// Coverage, Parámetro 4.2, events and a group's report: JSON as `report … --format json` prints
-/// it, CSV with `Accept: text/csv`. National figures are aggregates, open to every role.
+/// it, CSV with `Accept: text/csv`, a workbook with the .xlsx type (written afresh, not cached:
+/// it is a download, not a dashboard's poll). National figures are aggregates, open to every role.
 struct ReportsController {
     let store: Store
     let cache: ReportCache
@@ -17,6 +20,17 @@ struct ReportsController {
             let year = try query.requiredYear()
             let options = try Self.options(query)
             let agency = try await store.agencyCode(try query.string("agency"), parameter: "agency", as: identity)
+            if Reply.wantsXLSX(request) {
+                let data = try await store.run(as: identity) { connection in
+                    try DocumentWriter.data(
+                        WorkbookDocument(
+                            CoverageTable.table(
+                                try CoverageStore(connection: connection).coverage(
+                                    year: year, options: options, agency: agency)),
+                            sheet: "Cobertura \(year)"))
+                }
+                return Reply.workbook(data, name: "cobertura-\(year)" + (agency.map { "-\($0)" } ?? ""))
+            }
             let wantsCSV = Reply.wantsCSV(request)
             let key = "coverage \(year) \(agency ?? "*") \(Self.key(options)) \(wantsCSV ? "csv" : "json")"
             let body = try await cached(key, context, as: identity) { connection in
@@ -45,6 +59,18 @@ struct ReportsController {
             }
             let year = series == nil ? try query.requiredYear() : nil
             let years = series.map { "\($0.lowerBound)-\($0.upperBound)" } ?? "\(year!)"
+            if Reply.wantsXLSX(request) {
+                let data = try await store.run(as: identity) { connection in
+                    let reports = CoverageStore(connection: connection)
+                    if let series {
+                        let values = try series.map { try reports.indicator(year: $0, options: options) }
+                        return try DocumentWriter.data(IndicatorText.workbook(values, years: series, options: options))
+                    }
+                    return try DocumentWriter.data(
+                        IndicatorText.workbook(try reports.indicator(year: year!, options: options), options: options))
+                }
+                return Reply.workbook(data, name: "parametro-4.2-\(years)")
+            }
             let key = "indicator \(years) \(Self.key(options)) \(format.rawValue)"
             let body = try await cached(key, context, as: identity) { connection in
                 try Self.indicator(year: year, series: series, options: options, format: format, connection)
@@ -54,19 +80,49 @@ struct ReportsController {
         routes.get("/v1/reports/events") { request, context in
             let year = try Query(request).requiredYear()
             let wantsCSV = Reply.wantsCSV(request)
-            let body = try await store.run(as: try context.caller()) { connection -> String in
+            let wantsXLSX = Reply.wantsXLSX(request)
+            let body = try await store.run(as: try context.caller()) { connection -> Data in
                 let table = EventsTable.build(
                     agencies: try AgencyStore(connection: connection).agencies(),
                     groups: try CoverageStore(connection: connection).eventGroups(year: year))
-                return wantsCSV
-                    ? EventsReport.table(table).render(.csv) : JSONOutput.string(EventsReport.json(year: year, table))
+                if wantsXLSX {
+                    return try DocumentWriter.data(
+                        WorkbookDocument(EventsReport.table(table), sheet: "Eventos \(year)"))
+                }
+                return Data(
+                    (wantsCSV
+                        ? EventsReport.table(table).render(.csv)
+                        : JSONOutput.string(EventsReport.json(year: year, table))).utf8)
             }
-            return wantsCSV ? Reply.csv(body) : Reply.json(body)
+            if wantsXLSX { return Reply.workbook(body, name: "eventos-\(year)") }
+            let text = String(decoding: body, as: UTF8.self)
+            return wantsCSV ? Reply.csv(text) : Reply.json(text)
         }
         routes.get("/v1/reports/groups/:code") { request, context in
             let identity = try context.caller()
             let code = try GroupScope.code(try context.parameters.require("code"))
             let wantsCSV = Reply.wantsCSV(request)
+            if Reply.wantsXLSX(request) {
+                let data = try await store.run(as: identity) { connection -> Data in
+                    let listing = try GroupScope.listing(code, connection: connection)
+                    let roster = try EnrollmentStore(connection: connection).roster(group: code)
+                    let table = RosterTable.table(roster) { GroupScope.revealsCURP(identity, agency: $0.agencyCode) }
+                    return try DocumentWriter.data(
+                        WorkbookDocument([
+                            WorkbookSheet(name: "Lista \(listing.group.code)", content: .table(table)),
+                            WorkbookSheet(
+                                name: "Resultados",
+                                content: .table(
+                                    Table(
+                                        columns: StatisticsText.columns,
+                                        rows: [
+                                            StatisticsText.row(
+                                                listing.group.code, ResultStatistics.of(roster.map(\.result)))
+                                        ]))),
+                        ]))
+                }
+                return Reply.workbook(data, name: "grupo-\(code)")
+            }
             let body = try await store.run(as: identity) { connection -> String in
                 let listing = try GroupScope.listing(code, connection: connection)
                 let roster = try EnrollmentStore(connection: connection).roster(group: code)

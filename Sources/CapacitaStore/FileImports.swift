@@ -13,10 +13,40 @@ public struct FileImports: Sendable {
     }
 
     public func groups(_ file: InputFile, ranBy: String, dryRun: Bool = false) throws -> ImportOutcome {
+        let bytes = try file.readAll()
+        return Self.noting(bytes, GroupFile.columns, try groups(file, bytes: bytes, ranBy: ranBy, dryRun: dryRun))
+    }
+
+    public func headcounts(_ file: InputFile, ranBy: String) throws -> ImportOutcome {
+        let bytes = try file.readAll()
+        return Self.noting(bytes, HeadcountFile.columns, try headcounts(file, bytes: bytes, ranBy: ranBy))
+    }
+
+    public func agencies(_ file: InputFile) throws -> ImportOutcome {
+        let bytes = try file.readAll()
+        return Self.noting(bytes, AgencyFile.columns, try agencies(file, bytes: bytes))
+    }
+
+    /// The line the header was found on (a title or notes may sit above it), for the report. Only
+    /// the start of the file is read again: the header is among its first rows.
+    static func noting(_ bytes: [UInt8], _ specs: [ColumnSpec], _ outcome: ImportOutcome) -> ImportOutcome {
+        var noted = outcome
+        var newlines = 0
+        var end = 0
+        let limit = min(bytes.count, 64 << 10)
+        while end < limit, newlines < HeaderLocator.searchedRows * 4 {
+            if bytes[end] == 10 { newlines += 1 }
+            end += 1
+        }
+        noted.headerLine = CSVDocument(bytes: Array(bytes[0..<end]), specs: specs).columns.line
+        return noted
+    }
+
+    private func groups(_ file: InputFile, bytes: [UInt8], ranBy: String, dryRun: Bool) throws -> ImportOutcome {
         let context = GroupFile.Context(
             registry: try AgencyStore(connection: connection).registry(),
             catalog: Catalog(courses: try CatalogStore(connection: connection).courses()))
-        switch GroupFile.parse(try file.readAll(), context: context) {
+        switch GroupFile.parse(bytes, context: context) {
         case .failure(let issues):
             return try refused("groups", file, issues.issues, dryRun: dryRun)
         case .success(let groups):
@@ -39,9 +69,9 @@ public struct FileImports: Sendable {
         }
     }
 
-    public func headcounts(_ file: InputFile, ranBy: String) throws -> ImportOutcome {
+    private func headcounts(_ file: InputFile, bytes: [UInt8], ranBy: String) throws -> ImportOutcome {
         if let refusal = adminOnly(file) { return try refused("headcount", file, [refusal], dryRun: false) }
-        switch HeadcountFile.parse(try file.readAll(), registry: try AgencyStore(connection: connection).registry()) {
+        switch HeadcountFile.parse(bytes, registry: try AgencyStore(connection: connection).registry()) {
         case .failure(let issues):
             return try refused("headcount", file, issues.issues, dryRun: false)
         case .success(let rows):
@@ -50,10 +80,10 @@ public struct FileImports: Sendable {
         }
     }
 
-    public func agencies(_ file: InputFile) throws -> ImportOutcome {
+    private func agencies(_ file: InputFile, bytes: [UInt8]) throws -> ImportOutcome {
         if let refusal = adminOnly(file) { return try refused("agencies", file, [refusal], dryRun: false) }
         let store = AgencyStore(connection: connection)
-        switch AgencyFile.parse(try file.readAll(), existing: try store.agencies()) {
+        switch AgencyFile.parse(bytes, existing: try store.agencies()) {
         case .failure(let issues):
             return try refused("agencies", file, issues.issues, dryRun: false)
         case .success(let agencies):

@@ -133,6 +133,31 @@ import Testing
         }
     }
 
+    /// Reports and lists as .xlsx with the workbook's type in Accept: the same tables the CLI's
+    /// `--format xlsx` writes; another agency's group is still 404.
+    @Test func reportsComeAsWorkbooksWhenAskedFor() async throws {
+        try await withService { served in
+            let accept: HTTPFields = [.accept: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"]
+            let response = try await served.send(.get, "/v1/reports/indicator?year=2024", as: .sict, headers: accept)
+            #expect(response.status == .ok)
+            #expect(
+                response.headers[.contentType] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+            #expect(response.headers[.contentDisposition] == "attachment; filename=\"parametro-4.2-2024.xlsx\"")
+            let path = FileManager.default.temporaryDirectory.appendingPathComponent("p42-\(UUID().uuidString).xlsx")
+                .path
+            try Data(buffer: response.body).write(to: URL(fileURLWithPath: path))
+            let card = String(decoding: try InputFile(path: path).readAll(), as: UTF8.self)
+            #expect(card.contains("NII,") && card.contains("PII%"))
+            let agencies = String(decoding: try InputFile(path: path, sheet: "Instancias").readAll(), as: UTF8.self)
+            #expect(agencies.hasPrefix("instancia,nivel de mando"))
+            let list = try await served.send(.get, "/v1/groups?year=2024", as: .sict, headers: accept)
+            #expect(list.status == .ok && list.headers[.contentDisposition] == "attachment; filename=\"grupos.xlsx\"")
+            let foreign = try await served.send(
+                .get, "/v1/groups/\(ServiceFixture.inmGroup)/roster", as: .sict, headers: accept)
+            #expect(foreign.status == .notFound)
+        }
+    }
+
     @Test func aDamagedArchiveIsRefusedAs415WithoutItsBytes() async throws {
         try await withService { served in
             let zip: [UInt8] =

@@ -66,6 +66,20 @@ import Testing
         }
     }
 
+    /// A small-file import (groups, headcounts, agencies) says which line held its header.
+    @Test func aSmallFileReportsTheLineOfItsHeader() throws {
+        try withLoadedDatabase { connection in
+            let titled = try temporaryFile(
+                "Grupos de SICT, 2024\n;;;;\n" + EnrollmentImportTests.groups, name: "grupos.csv")
+            let outcome = try FileImports(connection: connection).groups(try InputFile(path: titled), ranBy: "t")
+            #expect(outcome.accepted, "\(outcome.rejected)")
+            #expect(outcome.headerLine == 3)
+            let plain = try temporaryFile(EnrollmentImportTests.groups, name: "grupos.csv")
+            #expect(
+                try FileImports(connection: connection).groups(try InputFile(path: plain), ranBy: "t").headerLine == 1)
+        }
+    }
+
     @Test func aNamedSheetIsReadAndAMissingOneIsNamed() throws {
         try withLoadedDatabase { connection in
             try importGroups(EnrollmentImportTests.groups, into: connection)

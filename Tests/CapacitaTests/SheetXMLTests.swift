@@ -36,6 +36,14 @@ import Testing
         for size in [1, 2, 5, 13] { #expect(try Self.events(xml, chunk: size) == whole, "chunks of \(size)") }
     }
 
+    @Test func columnLettersAndNumbersAreInverses() {
+        #expect(SheetRows.letters(of: 0) == "A" && SheetRows.letters(of: 25) == "Z")
+        #expect(SheetRows.letters(of: 26) == "AA" && SheetRows.letters(of: 16383) == "XFD")
+        for column in [0, 1, 25, 26, 27, 51, 52, 701, 702, 16383] {
+            #expect(SheetRows.column(of: SheetRows.letters(of: column) + "1") == column)
+        }
+    }
+
     @Test func aDoctypeAndAnUnclosedTagAreRefused() {
         #expect(throws: XMLScanner.Failure.self) { try Self.events("<!DOCTYPE x [<!ENTITY a 'b'>]><x/>", chunk: 100) }
         #expect(throws: XMLScanner.Failure.self) { try Self.events("<row r=\"1\"", chunk: 100) }

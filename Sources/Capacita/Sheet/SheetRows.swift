@@ -124,6 +124,18 @@ public struct SheetRows: Sendable {
         }
         return letters == 0 ? nil : column - 1
     }
+
+    /// The letters of a 0-based column, the inverse of `column(of:)`: 0 → A, 25 → Z, 26 → AA.
+    public static func letters(of column: Int) -> String {
+        var number = column + 1
+        var letters = ""
+        while number > 0 {
+            let remainder = (number - 1) % 26
+            letters = String(UnicodeScalar(UInt8(65 + remainder))) + letters
+            number = (number - 1) / 26
+        }
+        return letters
+    }
 }
 
 /// Excel's serial dates: days since 1899-12-31 (the 1900 system, which counts a 29 February

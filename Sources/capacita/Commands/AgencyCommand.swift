@@ -18,7 +18,7 @@ struct AgencyCommand: ParsableCommand {
 
         func run() throws {
             let agencies = try AgencyStore(connection: try Database.connect()).agencies()
-            print(AgencyTable.table(agencies).render(output.format))
+            try output.emit(AgencyTable.table(agencies), sheet: "Instancias")
         }
     }
 
@@ -36,7 +36,7 @@ struct AgencyCommand: ParsableCommand {
 
         func run() throws {
             let input = try InputFile(path: file, sheet: sheet.sheet)
-            try ImportReport(try FileImports(connection: try Database.connect()).agencies(input)).emit(output.format)
+            try ImportReport(try FileImports(connection: try Database.connect()).agencies(input)).emit(output)
         }
     }
 

@@ -37,9 +37,9 @@ struct AuditCommand: ParsableCommand {
             let code = try agency.map { try Context.agencyCode($0, connection: connection, option: "--agency") }
             let entries = try AuditStore(connection: connection).list(since: since, agency: code, limit: limit)
             switch output.format {
-            case .json: print(JSONOutput.string(entries))
-            case .table, .csv:
-                print(AuditTable.table(entries).render(output.format))
+            case .json: try output.emit(JSONOutput.string(entries))
+            case .table, .csv, .xlsx:
+                try output.emit(AuditTable.table(entries), sheet: "Bitácora")
             }
         }
     }

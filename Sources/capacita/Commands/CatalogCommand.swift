@@ -28,12 +28,12 @@ struct CatalogCommand: ParsableCommand {
             let summary = try CatalogStore(connection: connection).load(catalog)
             switch output.format {
             case .json:
-                print(
+                try output.emit(
                     JSONOutput.string([
                         "inserted": summary.inserted, "updated": summary.updated, "unchanged": summary.unchanged,
                     ]))
             default:
-                print(
+                try output.emit(
                     "Catálogo cargado: \(Plural.count(catalog.courses.count, "curso", "cursos")) (\(Plural.count(summary.inserted.count, "nuevo", "nuevos")), \(Plural.count(summary.updated.count, "actualizado", "actualizados")), \(summary.unchanged.count) sin cambios)."
                 )
             }
@@ -47,7 +47,7 @@ struct CatalogCommand: ParsableCommand {
 
         func run() throws {
             let courses = try CatalogStore(connection: try Database.connect()).courses()
-            print(CourseTable.table(courses).render(output.format))
+            try output.emit(CourseTable.table(courses), sheet: "Cursos")
         }
     }
 
@@ -64,16 +64,22 @@ struct CatalogCommand: ParsableCommand {
             else {
                 throw Refused(message: "no hay un curso con el código \(code); vea: capacita catalog list")
             }
+            let temario = Table(
+                columns: ["topic", "hours"], rows: course.temario.map { [.text($0.topic), .number($0.hours)] })
             switch output.format {
             case .json:
-                print(JSONOutput.string(course))
+                try output.emit(JSONOutput.string(course))
             case .csv:
-                print(
-                    Table(
-                        columns: ["topic", "hours"], rows: course.temario.map { [.text($0.topic), .number($0.hours)] }
-                    ).render(.csv))
+                try output.emit(temario.render(.csv))
             case .table:
-                print(TerminalText.lines(CourseSheet.text(course)))
+                try output.emit(TerminalText.lines(CourseSheet.text(course)))
+            case .xlsx:
+                let summary = CourseTable.table([course])
+                try output.emit(
+                    WorkbookDocument([
+                        .record(Record(Array(zip(summary.columns, summary.rows[0]))), name: course.code),
+                        WorkbookSheet(name: "Temario", content: .table(temario)),
+                    ]))
             }
         }
     }

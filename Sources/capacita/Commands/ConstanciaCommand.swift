@@ -19,7 +19,7 @@ struct ConstanciaCommand: ParsableCommand {
 
         func run() throws {
             let records = try ConstanciaStore(connection: try Database.connect()).list(group: group)
-            print(ConstanciaTable.table(records).render(output.format))
+            try output.emit(ConstanciaTable.table(records), sheet: "Constancias")
         }
     }
 
@@ -38,12 +38,12 @@ struct ConstanciaCommand: ParsableCommand {
                 ("curp", .text(record.curp.masked)), ("agency", .text(record.agencyName)),
                 ("course", .text(record.courseCode)),
                 ("title", .text(record.courseTitle)), ("hours", .number(record.hours)),
-                ("starts_on", .text(record.startsOn.description)),
-                ("ends_on", record.endsOn.map { .text($0.description) } ?? .null), ("group", .text(record.groupCode)),
+                ("starts_on", .date(record.startsOn.description)),
+                ("ends_on", record.endsOn.map { .date($0.description) } ?? .null), ("group", .text(record.groupCode)),
                 ("issued_at", .text(record.issuedAt)), ("revoked_at", record.revokedAt.map(Cell.text) ?? .null),
                 ("revoked_reason", record.revokedReason.map(Cell.text) ?? .null),
             ]
-            print(Record(fields).render(output.format))
+            try output.emit(Record(fields), sheet: "Constancia")
         }
     }
 
@@ -61,7 +61,7 @@ struct ConstanciaCommand: ParsableCommand {
                 throw Refused(
                     message: "el código \(Constancia.normalizeCode(code)) no corresponde a ninguna constancia")
             }
-            print(ConstanciaTable.verification(record).render(output.format))
+            try output.emit(ConstanciaTable.verification(record), sheet: "Verificación")
         }
     }
 

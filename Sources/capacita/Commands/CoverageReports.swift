@@ -72,13 +72,14 @@ extension ReportCommand {
                 year: year, options: options, agency: code)
             switch output.format {
             case .json:
-                print(
+                try output.emit(
                     JSONOutput.string(
                         CoverageJSON(
                             year: year, options: options, agencies: coverage.map(AgencyCoverageJSON.init))))
-            case .table, .csv:
-                if output.format == .table { print(OptionsText.line(year, options)) }
-                print(CoverageTable.table(coverage).render(output.format))
+            case .table:
+                try output.emit(OptionsText.line(year, options) + "\n" + CoverageTable.table(coverage).render(.table))
+            case .csv, .xlsx:
+                try output.emit(CoverageTable.table(coverage), sheet: "Cobertura \(year)")
             }
         }
     }
@@ -105,11 +106,15 @@ extension ReportCommand {
             let store = CoverageStore(connection: try Database.connect())
             if let series {
                 let values = try series.map { try store.indicator(year: $0, options: options) }
-                print(IndicatorText.series(values, years: series, options: options, format: output.format))
-                return
+                if output.format == .xlsx {
+                    return try output.emit(IndicatorText.workbook(values, years: series, options: options))
+                }
+                return try output.emit(
+                    IndicatorText.series(values, years: series, options: options, format: output.format))
             }
             let indicator = try store.indicator(year: try flags.requiredYear(), options: options)
-            print(IndicatorText.single(indicator, options: options, format: output.format))
+            if output.format == .xlsx { return try output.emit(IndicatorText.workbook(indicator, options: options)) }
+            try output.emit(IndicatorText.single(indicator, options: options, format: output.format))
         }
     }
 
@@ -131,8 +136,8 @@ extension ReportCommand {
                 agencies: try AgencyStore(connection: connection).agencies(),
                 groups: try CoverageStore(connection: connection).eventGroups(year: year))
             switch output.format {
-            case .json: print(JSONOutput.string(EventsReport.json(year: year, table)))
-            case .table, .csv: print(EventsReport.table(table).render(output.format))
+            case .json: try output.emit(JSONOutput.string(EventsReport.json(year: year, table)))
+            case .table, .csv, .xlsx: try output.emit(EventsReport.table(table), sheet: "Eventos \(year)")
             }
         }
     }

@@ -39,7 +39,8 @@ struct DBCommand: ParsableCommand {
             let rows =
                 status.applied.map { [Cell.int($0.version), .text($0.name), .code("applied"), .text($0.appliedAt)] }
                 + status.pending.map { [Cell.int($0.version), .text($0.name), .code("pending"), .null] }
-            print(Table(columns: ["version", "name", "status", "applied_at"], rows: rows).render(output.format))
+            try output.emit(
+                Table(columns: ["version", "name", "status", "applied_at"], rows: rows), sheet: "Migraciones")
         }
     }
 }

@@ -46,7 +46,7 @@ struct EnrollCommand: ParsableCommand {
                     tiers: try Context.tierTable(), ranBy: Operator.name,
                     trace: Timings.trace),
                 progress: { progress.update($0) })
-            try ImportReport(outcome).emit(output.format)
+            try ImportReport(outcome).emit(output)
             Timings.reportPeakMemory()
         }
     }

@@ -25,7 +25,7 @@ struct FichaCommand: ParsableCommand {
             let input = try InputFile(path: file, sheet: sheet.sheet)
             let outcome = try FileImports(connection: try Database.connect()).fichas(
                 input, ranBy: Operator.name, currentYear: YearArgument.currentYear)
-            try ImportReport(outcome).emit(output.format)
+            try ImportReport(outcome).emit(output)
         }
     }
 
@@ -47,8 +47,9 @@ struct FichaCommand: ParsableCommand {
                 throw Refused(message: "\(code) no tiene ficha para \(year)")
             }
             switch output.format {
-            case .json: print(JSONOutput.string(version.ficha))
-            case .table, .csv: print(TerminalText.lines(FichaText.text(version)))
+            case .json: try output.emit(JSONOutput.string(version.ficha))
+            case .table, .csv: try output.emit(TerminalText.lines(FichaText.text(version)))
+            case .xlsx: try output.emit(FichaWorkbook.document(version.ficha))
             }
         }
     }
@@ -68,7 +69,7 @@ struct FichaCommand: ParsableCommand {
             let connection = try Database.connect()
             let code = try Context.agencyCode(agency, connection: connection)
             let versions = try FichaStore(connection: connection).history(agency: code, year: year)
-            print(FichaHistoryTable.table(versions).render(output.format))
+            try output.emit(FichaHistoryTable.table(versions), sheet: "Historial")
         }
     }
 
@@ -90,15 +91,19 @@ struct FichaCommand: ParsableCommand {
                 year: year, fichas: try FichaStore(connection: connection).current(year: year),
                 agencies: try AgencyStore(connection: connection).agencies())
             switch output.format {
-            case .json: print(JSONOutput.string(summary))
-            case .table, .csv:
-                print(FichaSummaryTable.table(summary).render(output.format))
-                if output.format == .table {
-                    print("\nContestaron: \(summary.answered.joined(separator: ", "))")
-                    print(
-                        "Integrantes sin ficha: \(summary.missing.isEmpty ? "ninguna" : summary.missing.joined(separator: ", "))"
-                    )
-                }
+            case .json: try output.emit(JSONOutput.string(summary))
+            case .csv: try output.emit(FichaSummaryTable.table(summary).render(.csv))
+            case .table:
+                try output.emit(
+                    FichaSummaryTable.table(summary).render(.table) + "\n\nContestaron: "
+                        + summary.answered.joined(separator: ", ") + "\nIntegrantes sin ficha: "
+                        + (summary.missing.isEmpty ? "ninguna" : summary.missing.joined(separator: ", ")))
+            case .xlsx:
+                try output.emit(
+                    WorkbookDocument([
+                        WorkbookSheet(name: "Resumen \(year)", content: .table(FichaSummaryTable.table(summary))),
+                        WorkbookSheet(name: "Respuestas", content: .table(FichaSummaryTable.answers(summary))),
+                    ]))
             }
         }
     }
@@ -139,18 +144,23 @@ struct FichaCommand: ParsableCommand {
             let (groups, tiers) = PlanReport.tables(plan)
             switch output.format {
             case .json:
-                print(JSONOutput.string(PlanReport.json(year: year, plan)))
-            case .table, .csv:
-                if output.format == .table {
-                    print("PROYECCIÓN \(year) — no son datos de capacitación, sino lo que pedirían las fichas.")
-                    print("\nGrupos necesarios (cupo máximo de los cursos del nivel):")
-                }
-                print(groups.render(output.format))
-                if output.format == .table {
-                    print(
-                        "\nSi se capacitara a todas las personas de los puestos de cada ficha (umbral \(threshold) %):")
-                }
-                print(tiers.render(output.format))
+                try output.emit(JSONOutput.string(PlanReport.json(year: year, plan)))
+            case .csv:
+                try output.emit(groups.render(.csv) + "\n" + tiers.render(.csv))
+            case .table:
+                try output.emit(
+                    [
+                        "PROYECCIÓN \(year) — no son datos de capacitación, sino lo que pedirían las fichas.",
+                        "\nGrupos necesarios (cupo máximo de los cursos del nivel):", groups.render(.table),
+                        "\nSi se capacitara a todas las personas de los puestos de cada ficha (umbral \(threshold) %):",
+                        tiers.render(.table),
+                    ].joined(separator: "\n"))
+            case .xlsx:
+                try output.emit(
+                    WorkbookDocument([
+                        WorkbookSheet(name: "Grupos necesarios \(year)", content: .table(groups)),
+                        WorkbookSheet(name: "Proyección por nivel", content: .table(tiers)),
+                    ]))
             }
         }
     }

@@ -30,7 +30,7 @@ struct GroupCommand: ParsableCommand {
             let input = try InputFile(path: file, sheet: sheet.sheet)
             let outcome = try FileImports(connection: try Database.connect()).groups(
                 input, ranBy: Operator.name, dryRun: dryRun)
-            try ImportReport(outcome).emit(output.format)
+            try ImportReport(outcome).emit(output)
         }
     }
 
@@ -93,13 +93,13 @@ struct GroupCommand: ParsableCommand {
                         return issue
                     }
                 )
-                .emit(output.format)
+                .emit(output)
                 return
             }
             let outcome = try GroupStore(connection: connection).upsert(
                 [NumberedGroup(line: 0, group: group)], fileName: "",
                 sha256: nil, ranBy: Operator.name)
-            try ImportReport(outcome).emit(output.format)
+            try ImportReport(outcome).emit(output)
         }
     }
 
@@ -118,7 +118,7 @@ struct GroupCommand: ParsableCommand {
             let connection = try Database.connect()
             let agencyCode = try agency.map { try Context.agencyCode($0, connection: connection, option: "--agency") }
             let listings = try GroupStore(connection: connection).list(year: year, agency: agencyCode)
-            print(GroupTable.table(listings).render(output.format))
+            try output.emit(GroupTable.table(listings), sheet: "Grupos")
         }
     }
 
@@ -133,7 +133,7 @@ struct GroupCommand: ParsableCommand {
             guard let listing = try GroupStore(connection: try Database.connect()).group(code: code) else {
                 throw Refused(message: "no hay un grupo con la clave \(code)")
             }
-            print(GroupTable.record(listing).render(output.format))
+            try output.emit(GroupTable.record(listing), sheet: "Grupo")
         }
     }
 }

@@ -22,7 +22,7 @@ struct HeadcountCommand: ParsableCommand {
         func run() throws {
             let input = try InputFile(path: file, sheet: sheet.sheet)
             let outcome = try FileImports(connection: try Database.connect()).headcounts(input, ranBy: Operator.name)
-            try ImportReport(outcome).emit(output.format)
+            try ImportReport(outcome).emit(output)
         }
     }
 
@@ -37,7 +37,7 @@ struct HeadcountCommand: ParsableCommand {
 
         func run() throws {
             let rows = try HeadcountStore(connection: try Database.connect()).list(year: year)
-            print(HeadcountTable.table(rows).render(output.format))
+            try output.emit(HeadcountTable.table(rows), sheet: "Plantillas")
         }
     }
 }

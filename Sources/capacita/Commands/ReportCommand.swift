@@ -29,20 +29,33 @@ struct ReportCommand: ParsableCommand {
             let statistics = ResultStatistics.of(roster.map(\.result))
             switch output.format {
             case .json:
-                print(
+                try output.emit(
                     JSONOutput.string(
                         GroupReportJSON(
                             group: listing.group.code, course: listing.group.courseCode,
                             roster: roster.map { RosterJSON($0) }, statistics: statistics)))
             case .csv:
-                print(RosterTable.table(roster).render(.csv))
+                try output.emit(RosterTable.table(roster).render(.csv))
             case .table:
                 let title = listing.courseTitle ?? "evento sin curso"
                 let dates = CalendarDate.spanishRange(listing.group.startsOn, listing.group.endsOn)
-                print(TerminalText.lines("Grupo \(listing.group.code) — \(title), \(dates)"))
-                print(RosterTable.table(roster).render(.table))
-                print("")
-                print(StatisticsText.lines(statistics).joined(separator: "\n"))
+                try output.emit(
+                    [
+                        TerminalText.lines("Grupo \(listing.group.code) — \(title), \(dates)"),
+                        RosterTable.table(roster).render(.table), "",
+                        StatisticsText.lines(statistics).joined(separator: "\n"),
+                    ].joined(separator: "\n"))
+            case .xlsx:
+                try output.emit(
+                    WorkbookDocument([
+                        WorkbookSheet(name: "Lista \(listing.group.code)", content: .table(RosterTable.table(roster))),
+                        WorkbookSheet(
+                            name: "Resultados",
+                            content: .table(
+                                Table(
+                                    columns: StatisticsText.columns,
+                                    rows: [StatisticsText.row(listing.group.code, statistics)]))),
+                    ]))
             }
         }
     }
@@ -70,20 +83,23 @@ struct ReportCommand: ParsableCommand {
             let groups = Set(roster.map(\.groupCode)).count
             switch output.format {
             case .json:
-                print(
+                try output.emit(
                     JSONOutput.string(
                         CourseReportJSON(
                             course: code.uppercased(), year: year, groups: groups, total: total,
                             byAgency: byAgency)))
-            case .csv, .table:
+            case .csv, .table, .xlsx:
                 let rows =
                     byAgency.keys.sorted().map { agency in StatisticsText.row(agency, byAgency[agency]!) }
                     + [StatisticsText.row("TOTAL", total)]
                 let table = Table(columns: StatisticsText.columns, rows: rows)
                 if output.format == .table {
-                    print("Curso \(code.uppercased()), \(year): \(Plural.count(groups, "grupo", "grupos"))")
+                    try output.emit(
+                        "Curso \(code.uppercased()), \(year): \(Plural.count(groups, "grupo", "grupos"))\n"
+                            + table.render(.table))
+                } else {
+                    try output.emit(table, sheet: "\(code.uppercased()) \(year)")
                 }
-                print(table.render(output.format))
             }
         }
     }

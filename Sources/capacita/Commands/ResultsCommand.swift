@@ -34,7 +34,7 @@ struct ResultsCommand: ParsableCommand {
             let outcome = try ResultsImporter(connection: try Database.connect()).run(
                 input, options: .init(group: group, dryRun: dryRun, ranBy: Operator.name, trace: Timings.trace),
                 progress: { progress.update($0) })
-            try ImportReport(outcome).emit(output.format)
+            try ImportReport(outcome).emit(output)
         }
     }
 }

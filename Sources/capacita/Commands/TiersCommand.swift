@@ -20,7 +20,7 @@ struct TiersCommand: ParsableCommand {
             let rows =
                 table.entries.map { [Cell.text($0.label), .code($0.tier.rawValue)] }
                 + Tier.allCases.map { [Cell.text($0.rawValue), .code($0.rawValue)] }
-            print(Table(columns: ["nivel", "tier"], rows: rows).render(output.format))
+            try output.emit(Table(columns: ["nivel", "tier"], rows: rows), sheet: "Niveles de mando")
         }
     }
 }

@@ -46,6 +46,11 @@ struct TokenCommand: ParsableCommand {
         var expires: CalendarDate?
         @OptionGroup var output: FormatOption
 
+        func validate() throws {
+            // A secret shown once does not belong in a spreadsheet that is passed around.
+            if output.format == .xlsx { throw ValidationError("un token no se escribe en un libro: use table o json") }
+        }
+
         func run() throws {
             let connection = try Database.connect()
             let code = try agency.map { try Context.agencyCode($0, connection: connection, option: "--agency") }
@@ -54,9 +59,9 @@ struct TokenCommand: ParsableCommand {
                     role: role, agency: code, groups: group, name: name, expiresOn: expires, createdBy: Operator.name)
                 switch output.format {
                 case .json:
-                    print(JSONOutput.string(CreatedToken(token: created.token, record: created.record)))
-                case .table, .csv:
-                    print(created.token)
+                    try output.emit(JSONOutput.string(CreatedToken(token: created.token, record: created.record)))
+                case .table, .csv, .xlsx:
+                    try output.emit(created.token)
                     FileHandle.standardError.write(
                         Data("Token «\(created.record.name)» creado; guárdelo ahora: no se volverá a mostrar.\n".utf8))
                 }
@@ -74,9 +79,9 @@ struct TokenCommand: ParsableCommand {
         func run() throws {
             let tokens = try TokenStore(connection: try Database.connect()).list()
             switch output.format {
-            case .json: print(JSONOutput.string(tokens))
-            case .table, .csv:
-                print(
+            case .json: try output.emit(JSONOutput.string(tokens))
+            case .table, .csv, .xlsx:
+                try output.emit(
                     Table(
                         columns: [
                             "id", "name", "role", "agency", "groups", "hint", "created_at", "expires_on", "revoked_at",
@@ -85,11 +90,11 @@ struct TokenCommand: ParsableCommand {
                             [
                                 .int(Int(token.id)), .text(token.name), .code(token.role),
                                 token.agency.map(Cell.text) ?? .null, .list(token.groups), .text(token.hint + "…"),
-                                .text(token.createdAt), token.expiresOn.map(Cell.text) ?? .null,
+                                .text(token.createdAt), token.expiresOn.map(Cell.date) ?? .null,
                                 token.revokedAt.map(Cell.text) ?? .null,
                             ]
                         }
-                    ).render(output.format))
+                    ), sheet: "Tokens")
             }
         }
     }

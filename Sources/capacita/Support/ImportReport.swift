@@ -5,47 +5,50 @@ import Foundation
 import Postgres
 
 extension ImportReport {
-    /// Prints the report; throws `Refused` (exit 1) when the file was refused.
-    func emit(_ format: OutputFormat) throws {
-        switch format {
+    /// Prints the report (or writes it to `--out`); throws `Refused` (exit 1) when the file was refused.
+    func emit(_ output: FormatOption) throws {
+        switch output.format {
         case .json:
-            print(JSONOutput.string(self))
+            try output.emit(JSONOutput.string(self))
+        case .xlsx:
+            // The problems to fix on one sheet, what the import did or would do on the other.
+            var sheets = [WorkbookSheet.record(Record(summaryFields), name: "Resumen", title: summaryLine)]
+            if !rejected.isEmpty { sheets.insert(WorkbookSheet(name: "Problemas", content: .table(problems)), at: 0) }
+            try output.emit(WorkbookDocument(sheets))
         case .table, .csv:
+            var lines: [String] = []
             if !rejected.isEmpty {
-                let table = Table(
-                    columns: ["line", "column", "value", "error"],
-                    rows: rejected.map {
-                        // Line 0 is the file as a whole, or an option: no line to point at.
-                        [$0.line == 0 ? .null : .int($0.line), .text($0.column), .text($0.value), .text($0.message)]
-                    })
-                print(table.render(format))
-                if unlisted > 0 { print("… y \(Plural.count(unlisted, "problema más", "problemas más")) sin listar") }
+                lines.append(problems.render(output.format))
+                if unlisted > 0 {
+                    lines.append("… y \(Plural.count(unlisted, "problema más", "problemas más")) sin listar")
+                }
             } else {
-                print(summaryLine)
-                if dryRun { print("Prueba (--dry-run): no se escribió nada.") }
+                lines.append(summaryLine)
+                if dryRun { lines.append("Prueba (--dry-run): no se escribió nada.") }
                 if let kept = extra["people_kept"] {
-                    print(
+                    lines.append(
                         "Datos personales: \(Plural.count(kept, "persona conserva", "personas conservan")) los que registró "
                             + "la instancia de su inscripción más reciente; este archivo no los cambió.")
                 }
                 if let issued = extra["constancias_issued"], let revoked = extra["constancias_revoked"] {
-                    print(
+                    lines.append(
                         "Constancias: \(Plural.count(issued, "emitida", "emitidas")), "
                             + "\(Plural.count(revoked, "revocada", "revocadas")).")
                 }
             }
             if headerLine > 1 {
-                print(
+                lines.append(
                     "Encabezado leído en la línea \(headerLine); "
                         + "\(headerLine == 2 ? "la línea anterior se ignoró" : "las líneas anteriores se ignoraron") "
                         + "(título o notas).")
             }
             if !ignoredColumns.isEmpty {
-                print(
+                lines.append(
                     "Columnas ignoradas: "
                         + ignoredColumns.prefix(20).map { TerminalText.cell($0, limit: 40) }
                         .joined(separator: ", ") + (ignoredColumns.count > 20 ? ", …" : ""))
             }
+            try output.emit(lines.joined(separator: "\n"))
         }
         if !rejected.isEmpty {
             throw Refused(
@@ -53,6 +56,24 @@ extension ImportReport {
                     "Archivo rechazado: \(Plural.count(rejected.count + unlisted, "problema", "problemas")); no se escribió nada."
             )
         }
+    }
+
+    /// The refused rows: line, column, masked value, reason.
+    var problems: Table {
+        Table(
+            columns: ["line", "column", "value", "error"],
+            rows: rejected.map {
+                // Line 0 is the file as a whole, or an option: no line to point at.
+                [$0.line == 0 ? .null : .int($0.line), .text($0.column), .text($0.value), .text($0.message)]
+            })
+    }
+
+    private var summaryFields: [(String, Cell)] {
+        [
+            ("dry_run", .bool(dryRun)), ("rows", .int(rows)), ("imported", .int(imported)),
+            ("updated", .int(updated)), ("unchanged", .int(unchanged)), ("rejected", .int(rejected.count + unlisted)),
+            ("header_line", .int(headerLine)), ("ignored_columns", .list(ignoredColumns)),
+        ]
     }
 
     /// "12 filas: 1 nueva, 0 actualizadas, 11 sin cambios." (a dry run says what it would do).

@@ -74,16 +74,7 @@ enum SampleWorkbook {
             "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"><sheetData>"
                 .utf8)
         var row = 0
-        func column(_ index: Int) -> String {
-            var index = index + 1
-            var name = ""
-            while index > 0 {
-                let remainder = (index - 1) % 26
-                name = String(UnicodeScalar(UInt8(65 + remainder))) + name
-                index = (index - 1) / 26
-            }
-            return name
-        }
+        func column(_ index: Int) -> String { SheetRows.letters(of: index) }
         func take(_ record: CSVRawRecord) {
             row += 1
             buffer += Array("<row r=\"\(row)\">".utf8)
