@@ -1,6 +1,7 @@
 import Capacita
 import CapacitaOutput
 import CapacitaStore
+import CapacitaXLSX
 import Foundation
 import Hummingbird
 import Postgres
@@ -84,6 +85,12 @@ extension APIError {
         case let error as HTTPError where error.status.code < 500:
             return APIError(error.status, "bad_request", "petición no válida")
         case is PoolError: return .unavailable
+        // A list longer than a sheet holds: the same list comes whole as CSV or JSON.
+        case WorkbookWriteError.tooManyRows(let sheet, let rows):
+            return APIError(
+                .unprocessableContent, "too_many_rows_for_workbook",
+                "la hoja «\(sheet)» tendría \(rows) filas y un libro admite \(XLSXBook.maxRows); pídala como CSV (Accept: text/csv)"
+            )
         case let error as InputFileError:
             switch error {
             case .notText, .noSuchSheet: return .unsupported(error.description)

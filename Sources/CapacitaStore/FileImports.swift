@@ -101,12 +101,21 @@ public struct FileImports: Sendable {
             registry: try AgencyStore(connection: connection).registry(),
             years: ReportYears.range(currentYear: currentYear))
         let bytes = try file.readAll()
-        let result =
-            file.name.lowercased().hasSuffix(".csv") || file.isWorkbook
-            ? reader.read(csv: bytes)
-            : reader.read(
-                yaml: TextEncoding.detect(bytes).decode(
-                    bytes.starts(with: TextEncoding.utf8BOM) ? Array(bytes.dropFirst(3)) : bytes))
+        let result: Result<[FichaReader.Read], ImportIssues>
+        if file.name.lowercased().hasSuffix(".csv") || file.isWorkbook {
+            result = reader.read(csv: bytes)
+        } else {
+            // YAML and JSON are decided like a CSV: a mixed file or undefined bytes refuse it by line.
+            var survey = EncodingSurvey(declaredUTF8: file.utf16 != nil)
+            survey.feed(bytes)
+            switch survey.verdict.encoding {
+            case .failure(let problems): result = .failure(problems)
+            case .success(let encoding):
+                result = reader.read(
+                    yaml: encoding.decode(
+                        bytes.starts(with: TextEncoding.utf8BOM) ? Array(bytes.dropFirst(3)) : bytes))
+            }
+        }
         switch result {
         case .failure(let issues):
             return try refused("ficha", file, issues.issues, dryRun: false)

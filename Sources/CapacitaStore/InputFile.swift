@@ -101,11 +101,17 @@ public struct InputFile: Sendable {
 
     /// Like `forEachChunk`, with UTF-16 text turned into UTF-8 (its byte-order mark dropped).
     public func forEachTextChunk(_ body: ([UInt8]) throws -> Void) throws {
-        guard let utf16 else { return try forEachChunk(body) }
+        try forEachCountedTextChunk { text, _ in try body(text) }
+    }
+
+    /// Each chunk of text with how many of the file's bytes it came from: progress is measured
+    /// against the file's size, and UTF-16 takes about two bytes for each byte of UTF-8.
+    public func forEachCountedTextChunk(_ body: (_ text: [UInt8], _ consumed: Int) throws -> Void) throws {
+        guard let utf16 else { return try forEachChunk { try body($0, $0.count) } }
         var transcoder = UTF16Transcoder(order: utf16)
-        try forEachChunk { try body(transcoder.transcode($0)) }
+        try forEachChunk { try body(transcoder.transcode($0), $0.count) }
         let rest = transcoder.finish()
-        if !rest.isEmpty { try body(rest) }
+        if !rest.isEmpty { try body(rest, 0) }
     }
 
     /// Calls `body` with each chunk in order.

@@ -141,10 +141,10 @@ final class RecordReader<Check: RowCheck>: Sendable {
                 }
                 bytesRead = file.size
             } else {
-                try file.forEachTextChunk { chunk in
+                try file.forEachCountedTextChunk { chunk, consumed in
                     let bytes = first && format.hasBOM ? chunk.dropFirst(3) : chunk[...]
                     first = false
-                    bytesRead += Int64(chunk.count)
+                    bytesRead += Int64(consumed)
                     try parser.feed(bytes) { record in
                         take(record)
                         if batch.count >= Self.batchSize { try flush() }

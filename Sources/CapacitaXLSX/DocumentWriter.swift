@@ -31,7 +31,7 @@ public enum DocumentWriter {
     /// The same document as bytes, for a response body: written to a temporary file first
     /// (libxlsxwriter writes files only), which is removed before returning.
     public static func data(_ document: WorkbookDocument) throws -> Data {
-        let path = NSTemporaryDirectory() + "capacita-\(UUID().uuidString).xlsx"
+        let path = XLSXBook.temporaryFolder + "/respuesta-\(UUID().uuidString).xlsx"
         defer { try? FileManager.default.removeItem(atPath: path) }
         try write(document, to: path)
         return try Data(contentsOf: URL(fileURLWithPath: path))
@@ -100,7 +100,8 @@ public enum DocumentWriter {
             try sheet.write(bool: value, row: row, column: column)
             return 10
         case .date(let text):
-            if let day = CalendarDate.parse(text) {
+            // Excel's serial days start in 1900: an earlier day stays its text, never «####».
+            if let day = CalendarDate.parse(text), day.year >= 1900 {
                 try sheet.write(year: day.year, month: day.month, day: day.day, row: row, column: column)
             } else {
                 try sheet.write(text, row: row, column: column)

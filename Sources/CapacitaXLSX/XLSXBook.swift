@@ -17,6 +17,29 @@ public enum WorkbookWriteError: Error, Equatable, CustomStringConvertible {
             return "no se pudo escribir el libro" + (sheet.map { " (hoja «\($0)»)" } ?? "") + ": \(message)"
         }
     }
+
+    /// libxlsxwriter's error, said in Spanish (its own text is English).
+    static func from(_ code: lxw_error, sheet: String?) -> WorkbookWriteError {
+        let message: String
+        switch code {
+        case LXW_ERROR_MEMORY_MALLOC_FAILED: message = "no hay memoria suficiente"
+        case LXW_ERROR_CREATING_TMPFILE, LXW_ERROR_READING_TMPFILE:
+            message = "no se pudo usar un archivo temporal (¿hay espacio en disco?)"
+        case LXW_ERROR_ZIP_FILE_OPERATION, LXW_ERROR_ZIP_FILE_ADD, LXW_ERROR_ZIP_CLOSE, LXW_ERROR_ZIP_INTERNAL_ERROR,
+            LXW_ERROR_ZIP_PARAMETER_ERROR, LXW_ERROR_ZIP_BAD_ZIP_FILE:
+            message = "no se pudo escribir el archivo comprimido (¿hay espacio en disco?)"
+        case LXW_ERROR_SHEETNAME_ALREADY_USED: message = "dos hojas tendrían el mismo nombre"
+        case LXW_ERROR_SHEETNAME_LENGTH_EXCEEDED, LXW_ERROR_INVALID_SHEETNAME_CHARACTER,
+            LXW_ERROR_SHEETNAME_START_END_APOSTROPHE:
+            message = "el nombre de la hoja no es válido en Excel"
+        case LXW_ERROR_MAX_STRING_LENGTH_EXCEEDED, LXW_ERROR_32_STRING_LENGTH_EXCEEDED,
+            LXW_ERROR_128_STRING_LENGTH_EXCEEDED, LXW_ERROR_255_STRING_LENGTH_EXCEEDED:
+            message = "un texto pasa del largo que admite Excel"
+        case LXW_ERROR_WORKSHEET_INDEX_OUT_OF_RANGE: message = "una celda queda fuera de las filas o columnas de Excel"
+        default: message = "error \(code.rawValue) de libxlsxwriter"
+        }
+        return .library(message, sheet: sheet)
+    }
 }
 
 /// The cell formats a sheet uses, each made once per workbook.
@@ -36,9 +59,9 @@ enum CellStyle: Hashable {
 
 /// One workbook written by libxlsxwriter, a thin layer that keeps C pointers and error codes out
 /// of the rest. One task writes it from `init` to `close`; nothing is on disk until `close`.
-final class XLSXBook {
+public final class XLSXBook {
     /// Excel's limits: rows per sheet, characters per cell, characters in a sheet name.
-    static let maxRows = 1_048_576
+    public static let maxRows = 1_048_576
     static let maxCellCharacters = 32_767
     static let maxSheetName = 31
 
@@ -46,6 +69,9 @@ final class XLSXBook {
     private var formats: [CellStyle: UnsafeMutablePointer<lxw_format>] = [:]
     private var closed = false
     let path: String
+    /// libxlsxwriter writes here, beside `path`; only a workbook that closed whole is renamed to
+    /// `path`, so a failure never leaves half a file, nor replaces the one already there.
+    private let partial: String
 
     /// `streaming` writes each row to a temporary file as it goes (libxlsxwriter's constant
     /// memory mode): rows must then come in order, which a table's do.
@@ -56,24 +82,37 @@ final class XLSXBook {
         guard FileManager.default.isWritableFile(atPath: folder.isEmpty ? "." : folder) else {
             throw WorkbookWriteError.cannotCreate(path: path)
         }
-        let made: UnsafeMutablePointer<lxw_workbook>? = NSTemporaryDirectory().withCString { tmp in
+        let partial = (folder.isEmpty ? "" : folder + "/") + ".capacita-\(UUID().uuidString).xlsx.part"
+        self.partial = partial
+        let made: UnsafeMutablePointer<lxw_workbook>? = XLSXBook.temporaryFolder.withCString { tmp in
             var options = lxw_workbook_options(
                 constant_memory: streaming ? 1 : 0, tmpdir: UnsafeMutablePointer(mutating: tmp), use_zip64: 1)
-            return workbook_new_opt(path, &options)
+            return workbook_new_opt(partial, &options)
         }
         guard let made else { throw WorkbookWriteError.cannotCreate(path: path) }
         workbook = made
     }
 
     deinit {
-        // A workbook abandoned after an error is still closed, so libxlsxwriter frees its memory.
-        if !closed { _ = workbook_close(workbook) }
+        // Abandoned after an error: freed without writing anything.
+        if !closed { lxw_workbook_free(workbook) }
     }
+
+    /// Where libxlsxwriter keeps a streaming sheet's rows and a response's workbook is written:
+    /// a folder of this process's own, readable by its user only (the rows may hold CURPs).
+    static let temporaryFolder: String = {
+        let folder = NSTemporaryDirectory() + "capacita-xlsx-\(getpid())"
+        try? FileManager.default.createDirectory(
+            atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        return folder
+    }()
 
     func addSheet(_ name: String) throws -> XLSXSheet {
         let safe = XLSXBook.sheetName(name)
+        let valid = workbook_validate_sheet_name(workbook, safe)
+        guard valid == LXW_NO_ERROR else { throw WorkbookWriteError.from(valid, sheet: safe) }
         guard let sheet = workbook_add_worksheet(workbook, safe) else {
-            throw WorkbookWriteError.library("nombre de hoja no válido", sheet: safe)
+            throw WorkbookWriteError.from(LXW_ERROR_CREATING_TMPFILE, sheet: safe)
         }
         return XLSXSheet(sheet: sheet, name: safe, book: self)
     }
@@ -82,10 +121,13 @@ final class XLSXBook {
         closed = true
         let result = workbook_close(workbook)
         guard result == LXW_NO_ERROR else {
-            if result == LXW_ERROR_CREATING_XLSX_FILE || result == LXW_ERROR_CREATING_TMPFILE {
-                throw WorkbookWriteError.cannotCreate(path: path)
-            }
-            throw WorkbookWriteError.library(String(cString: lxw_strerror(result)), sheet: nil)
+            try? FileManager.default.removeItem(atPath: partial)
+            if result == LXW_ERROR_CREATING_XLSX_FILE { throw WorkbookWriteError.cannotCreate(path: path) }
+            throw WorkbookWriteError.from(result, sheet: nil)
+        }
+        if rename(partial, path) != 0 {
+            try? FileManager.default.removeItem(atPath: partial)
+            throw WorkbookWriteError.cannotCreate(path: path)
         }
     }
 
@@ -117,12 +159,29 @@ final class XLSXBook {
 
     private func zeros(_ count: Int) -> String { String(repeating: "0", count: count) }
 
-    /// Excel refuses `[]:*?/\` in a sheet name and more than 31 characters.
+    /// Excel refuses `[]:*?/\` in a sheet name, an apostrophe at either end and more than 31
+    /// characters.
     static func sheetName(_ name: String) -> String {
         let banned: Set<Character> = ["[", "]", ":", "*", "?", "/", "\\"]
-        let cleaned = String(name.map { banned.contains($0) ? "-" : $0 }).trimmingCharacters(in: .whitespaces)
-        let short = String(cleaned.prefix(maxSheetName))
+        let ends = CharacterSet.whitespaces.union(["'"])
+        let cleaned = String(name.map { banned.contains($0) ? "-" : $0 }).trimmingCharacters(in: ends)
+        let short = prefix(cleaned, units: maxSheetName).trimmingCharacters(in: ends)
         return short.isEmpty ? "Hoja1" : short
+    }
+
+    /// The longest start of `text` within `units` UTF-16 code units (Excel's measure, never
+    /// smaller than libxlsxwriter's count of code points), whole characters only.
+    static func prefix(_ text: String, units: Int) -> String {
+        guard text.utf16.count > units else { return text }
+        var kept = ""
+        var used = 0
+        for character in text {
+            let size = character.utf16.count
+            if used + size > units { break }
+            kept.append(character)
+            used += size
+        }
+        return kept
     }
 }
 
@@ -133,14 +192,12 @@ struct XLSXSheet {
     unowned let book: XLSXBook
 
     private func check(_ result: lxw_error) throws {
-        guard result == LXW_NO_ERROR else {
-            throw WorkbookWriteError.library(String(cString: lxw_strerror(result)), sheet: name)
-        }
+        guard result == LXW_NO_ERROR else { throw WorkbookWriteError.from(result, sheet: name) }
     }
 
     func write(_ text: String, row: Int, column: Int, style: CellStyle? = nil) throws {
         // A longer cell would make the whole workbook fail to open; the rest is cut, not the file.
-        let cell = text.count > XLSXBook.maxCellCharacters ? String(text.prefix(XLSXBook.maxCellCharacters)) : text
+        let cell = XLSXBook.prefix(text, units: XLSXBook.maxCellCharacters)
         try check(
             worksheet_write_string(
                 sheet, lxw_row_t(row), lxw_col_t(column), cell, style.map(book.format)))
@@ -231,7 +288,9 @@ struct XLSXSheet {
     ) throws {
         var rule = lxw_data_validation()
         let formula = configure(&rule)
-        let owned = [formula, String(title.prefix(32)), String(message.prefix(255))].map { $0.flatMap { strdup($0) } }
+        let owned = [formula, XLSXBook.prefix(title, units: 32), XLSXBook.prefix(message, units: 255)].map {
+            $0.flatMap { strdup($0) }
+        }
         defer { owned.forEach { free($0) } }
         rule.value_formula = owned[0]
         rule.error_title = owned[1]

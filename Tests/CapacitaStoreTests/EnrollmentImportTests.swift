@@ -3,6 +3,7 @@ import CapacitaStore
 import Foundation
 import Postgres
 import SampleData
+import Synchronization
 import Testing
 
 @Suite struct EnrollmentImportTests {
@@ -254,8 +255,18 @@ import Testing
                     + units.flatMap {
                         bigEndian ? [UInt8($0 >> 8), UInt8($0 & 0xFF)] : [UInt8($0 & 0xFF), UInt8($0 >> 8)]
                     }
-                let outcome = try enroll(try temporaryFile(bytes, name: "hoja.txt"), connection)
+                let path = try temporaryFile(bytes, name: "hoja.txt")
+                // Progress counts the file's own bytes: a UTF-16 file ends at its size, not near half.
+                let seen = Mutex<Int64>(0)
+                let file = try InputFile(path: path)
+                let outcome = try EnrollmentImporter(connection: connection).run(
+                    file,
+                    options: .init(
+                        agency: nil, group: nil, dryRun: false, skipPrerequisites: false, tiers: try repositoryTiers(),
+                        ranBy: "test"),
+                    progress: { done in seen.withLock { $0 = max($0, done) } })
                 #expect(outcome.accepted && outcome.rows == 2)
+                #expect(seen.withLock { $0 } == file.size)
             }
             let names = try connection.query("SELECT first_surname FROM person ORDER BY 1").map {
                 try $0.decode("first_surname", as: String.self)

@@ -48,11 +48,19 @@ import ZIPFoundation
                 "0012,0,1,2024-12-31,FALSO,40,2025-01-10,José Ñúñez",
             ])
         let sheet = try WorkbookPart.text(path, "xl/worksheets/sheet1.xml")
+        // Read back as text above; here, each cell's own type in the sheet's XML: numbers as
+        // numbers, the percentage as its fraction, the day as Excel's serial day (2024-03-04 is
+        // 45355), the boolean as a boolean, text as text.
+        for (cell, pattern) in [
+            ("B2", #"<c r="B2" s="\d+"><v>12</v></c>"#), ("C2", #"<c r="C2" s="\d+"><v>0.125</v></c>"#),
+            ("D2", #"<c r="D2" s="\d+"><v>45355</v></c>"#), ("E2", #"<c r="E2" t="b"><v>1</v></c>"#),
+            ("A3", #"<c r="A3" t="inlineStr"><is><t>0012</t></is></c>"#),
+        ] {
+            #expect(sheet.contains(try Regex(pattern)), "\(cell)")
+        }
         // Text that looks like a formula is a string cell, never a formula that a spreadsheet runs.
         #expect(!sheet.contains("<f>"))
-        #expect(sheet.contains("HYPERLINK"))
-        // The code 0012 keeps its zeros: a string, not the number 12.
-        #expect(try Self.lines(path)[2].hasPrefix("0012,"))
+        #expect(sheet.contains(#"<c r="H2" t="inlineStr"><is><t>=HYPERLINK"#))
     }
 
     @Test func theHeaderIsFrozenFilteredAndColumnsAreFitted() throws {
@@ -94,10 +102,44 @@ import ZIPFoundation
         #expect(workbook.range(of: "Parámetro 4.2")!.lowerBound < workbook.range(of: "Instancias")!.lowerBound)
     }
 
-    @Test func sheetNamesAreMadeValidForExcel() {
+    @Test func sheetNamesAreMadeValidForExcel() throws {
         #expect(XLSXBook.sheetName("Ene/Feb: [borrador]?") == "Ene-Feb- -borrador--")
         #expect(XLSXBook.sheetName(String(repeating: "á", count: 40)).count == 31)
         #expect(XLSXBook.sheetName("  ") == "Hoja1")
+        #expect(XLSXBook.sheetName("'Hoja'") == "Hoja")
+        // A decomposed accent is one character and two code units: cut by units, whole characters.
+        let decomposed = XLSXBook.sheetName(String(repeating: "e\u{301}", count: 40))
+        #expect(decomposed.utf16.count <= 31 && decomposed.unicodeScalars.last == "\u{301}")
+        // Each of these names is taken by libxlsxwriter itself.
+        let path = try Self.path()
+        let sheets = ["Ene/Feb: [borrador]?", String(repeating: "e\u{301}", count: 40), "'Hoja'", "  "].map {
+            WorkbookSheet(name: $0, content: .table(Self.sample))
+        }
+        try DocumentWriter.write(WorkbookDocument(sheets), to: path)
+        #expect(try Self.lines(path, sheet: "Hoja").count == 3)
+    }
+
+    /// A failure half way leaves no file, and the file already at the path stays as it was.
+    @Test func aWorkbookThatFailsToWriteLeavesTheOldFileAlone() throws {
+        let path = try Self.path()
+        try Data("anterior".utf8).write(to: URL(fileURLWithPath: path))
+        let twice = WorkbookDocument([
+            WorkbookSheet(name: "Grupos", content: .table(Self.sample)),
+            WorkbookSheet(name: "grupos", content: .table(Self.sample)),
+        ])
+        #expect(throws: WorkbookWriteError.library("dos hojas tendrían el mismo nombre", sheet: "grupos")) {
+            try DocumentWriter.write(twice, to: path)
+        }
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == "anterior")
+        let folder = (path as NSString).deletingLastPathComponent
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder) == ["libro.xlsx"])
+    }
+
+    @Test func aDayBeforeExcelsFirstStaysText() throws {
+        let path = try Self.path()
+        try DocumentWriter.write(
+            WorkbookDocument(Table(columns: ["starts_on"], rows: [[.date("1899-12-30")]]), sheet: "Días"), to: path)
+        #expect(try WorkbookPart.text(path, "xl/worksheets/sheet1.xml").contains("<t>1899-12-30</t>"))
     }
 
     @Test func aTableLongerThanASheetIsRefusedBeforeAnythingIsWritten() throws {

@@ -45,13 +45,14 @@ public struct EnrollmentValidator: Sendable {
             issues.append(
                 ImportIssue(
                     line: columns.line, column: "grupo", value: "",
-                    message: "falta la columna «grupo»; o indique el grupo con --group"))
+                    message: "falta la columna «grupo»; o indique el grupo (--group; group= en el servicio)"))
         }
         if !columns.has("dependencia"), agency == nil {
             issues.append(
                 ImportIssue(
                     line: columns.line, column: "dependencia", value: "",
-                    message: "falta la columna «dependencia»; o indique la instancia con --agency"))
+                    message: "falta la columna «dependencia»; o indique la instancia (--agency; agency= en el servicio)"
+                ))
         }
         return issues
     }
@@ -133,7 +134,7 @@ public struct EnrollmentValidator: Sendable {
         let text = row["dependencia"]
         guard !text.isEmpty else {
             if let agency { return agency.code }
-            fail("dependencia", "falta la dependencia; o indique la instancia con --agency", nil)
+            fail("dependencia", "falta la dependencia; o indique la instancia (--agency; agency= en el servicio)", nil)
             return nil
         }
         let result: Result<String, ImportIssueMessage>
@@ -143,7 +144,9 @@ public struct EnrollmentValidator: Sendable {
             switch registry.lookup(text) {
             case .success(let found):
                 if let agency, agency.code != found.code {
-                    result = .failure(ImportIssueMessage(text: "no coincide con --agency \(agency.code)"))
+                    result = .failure(
+                        ImportIssueMessage(
+                            text: "no coincide con la instancia indicada (--agency o agency=), \(agency.code)"))
                 } else {
                     result = .success(found.code)
                 }

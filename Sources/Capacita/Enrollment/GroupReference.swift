@@ -9,7 +9,7 @@ enum GroupReference {
         let written = TrainingGroup.normalizeCode(row["grupo"])
         if !written.isEmpty {
             if let option, option != written {
-                fail("grupo", "no coincide con --group \(option)", nil)
+                fail("grupo", "no coincide con el grupo indicado (--group o group=), \(option)", nil)
                 return nil
             }
             guard groups?.contains(written) ?? true else {

@@ -32,7 +32,7 @@ public struct ResultsValidator: Sendable {
         return [
             ImportIssue(
                 line: columns.line, column: "grupo", value: "",
-                message: "falta la columna «grupo»; o indique el grupo con --group"
+                message: "falta la columna «grupo»; o indique el grupo (--group; group= en el servicio)"
             )
         ]
     }

@@ -131,7 +131,7 @@ public enum TemplateGuide {
         case (.enroll, "nivel"):
             return Help(
                 meaning: "Grado o puesto, tal como lo reconoce la tabla de niveles de mando (alto, medio u operativo).",
-                example: "Jefatura de Departamento", check: .list(.tiers))
+                example: "enlace", check: .list(.tiers))
         case (.enroll, "puesto"):
             return Help(meaning: "Nombre del puesto, libre.", example: "Analista de normatividad", check: .text)
         case (.enroll, "grupo"), (.results, "grupo"):

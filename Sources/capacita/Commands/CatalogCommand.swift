@@ -20,6 +20,11 @@ struct CatalogCommand: ParsableCommand {
 
         @OptionGroup var output: FormatOption
 
+        func validate() throws {
+            // Refused before the catalog loads: its summary is a line of text, not a table.
+            if output.format == .xlsx { throw ValidationError("catalog load no escribe un libro: use table o json") }
+        }
+
         func run() throws {
             let folder = URL(fileURLWithPath: directory)
             let files = try CatalogFiles.read(folder)

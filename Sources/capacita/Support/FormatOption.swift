@@ -45,6 +45,12 @@ struct FormatOption: ParsableArguments {
             throw ValidationError("--format xlsx escribe un libro de Excel: indique el archivo con --out ARCHIVO.xlsx")
         }
         if let out, out.isEmpty { throw ValidationError("--out necesita el nombre de un archivo") }
+        // Text in a file named .xlsx (or a workbook named .csv) would not open as what it says.
+        if let chosen, let out, let named = FormatOption.byExtension(out), (chosen == .xlsx) != (named == .xlsx) {
+            throw ValidationError(
+                "--format \(chosen.rawValue) no escribe un archivo .\(named.rawValue): cambie --format o el nombre de --out"
+            )
+        }
     }
 
     /// A text already rendered in `format` (json, or a table with its own lines around it).
