@@ -1,6 +1,7 @@
 import Capacita
 import CapacitaOutput
 import CapacitaStore
+import CapacitaXLSX
 import Foundation
 import Hummingbird
 import Yams
@@ -68,28 +69,39 @@ struct RegistryController {
         routes.get("/v1/fichas/summary") { request, context in
             let year = try Query(request).requiredYear()
             let wantsCSV = Reply.wantsCSV(request)
-            let body = try await store.run(as: try context.caller()) { connection -> String in
+            let wantsXLSX = Reply.wantsXLSX(request)
+            let body = try await store.run(as: try context.caller()) { connection -> Data in
                 let summary = FichaSummary.of(
                     year: year, fichas: try FichaStore(connection: connection).current(year: year),
                     agencies: try AgencyStore(connection: connection).agencies())
-                return wantsCSV ? FichaSummaryTable.table(summary).render(.csv) : JSONOutput.string(summary)
+                if wantsXLSX { return try DocumentWriter.data(FichaWorkbook.summary(summary, year: year)) }
+                return Data(
+                    (wantsCSV ? FichaSummaryTable.table(summary).render(.csv) : JSONOutput.string(summary)).utf8)
             }
-            return wantsCSV ? Reply.csv(body) : Reply.json(body)
+            if wantsXLSX { return Reply.workbook(body, name: "fichas-\(year)") }
+            let text = String(decoding: body, as: UTF8.self)
+            return wantsCSV ? Reply.csv(text) : Reply.json(text)
         }
         routes.get("/v1/fichas/plan") { request, context in
             let query = Query(request)
             let year = try query.requiredYear()
             let threshold = try ReportsController.options(query, only: ["threshold"]).threshold
             let wantsCSV = Reply.wantsCSV(request)
+            let wantsXLSX = Reply.wantsXLSX(request)
             let needLevels = self.needLevels
-            let body = try await store.run(as: try context.caller()) { connection -> String in
+            let body = try await store.run(as: try context.caller()) { connection -> Data in
                 let plan = try FichaStore(connection: connection).plan(
                     year: year, threshold: threshold, needLevels: needLevels)
-                guard wantsCSV else { return JSONOutput.string(PlanReport.json(year: year, plan)) }
                 let (groups, tiers) = PlanReport.tables(plan)
-                return groups.render(.csv) + "\n\n" + tiers.render(.csv)
+                if wantsXLSX {
+                    return try DocumentWriter.data(FichaWorkbook.plan(groups: groups, tiers: tiers, year: year))
+                }
+                guard wantsCSV else { return Data(JSONOutput.string(PlanReport.json(year: year, plan)).utf8) }
+                return Data((groups.render(.csv) + "\n\n" + tiers.render(.csv)).utf8)
             }
-            return wantsCSV ? Reply.csv(body) : Reply.json(body)
+            if wantsXLSX { return Reply.workbook(body, name: "plan-\(year)") }
+            let text = String(decoding: body, as: UTF8.self)
+            return wantsCSV ? Reply.csv(text) : Reply.json(text)
         }
     }
 

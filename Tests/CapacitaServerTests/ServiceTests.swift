@@ -155,6 +155,11 @@ import Testing
             let foreign = try await served.send(
                 .get, "/v1/groups/\(ServiceFixture.inmGroup)/roster", as: .sict, headers: accept)
             #expect(foreign.status == .notFound)
+            for uri in ["/v1/fichas/summary?year=2024", "/v1/fichas/plan?year=2024", "/v1/reports/events?year=2024"] {
+                let report = try await served.send(.get, uri, as: .admin, headers: accept)
+                #expect(
+                    report.status == .ok && Array(report.body.readableBytesView.prefix(2)) == [0x50, 0x4B], "\(uri)")
+            }
         }
     }
 

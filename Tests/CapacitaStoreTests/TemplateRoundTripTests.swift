@@ -23,6 +23,10 @@ import ZIPFoundation
         }
         let sheetURL = folder.appendingPathComponent("xl/worksheets/sheet1.xml")
         var sheet = try String(contentsOf: sheetURL, encoding: .utf8)
+        let columnStyle = try Regex(#"<col min="(\d+)" max="\d+" [^>]*style="(\d+)""#)
+        let styles = Dictionary(
+            sheet.matches(of: columnStyle).map { (Int($0.output[1].substring!)!, String($0.output[2].substring!)) },
+            uniquingKeysWith: { first, _ in first })
         func escape(_ text: String) -> String {
             text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
         }
@@ -31,7 +35,11 @@ import ZIPFoundation
                 + cells.enumerated().map { column, value -> String in
                     let reference = "\(SheetRows.letters(of: column))\(index + 2)"
                     if value.isEmpty { return "" }
-                    if numbers, value.allSatisfy(\.isNumber) { return "<c r=\"\(reference)\"><v>\(value)</v></c>" }
+                    if numbers, value.allSatisfy(\.isNumber) {
+                        // A number typed into a formatted column takes the column's style (a date's).
+                        let style = styles[column + 1].map { " s=\"\($0)\"" } ?? ""
+                        return "<c r=\"\(reference)\"\(style)><v>\(value)</v></c>"
+                    }
                     return "<c r=\"\(reference)\" t=\"inlineStr\"><is><t>\(escape(value))</t></is></c>"
                 }.joined() + "</row>"
         }.joined()
@@ -105,6 +113,24 @@ import ZIPFoundation
                 ).map { try $0.decode("e", as: String.self) } == [
                     "SICT-BAS-2024-01 Gómez", "SICT-BAS-2024-01 Hernández", "SICT-BAS-2024-01 López",
                 ])
+        }
+    }
+
+    /// Dates typed into the date columns are serial days with the column's date format, as a
+    /// spreadsheet stores them; the cupo a number.
+    @Test func aFilledInGroupsTemplateImportsItsDates() throws {
+        try withLoadedDatabase { connection in
+            let (path, _) = try Self.template(.groups, connection, agency: nil)
+            // grupo, curso, tipo, dependencia, inicio, fin, modalidad, entidad, cupo, …; 2024-03-04 is 45355.
+            let filled = try Self.fill(
+                path,
+                rows: [
+                    ["SICT-BAS-9", "PNC22-BAS", "capacitacion", "SICT", "45355", "45359", "presencial", "DF", "30"]
+                ],
+                numbers: true)
+            let outcome = try FileImports(connection: connection).groups(try InputFile(path: filled), ranBy: "t")
+            #expect(outcome.accepted, "\(outcome.rejected)")
+            #expect(try WorkbookImportTests.storedGroups(connection) == ["SICT-BAS-9 2024-03-04 2024-03-08 30"])
         }
     }
 

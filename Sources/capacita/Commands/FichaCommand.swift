@@ -99,11 +99,7 @@ struct FichaCommand: ParsableCommand {
                         + summary.answered.joined(separator: ", ") + "\nIntegrantes sin ficha: "
                         + (summary.missing.isEmpty ? "ninguna" : summary.missing.joined(separator: ", ")))
             case .xlsx:
-                try output.emit(
-                    WorkbookDocument([
-                        WorkbookSheet(name: "Resumen \(year)", content: .table(FichaSummaryTable.table(summary))),
-                        WorkbookSheet(name: "Respuestas", content: .table(FichaSummaryTable.answers(summary))),
-                    ]))
+                try output.emit(FichaWorkbook.summary(summary, year: year))
             }
         }
     }
@@ -156,11 +152,7 @@ struct FichaCommand: ParsableCommand {
                         tiers.render(.table),
                     ].joined(separator: "\n"))
             case .xlsx:
-                try output.emit(
-                    WorkbookDocument([
-                        WorkbookSheet(name: "Grupos necesarios \(year)", content: .table(groups)),
-                        WorkbookSheet(name: "Proyección por nivel", content: .table(tiers)),
-                    ]))
+                try output.emit(FichaWorkbook.plan(groups: groups, tiers: tiers, year: year))
             }
         }
     }
