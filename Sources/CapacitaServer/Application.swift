@@ -76,6 +76,12 @@ public func buildApplication(_ configuration: ServerConfiguration, logger: Logge
             store: store, limiter: RateLimiter(limit: configuration.verifyLimit, window: configuration.verifyWindow)
         ).add(to: routes)
         AdminController(store: store).add(to: routes)
+        // The pages are for people, not programs: outside the OpenAPI document and its route table.
+        try PagesController(
+            store: store, library: try await PagesController.library(),
+            limiter: RateLimiter(limit: configuration.verifyLimit, window: configuration.verifyWindow),
+            sessionLifetime: configuration.sessionLifetime
+        ).add(to: router)
         return CapacitaApplication(
             configuration: configuration, routes: routes.routes.map { .init(method: $0.method, path: $0.path) },
             responder: router.buildResponder(), pool: pool, logger: logger)

@@ -26,12 +26,14 @@ public struct ServerConfiguration: Sendable {
     public var verifyWindow: Duration
     /// How long running requests may take to finish after SIGTERM or SIGINT.
     public var shutdownTimeout: Duration
+    /// How long a web page session lasts before the person signs in again (a working day).
+    public var sessionLifetime: Duration
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, databaseURL: String, poolSize: Int = 8,
         maxBodyBytes: Int64 = 100 << 20, maxConcurrentImports: Int = 2, projectRoot: URL,
         uploadFolder: String = NSTemporaryDirectory(), verifyLimit: Int = 30, verifyWindow: Duration = .seconds(60),
-        shutdownTimeout: Duration = .seconds(30)
+        shutdownTimeout: Duration = .seconds(30), sessionLifetime: Duration = .seconds(8 * 3600)
     ) {
         self.host = host
         self.port = port
@@ -47,6 +49,7 @@ public struct ServerConfiguration: Sendable {
         self.verifyLimit = verifyLimit
         self.verifyWindow = verifyWindow
         self.shutdownTimeout = shutdownTimeout
+        self.sessionLifetime = sessionLifetime
     }
 
     /// "100MB", "512KB", "2GB" or plain bytes.

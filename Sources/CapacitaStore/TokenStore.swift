@@ -63,11 +63,15 @@ public struct TokenStore: Sendable {
 
     /// A new token: the prefix and 32 random bytes from the system's generator, base64url.
     static func generate() -> String {
+        prefix + randomSecret()
+    }
+
+    /// 32 random bytes from the system's generator, base64url: tokens, sessions, CSRF tokens.
+    public static func randomSecret() -> String {
         var random = SystemRandomNumberGenerator()
         let bytes = (0..<32).map { _ in UInt8.random(in: 0...255, using: &random) }
-        let text = Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-")
+        return Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-")
             .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
-        return prefix + text
     }
 
     /// Creates a token and returns it in full, the only time it is ever shown.
@@ -188,12 +192,15 @@ public struct TokenStore: Sendable {
     /// the application role through a definer function that reads valid tokens only.
     public func identity(for token: String) throws -> Identity? {
         guard token.hasPrefix(Self.prefix), token.utf8.count < 200 else { return nil }
-        guard
-            let row = try connection.query(
-                "SELECT name, role, agency_code FROM token_identity($1)", [Self.sha256(token)]
-            ).rows.first,
-            let role = Identity.Role(rawValue: try row.decode("role"))
-        else { return nil }
+        let row = try connection.query(
+            "SELECT name, role, agency_code FROM token_identity($1)", [Self.sha256(token)]
+        ).rows.first
+        return try row.flatMap(Self.identity)
+    }
+
+    /// The identity a definer function's row names (name, role, agency_code).
+    static func identity(_ row: Row) throws -> Identity? {
+        guard let role = Identity.Role(rawValue: try row.decode("role")) else { return nil }
         return Identity(role: role, agency: try row.decode("agency_code"), user: try row.decode("name"))
     }
 }

@@ -21,6 +21,11 @@ BEGIN
     PERFORM test_assert(NOT has_table_privilege('person', 'DELETE') AND NOT has_table_privilege('enrollment', 'DELETE'),
                         'no DELETE of people or enrollments');
     PERFORM test_assert(NOT has_schema_privilege('public', 'CREATE'), 'cannot create objects in public');
+    -- Tokens and web sessions are read only through their definer functions (0010, 0015).
+    PERFORM test_assert(NOT has_table_privilege('api_token', 'SELECT') AND NOT has_table_privilege('web_session', 'SELECT')
+                        AND NOT has_table_privilege('web_session', 'INSERT') AND NOT has_table_privilege('web_session', 'DELETE'),
+                        'no direct access to api_token or web_session');
+    PERFORM test_assert(NOT EXISTS (SELECT 1 FROM session_identity(repeat('0', 64))), 'an unknown session stands for no one');
     PERFORM test_assert(has_database_privilege(current_database(), 'TEMPORARY'), 'may create temporary stage tables');
     -- Every personal-data table: RLS enabled and forced.
     PERFORM test_assert((SELECT bool_and(relrowsecurity AND relforcerowsecurity) FROM pg_class

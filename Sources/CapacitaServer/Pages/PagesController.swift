@@ -1,0 +1,320 @@
+import Capacita
+import CapacitaOutput
+import CapacitaStore
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Mustache
+import Postgres
+
+/// The web pages under `/` (issue #16), server-rendered from the templates in Pages/Templates
+/// (swift-mustache: logic-less, HTML-escaped by default) and working without JavaScript.
+/// A person signs in with their token once; a session cookie stands for it after. The same roles
+/// and scopes as the API: every read goes through the store as the signed-in identity, under
+/// row-level security.
+struct PagesController {
+    let store: Store
+    let library: MustacheLibrary
+    let limiter: RateLimiter
+    /// How long a session lasts without signing in again.
+    let sessionLifetime: Duration
+
+    static let sessionCookie = "capacita_sesion"
+    /// The sign-in form's CSRF token, set with the form (a session does not exist yet).
+    static let signInCookie = "capacita_entrada"
+    static let formLimit = 8 << 10
+
+    /// The templates, from the resources of this module.
+    static func library() async throws -> MustacheLibrary {
+        guard let folder = Bundle.module.resourceURL?.appendingPathComponent("Templates").path else {
+            throw ServerStartError.seed("Pages/Templates", "no se encontraron las plantillas")
+        }
+        return try await MustacheLibrary(directory: folder)
+    }
+
+    static func stylesheet() throws -> String {
+        guard let url = Bundle.module.resourceURL?.appendingPathComponent("Templates/estilo.css"),
+            let text = try? String(contentsOf: url, encoding: .utf8)
+        else { throw ServerStartError.seed("Pages/Templates/estilo.css", "no existe") }
+        return text
+    }
+
+    func add(to router: Router<APIContext>) throws {
+        let css = try Self.stylesheet()
+        router.get("/estilo.css") { _, _ in
+            Response(
+                status: .ok, headers: [.contentType: "text/css; charset=utf-8", .cacheControl: "max-age=3600"],
+                body: .init(byteBuffer: ByteBuffer(string: css)))
+        }
+        router.get("/entrar") { request, _ in
+            try signInPage(request, problem: nil, status: .ok)
+        }
+        router.post("/entrar") { request, _ in
+            try await signIn(request)
+        }
+        router.post("/salir") { request, _ in
+            try await signOut(request)
+        }
+        router.get("/") { request, _ in
+            guard let session = try await session(request) else { return Self.redirect("/entrar") }
+            return try await home(request, session)
+        }
+        router.get("/verificar/:code") { request, context in
+            try await verify(request, context)
+        }
+    }
+
+    // MARK: Signing in and out
+
+    private func signInPage(_ request: Request, problem: String?, status: HTTPResponse.Status) throws -> Response {
+        let csrf = TokenStore.randomSecret()
+        var response = try page(
+            "entrar", ["title": "Entrar", "formCSRF": csrf, "problem": problem as Any], status: status)
+        response.headers.append(HTTPField(name: .setCookie, value: cookie(Self.signInCookie, csrf, request)))
+        return response
+    }
+
+    private func signIn(_ request: Request) async throws -> Response {
+        let form = try await Self.form(request)
+        // The form's token must be the one its cookie carries: a page of another site cannot post it.
+        guard let sent = form["csrf"], let expected = Self.cookies(request)[Self.signInCookie], !sent.isEmpty,
+            Self.same(sent, expected)
+        else { return try forbidden() }
+        let token = (form["token"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        let lifetime = sessionLifetime
+        let opened = try await store.run(as: nil) {
+            try SessionStore(connection: $0).open(token: token, lifetime: lifetime)
+        }
+        guard let opened else {
+            return try signInPage(
+                request, problem: "El token no es válido: no existe, fue revocado o venció.", status: .unauthorized)
+        }
+        var response = Self.redirect("/")
+        response.headers.append(
+            HTTPField(
+                name: .setCookie,
+                value: cookie(Self.sessionCookie, opened.secret, request, maxAge: Int(lifetime.components.seconds))))
+        response.headers.append(HTTPField(name: .setCookie, value: cookie(Self.signInCookie, "", request, maxAge: 0)))
+        return response
+    }
+
+    private func signOut(_ request: Request) async throws -> Response {
+        guard let secret = Self.cookies(request)[Self.sessionCookie],
+            let session = try await store.run(as: nil, { try SessionStore(connection: $0).current(secret: secret) })
+        else { return Self.redirect("/entrar") }
+        let form = try await Self.form(request)
+        guard let sent = form["csrf"], Self.same(sent, session.csrf) else { return try forbidden() }
+        try await store.run(as: nil) { try SessionStore(connection: $0).close(secret: secret) }
+        var response = Self.redirect("/entrar")
+        response.headers.append(HTTPField(name: .setCookie, value: cookie(Self.sessionCookie, "", request, maxAge: 0)))
+        return response
+    }
+
+    /// The signed-in session of a request, read from PostgreSQL each time: a token revoked through
+    /// any instance ends its sessions at once.
+    private func session(_ request: Request) async throws -> SessionStore.Current? {
+        guard let secret = Self.cookies(request)[Self.sessionCookie] else { return nil }
+        return try await store.run(as: nil) { try SessionStore(connection: $0).current(secret: secret) }
+    }
+
+    private func forbidden() throws -> Response {
+        try page(
+            "mensaje",
+            [
+                "title": "Formulario vencido",
+                "message":
+                    "El formulario no trae su código de seguridad (CSRF) o ya no es válido; no se escribió nada.",
+                "link": "/", "linkText": "Volver al inicio",
+            ], status: .forbidden)
+    }
+
+    // MARK: Inicio
+
+    private func home(_ request: Request, _ session: SessionStore.Current) async throws -> Response {
+        let identity = session.identity
+        let year = Query.currentYear
+        let options = CoverageOptions()
+        var values = chrome(session)
+        values["title"] = "Inicio"
+        values["options"] = OptionsText.line(year, options)
+        if let agency = identity.agency {
+            let read = try await store.run(as: identity) { connection in
+                try AgencyHome.read(agency, year: year, options: options, connection)
+            }
+            let view = Self.agencyView(read, year: year, options: options)
+            values["heading"] = view.name
+            values["agencyView"] = view.values
+        } else {
+            let indicator = try await store.run(as: identity) {
+                try CoverageStore(connection: $0).indicator(year: year, options: options)
+            }
+            values["heading"] = identity.role == .admin ? "Secretaría Técnica" : "Instructor"
+            values["indicator"] = [
+                "name": IndicatorText.title, "year": indicator.year, "nii": indicator.nii, "tii": indicator.tii,
+                "percent": indicator.percent.map { Rounded.percent($0).description + " %" } ?? "ND",
+                "formula": indicator.formula,
+            ]
+        }
+        return try page("inicio", values, status: .ok)
+    }
+
+    /// What an enlace's Inicio shows, read in one go as the enlace (row-level security applies).
+    struct AgencyHome: Sendable {
+        var agency: String
+        var coverage: [AgencyCoverage]
+        var groups: [GroupStore.Listing]
+        var ficha: (version: Int, importedAt: String)?
+
+        static func read(_ agency: String, year: Int, options: CoverageOptions, _ connection: Connection) throws
+            -> AgencyHome
+        {
+            let ficha = try FichaStore(connection: connection).current(agency: agency, year: year)
+            return AgencyHome(
+                agency: agency,
+                coverage: try CoverageStore(connection: connection).coverage(
+                    year: year, options: options, agency: agency),
+                groups: try GroupStore(connection: connection).list(year: year, agency: agency),
+                ficha: ficha.map { (Int($0.version), $0.importedAt) })
+        }
+    }
+
+    static func agencyView(_ home: AgencyHome, year: Int, options: CoverageOptions) -> (
+        name: String, values: [String: Any]
+    ) {
+        let agency = home.agency
+        let groups = home.groups
+        let ficha = home.ficha
+        let own = home.coverage.first
+        let tiers: [[String: Any]] = Tier.allCases.map { tier in
+            let trained = own?.trained[tier] ?? 0
+            guard let t = own?.tiers?[tier] else {
+                return [
+                    "tier": Labels.value(tier.rawValue), "headcount": "ND", "trained": trained, "percent": "ND",
+                    "missing": "ND", "bar": TierBar.svg(percent: nil, threshold: options.threshold, tier: tier),
+                ]
+            }
+            return [
+                "tier": Labels.value(tier.rawValue), "headcount": t.headcount, "trained": trained,
+                "percent": t.percent.map { Rounded.percent($0).description + " %" } ?? "—", "missing": t.missing,
+                "bar": TierBar.svg(percent: t.percent, threshold: options.threshold, tier: tier),
+            ]
+        }
+        let values: [String: Any] = [
+            "year": year, "threshold": Exact.shortText(options.threshold, places: 2), "nd": own?.nd ?? true,
+            "tiers": tiers,
+            "groups": groups.map {
+                [
+                    "code": $0.group.code, "course": $0.courseTitle ?? "evento sin curso",
+                    "startsOn": $0.group.startsOn.description, "enrolled": $0.enrolled, "acreditados": $0.acreditados,
+                ] as [String: Any]
+            },
+            "fichaState": ficha.map { "Contestada (versión \($0.version), \($0.importedAt))." }
+                ?? "Sin ficha para \(year): la Secretaría Técnica la espera.",
+        ]
+        return (own?.agency.name ?? agency, values)
+    }
+
+    // MARK: Public verification
+
+    private func verify(_ request: Request, _ context: APIContext) async throws -> Response {
+        guard limiter.admit(context.remoteAddress ?? "local") else {
+            return try page(
+                "mensaje",
+                [
+                    "title": "Demasiadas verificaciones", "message": "Intente de nuevo en un minuto.", "link": "/",
+                    "linkText": "Inicio",
+                ], status: .tooManyRequests)
+        }
+        let code = try context.parameters.require("code")
+        let found =
+            code.utf8.count <= 64
+            ? try await store.run(as: nil) { try ConstanciaStore(connection: $0).verify(code: code) } : nil
+        guard let found else {
+            return try page(
+                "verificar", ["title": "Verificación", "code": Constancia.normalizeCode(String(code.prefix(64)))],
+                status: .notFound)
+        }
+        let record = ConstanciaTable.verification(found)
+        let fields = record.fields.filter { $0.key != "status" }.map {
+            ["label": Labels.header($0.key), "value": $0.value.display]
+        }
+        let valid = found.revokedOn == nil
+        return try page(
+            "verificar",
+            [
+                "title": "Verificación", "found": true, "fields": fields,
+                "status": valid ? "Constancia válida" : "Constancia REVOCADA",
+                "statusClass": valid ? "valida" : "revocada",
+            ], status: .ok)
+    }
+
+    // MARK: Rendering
+
+    private func chrome(_ session: SessionStore.Current) -> [String: Any] {
+        [
+            "signedIn": true, "csrf": session.csrf, "user": session.identity.user,
+            "agency": session.identity.agency as Any,
+        ]
+    }
+
+    private func page(_ template: String, _ values: [String: Any], status: HTTPResponse.Status) throws -> Response {
+        guard let html = library.render(values, withTemplate: template) else {
+            throw ServerStartError.seed("Pages/Templates/\(template).mustache", "no existe")
+        }
+        return Response(
+            status: status,
+            headers: [
+                .contentType: "text/html; charset=utf-8", .cacheControl: "no-store",
+                .init("Content-Security-Policy")!: "default-src 'self'; frame-ancestors 'none'; form-action 'self'",
+                .init("X-Content-Type-Options")!: "nosniff",
+            ],
+            body: .init(byteBuffer: ByteBuffer(string: html)))
+    }
+
+    static func redirect(_ location: String) -> Response {
+        Response(status: .seeOther, headers: [.location: location, .cacheControl: "no-store"])
+    }
+
+    /// HttpOnly, SameSite=Strict, Path=/; Secure when the request came over TLS (a proxy in front
+    /// says so with X-Forwarded-Proto: the service itself speaks plain HTTP on loopback).
+    func cookie(_ name: String, _ value: String, _ request: Request, maxAge: Int? = nil) -> String {
+        var parts = ["\(name)=\(value)", "Path=/", "HttpOnly", "SameSite=Strict"]
+        if let maxAge { parts.append("Max-Age=\(maxAge)") }
+        if request.headers[.init("X-Forwarded-Proto")!]?.lowercased() == "https" { parts.append("Secure") }
+        return parts.joined(separator: "; ")
+    }
+
+    static func cookies(_ request: Request) -> [String: String] {
+        var found: [String: String] = [:]
+        for header in request.headers[values: .cookie] {
+            for pair in header.split(separator: ";") {
+                let parts = pair.split(separator: "=", maxSplits: 1)
+                guard parts.count == 2 else { continue }
+                let name = parts[0].trimmingCharacters(in: .whitespaces)
+                if found[name] == nil { found[name] = parts[1].trimmingCharacters(in: .whitespaces) }
+            }
+        }
+        return found
+    }
+
+    /// An application/x-www-form-urlencoded body, small.
+    static func form(_ request: Request) async throws -> [String: String] {
+        let body = try await Upload.collect(request, limit: formLimit)
+        var fields: [String: String] = [:]
+        for pair in String(buffer: body).split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1).map {
+                $0.replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? ""
+            }
+            if let name = parts.first, fields[name] == nil { fields[name] = parts.count > 1 ? parts[1] : "" }
+        }
+        return fields
+    }
+
+    /// Compares secrets in time that does not depend on where they differ.
+    static func same(_ a: String, _ b: String) -> Bool {
+        let x = Array(a.utf8)
+        let y = Array(b.utf8)
+        guard x.count == y.count else { return false }
+        return zip(x, y).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
+    }
+}

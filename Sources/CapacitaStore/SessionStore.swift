@@ -1,0 +1,57 @@
+import Foundation
+import Postgres
+
+/// The web pages' sessions (db/migrations/0015): opened with a token, held by the browser as a
+/// random secret, stored as its SHA-256 beside a CSRF token and an expiry. A session stands only
+/// while its token does, so revoking the token ends it at once on every instance.
+public struct SessionStore {
+    let connection: Connection
+
+    public init(connection: Connection) {
+        self.connection = connection
+    }
+
+    /// What the browser keeps (`secret`, in the cookie) and what the pages' forms carry (`csrf`).
+    public struct Opened: Sendable {
+        public var secret: String
+        public var csrf: String
+        public var identity: Identity
+    }
+
+    public struct Current: Sendable {
+        public var identity: Identity
+        public var csrf: String
+    }
+
+    /// A session for a valid token; nil for an unknown, revoked or expired one (nothing stored).
+    public func open(token: String, lifetime: Duration) throws -> Opened? {
+        guard token.hasPrefix(TokenStore.prefix), token.utf8.count < 200 else { return nil }
+        let secret = TokenStore.randomSecret()
+        let csrf = TokenStore.randomSecret()
+        guard
+            let row = try connection.query(
+                "SELECT name, role, agency_code FROM session_open($1, $2, $3, make_interval(secs => $4::double precision))",
+                [TokenStore.sha256(token), TokenStore.sha256(secret), csrf, Double(lifetime.components.seconds)]
+            ).rows.first,
+            let identity = try TokenStore.identity(row)
+        else { return nil }
+        return Opened(secret: secret, csrf: csrf, identity: identity)
+    }
+
+    /// Whom a cookie's secret stands for, while its session and its token are valid.
+    public func current(secret: String) throws -> Current? {
+        guard secret.utf8.count < 200, !secret.isEmpty else { return nil }
+        guard
+            let row = try connection.query(
+                "SELECT name, role, agency_code, csrf FROM session_identity($1)", [TokenStore.sha256(secret)]
+            ).rows.first,
+            let identity = try TokenStore.identity(row)
+        else { return nil }
+        return Current(identity: identity, csrf: try row.decode("csrf"))
+    }
+
+    public func close(secret: String) throws {
+        guard secret.utf8.count < 200 else { return }
+        _ = try connection.query("SELECT session_close($1)", [TokenStore.sha256(secret)])
+    }
+}

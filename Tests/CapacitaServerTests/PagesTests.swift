@@ -1,0 +1,176 @@
+import CapacitaStore
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import Postgres
+import Testing
+
+/// The web pages over real HTTP: signing in with a token, the session cookie's flags, CSRF on
+/// every form that writes, sessions ended by revoking their token, each agency's own page, and
+/// the public verification page.
+@Suite struct PagesTests {
+    static let form: HTTPFields = [.contentType: "application/x-www-form-urlencoded"]
+
+    static func setCookies(_ response: TestResponse) -> [String] { response.headers[values: .setCookie] }
+
+    static func cookie(_ response: TestResponse, _ name: String) -> String? {
+        for header in setCookies(response) where header.hasPrefix(name + "=") {
+            return String(header.dropFirst(name.count + 1).prefix { $0 != ";" })
+        }
+        return nil
+    }
+
+    static func hiddenCSRF(_ html: String) throws -> String {
+        let match = try #require(html.firstMatch(of: try Regex(#"name="csrf" value="([^"]+)""#)))
+        return String(match.output[1].substring!)
+    }
+
+    static func escaped(_ text: String) -> String {
+        text.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? text
+    }
+
+    /// Signs in with a token as a browser would: the form (and its cookie), then the post.
+    static func signIn(_ served: Served, token: String, headers: HTTPFields = [:]) async throws -> TestResponse {
+        let page = try await served.send(.get, "/entrar", as: nil, headers: headers)
+        let entry = try #require(cookie(page, "capacita_entrada"))
+        #expect(try hiddenCSRF(page.text) == entry)
+        var post = form
+        post[.cookie] = "capacita_entrada=\(entry)"
+        for field in headers { post.append(field) }
+        return try await served.send(
+            .post, "/entrar", as: nil, body: "csrf=\(escaped(entry))&token=\(escaped(token))", headers: post)
+    }
+
+    static func session(_ served: Served, _ caller: ServiceFixture.Caller) async throws -> String {
+        let response = try await signIn(served, token: served.fixture.tokens[caller]!)
+        try #require(response.status == .seeOther, "\(response.text)")
+        return try #require(cookie(response, "capacita_sesion"))
+    }
+
+    static func home(_ served: Served, _ session: String) async throws -> TestResponse {
+        try await served.send(.get, "/", as: nil, headers: [.cookie: "capacita_sesion=\(session)"])
+    }
+
+    @Test func signingInSetsAStrictHttpOnlyCookieSecureOnlyOverTLS() async throws {
+        try await withService { served in
+            let signedIn = try await Self.signIn(served, token: served.fixture.tokens[.sict]!)
+            #expect(signedIn.status == .seeOther && signedIn.headers[.location] == "/")
+            let sessionCookie = try #require(Self.setCookies(signedIn).first { $0.hasPrefix("capacita_sesion=") })
+            #expect(sessionCookie.contains("HttpOnly") && sessionCookie.contains("SameSite=Strict"))
+            #expect(sessionCookie.contains("Path=/") && sessionCookie.contains("Max-Age="))
+            #expect(!sessionCookie.contains("Secure"))
+            // Behind a TLS proxy (X-Forwarded-Proto: https) the cookie is Secure too.
+            let overTLS = try await Self.signIn(
+                served, token: served.fixture.tokens[.sict]!, headers: [.init("X-Forwarded-Proto")!: "https"])
+            #expect(Self.setCookies(overTLS).first { $0.hasPrefix("capacita_sesion=") }?.contains("; Secure") == true)
+            // The form's own cookie is HttpOnly and strict as well.
+            let page = try await served.send(.get, "/entrar", as: nil)
+            #expect(page.status == .ok && page.text.contains(#"<label for="token">"#))
+            #expect(Self.setCookies(page).first?.contains("HttpOnly; SameSite=Strict") == true)
+        }
+    }
+
+    @Test func aWrongTokenIsRefusedWithTheFormAgain() async throws {
+        try await withService { served in
+            for token in ["capacita_nada", "", served.fixture.tokens[.revoked]!] {
+                let response = try await Self.signIn(served, token: token)
+                #expect(response.status == .unauthorized)
+                #expect(response.text.contains("El token no es válido"))
+                #expect(Self.cookie(response, "capacita_sesion") == nil)
+            }
+        }
+    }
+
+    @Test func aFormWithoutItsCSRFTokenGets403AndWritesNothing() async throws {
+        try await withService { served in
+            let token = served.fixture.tokens[.sict]!
+            // No cookie, or a field that is not the cookie's: refused, and no session opened.
+            for (cookie, field) in [(nil, "x"), ("capacita_entrada=a", "b"), ("capacita_entrada=a", "")] {
+                var headers = Self.form
+                if let cookie { headers[.cookie] = cookie }
+                let response = try await served.send(
+                    .post, "/entrar", as: nil, body: "csrf=\(field)&token=\(Self.escaped(token))", headers: headers)
+                #expect(response.status == .forbidden)
+                #expect(Self.cookie(response, "capacita_sesion") == nil)
+            }
+            #expect(try served.fixture.query("SELECT count(*) FROM web_session", as: Int.self) == 0)
+            // Signing out needs the session's CSRF token: without it the session stays.
+            let session = try await Self.session(served, .sict)
+            let home = try await Self.home(served, session)
+            let csrf = try Self.hiddenCSRF(home.text)
+            var headers = Self.form
+            headers[.cookie] = "capacita_sesion=\(session)"
+            let refused = try await served.send(.post, "/salir", as: nil, body: "csrf=otro", headers: headers)
+            #expect(refused.status == .forbidden)
+            #expect(try await Self.home(served, session).status == .ok)
+            let out = try await served.send(
+                .post, "/salir", as: nil, body: "csrf=\(Self.escaped(csrf))", headers: headers)
+            #expect(out.status == .seeOther && out.headers[.location] == "/entrar")
+            #expect(try await Self.home(served, session).headers[.location] == "/entrar")
+        }
+    }
+
+    @Test func revokingTheTokenEndsItsSessions() async throws {
+        try await withService { served in
+            let owner = try Connection(served.fixture.ownerURL)
+            let token = try TokenStore(connection: owner).create(
+                role: .enlace, agency: "SICT", groups: [], name: "pagina-revocada", expiresOn: nil, createdBy: "t"
+            ).token
+            let signedIn = try await Self.signIn(served, token: token)
+            let session = try #require(Self.cookie(signedIn, "capacita_sesion"))
+            #expect(try await Self.home(served, session).status == .ok)
+            try TokenStore(connection: owner).revoke("pagina-revocada")
+            let after = try await Self.home(served, session)
+            #expect(after.status == .seeOther && after.headers[.location] == "/entrar")
+            // Stored as a hash: the cookie's secret is nowhere in the table.
+            #expect(
+                try served.fixture.query(
+                    "SELECT count(*) FROM web_session WHERE sha256 = '\(session)'", as: Int.self) == 0)
+        }
+    }
+
+    /// Each enlace's Inicio: its own agency, headcount per tier with a bar, its groups and its
+    /// ficha; never another agency's groups.
+    @Test func anEnlacesInicioIsItsOwnAgencysYear() async throws {
+        try await withService { served in
+            let sict = try await Self.home(served, try await Self.session(served, .sict))
+            #expect(sict.status == .ok)
+            #expect(sict.headers[.contentType] == "text/html; charset=utf-8")
+            let html = sict.text
+            #expect(html.contains("<th scope=\"col\">Nivel de mando</th>"))
+            #expect(html.contains("role=\"img\"") && html.contains("<title>"))
+            #expect(html.contains("prueba-sict · SICT"))
+            let inm = try await Self.home(served, try await Self.session(served, .inm)).text
+            #expect(inm.contains("prueba-inm · INM"))
+            #expect(!inm.contains(ServiceFixture.sictGroup))
+            // No person's name or CURP on an Inicio page: only counts.
+            for text in [html, inm] {
+                #expect(!text.contains("GOMC820101") && !text.contains("Gloria") && !text.contains("Hernández"))
+            }
+            // The Secretaría Técnica sees Parámetro 4.2 with its formula filled in.
+            let admin = try await Self.home(served, try await Self.session(served, .admin)).text
+            #expect(admin.contains("Parámetro 4.2") && admin.contains("PII% ="))
+        }
+    }
+
+    @Test func withoutASessionThePagesSendToSignIn() async throws {
+        try await withService { served in
+            let response = try await served.send(.get, "/", as: nil, headers: [.cookie: "capacita_sesion=inventada"])
+            #expect(response.status == .seeOther && response.headers[.location] == "/entrar")
+        }
+    }
+
+    @Test func theVerificationPageIsPublicAndShowsNoCURP() async throws {
+        try await withService { served in
+            let code = try #require(
+                try served.fixture.query("SELECT code FROM constancia ORDER BY folio LIMIT 1", as: String.self))
+            let page = try await served.send(.get, "/verificar/\(code)", as: nil)
+            #expect(page.status == .ok && page.text.contains("Constancia válida"))
+            let curps = try #require(
+                try served.fixture.query("SELECT string_agg(curp, ',') FROM constancia", as: String.self))
+            for curp in curps.split(separator: ",") { #expect(!page.text.contains(curp)) }
+            let missing = try await served.send(.get, "/verificar/NADA", as: nil)
+            #expect(missing.status == .notFound && missing.text.contains("no corresponde a ninguna constancia"))
+        }
+    }
+}
