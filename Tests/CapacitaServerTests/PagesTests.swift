@@ -47,8 +47,9 @@ import Testing
         return try #require(cookie(response, "capacita_sesion"))
     }
 
-    static func home(_ served: Served, _ session: String) async throws -> TestResponse {
-        try await served.send(.get, "/", as: nil, headers: [.cookie: "capacita_sesion=\(session)"])
+    static func home(_ served: Served, _ session: String, year: Int? = nil) async throws -> TestResponse {
+        try await served.send(
+            .get, year.map { "/?year=\($0)" } ?? "/", as: nil, headers: [.cookie: "capacita_sesion=\(session)"])
     }
 
     @Test func signingInSetsAStrictHttpOnlyCookieSecureOnlyOverTLS() async throws {
@@ -66,6 +67,7 @@ import Testing
             // The form's own cookie is HttpOnly and strict as well.
             let page = try await served.send(.get, "/entrar", as: nil)
             #expect(page.status == .ok && page.text.contains(#"<label for="token">"#))
+            #expect(!page.text.contains("nil") && !page.text.contains("role=\"alert\""))
             #expect(Self.setCookies(page).first?.contains("HttpOnly; SameSite=Strict") == true)
         }
     }
@@ -133,15 +135,18 @@ import Testing
     /// ficha; never another agency's groups.
     @Test func anEnlacesInicioIsItsOwnAgencysYear() async throws {
         try await withService { served in
-            let sict = try await Self.home(served, try await Self.session(served, .sict))
+            let sict = try await Self.home(served, try await Self.session(served, .sict), year: 2024)
             #expect(sict.status == .ok)
             #expect(sict.headers[.contentType] == "text/html; charset=utf-8")
             let html = sict.text
             #expect(html.contains("<th scope=\"col\">Nivel de mando</th>"))
             #expect(html.contains("role=\"img\"") && html.contains("<title>"))
             #expect(html.contains("prueba-sict · SICT"))
-            let inm = try await Self.home(served, try await Self.session(served, .inm)).text
+            #expect(html.contains("<th scope=\"row\">\(ServiceFixture.sictGroup)</th>"))
+            #expect(!html.contains(ServiceFixture.inmGroup))
+            let inm = try await Self.home(served, try await Self.session(served, .inm), year: 2024).text
             #expect(inm.contains("prueba-inm · INM"))
+            #expect(inm.contains("<th scope=\"row\">\(ServiceFixture.inmGroup)</th>"))
             #expect(!inm.contains(ServiceFixture.sictGroup))
             // No person's name or CURP on an Inicio page: only counts.
             for text in [html, inm] {
@@ -150,6 +155,8 @@ import Testing
             // The Secretaría Técnica sees Parámetro 4.2 with its formula filled in.
             let admin = try await Self.home(served, try await Self.session(served, .admin)).text
             #expect(admin.contains("Parámetro 4.2") && admin.contains("PII% ="))
+            // Nothing absent is printed as «nil» (an optional handed to the template).
+            #expect(!admin.contains("nil") && !html.contains("nil"))
         }
     }
 

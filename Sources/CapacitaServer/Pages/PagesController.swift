@@ -68,8 +68,10 @@ struct PagesController {
 
     private func signInPage(_ request: Request, problem: String?, status: HTTPResponse.Status) throws -> Response {
         let csrf = TokenStore.randomSecret()
-        var response = try page(
-            "entrar", ["title": "Entrar", "formCSRF": csrf, "problem": problem as Any], status: status)
+        // A value left out, not an optional: Mustache would print an absent optional as «nil».
+        var values: [String: Any] = ["title": "Entrar", "formCSRF": csrf]
+        if let problem { values["problem"] = problem }
+        var response = try page("entrar", values, status: status)
         response.headers.append(HTTPField(name: .setCookie, value: cookie(Self.signInCookie, csrf, request)))
         return response
     }
@@ -132,10 +134,14 @@ struct PagesController {
 
     private func home(_ request: Request, _ session: SessionStore.Current) async throws -> Response {
         let identity = session.identity
-        let year = Query.currentYear
+        // ?year= from the form on the page; a year outside the program's is the current one.
+        let year = (try? Query(request).year()) ?? nil ?? Query.currentYear
         let options = CoverageOptions()
         var values = chrome(session)
         values["title"] = "Inicio"
+        values["year"] = year
+        values["firstYear"] = ReportYears.first
+        values["lastYear"] = ReportYears.range(currentYear: Query.currentYear).upperBound
         values["options"] = OptionsText.line(year, options)
         if let agency = identity.agency {
             let read = try await store.run(as: identity) { connection in
@@ -201,7 +207,7 @@ struct PagesController {
         }
         let values: [String: Any] = [
             "year": year, "threshold": Exact.shortText(options.threshold, places: 2), "nd": own?.nd ?? true,
-            "tiers": tiers,
+            "tiers": tiers, "hasGroups": !groups.isEmpty,
             "groups": groups.map {
                 [
                     "code": $0.group.code, "course": $0.courseTitle ?? "evento sin curso",
@@ -251,10 +257,9 @@ struct PagesController {
     // MARK: Rendering
 
     private func chrome(_ session: SessionStore.Current) -> [String: Any] {
-        [
-            "signedIn": true, "csrf": session.csrf, "user": session.identity.user,
-            "agency": session.identity.agency as Any,
-        ]
+        var values: [String: Any] = ["signedIn": true, "csrf": session.csrf, "user": session.identity.user]
+        if let agency = session.identity.agency { values["agency"] = agency }
+        return values
     }
 
     private func page(_ template: String, _ values: [String: Any], status: HTTPResponse.Status) throws -> Response {
