@@ -142,11 +142,11 @@ import Testing
             #expect(html.contains("<th scope=\"col\">Nivel de mando</th>"))
             #expect(html.contains("role=\"img\"") && html.contains("<title>"))
             #expect(html.contains("prueba-sict · SICT"))
-            #expect(html.contains("<th scope=\"row\">\(ServiceFixture.sictGroup)</th>"))
+            #expect(html.contains("<a href=\"/grupos/\(ServiceFixture.sictGroup)\">"))
             #expect(!html.contains(ServiceFixture.inmGroup))
             let inm = try await Self.home(served, try await Self.session(served, .inm), year: 2024).text
             #expect(inm.contains("prueba-inm · INM"))
-            #expect(inm.contains("<th scope=\"row\">\(ServiceFixture.inmGroup)</th>"))
+            #expect(inm.contains("<a href=\"/grupos/\(ServiceFixture.inmGroup)\">"))
             #expect(!inm.contains(ServiceFixture.sictGroup))
             // No person's name or CURP on an Inicio page: only counts.
             for text in [html, inm] {
@@ -157,6 +157,39 @@ import Testing
             #expect(admin.contains("Parámetro 4.2") && admin.contains("PII% ="))
             // Nothing absent is printed as «nil» (an optional handed to the template).
             #expect(!admin.contains("nil") && !html.contains("nil"))
+        }
+    }
+
+    /// A group's page: its people with CURPs masked, results and constancias with links to their
+    /// verification; another agency's group is 404 and shows none of its people.
+    @Test func aGroupPageMasksCURPsAndOtherAgenciesGet404() async throws {
+        try await withService { served in
+            let uri = "/grupos/\(ServiceFixture.sictGroup)"
+            let sict = try await served.send(
+                .get, uri, as: nil, headers: [.cookie: "capacita_sesion=\(try await Self.session(served, .sict))"])
+            #expect(sict.status == .ok)
+            let curps = try #require(
+                try served.fixture.query(
+                    "SELECT string_agg(curp, ',') FROM enrollment WHERE group_code = '\(ServiceFixture.sictGroup)'",
+                    as: String.self))
+            for curp in curps.split(separator: ",") {
+                #expect(!sict.text.contains(curp))
+                #expect(sict.text.contains(String(curp.prefix(4))))
+            }
+            #expect(sict.text.contains("<th scope=\"col\">CURP</th>"))
+            #expect(sict.text.contains("href=\"/verificar/"))
+            let names = try #require(
+                try served.fixture.query(
+                    "SELECT string_agg(p.first_surname, ',') FROM enrollment e JOIN person p USING (curp) WHERE e.group_code = '\(ServiceFixture.sictGroup)'",
+                    as: String.self))
+            let inm = try await served.send(
+                .get, uri, as: nil, headers: [.cookie: "capacita_sesion=\(try await Self.session(served, .inm))"])
+            #expect(inm.status == .notFound)
+            for name in names.split(separator: ",") { #expect(!inm.text.contains(name)) }
+            let unknown = try await served.send(
+                .get, "/grupos/NADA-1", as: nil,
+                headers: [.cookie: "capacita_sesion=\(try await Self.session(served, .admin))"])
+            #expect(unknown.status == .notFound)
         }
     }
 
