@@ -193,6 +193,32 @@ import Testing
         }
     }
 
+    /// Parámetro 4.2's page: the card with the formula and its substitution, the goal, the
+    /// options in a form, the series as a chart with a text alternative, and NII under all eight
+    /// readings of the text, the one in use marked.
+    @Test func theIndicatorPageShowsTheCardTheSeriesAndEveryReading() async throws {
+        try await withService { served in
+            let cookie: HTTPFields = [.cookie: "capacita_sesion=\(try await Self.session(served, .admin))"]
+            let page = try await served.send(
+                .get, "/parametro?year=2024&threshold=10&window=annual", as: nil, headers: cookie)
+            #expect(page.status == .ok)
+            let html = page.text
+            #expect(html.contains("PII% = (NII/TII) × 100") && html.contains("PII% = ("))
+            #expect(html.contains("<dt>Meta 2024</dt><dd>50 %</dd>"))
+            #expect(html.contains("<desc id=\"serie-desc\">2021:") && html.contains("Meta 2024: 50 %"))
+            for label in ["year", "threshold", "rule", "window", "levels"] {
+                #expect(html.contains("<label for=\"\(label)\">"))
+            }
+            let sensitivity = try #require(html.components(separatedBy: "id=\"sensibilidad\"").last)
+            #expect(sensitivity.components(separatedBy: "<tr").count - 2 == 8)
+            #expect(sensitivity.components(separatedBy: "class=\"actual\"").count == 2)
+            #expect(html.contains("<option value=\"annual\" selected>"))
+            // A reading the text cannot mean is said on the page, which shows the default one.
+            let bad = try await served.send(.get, "/parametro?year=2024&threshold=abc", as: nil, headers: cookie)
+            #expect(bad.status == .ok && bad.text.contains("role=\"alert\""))
+        }
+    }
+
     @Test func withoutASessionThePagesSendToSignIn() async throws {
         try await withService { served in
             let response = try await served.send(.get, "/", as: nil, headers: [.cookie: "capacita_sesion=inventada"])
