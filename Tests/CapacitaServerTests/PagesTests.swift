@@ -219,6 +219,27 @@ import Testing
         }
     }
 
+    /// Coverage by agency: a row per counted member agency with a bar per tier, ND marked and,
+    /// sorted by a tier, after every agency with a figure.
+    @Test func theCoveragePageHasARowPerCountedAgencyAndSortsNDLast() async throws {
+        try await withService { served in
+            let cookie: HTTPFields = [.cookie: "capacita_sesion=\(try await Self.session(served, .admin))"]
+            let counted = try #require(
+                try served.fixture.query("SELECT count(*) FROM agency WHERE counts_in_indicator", as: Int.self))
+            let page = try await served.send(.get, "/cobertura?year=2024&orden=alto", as: nil, headers: cookie)
+            #expect(page.status == .ok)
+            let body = try #require(page.text.components(separatedBy: "<tbody>").last)
+            let rows = Array(body.components(separatedBy: "<tr>").dropFirst())
+            #expect(rows.count == counted)
+            #expect(rows.allSatisfy { $0.components(separatedBy: "role=\"img\"").count == 4 })
+            // ND rows (no headcount for 2024) come after every row with a figure.
+            let nd = rows.map { $0.contains("ND (no cumple)") }
+            #expect(nd.contains(true) && nd.contains(false))
+            #expect(nd == nd.sorted { !$0 && $1 })
+            #expect(page.text.contains("<option value=\"alto\" selected>"))
+        }
+    }
+
     @Test func withoutASessionThePagesSendToSignIn() async throws {
         try await withService { served in
             let response = try await served.send(.get, "/", as: nil, headers: [.cookie: "capacita_sesion=inventada"])
