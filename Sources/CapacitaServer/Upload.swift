@@ -1,6 +1,7 @@
 import CapacitaStore
 import Foundation
 import Hummingbird
+import NIOCore
 import Postgres
 
 /// A request body streamed to a file of its own, never held whole in memory; the import reads it
@@ -42,6 +43,9 @@ struct Upload {
         do {
             return try await request.collectBody(upTo: limit)
         } catch let error as HTTPError where error.status == .contentTooLarge {
+            throw APIError.tooLarge(limit: Int64(limit))
+        } catch is NIOTooManyBytesError {
+            // What collectBody throws when the body streams past the limit: the same 413.
             throw APIError.tooLarge(limit: Int64(limit))
         }
     }

@@ -96,6 +96,10 @@ import Testing
                 #expect(Self.cookie(response, "capacita_sesion") == nil)
             }
             #expect(try served.fixture.query("SELECT count(*) FROM web_session", as: Int.self) == 0)
+            // A form far past its limit is 413, not a server error.
+            let huge = try await served.send(
+                .post, "/entrar", as: nil, body: String(repeating: "a", count: 200_000), headers: Self.form)
+            #expect(huge.status == .contentTooLarge)
             // Signing out needs the session's CSRF token: without it the session stays.
             let session = try await Self.session(served, .sict)
             let home = try await Self.home(served, session)

@@ -1,0 +1,75 @@
+import Capacita
+import CapacitaOutput
+import CapacitaStore
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Mustache
+import Postgres
+
+/// Cobertura por instancia: a row per counted member agency.
+extension PagesController {
+    /// How the coverage table may be sorted: by name, or by a tier's percentage (ND last).
+    enum CoverageOrder: String, CaseIterable {
+        case nombre, alto, medio, operativo
+
+        var label: String {
+            switch self {
+            case .nombre: return "nombre"
+            case .alto: return "mando alto (menor primero)"
+            case .medio: return "mando medio (menor primero)"
+            case .operativo: return "operativo (menor primero)"
+            }
+        }
+    }
+
+    /// One row per counted member agency, a bar per tier against the threshold line, ND marked;
+    /// sorted on the server (no JavaScript needed).
+    func coverage(_ request: Request, _ session: SessionStore.Current) async throws -> Response {
+        let query = Query(request)
+        let year = (try? query.year()) ?? nil ?? Query.currentYear
+        let order = (try? query.string("orden", maxLength: 20)).flatMap { $0.flatMap(CoverageOrder.init) } ?? .nombre
+        let options = CoverageOptions()
+        let all = try await store.run(as: session.identity) {
+            try CoverageStore(connection: $0).coverage(year: year, options: options, agency: nil)
+        }
+        var rows = all.filter(\.agency.countsInIndicator)
+        if let tier = Tier(rawValue: order.rawValue) {
+            // Lowest first, so who needs help leads; ND (no headcount) after every number.
+            rows.sort { a, b in
+                switch (a.tiers?[tier]?.percent, b.tiers?[tier]?.percent) {
+                case (let x?, let y?): return x == y ? a.agency.name < b.agency.name : x < y
+                case (nil, nil): return a.agency.name < b.agency.name
+                case (nil, _): return false
+                case (_, nil): return true
+                }
+            }
+        } else {
+            rows.sort { $0.agency.name < $1.agency.name }
+        }
+        var values = yearPage(session, title: "Cobertura por instancia", year: year, options: options)
+        values["threshold"] = Exact.shortText(options.threshold, places: 2)
+        values["orders"] = CoverageOrder.allCases.map {
+            ["value": $0.rawValue, "label": $0.label, "selected": $0 == order] as [String: Any]
+        }
+        values["rows"] = rows.map { agency -> [String: Any] in
+            [
+                "name": agency.agency.name, "code": agency.agency.code,
+                "meets": agency.nd ? "ND (no cumple)" : agency.meets ? "sí" : "no",
+                "tiers": Tier.allCases.map { tier -> [String: Any] in
+                    let t = agency.tiers?[tier]
+                    let text =
+                        t.map {
+                            "\(agency.trained[tier] ?? 0) de \($0.headcount)"
+                                + ($0.missing > 0 ? ", faltan \($0.missing)" : "")
+                        }
+                        ?? "ND"
+                    return [
+                        "bar": TierBar.svg(percent: t?.percent, threshold: options.threshold, tier: tier), "text": text,
+                    ]
+                },
+            ]
+        }
+        return try page("cobertura", values, status: .ok)
+    }
+}

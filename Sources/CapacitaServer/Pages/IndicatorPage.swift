@@ -1,0 +1,82 @@
+import Capacita
+import CapacitaOutput
+import CapacitaStore
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Mustache
+import Postgres
+
+/// Parámetro 4.2: the card, the options, the series and the sensitivity table.
+extension PagesController {
+    /// The card as the official report prints it, the options in use (a form), the series against
+    /// the goal, and NII under every reading of the ambiguous text side by side.
+    func indicator(_ request: Request, _ session: SessionStore.Current) async throws -> Response {
+        let query = Query(request)
+        var values = chrome(session)
+        values["title"] = "Parámetro 4.2"
+        var options = CoverageOptions()
+        var year = Query.currentYear
+        // A bad value is said on the page, which then shows the default reading.
+        switch Result(catching: { () throws(APIError) -> (CoverageOptions, Int?) in
+            (try ReportsController.options(query), try query.year())
+        }) {
+        case .success(let (read, asked)):
+            options = read
+            year = asked ?? year
+        case .failure(let error):
+            values["problem"] = "\(error.message); se muestra la lectura predeterminada."
+        }
+        let first = max(ReportYears.first, year - 3)
+        let readings = IndicatorGoal.readings(levels: options.levels)
+        let (chosen, shown) = (options, year)
+        let computed = try await store.run(as: session.identity) { connection in
+            let reports = CoverageStore(connection: connection)
+            return (
+                try (first...shown).map { try reports.indicator(year: $0, options: chosen) },
+                try readings.map { try reports.indicator(year: shown, options: $0) }
+            )
+        }
+        let (series, sensitivity) = computed
+        let card = series.last!
+        func percent(_ value: Decimal?) -> String { value.map { Rounded.percent($0).description + " %" } ?? "ND" }
+        let goal = IndicatorGoal.goal(for: year)
+        values["name"] = IndicatorText.title
+        values["year"] = year
+        values["nii"] = card.nii
+        values["tii"] = card.tii
+        values["percent"] = percent(card.percent)
+        values["formula"] = card.formula
+        if let goal {
+            values["goal"] = Exact.shortText(goal.percent, places: 2)
+            values["goalYear"] = goal.year
+        }
+        if !card.withoutData.isEmpty { values["withoutData"] = card.withoutData.joined(separator: ", ") }
+        values["options"] = OptionsText.line(year, options)
+        values["firstYear"] = ReportYears.first
+        values["lastYear"] = ReportYears.range(currentYear: Query.currentYear).upperBound
+        values["threshold"] = Exact.shortText(options.threshold, places: 4)
+        values["levels"] = options.levels.map { $0.map(\.rawValue).sorted().joined(separator: ",") } ?? ""
+        values["rules"] = CoverageOptions.Rule.allCases.map {
+            ["value": $0.rawValue, "label": Labels.value($0.rawValue), "selected": $0 == options.rule]
+        }
+        values["windows"] = CoverageOptions.Window.allCases.map {
+            ["value": $0.rawValue, "label": Labels.value($0.rawValue), "selected": $0 == options.window]
+        }
+        values["seriesFrom"] = first
+        values["chart"] = SeriesChart.svg(series, goal: goal)
+        values["series"] = series.map {
+            ["year": $0.year, "nii": $0.nii, "tii": $0.tii, "percent": percent($0.percent)] as [String: Any]
+        }
+        values["sensitivity"] = zip(readings, sensitivity).map { reading, value -> [String: Any] in
+            [
+                "threshold": Exact.shortText(reading.threshold, places: 2), "rule": Labels.value(reading.rule.rawValue),
+                "window": Labels.value(reading.window.rawValue), "nii": value.nii, "tii": value.tii,
+                "percent": percent(value.percent),
+                "current": reading.threshold == options.threshold && reading.rule == options.rule
+                    && reading.window == options.window,
+            ]
+        }
+        return try page("parametro", values, status: .ok)
+    }
+}

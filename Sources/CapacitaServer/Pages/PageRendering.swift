@@ -1,0 +1,91 @@
+import Capacita
+import CapacitaOutput
+import CapacitaStore
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Mustache
+import Postgres
+
+/// Templates to responses: values every page shares, headers, redirects.
+extension PagesController {
+    /// A page about one year under one reading: its title, the year form's bounds, the options line.
+    func yearPage(_ session: SessionStore.Current, title: String, year: Int, options: CoverageOptions)
+        -> [String: Any]
+    {
+        var values = chrome(session)
+        values["title"] = title
+        values["year"] = year
+        values["firstYear"] = ReportYears.first
+        values["lastYear"] = ReportYears.range(currentYear: Query.currentYear).upperBound
+        values["options"] = OptionsText.line(year, options)
+        return values
+    }
+
+    func chrome(_ session: SessionStore.Current) -> [String: Any] {
+        var values: [String: Any] = ["signedIn": true, "csrf": session.csrf, "user": session.identity.user]
+        if let agency = session.identity.agency { values["agency"] = agency }
+        return values
+    }
+
+    func page(_ template: String, _ values: [String: Any], status: HTTPResponse.Status) throws -> Response {
+        guard let html = library.render(values, withTemplate: template) else {
+            throw ServerStartError.seed("Pages/Templates/\(template).mustache", "no existe")
+        }
+        return Response(
+            status: status,
+            headers: [
+                .contentType: "text/html; charset=utf-8", .cacheControl: "no-store",
+                .init("Content-Security-Policy")!: "default-src 'self'; frame-ancestors 'none'; form-action 'self'",
+                .init("X-Content-Type-Options")!: "nosniff",
+            ],
+            body: .init(byteBuffer: ByteBuffer(string: html)))
+    }
+
+    static func redirect(_ location: String) -> Response {
+        Response(status: .seeOther, headers: [.location: location, .cacheControl: "no-store"])
+    }
+
+    /// HttpOnly, SameSite=Strict, Path=/; Secure when the request came over TLS (a proxy in front
+    /// says so with X-Forwarded-Proto: the service itself speaks plain HTTP on loopback).
+    func cookie(_ name: String, _ value: String, _ request: Request, maxAge: Int? = nil) -> String {
+        var parts = ["\(name)=\(value)", "Path=/", "HttpOnly", "SameSite=Strict"]
+        if let maxAge { parts.append("Max-Age=\(maxAge)") }
+        if request.headers[.init("X-Forwarded-Proto")!]?.lowercased() == "https" { parts.append("Secure") }
+        return parts.joined(separator: "; ")
+    }
+
+    static func cookies(_ request: Request) -> [String: String] {
+        var found: [String: String] = [:]
+        for header in request.headers[values: .cookie] {
+            for pair in header.split(separator: ";") {
+                let parts = pair.split(separator: "=", maxSplits: 1)
+                guard parts.count == 2 else { continue }
+                let name = parts[0].trimmingCharacters(in: .whitespaces)
+                if found[name] == nil { found[name] = parts[1].trimmingCharacters(in: .whitespaces) }
+            }
+        }
+        return found
+    }
+
+    /// An application/x-www-form-urlencoded body, small.
+    static func form(_ request: Request) async throws -> [String: String] {
+        let body = try await Upload.collect(request, limit: formLimit)
+        var fields: [String: String] = [:]
+        for pair in String(buffer: body).split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1).map {
+                $0.replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? ""
+            }
+            if let name = parts.first, fields[name] == nil { fields[name] = parts.count > 1 ? parts[1] : "" }
+        }
+        return fields
+    }
+
+    /// Compares secrets in time that does not depend on where they differ.
+    static func same(_ a: String, _ b: String) -> Bool {
+        let x = Array(a.utf8)
+        let y = Array(b.utf8)
+        guard x.count == y.count else { return false }
+        return zip(x, y).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
+    }
+}
