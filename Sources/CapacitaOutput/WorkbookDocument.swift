@@ -35,13 +35,30 @@ public struct WorkbookSheet: Sendable {
 
     public var name: String
     public var content: Content
+    /// The header row as the table names its columns, not in Labels' Spanish: a file's own
+    /// header given back (the rejected rows), so it reads as the import read it.
+    public var headerAsWritten = false
 
-    public init(name: String, content: Content) {
+    public init(name: String, content: Content, headerAsWritten: Bool = false) {
         self.name = name
         self.content = content
+        self.headerAsWritten = headerAsWritten
     }
 
     public static func record(_ record: Record, name: String, title: String? = nil) -> WorkbookSheet {
         WorkbookSheet(name: name, content: .fields(title: title, record.fields.map { Field($0.key, $0.value) }))
+    }
+}
+
+/// A group's report as a workbook: its roster, then its results in one row (`report group`,
+/// the service's group report and the group page's download alike).
+public enum GroupWorkbook {
+    public static func document(code: String, roster: Table, statistics: ResultStatistics) -> WorkbookDocument {
+        WorkbookDocument([
+            WorkbookSheet(name: "Lista \(code)", content: .table(roster)),
+            WorkbookSheet(
+                name: "Resultados",
+                content: .table(Table(columns: StatisticsText.columns, rows: [StatisticsText.row(code, statistics)]))),
+        ])
     }
 }

@@ -80,7 +80,7 @@ public func buildApplication(_ configuration: ServerConfiguration, logger: Logge
         try PagesController(
             store: store, library: try await PagesController.library(),
             limiter: RateLimiter(limit: configuration.verifyLimit, window: configuration.verifyWindow),
-            sessionLifetime: configuration.sessionLifetime
+            configuration: configuration, tiers: tiers
         ).add(to: router)
         return CapacitaApplication(
             configuration: configuration, routes: routes.routes.map { .init(method: $0.method, path: $0.path) },

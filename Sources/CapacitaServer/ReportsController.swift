@@ -108,18 +108,9 @@ struct ReportsController {
                     let roster = try EnrollmentStore(connection: connection).roster(group: code)
                     let table = RosterTable.table(roster) { GroupScope.revealsCURP(identity, agency: $0.agencyCode) }
                     return try DocumentWriter.data(
-                        WorkbookDocument([
-                            WorkbookSheet(name: "Lista \(listing.group.code)", content: .table(table)),
-                            WorkbookSheet(
-                                name: "Resultados",
-                                content: .table(
-                                    Table(
-                                        columns: StatisticsText.columns,
-                                        rows: [
-                                            StatisticsText.row(
-                                                listing.group.code, ResultStatistics.of(roster.map(\.result)))
-                                        ]))),
-                        ]))
+                        GroupWorkbook.document(
+                            code: listing.group.code, roster: table,
+                            statistics: ResultStatistics.of(roster.map(\.result))))
                 }
                 return Reply.workbook(data, name: "grupo-\(code)")
             }

@@ -28,12 +28,15 @@ public struct ServerConfiguration: Sendable {
     public var shutdownTimeout: Duration
     /// How long a web page session lasts before the person signs in again (a working day).
     public var sessionLifetime: Duration
+    /// How long a file previewed on a page waits to be confirmed before it must be sent again.
+    public var pendingUploadLifetime: Duration
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, databaseURL: String, poolSize: Int = 8,
         maxBodyBytes: Int64 = 100 << 20, maxConcurrentImports: Int = 2, projectRoot: URL,
         uploadFolder: String = NSTemporaryDirectory(), verifyLimit: Int = 30, verifyWindow: Duration = .seconds(60),
-        shutdownTimeout: Duration = .seconds(30), sessionLifetime: Duration = .seconds(8 * 3600)
+        shutdownTimeout: Duration = .seconds(30), sessionLifetime: Duration = .seconds(8 * 3600),
+        pendingUploadLifetime: Duration = .seconds(30 * 60)
     ) {
         self.host = host
         self.port = port
@@ -50,6 +53,7 @@ public struct ServerConfiguration: Sendable {
         self.verifyWindow = verifyWindow
         self.shutdownTimeout = shutdownTimeout
         self.sessionLifetime = sessionLifetime
+        self.pendingUploadLifetime = pendingUploadLifetime
     }
 
     /// "100MB", "512KB", "2GB" or plain bytes.

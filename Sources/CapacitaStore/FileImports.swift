@@ -17,9 +17,10 @@ public struct FileImports: Sendable {
         return Self.noting(bytes, GroupFile.columns, try groups(file, bytes: bytes, ranBy: ranBy, dryRun: dryRun))
     }
 
-    public func headcounts(_ file: InputFile, ranBy: String) throws -> ImportOutcome {
+    public func headcounts(_ file: InputFile, ranBy: String, dryRun: Bool = false) throws -> ImportOutcome {
         let bytes = try file.readAll()
-        return Self.noting(bytes, HeadcountFile.columns, try headcounts(file, bytes: bytes, ranBy: ranBy))
+        return Self.noting(
+            bytes, HeadcountFile.columns, try headcounts(file, bytes: bytes, ranBy: ranBy, dryRun: dryRun))
     }
 
     public func agencies(_ file: InputFile) throws -> ImportOutcome {
@@ -69,14 +70,14 @@ public struct FileImports: Sendable {
         }
     }
 
-    private func headcounts(_ file: InputFile, bytes: [UInt8], ranBy: String) throws -> ImportOutcome {
-        if let refusal = adminOnly(file) { return try refused("headcount", file, [refusal], dryRun: false) }
+    private func headcounts(_ file: InputFile, bytes: [UInt8], ranBy: String, dryRun: Bool) throws -> ImportOutcome {
+        if let refusal = adminOnly(file) { return try refused("headcount", file, [refusal], dryRun: dryRun) }
         switch HeadcountFile.parse(bytes, registry: try AgencyStore(connection: connection).registry()) {
         case .failure(let issues):
-            return try refused("headcount", file, issues.issues, dryRun: false)
+            return try refused("headcount", file, issues.issues, dryRun: dryRun)
         case .success(let rows):
             return try HeadcountStore(connection: connection).upsert(
-                rows, fileName: file.name, sha256: try file.fingerprint().sha256, ranBy: ranBy)
+                rows, fileName: file.name, sha256: try file.fingerprint().sha256, ranBy: ranBy, dryRun: dryRun)
         }
     }
 

@@ -10,9 +10,23 @@ public struct HeadcountStore: Sendable {
     }
 
     /// Upserts by (agency, year) in one transaction: COPY into a stage, one merge.
-    public func upsert(_ rows: [(line: Int, headcount: Headcount)], fileName: String, sha256: String, ranBy: String)
-        throws -> ImportOutcome
-    {
+    /// `dryRun`: every row written and counted inside the transaction, then rolled back, so a
+    /// preview counts what the import would do against the rows as they stand.
+    public func upsert(
+        _ rows: [(line: Int, headcount: Headcount)], fileName: String, sha256: String, ranBy: String,
+        dryRun: Bool = false
+    ) throws -> ImportOutcome {
+        var outcome: ImportOutcome?
+        do {
+            try write(rows, fileName: fileName, sha256: sha256, ranBy: ranBy, dryRun: dryRun) { outcome = $0 }
+        } catch is RollbackImport {}
+        return outcome!
+    }
+
+    private func write(
+        _ rows: [(line: Int, headcount: Headcount)], fileName: String, sha256: String, ranBy: String, dryRun: Bool,
+        _ done: (ImportOutcome) -> Void
+    ) throws {
         try connection.withTransaction { connection in
             try connection.execute(
                 """
@@ -43,12 +57,14 @@ public struct HeadcountStore: Sendable {
             try batches.close(
                 batch, rows: rows.count, imported: imported, updated: updated,
                 unchanged: rows.count - changed.rows.count)
+            let outcome = ImportOutcome(
+                rows: rows.count, imported: imported, updated: updated, unchanged: rows.count - changed.rows.count,
+                rejected: [], unlisted: 0, ignoredColumns: [], dryRun: dryRun, batchID: dryRun ? nil : batch)
+            done(outcome)
+            if dryRun { throw RollbackImport() }
             try AuditStore(connection: connection).record(
                 "headcount.import", target: fileName, batch: batch,
                 detail: ["rows": rows.count, "imported": imported, "updated": updated])
-            return ImportOutcome(
-                rows: rows.count, imported: imported, updated: updated, unchanged: rows.count - changed.rows.count,
-                rejected: [], unlisted: 0, ignoredColumns: [], dryRun: false, batchID: batch)
         }
     }
 

@@ -21,7 +21,7 @@ public enum DocumentWriter {
         for sheet in document.sheets {
             let target = try book.addSheet(sheet.name)
             switch sheet.content {
-            case .table(let table): try write(table, on: target)
+            case .table(let table): try write(table, on: target, labelled: !sheet.headerAsWritten)
             case .fields(let title, let fields): try write(fields, title: title, on: target)
             }
         }
@@ -37,8 +37,8 @@ public enum DocumentWriter {
         return try Data(contentsOf: URL(fileURLWithPath: path))
     }
 
-    private static func write(_ table: Table, on sheet: XLSXSheet) throws {
-        let headers = table.columns.map(Labels.header)
+    private static func write(_ table: Table, on sheet: XLSXSheet, labelled: Bool) throws {
+        let headers = labelled ? table.columns.map(Labels.header) : table.columns
         var widths = headers.map { $0.count }
         for (column, header) in headers.enumerated() {
             try sheet.write(header, row: 0, column: column, style: .header)

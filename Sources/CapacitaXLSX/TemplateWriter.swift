@@ -16,6 +16,14 @@ public enum TemplateWriter {
         .courses: "curso", .kinds: "tipo", .modalities: "modalidad", .states: "entidad",
     ]
 
+    /// The template as bytes, for a download: written to a private temporary file, then removed.
+    public static func data(_ kind: TemplateKind, lists: TemplateLists) throws -> Data {
+        let path = XLSXBook.temporaryFolder + "/plantilla-\(UUID().uuidString).xlsx"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try write(kind, lists: lists, to: path)
+        return try Data(contentsOf: URL(fileURLWithPath: path))
+    }
+
     public static func write(_ kind: TemplateKind, lists: TemplateLists, to path: String) throws {
         let columns = TemplateGuide.columns(kind)
         let book = try XLSXBook(path: path, streaming: false)

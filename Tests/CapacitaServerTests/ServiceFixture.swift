@@ -121,11 +121,13 @@ struct ServiceFixture: Sendable {
     /// Uploads go to a folder of this fixture's own, so a test can see that none is left behind.
     var uploadFolder: String { NSTemporaryDirectory() + "/" + database + "-uploads" }
 
-    func configuration(maxBodyBytes: Int64 = 1 << 20, verifyLimit: Int = 1000) -> ServerConfiguration {
+    func configuration(
+        maxBodyBytes: Int64 = 1 << 20, verifyLimit: Int = 1000, pendingUploadLifetime: Duration = .seconds(1800)
+    ) -> ServerConfiguration {
         ServerConfiguration(
             host: "127.0.0.1", port: 0, databaseURL: appURL, poolSize: 4, maxBodyBytes: maxBodyBytes,
             maxConcurrentImports: 2, projectRoot: TestDatabase.projectRoot, uploadFolder: uploadFolder,
-            verifyLimit: verifyLimit)
+            verifyLimit: verifyLimit, pendingUploadLifetime: pendingUploadLifetime)
     }
 
     func query<T: PostgresDecodable>(_ sql: String, as type: T.Type = T.self) throws -> T? {
@@ -149,13 +151,15 @@ struct Served: Sendable {
 
 /// Runs `body` against a live service on a fresh fixture, and drops the database after.
 func withService(
-    maxBodyBytes: Int64 = 1 << 20, verifyLimit: Int = 1000, logger: Logger = Logger(label: "capacita-test"),
-    _ body: @Sendable (Served) async throws -> Void
+    maxBodyBytes: Int64 = 1 << 20, verifyLimit: Int = 1000, pendingUploadLifetime: Duration = .seconds(1800),
+    logger: Logger = Logger(label: "capacita-test"), _ body: @Sendable (Served) async throws -> Void
 ) async throws {
     let fixture = try ServiceFixture.make()
     defer { fixture.drop() }
     let service = try await buildApplication(
-        fixture.configuration(maxBodyBytes: maxBodyBytes, verifyLimit: verifyLimit), logger: logger)
+        fixture.configuration(
+            maxBodyBytes: maxBodyBytes, verifyLimit: verifyLimit, pendingUploadLifetime: pendingUploadLifetime),
+        logger: logger)
     do {
         try await service.application.test(.live) { client in
             try await body(Served(fixture: fixture, client: client, routes: service.routes))

@@ -47,7 +47,13 @@ extension PagesController {
         } else {
             rows.sort { $0.agency.name < $1.agency.name }
         }
+        if let format = Self.exportFormat(request) {
+            return try Self.download(
+                WorkbookDocument(CoverageTable.table(rows), sheet: "Cobertura \(year)"), name: "cobertura-\(year)",
+                format)
+        }
         var values = yearPage(session, title: "Cobertura por instancia", year: year, options: options)
+        values["export"] = Self.exportLinks(request)
         values["threshold"] = Exact.shortText(options.threshold, places: 2)
         values["orders"] = CoverageOrder.allCases.map {
             ["value": $0.rawValue, "label": $0.label, "selected": $0 == order] as [String: Any]

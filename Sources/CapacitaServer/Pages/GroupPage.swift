@@ -11,7 +11,7 @@ import Postgres
 extension PagesController {
     /// A group's roster (CURPs masked), results, pass rate and gains, and its constancias with
     /// their verification links; outside the caller's scope, 404 as a group that does not exist.
-    func group(_ context: APIContext, _ session: SessionStore.Current) async throws -> Response {
+    func group(_ request: Request, _ context: APIContext, _ session: SessionStore.Current) async throws -> Response {
         let identity = session.identity
         let read: (GroupStore.Listing, [EnrollmentStore.RosterEntry], [ConstanciaStore.Record])?
         do {
@@ -34,6 +34,14 @@ extension PagesController {
                     "link": "/", "linkText": "Volver al inicio",
                 ].merging(chrome(session)) { first, _ in first }, status: .notFound)
         }
+        if let format = Self.exportFormat(request) {
+            // The download is the group report the API gives: CURPs whole where the caller may see them.
+            let whole = RosterTable.table(roster) { GroupScope.revealsCURP(identity, agency: $0.agencyCode) }
+            return try Self.download(
+                GroupWorkbook.document(
+                    code: listing.group.code, roster: whole, statistics: ResultStatistics.of(roster.map(\.result))),
+                name: "grupo-\(listing.group.code)", format)
+        }
         // Pages mask every CURP: a screen is looked at over a shoulder, a download is not.
         let table = RosterTable.table(roster)
         var values = chrome(session)
@@ -47,6 +55,7 @@ extension PagesController {
         values["rows"] = table.rows.map { row in
             ["cells": row.map { cell -> [String: Any] in ["text": cell.display, "number": Self.isNumber(cell)] }]
         }
+        values["export"] = Self.exportLinks(request)
         values["statistics"] = StatisticsText.lines(ResultStatistics.of(roster.map(\.result)))
         values["hasConstancias"] = !constancias.isEmpty
         values["constancias"] = constancias.map {

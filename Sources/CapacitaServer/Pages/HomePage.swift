@@ -19,21 +19,73 @@ extension PagesController {
             let read = try await store.run(as: identity) { connection in
                 try AgencyHome.read(agency, year: year, options: options, connection)
             }
+            if let format = Self.exportFormat(request) {
+                return try Self.download(
+                    WorkbookDocument(CoverageTable.table(read.coverage), sheet: "Cobertura \(year)"),
+                    name: "cobertura-\(year)-\(agency)", format)
+            }
             let view = Self.agencyView(read, year: year, options: options)
             values["heading"] = view.name
             values["agencyView"] = view.values
+            values["export"] = Self.exportLinks(request)
         } else {
-            let indicator = try await store.run(as: identity) {
-                try CoverageStore(connection: $0).indicator(year: year, options: options)
+            let read = try await store.run(as: identity) { connection in
+                try Dashboard.read(year: year, options: options, connection)
             }
             values["heading"] = identity.role == .admin ? "Secretaría Técnica" : "Instructor"
-            values["indicator"] = [
-                "name": IndicatorText.title, "year": indicator.year, "nii": indicator.nii, "tii": indicator.tii,
-                "percent": indicator.percent.map { Rounded.percent($0).description + " %" } ?? "ND",
-                "formula": indicator.formula,
-            ]
+            values.merge(Self.dashboardView(read, year: year, options: options)) { _, new in new }
         }
         return try page("inicio", values, status: .ok)
+    }
+
+    /// The Secretaría Técnica's year at a glance: the 4.2 card and its series, how many counted
+    /// agencies meet the threshold, lack a headcount, or have not answered their ficha.
+    struct Dashboard: Sendable {
+        var series: [Indicator]
+        var coverage: [AgencyCoverage]
+        var fichas: FichaSummary
+        var groups: Int
+
+        static func read(year: Int, options: CoverageOptions, _ connection: Connection) throws -> Dashboard {
+            let reports = CoverageStore(connection: connection)
+            let first = max(ReportYears.first, year - 3)
+            return Dashboard(
+                series: try (first...year).map { try reports.indicator(year: $0, options: options) },
+                coverage: try reports.coverage(year: year, options: options, agency: nil),
+                fichas: FichaSummary.of(
+                    year: year, fichas: try FichaStore(connection: connection).current(year: year),
+                    agencies: try AgencyStore(connection: connection).agencies()),
+                groups: try GroupStore(connection: connection).list(year: year, agency: nil).count)
+        }
+    }
+
+    static func dashboardView(_ read: Dashboard, year: Int, options: CoverageOptions) -> [String: Any] {
+        let card = read.series.last!
+        let counted = read.coverage.filter(\.agency.countsInIndicator)
+        let lacking = counted.filter { !$0.nd && !$0.meets }.sorted { $0.agency.name < $1.agency.name }
+        return [
+            "indicator": [
+                "name": IndicatorText.title, "year": card.year, "nii": card.nii, "tii": card.tii,
+                "percent": card.percent.map { Rounded.percent($0).description + " %" } ?? "ND",
+                "formula": card.formula,
+            ] as [String: Any],
+            "dashboard": [
+                "chart": SeriesChart.svg(read.series, goal: IndicatorGoal.goal(for: year)),
+                "counted": counted.count, "meets": counted.filter(\.meets).count,
+                "lacking": lacking.count, "nd": counted.filter(\.nd).count,
+                "answered": read.fichas.answered.count, "unanswered": read.fichas.missing.count,
+                "groups": read.groups, "hasLacking": !lacking.isEmpty,
+                "lackingList": lacking.map { agency -> [String: Any] in
+                    [
+                        "name": agency.agency.name,
+                        "missing": Tier.allCases.compactMap { tier -> String? in
+                            guard let t = agency.tiers?[tier], t.missing > 0 else { return nil }
+                            return "\(Labels.value(tier.rawValue)): faltan \(t.missing)"
+                        }.joined(separator: "; "),
+                    ]
+                },
+            ] as [String: Any],
+        ]
     }
 
     /// What an enlace's Inicio shows, read in one go as the enlace (row-level security applies).

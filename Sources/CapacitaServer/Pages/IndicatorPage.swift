@@ -39,6 +39,34 @@ extension PagesController {
         }
         let (series, sensitivity) = computed
         let card = series.last!
+        if let format = Self.exportFormat(request) {
+            // The card and its agencies, then the page's other two tables: the series and the readings.
+            var document = IndicatorText.workbook(card, options: options)
+            func row(_ value: Indicator) -> [Cell] {
+                [
+                    .int(value.year), .int(value.nii), .int(value.tii),
+                    value.percent.map { .percentage(Rounded.percent($0)) } ?? .nd,
+                ]
+            }
+            document.sheets.append(
+                WorkbookSheet(
+                    name: "Serie",
+                    content: .table(Table(columns: ["year", "nii", "tii", "percent"], rows: series.map(row)))))
+            document.sheets.append(
+                WorkbookSheet(
+                    name: "Sensibilidad",
+                    content: .table(
+                        Table(
+                            columns: ["threshold", "rule", "window", "year", "nii", "tii", "percent"],
+                            rows: zip(readings, sensitivity).map { reading, value in
+                                [
+                                    .decimal(Rounded(reading.threshold, places: 2)), .code(reading.rule.rawValue),
+                                    .code(reading.window.rawValue),
+                                ] + row(value)
+                            }))))
+            return try Self.download(document, name: "parametro-4.2-\(year)", format)
+        }
+        values["export"] = Self.exportLinks(request)
         func percent(_ value: Decimal?) -> String { value.map { Rounded.percent($0).description + " %" } ?? "ND" }
         let goal = IndicatorGoal.goal(for: year)
         values["name"] = IndicatorText.title

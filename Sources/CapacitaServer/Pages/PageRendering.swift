@@ -25,6 +25,9 @@ extension PagesController {
     func chrome(_ session: SessionStore.Current) -> [String: Any] {
         var values: [String: Any] = ["signedIn": true, "csrf": session.csrf, "user": session.identity.user]
         if let agency = session.identity.agency { values["agency"] = agency }
+        values["uploads"] = UploadKind.of(session.identity).map {
+            ["kind": $0.rawValue, "label": $0.title]
+        }
         return values
     }
 

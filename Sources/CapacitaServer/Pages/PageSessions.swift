@@ -50,6 +50,7 @@ extension PagesController {
         let form = try await Self.form(request)
         guard let sent = form["csrf"], Self.same(sent, session.csrf) else { return try forbidden() }
         try await store.run(as: nil) { try SessionStore(connection: $0).close(secret: secret) }
+        pending.removeAll(session: secret)
         var response = Self.redirect("/entrar")
         response.headers.append(HTTPField(name: .setCookie, value: cookie(Self.sessionCookie, "", request, maxAge: 0)))
         return response

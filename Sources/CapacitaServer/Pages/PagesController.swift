@@ -16,8 +16,25 @@ struct PagesController {
     let store: Store
     let library: MustacheLibrary
     let limiter: RateLimiter
+    let configuration: ServerConfiguration
+    let tiers: TierTable
+    /// Files previewed and not yet confirmed, per session.
+    let pending: PendingUploads
     /// How long a session lasts without signing in again.
-    let sessionLifetime: Duration
+    var sessionLifetime: Duration { configuration.sessionLifetime }
+
+    init(
+        store: Store, library: MustacheLibrary, limiter: RateLimiter, configuration: ServerConfiguration,
+        tiers: TierTable
+    ) {
+        self.store = store
+        self.library = library
+        self.limiter = limiter
+        self.configuration = configuration
+        self.tiers = tiers
+        self.pending = PendingUploads(
+            uploadFolder: configuration.uploadFolder, lifetime: configuration.pendingUploadLifetime)
+    }
 
     static let sessionCookie = "capacita_sesion"
     /// The sign-in form's CSRF token, set with the form (a session does not exist yet).
@@ -58,20 +75,61 @@ struct PagesController {
         signedIn(router, "/") { request, _, session in try await home(request, session) }
         signedIn(router, "/parametro") { request, _, session in try await indicator(request, session) }
         signedIn(router, "/cobertura") { request, _, session in try await coverage(request, session) }
-        signedIn(router, "/grupos/:code") { _, context, session in try await group(context, session) }
+        signedIn(router, "/grupos/:code") { request, context, session in try await group(request, context, session) }
+        signedIn(router, "/eventos") { request, _, session in try await events(request, session) }
+        signedIn(router, "/fichas") { request, _, session in try await fichas(request, session) }
+        signedIn(router, "/subir/:tipo") { _, context, session in
+            guard let kind = Self.kind(context) else { return try notFound(session) }
+            return try await uploadForm(kind, session)
+        }
+        signedIn(router, "/subir/:tipo/plantilla") { _, context, session in
+            guard let kind = Self.kind(context) else { return try notFound(session) }
+            return try await uploadTemplate(kind, session)
+        }
+        signedIn(router, "/subir/:tipo/rechazadas/:huella") { request, context, session in
+            guard let kind = Self.kind(context) else { return try notFound(session) }
+            return try await uploadRejected(kind, context, session, secret: Self.secret(request))
+        }
+        signedIn(router, "/subir/:tipo", method: .post) { request, context, session in
+            guard let kind = Self.kind(context) else { return try notFound(session) }
+            return try await uploadPreview(kind, request, session, secret: Self.secret(request))
+        }
+        signedIn(router, "/subir/:tipo/confirmar", method: .post) { request, context, session in
+            guard let kind = Self.kind(context) else { return try notFound(session) }
+            return try await uploadConfirm(kind, request, session, secret: Self.secret(request))
+        }
         router.get("/verificar/:code") { request, context in
             try await verify(request, context)
         }
     }
 
     /// A page for a signed-in person; without a valid session, the sign-in form.
+    /// A form posted without a session writes nothing: the sign-in form instead.
     func signedIn(
-        _ router: Router<APIContext>, _ path: RouterPath,
+        _ router: Router<APIContext>, _ path: RouterPath, method: HTTPRequest.Method = .get,
         _ render: @escaping @Sendable (Request, APIContext, SessionStore.Current) async throws -> Response
     ) {
-        router.get(path) { request, context in
+        router.on(path, method: method) { request, context in
             guard let session = try await session(request) else { return Self.redirect("/entrar") }
             return try await render(request, context, session)
         }
+    }
+
+    static func kind(_ context: APIContext) -> UploadKind? {
+        context.parameters.get("tipo").flatMap(UploadKind.init(rawValue:))
+    }
+
+    /// The session cookie's secret (a signed-in route has one).
+    static func secret(_ request: Request) -> String { cookies(request)[sessionCookie] ?? "" }
+
+    func notFound(_ session: SessionStore.Current) throws -> Response {
+        try page(
+            "mensaje",
+            chrome(session).merging(
+                [
+                    "title": "Página no encontrada", "message": "No hay una página con esa dirección a su alcance.",
+                    "link": "/", "linkText": "Volver al inicio",
+                ] as [String: Any]
+            ) { _, new in new }, status: .notFound)
     }
 }

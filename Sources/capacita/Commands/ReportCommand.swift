@@ -47,15 +47,8 @@ struct ReportCommand: ParsableCommand {
                     ].joined(separator: "\n"))
             case .xlsx:
                 try output.emit(
-                    WorkbookDocument([
-                        WorkbookSheet(name: "Lista \(listing.group.code)", content: .table(RosterTable.table(roster))),
-                        WorkbookSheet(
-                            name: "Resultados",
-                            content: .table(
-                                Table(
-                                    columns: StatisticsText.columns,
-                                    rows: [StatisticsText.row(listing.group.code, statistics)]))),
-                    ]))
+                    GroupWorkbook.document(
+                        code: listing.group.code, roster: RosterTable.table(roster), statistics: statistics))
             }
         }
     }

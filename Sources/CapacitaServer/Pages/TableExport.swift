@@ -1,0 +1,75 @@
+import Capacita
+import CapacitaOutput
+import CapacitaStore
+import CapacitaXLSX
+import Foundation
+import HTTPTypes
+import Hummingbird
+
+/// Tables on pages, and the same tables as downloads: `?formato=csv` or `?formato=xlsx` on a
+/// page's own address gives what it shows, as the command line's `--format csv|xlsx` writes it.
+extension PagesController {
+    enum ExportFormat: String {
+        case csv, xlsx
+    }
+
+    static func exportFormat(_ request: Request) -> ExportFormat? {
+        request.uri.queryParameters.get("formato").flatMap { ExportFormat(rawValue: $0.lowercased()) }
+    }
+
+    /// The links beside a table: this page's address and query with the format added.
+    static func exportLinks(_ request: Request) -> [String: Any] {
+        var kept = URLComponents()
+        kept.path = request.uri.path
+        kept.queryItems = request.uri.queryParameters.filter { $0.key != "formato" }.map {
+            URLQueryItem(name: String($0.key), value: String($0.value))
+        }
+        func link(_ format: ExportFormat) -> String {
+            var components = kept
+            components.queryItems =
+                (components.queryItems ?? []) + [URLQueryItem(name: "formato", value: format.rawValue)]
+            return components.string ?? request.uri.path
+        }
+        return ["csv": link(.csv), "xlsx": link(.xlsx)]
+    }
+
+    /// A table as the page shows it: Spanish headers, numbers aligned right.
+    static func tableView(_ table: Table, caption: String? = nil) -> [String: Any] {
+        var view: [String: Any] = [
+            "columns": table.columns.map(Labels.header),
+            "rows": table.rows.map { row in
+                ["cells": row.map { cell -> [String: Any] in ["text": cell.display, "number": isNumber(cell)] }]
+            },
+            "hasRows": !table.rows.isEmpty,
+        ]
+        if let caption { view["caption"] = caption }
+        return view
+    }
+
+    /// Sheets as a download: a workbook, or CSV (tables one after another, a blank line between),
+    /// with a BOM so Excel reads the accents, named `name.csv|xlsx`.
+    static func download(_ document: WorkbookDocument, name: String, _ format: ExportFormat) throws -> Response {
+        switch format {
+        case .xlsx:
+            return try Reply.workbook(document, name: name)
+        case .csv:
+            let parts = document.sheets.map { sheet -> String in
+                switch sheet.content {
+                case .table(let table): return table.render(.csv)
+                case .fields(_, let fields):
+                    return Table(columns: ["field", "value"], rows: fields.map { [.text($0.key), $0.value] })
+                        .render(.csv)
+                }
+            }
+            let safe = String(
+                name.map { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "." || $0 == "-") ? $0 : "-" })
+            return Response(
+                status: .ok,
+                headers: [
+                    .contentType: "text/csv; charset=utf-8",
+                    .contentDisposition: "attachment; filename=\"\(safe).csv\"", .cacheControl: "no-store",
+                ],
+                body: .init(byteBuffer: ByteBuffer(string: "\u{FEFF}" + parts.joined(separator: "\n\n") + "\n")))
+        }
+    }
+}

@@ -1,0 +1,365 @@
+import Capacita
+import CapacitaOutput
+import CapacitaStore
+import CapacitaXLSX
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Mustache
+import Postgres
+
+/// What a page can upload: who may, and which import reads it. The imports are the CLI's and
+/// the API's own (EnrollmentImporter, ResultsImporter, FileImports), run first as a dry run.
+enum UploadKind: String, CaseIterable, Sendable {
+    case inscripcion, resultados, plantillas
+
+    var title: String {
+        switch self {
+        case .inscripcion: return "Subir inscripción"
+        case .resultados: return "Subir resultados"
+        case .plantillas: return "Subir plantillas de personal"
+        }
+    }
+
+    var what: String {
+        switch self {
+        case .inscripcion: return "la lista de personas inscritas (una fila por persona y grupo)"
+        case .resultados: return "la asistencia y las evaluaciones de un grupo (una fila por persona)"
+        case .plantillas: return "el personal por nivel de mando de cada instancia y año"
+        }
+    }
+
+    var roles: [Identity.Role] {
+        switch self {
+        case .inscripcion: return [.admin, .enlace]
+        case .resultados: return [.admin, .instructor]
+        case .plantillas: return [.admin]
+        }
+    }
+
+    /// Inscripción and resultados may name the group once for every row.
+    var takesGroup: Bool { self != .plantillas }
+    /// The blank template for it (`capacita template …`, and the download on the form).
+    var template: String {
+        switch self {
+        case .inscripcion: return "enroll"
+        case .resultados: return "results"
+        case .plantillas: return "headcounts"
+        }
+    }
+
+    static func of(_ identity: Identity) -> [UploadKind] { allCases.filter { $0.roles.contains(identity.role) } }
+}
+
+extension PagesController {
+    /// How many refused rows a preview lists under each reason; the workbook holds them all.
+    static let shownPerReason = 50
+
+    func uploadForm(_ kind: UploadKind, _ session: SessionStore.Current, problem: String? = nil) async throws
+        -> Response
+    {
+        guard kind.roles.contains(session.identity.role) else { return try notYours(session) }
+        var values = uploadValues(kind, session)
+        if let problem { values["problem"] = problem }
+        if kind.takesGroup {
+            // The groups of the last three years: results and late enrollments come after a group starts.
+            let year = Query.currentYear
+            let groups = try await store.run(as: session.identity) { connection in
+                try (year - 2...year).reversed().flatMap {
+                    try GroupStore(connection: connection).list(year: $0, agency: session.identity.agency)
+                }
+            }
+            values["groups"] = groups.map {
+                ["code": $0.group.code, "course": $0.courseTitle ?? "evento sin curso"]
+            }
+        }
+        return try page("subir", values, status: problem == nil ? .ok : .unprocessableContent)
+    }
+
+    func uploadValues(_ kind: UploadKind, _ session: SessionStore.Current) -> [String: Any] {
+        var values = chrome(session)
+        values["title"] = kind.title
+        values["kind"] = kind.rawValue
+        values["what"] = kind.what
+        values["takesGroup"] = kind.takesGroup
+        values["askAgency"] = kind == .inscripcion && session.identity.role == .admin
+        values["limit"] = ByteCountFormatter.string(fromByteCount: configuration.maxBodyBytes, countStyle: .binary)
+        return values
+    }
+
+    /// The file received and checked as a dry run: the preview, or the form again with why not.
+    func uploadPreview(_ kind: UploadKind, _ request: Request, _ session: SessionStore.Current, secret: String)
+        async throws -> Response
+    {
+        guard kind.roles.contains(session.identity.role) else { return try notYours(session) }
+        let form: FormData
+        do {
+            form = try await FormData.receive(
+                request, limit: configuration.maxBodyBytes, into: configuration.uploadFolder)
+        } catch let problem as FormData.Problem {
+            switch problem {
+            case .tooLarge:
+                return try await uploadForm(
+                    kind, session,
+                    problem: "El archivo pasa del límite de \(uploadValues(kind, session)["limit"] ?? "")."
+                ).with(status: .contentTooLarge)
+            case .notMultipart, .malformed, .secondFile:
+                return try await uploadForm(
+                    kind, session, problem: "El formulario llegó incompleto; elija el archivo de nuevo.")
+            }
+        }
+        defer { form.remove() }
+        // The CSRF token first: nothing of the file is read before the form is known to be ours.
+        guard let sent = form.fields["csrf"], Self.same(sent, session.csrf) else { return try forbidden() }
+        guard let file = form.file, file.size > 0 else {
+            return try await uploadForm(kind, session, problem: "Elija un archivo CSV o .xlsx con datos.")
+        }
+        let group = (form.fields["grupo"] ?? "").trimmingCharacters(in: .whitespaces)
+        let agency = (form.fields["dependencia"] ?? "").trimmingCharacters(in: .whitespaces)
+        var meta = PendingUploads.Meta(
+            kind: kind.rawValue, fileName: Upload.safeName(file.name), group: group.isEmpty ? nil : group,
+            agency: agency.isEmpty || session.identity.role != .admin ? nil : agency, keptAt: Date())
+        if let code = meta.group {
+            switch Result(catching: { try GroupScope.code(code) }) {
+            case .success(let valid): meta.group = valid
+            case .failure:
+                return try await uploadForm(
+                    kind, session, problem: "La clave de grupo «\(code.prefix(64))» no es válida.")
+            }
+        }
+        let sha256 = try PendingUploads.sha256(of: file.url)
+        let kept = try pending.keep(file.url, sha256: sha256, meta: meta, session: secret)
+        return try await runUpload(kind, kept, session, secret: secret, dryRun: true)
+    }
+
+    /// The file kept at preview imported for real; the result, or the preview again when the data
+    /// changed meanwhile and the import now refuses it.
+    func uploadConfirm(_ kind: UploadKind, _ request: Request, _ session: SessionStore.Current, secret: String)
+        async throws -> Response
+    {
+        guard kind.roles.contains(session.identity.role) else { return try notYours(session) }
+        let form = try await Self.form(request)
+        guard let sent = form["csrf"], Self.same(sent, session.csrf) else { return try forbidden() }
+        guard let sha256 = form["huella"], let kept = pending.find(sha256, session: secret),
+            kept.meta.kind == kind.rawValue
+        else { return try expired(kind, session) }
+        return try await runUpload(kind, kept, session, secret: secret, dryRun: false)
+    }
+
+    /// The refused rows of a preview as a workbook, with their reasons, to fix and send again.
+    func uploadRejected(_ kind: UploadKind, _ context: APIContext, _ session: SessionStore.Current, secret: String)
+        async throws -> Response
+    {
+        guard kind.roles.contains(session.identity.role) else { return try notYours(session) }
+        guard let sha256 = context.parameters.get("huella"), let kept = pending.find(sha256, session: secret),
+            kept.meta.kind == kind.rawValue,
+            let data = FileManager.default.contents(atPath: pending.sidecar(kept, Self.issuesName).path),
+            let saved = try? JSONDecoder().decode(SavedIssues.self, from: data)
+        else { return try expired(kind, session) }
+        let input = try InputFile(path: kept.file.path)
+        let rows = try RejectedRows.read(input, headerLine: saved.headerLine, lines: Set(saved.issues.map(\.line)))
+        let base = (kept.meta.fileName as NSString).deletingPathExtension
+        return try Reply.workbook(
+            RejectedRowsWorkbook.document(rows, issues: saved.issues), name: "\(base)-rechazadas")
+    }
+
+    /// The blank template for this upload, with the caller's agency and its groups in the lists.
+    func uploadTemplate(_ kind: UploadKind, _ session: SessionStore.Current) async throws -> Response {
+        guard kind.roles.contains(session.identity.role), let template = TemplateKind(rawValue: kind.template) else {
+            return try notYours(session)
+        }
+        let identity = session.identity
+        let tiers = self.tiers
+        let lists = try await store.run(as: identity) { connection in
+            try TemplateSource(connection: connection).lists(
+                template, tiers: tiers, agency: identity.agency, year: Query.currentYear)
+        }
+        return Reply.workbook(try TemplateWriter.data(template, lists: lists), name: "plantilla-\(kind.rawValue)")
+    }
+
+    static let issuesName = "motivos.json"
+
+    /// What a preview refused, kept beside the file for the download.
+    struct SavedIssues: Codable {
+        var headerLine: Int
+        var issues: [ImportIssue]
+    }
+
+    private func runUpload(
+        _ kind: UploadKind, _ kept: PendingUploads.Pending, _ session: SessionStore.Current, secret: String,
+        dryRun: Bool
+    ) async throws -> Response {
+        let identity = session.identity
+        let input: InputFile
+        do {
+            input = try InputFile(path: kept.file.path)
+        } catch {
+            pending.remove(kept.sha256, session: secret)
+            return try await uploadForm(kind, session, problem: Self.fileProblem(error, name: kept.meta.fileName))
+        }
+        let meta = kept.meta
+        let tiers = self.tiers
+        let outcome: ImportOutcome
+        do {
+            outcome = try await store.reservingImport {
+                try await store.run(as: identity) { connection in
+                    try Self.importing(kind, input, meta, identity, tiers, dryRun: dryRun, connection)
+                }
+            }
+        } catch let error as APIError {
+            return try page(
+                "mensaje",
+                chrome(session).merging([
+                    "title": "No se pudo revisar el archivo", "message": error.message,
+                    "link": "/subir/\(kind.rawValue)", "linkText": "Volver a subir",
+                ]) { _, new in new }, status: error.status)
+        }
+        if !outcome.accepted {
+            try? JSONEncoder().encode(SavedIssues(headerLine: outcome.headerLine, issues: outcome.rejected)).write(
+                to: pending.sidecar(kept, Self.issuesName))
+        } else if !dryRun {
+            pending.remove(kept.sha256, session: secret)
+        }
+        var values = uploadValues(kind, session)
+        values.merge(Self.outcomeValues(outcome, kind: kind, meta: meta, sha256: kept.sha256)) { _, new in new }
+        values["title"] = dryRun ? "Vista previa · \(meta.fileName)" : "Resultado · \(meta.fileName)"
+        return try page(
+            dryRun || !outcome.accepted ? "vista-previa" : "resultado", values,
+            status: outcome.accepted ? .ok : .unprocessableContent)
+    }
+
+    static func importing(
+        _ kind: UploadKind, _ input: InputFile, _ meta: PendingUploads.Meta, _ identity: Identity, _ tiers: TierTable,
+        dryRun: Bool, _ connection: Connection
+    ) throws -> ImportOutcome {
+        switch kind {
+        case .inscripcion:
+            if let group = meta.group, try GroupStore(connection: connection).group(code: group) == nil {
+                throw APIError.notFound("el grupo \(group)")
+            }
+            var agency: String?
+            if let name = meta.agency {
+                switch try AgencyStore(connection: connection).registry().lookup(name) {
+                case .success(let found): agency = found.code
+                case .failure(let failure): throw APIError(.unprocessableContent, "unknown_agency", failure.message)
+                }
+            }
+            return try EnrollmentImporter(connection: connection).run(
+                input,
+                options: .init(
+                    agency: agency, group: meta.group, dryRun: dryRun, tiers: tiers, ranBy: identity.user))
+        case .resultados:
+            if let group = meta.group { _ = try GroupScope.listing(group, connection: connection) }
+            return try ResultsImporter(connection: connection).run(
+                input, options: .init(group: meta.group, dryRun: dryRun, ranBy: identity.user))
+        case .plantillas:
+            return try FileImports(connection: connection).headcounts(input, ranBy: identity.user, dryRun: dryRun)
+        }
+    }
+
+    /// The counts, the refused rows grouped by reason (each reason once, with the sheet's row
+    /// numbers), and what the next step is.
+    static func outcomeValues(_ outcome: ImportOutcome, kind: UploadKind, meta: PendingUploads.Meta, sha256: String)
+        -> [String: Any]
+    {
+        var values: [String: Any] = [
+            "rows": outcome.rows, "imported": outcome.imported, "updated": outcome.updated,
+            "unchanged": outcome.unchanged, "accepted": outcome.accepted, "refused": !outcome.accepted,
+            "huella": sha256, "rejectedCount": Set(outcome.rejected.map(\.line)).subtracting([0]).count,
+            "problemCount": outcome.rejected.count + outcome.unlisted,
+        ]
+        if outcome.unlisted > 0 { values["unlisted"] = outcome.unlisted }
+        if !outcome.ignoredColumns.isEmpty { values["ignored"] = outcome.ignoredColumns.joined(separator: ", ") }
+        if outcome.headerLine > 1 { values["headerLine"] = outcome.headerLine }
+        if let batch = outcome.batchID { values["batch"] = batch }
+        if let group = meta.group { values["group"] = group }
+        let extra = outcome.extra.sorted { $0.key < $1.key }.map {
+            ["label": Labels.header($0.key), "count": $0.value]
+        }
+        values["extra"] = extra
+        var order: [String] = []
+        var byReason: [String: [ImportIssue]] = [:]
+        for issue in outcome.rejected {
+            let reason = Self.reason(issue)
+            if byReason[reason] == nil { order.append(reason) }
+            byReason[reason, default: []].append(issue)
+        }
+        values["reasons"] = order.enumerated().map { index, reason -> [String: Any] in
+            let issues = byReason[reason]!
+            let lines = issues.map(\.line).filter { $0 > 0 }
+            var group: [String: Any] = [
+                "id": "motivo-\(index + 1)", "reason": reason, "count": issues.count,
+                "lines": Self.lineList(lines), "hasLines": !lines.isEmpty,
+                "issues": issues.prefix(shownPerReason).map { issue in
+                    [
+                        "line": issue.line > 0 ? String(issue.line) : "archivo", "column": issue.column,
+                        "value": issue.value, "message": issue.message,
+                    ]
+                },
+            ]
+            if issues.count > shownPerReason { group["more"] = issues.count - shownPerReason }
+            return group
+        }
+        values["hasRows"] = outcome.rejected.contains { $0.line > outcome.headerLine }
+        return values
+    }
+
+    /// A problem's reason without the particulars of its row (the digit expected, a suggestion),
+    /// so rows wrong the same way fall under one heading; each row keeps its whole message.
+    static func reason(_ issue: ImportIssue) -> String {
+        let general = issue.message.prefix { $0 != "(" && $0 != ";" && $0 != ":" }.trimmingCharacters(in: .whitespaces)
+        let text = general.isEmpty ? issue.message : general
+        return issue.column.isEmpty ? text : "\(issue.column): \(text)"
+    }
+
+    /// `3, 7, 12–15, 20`: the sheet's row numbers at a glance, runs collapsed.
+    static func lineList(_ lines: [Int]) -> String {
+        let sorted = Array(Set(lines)).sorted()
+        var parts: [String] = []
+        var index = 0
+        while index < sorted.count {
+            var end = index
+            while end + 1 < sorted.count, sorted[end + 1] == sorted[end] + 1 { end += 1 }
+            parts.append(end > index ? "\(sorted[index])–\(sorted[end])" : "\(sorted[index])")
+            index = end + 1
+        }
+        return parts.joined(separator: ", ")
+    }
+
+    static func fileProblem(_ error: Error, name: String) -> String {
+        switch error as? InputFileError {
+        case .notText(_, let kind)?: return "\(name): \(kind)"
+        case .noSuchSheet(_, let sheet, let sheets)?:
+            return "\(name): no tiene la hoja «\(sheet)» (tiene: \(sheets.joined(separator: ", ")))"
+        default: return "\(name): no se puede leer como CSV ni como libro .xlsx"
+        }
+    }
+
+    func expired(_ kind: UploadKind, _ session: SessionStore.Current) throws -> Response {
+        try page(
+            "mensaje",
+            chrome(session).merging([
+                "title": "Vista previa vencida",
+                "message":
+                    "El archivo revisado ya no se guarda (pasó su tiempo o se cerró la sesión); no se importó nada. Súbalo de nuevo.",
+                "link": "/subir/\(kind.rawValue)", "linkText": "Volver a subir",
+            ]) { _, new in new }, status: .notFound)
+    }
+
+    func notYours(_ session: SessionStore.Current) throws -> Response {
+        try page(
+            "mensaje",
+            chrome(session).merging([
+                "title": "Sin acceso", "message": "Esta página no es para su función.", "link": "/",
+                "linkText": "Volver al inicio",
+            ]) { _, new in new }, status: .forbidden)
+    }
+}
+
+extension Response {
+    func with(status: HTTPResponse.Status) -> Response {
+        var copy = self
+        copy.status = status
+        return copy
+    }
+}

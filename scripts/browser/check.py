@@ -1,0 +1,263 @@
+#!/usr/bin/env python3
+"""The pages in a real headless Chromium (Debian's), driven over the DevTools protocol through
+--remote-debugging-pipe: a person signs in with the form, opens each page, and uploads a sheet
+with errors through the file input. For each page: a screenshot (PNG under the screens folder),
+the DOM as rendered, checks of what it must show, and a check that the screenshot is not blank.
+
+    check.py URL SCREENS_DIR ADMIN_TOKEN ENLACE_TOKEN BAD_SHEET
+
+Only the standard library: the pipe carries JSON messages ended by a NUL byte.
+"""
+import json
+import os
+import re
+import struct
+import subprocess
+import sys
+import tempfile
+import zlib
+
+# The demo's enlace is SICT's; another counted member agency must never appear on its pages.
+SICT = "Secretaría de Infraestructura, Comunicaciones y Transportes"
+OTHER = "Secretaría de Gobernación"
+CURP = re.compile(r"\b[A-Z][AEIOUX][A-Z]{2}\d{6}[HMX][A-Z]{5}[0-9A-Z]\d\b")
+
+
+class Browser:
+    def __init__(self):
+        self.profile = tempfile.mkdtemp(prefix="capacita-chromium-")
+        to_chrome_r, self.to_chrome = os.pipe()
+        self.from_chrome, from_chrome_w = os.pipe()
+        # Chromium reads commands on fd 3 and writes answers on fd 4 (kept open: close_fds would
+        # close them after the dup2).
+        def fds():
+            os.dup2(to_chrome_r, 3)
+            os.dup2(from_chrome_w, 4)
+            # dup2 onto itself keeps close-on-exec: clear it on both.
+            os.set_inheritable(3, True)
+            os.set_inheritable(4, True)
+        self.process = subprocess.Popen(
+            ["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--remote-debugging-pipe",
+             "--no-first-run", "--disable-extensions", "--hide-scrollbars", "--lang=es-MX",
+             f"--user-data-dir={self.profile}", "about:blank"],
+            preexec_fn=fds, close_fds=False,
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        os.close(to_chrome_r)
+        os.close(from_chrome_w)
+        self.buffer = b""
+        self.next_id = 0
+        self.events = []
+        target = self.call("Target.createTarget", url="about:blank")["targetId"]
+        self.session = self.call("Target.attachToTarget", targetId=target, flatten=True)["sessionId"]
+        self.page("Page.enable")
+        self.page("Runtime.enable")
+
+    def send(self, method, params, session=None):
+        self.next_id += 1
+        message = {"id": self.next_id, "method": method, "params": params}
+        if session:
+            message["sessionId"] = session
+        os.write(self.to_chrome, json.dumps(message).encode() + b"\0")
+        return self.next_id
+
+    def read(self):
+        while b"\0" not in self.buffer:
+            chunk = os.read(self.from_chrome, 1 << 20)
+            if not chunk:
+                raise RuntimeError("chromium closed the pipe")
+            self.buffer += chunk
+        raw, self.buffer = self.buffer.split(b"\0", 1)
+        return json.loads(raw)
+
+    def call(self, method, session=None, **params):
+        wanted = self.send(method, params, session)
+        while True:
+            message = self.read()
+            if message.get("id") == wanted:
+                if "error" in message:
+                    raise RuntimeError(f"{method}: {message['error']}")
+                return message.get("result", {})
+            self.events.append(message)
+
+    def page(self, method, **params):
+        return self.call(method, self.session, **params)
+
+    def wait_load(self):
+        while True:
+            for index, event in enumerate(self.events):
+                if event.get("method") == "Page.loadEventFired":
+                    del self.events[: index + 1]
+                    return
+            self.events.append(self.read())
+
+    def go(self, url):
+        self.events.clear()
+        self.page("Page.navigate", url=url)
+        self.wait_load()
+
+    def evaluate(self, expression):
+        result = self.page("Runtime.evaluate", expression=expression, returnByValue=True)
+        if "exceptionDetails" in result:
+            raise RuntimeError(f"{expression}: {result['exceptionDetails']}")
+        return result["result"].get("value")
+
+    def submit(self, expression):
+        """Runs `expression` (which submits a form) and waits for the next page."""
+        self.events.clear()
+        self.evaluate(expression)
+        self.wait_load()
+
+    def width(self, pixels, height=900):
+        self.page("Emulation.setDeviceMetricsOverride", width=pixels, height=height, deviceScaleFactor=1,
+                  mobile=pixels < 600)
+
+    def screenshot(self, path):
+        import base64
+        data = base64.b64decode(self.page("Page.captureScreenshot", format="png", captureBeyondViewport=True)["data"])
+        with open(path, "wb") as out:
+            out.write(data)
+        return data
+
+    def close(self):
+        try:
+            self.call("Browser.close")
+        except Exception:
+            pass
+        self.process.wait(timeout=10)
+        subprocess.run(["rm", "-rf", self.profile])
+
+
+def colours(png):
+    """Distinct colours of an 8-bit RGB or RGBA PNG (what Chromium writes), sampled on a grid."""
+    assert png[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG"
+    offset, idat, width, height, kind = 8, b"", 0, 0, 0
+    while offset < len(png):
+        length, name = struct.unpack(">I4s", png[offset:offset + 8])
+        body = png[offset + 8:offset + 8 + length]
+        if name == b"IHDR":
+            width, height, depth, kind = struct.unpack(">IIBB", body[:10])
+            assert depth == 8 and kind in (2, 6), f"PNG depth {depth} colour type {kind}"
+        elif name == b"IDAT":
+            idat += body
+        offset += 12 + length
+    channels = 4 if kind == 6 else 3
+    raw = zlib.decompress(idat)
+    stride = width * channels
+    previous = bytearray(stride)
+    seen = set()
+    for row in range(height):
+        start = row * (stride + 1)
+        kind_of_filter, line = raw[start], bytearray(raw[start + 1:start + 1 + stride])
+        for i in range(stride):
+            left = line[i - channels] if i >= channels else 0
+            up = previous[i]
+            corner = previous[i - channels] if i >= channels else 0
+            if kind_of_filter == 1:
+                line[i] = (line[i] + left) & 255
+            elif kind_of_filter == 2:
+                line[i] = (line[i] + up) & 255
+            elif kind_of_filter == 3:
+                line[i] = (line[i] + (left + up) // 2) & 255
+            elif kind_of_filter == 4:
+                p = left + up - corner
+                pa, pb, pc = abs(p - left), abs(p - up), abs(p - corner)
+                line[i] = (line[i] + (left if pa <= pb and pa <= pc else up if pb <= pc else corner)) & 255
+        if row % 3 == 0:
+            for x in range(0, width, 3):
+                seen.add(bytes(line[x * channels:x * channels + 3]))
+        previous = line
+    return len(seen), width, height
+
+
+class Check:
+    def __init__(self, browser, screens):
+        self.browser = browser
+        self.screens = screens
+        self.failures = []
+
+    def page(self, name, must=(), must_not=(), no_curp=False):
+        dom = self.browser.evaluate("document.documentElement.outerHTML")
+        with open(os.path.join(self.screens, f"{name}.html"), "w") as out:
+            out.write(dom)
+        png = self.browser.screenshot(os.path.join(self.screens, f"{name}.png"))
+        count, width, height = colours(png)
+        problems = [f"missing «{text}»" for text in must if text not in dom]
+        problems += [f"shows «{text}»" for text in must_not if text in dom]
+        if no_curp and CURP.search(dom):
+            problems.append(f"a whole CURP: {CURP.search(dom).group(0)[:4]}…")
+        # A blank or broken page is one or two colours; a page with text, bars and a header has many.
+        if count < 8:
+            problems.append(f"screenshot nearly blank ({count} colours)")
+        status = "ok" if not problems else "FAILED: " + "; ".join(problems)
+        print(f"browser-check: {name}: {width}×{height}, {count} colours, {status}")
+        if problems:
+            self.failures.append(name)
+        return dom
+
+
+def sign_in(browser, base, token):
+    browser.go(base + "/entrar")
+    browser.submit(
+        f"document.getElementById('token').value = {json.dumps(token)}; document.querySelector('form.formulario').submit()")
+
+
+def main():
+    base, screens, admin, enlace, bad_sheet = sys.argv[1:6]
+    os.makedirs(screens, exist_ok=True)
+    browser = Browser()
+    check = Check(browser, screens)
+    try:
+        browser.width(1280)
+        sign_in(browser, base, admin)
+        # The demo's data is of 2024: the year the pages are read in.
+        browser.go(base + "/?year=2024")
+        check.page("admin-inicio", must=["Secretaría Técnica", "PII% = (", "Instancias contadas", "<svg"])
+        browser.go(base + "/parametro?year=2024")
+        check.page("parametro", must=["PII% = (NII/TII) × 100", "PII% = (", "Meta 2024", "Sensibilidad", "<svg"])
+        browser.go(base + "/cobertura?year=2024")
+        check.page("cobertura", must=[SICT, OTHER, "Descargar esta tabla"])
+        browser.go(base + "/eventos?year=2024")
+        check.page("eventos", must=["<td>SICT</td>", "<td>SEGOB</td>", "Descargar esta tabla"])
+        browser.go(base + "/fichas?year=2024")
+        check.page("fichas", must=["Resumen nacional", "Quién contestó"])
+        browser.evaluate("document.querySelector('form.salir').submit()")
+
+        sign_in(browser, base, enlace)
+        browser.go(base + "/?year=2024")
+        check.page("enlace-inicio", must=[SICT, "Hacia el umbral"], must_not=[OTHER], no_curp=True)
+        # Usable at 360 px: the page itself does not scroll sideways (wide tables scroll in their box).
+        browser.width(360, 740)
+        browser.go(base + "/?year=2024")
+        wide = browser.evaluate("document.documentElement.scrollWidth")
+        check.page("enlace-inicio-360", must=["Hacia el umbral"])
+        if wide > 360:
+            print(f"browser-check: enlace-inicio-360: the page is {wide} px wide at 360 px: FAILED")
+            check.failures.append("enlace-inicio-360")
+        browser.width(1280)
+        browser.go(base + "/subir/inscripcion")
+        document = browser.page("DOM.getDocument")["root"]["nodeId"]
+        node = browser.page("DOM.querySelector", nodeId=document, selector="#archivo")["nodeId"]
+        browser.page("DOM.setFileInputFiles", nodeId=node, files=[os.path.abspath(bad_sheet)])
+        browser.submit("document.querySelector('form.formulario').submit()")
+        check.page("vista-previa-errores",
+                   must=["No se puede importar", "Filas de la hoja", '<strong class="filas">3</strong>',
+                         '<strong class="filas">9</strong>', "Descargar las filas rechazadas"], no_curp=True)
+        browser.go(base + "/grupos/SICT-BAS-2024-01")
+        dom = check.page("grupo", must=["Grupo SICT-BAS-2024-01", "Constancias", "/verificar/"],
+                         must_not=[OTHER], no_curp=True)
+        code = re.search(r'href="/verificar/([^"]+)"', dom)
+        if code:
+            browser.go(base + "/verificar/" + code.group(1))
+            check.page("verificar", must=["Constancia válida", "PNC-"], no_curp=True)
+        else:
+            check.failures.append("verificar (no verification link on the group page)")
+    finally:
+        browser.close()
+    if check.failures:
+        print("browser-check: failed: " + ", ".join(check.failures))
+        sys.exit(1)
+    print(f"browser-check: all pages passed; screenshots in {screens}")
+
+
+if __name__ == "__main__":
+    main()
