@@ -38,15 +38,21 @@ enum Reply {
 
     /// A workbook as a download named `name.xlsx` (an ASCII name: it goes in a header).
     static func workbook(_ data: Data, name: String) -> Response {
+        Response(
+            status: .ok,
+            headers: [.contentType: xlsxType, .contentDisposition: attachment(name, extension: "xlsx")],
+            body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    /// `attachment; filename="name.ext"`, the name cut to ASCII letters, digits, dots and dashes (it
+    /// goes in a header).
+    static func attachment(_ name: String, extension ext: String) -> String {
         let safe = String(
             name.unicodeScalars.map {
                 $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "." || $0 == "-")
                     ? Character($0) : "-"
             })
-        return Response(
-            status: .ok,
-            headers: [.contentType: xlsxType, .contentDisposition: "attachment; filename=\"\(safe).xlsx\""],
-            body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        return "attachment; filename=\"\(safe).\(ext)\""
     }
 
     static func workbook(_ document: WorkbookDocument, name: String) throws -> Response {

@@ -243,6 +243,32 @@ import Testing
         }
     }
 
+    /// A swapped header (names under «CURP») is one reason, not one per length found, with every
+    /// row under it; a row of another agency in an enlace's file is refused by its line.
+    @Test func rowsWrongTheSameWayFallUnderOneReasonAndAnotherAgencysRowIsRefused() async throws {
+        try await withService { served in
+            let session = try await PagesTests.session(served, .sict)
+            var bytes = try ServiceFixture.file("examples/inscripcion-sict-corregida.csv")
+            let header = Array("CURP;Nombre(s)".utf8)
+            let start = try #require(bytes.firstRange(of: header))
+            bytes.replaceSubrange(start, with: Array("Nombre(s);CURP".utf8))
+            let swapped = try await Self.upload(served, session, "inscripcion", file: ("cambiado.csv", bytes))
+            #expect(swapped.status == .unprocessableContent)
+            let headings = swapped.text.matches(of: try Regex(#"<h2 id="motivo-[0-9]+">([^<]*)</h2>"#)).map {
+                String($0.output[1].substring!)
+            }
+            #expect(headings == ["curp: la CURP debe tener 18 caracteres y tiene …"])
+            #expect(swapped.text.contains("<strong class=\"filas\">2–11</strong>"))
+            var foreign = try ServiceFixture.file("examples/inscripcion-sict-corregida.csv")
+            let own = try #require(foreign.firstRange(of: Array(";SCT;enlace;".utf8)))
+            foreign.replaceSubrange(own, with: Array(";INM;enlace;".utf8))
+            let refused = try await Self.upload(served, session, "inscripcion", file: ("otra.csv", foreign))
+            #expect(refused.status == .unprocessableContent)
+            #expect(refused.text.contains("<strong class=\"filas\">3</strong>"))
+            #expect(refused.text.contains("<td>dependencia</td><td>INM</td>"))
+        }
+    }
+
     /// Bodies no browser sends: each gets the form again with a reason (or 413), never a 500.
     @Test func aBrokenFormBodyGetsTheFormAgainNotAnError() async throws {
         try await withService(maxBodyBytes: 64 << 10) { served in

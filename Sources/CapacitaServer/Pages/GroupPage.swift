@@ -27,12 +27,9 @@ extension PagesController {
             read = nil
         }
         guard let (listing, roster, constancias) = read else {
-            return try page(
-                "mensaje",
-                [
-                    "title": "Grupo no encontrado", "message": "No hay un grupo con esa clave a su alcance.",
-                    "link": "/", "linkText": "Volver al inicio",
-                ].merging(chrome(session)) { first, _ in first }, status: .notFound)
+            return try message(
+                session, title: "Grupo no encontrado", "No hay un grupo con esa clave a su alcance.",
+                status: .notFound)
         }
         if let format = Self.exportFormat(request) {
             // The download is the group report the API gives: CURPs whole where the caller may see them.

@@ -31,6 +31,17 @@ extension PagesController {
         return values
     }
 
+    /// A short page that says one thing and links onward (not found, no access, expired…), with
+    /// the signed-in chrome when there is a session.
+    func message(
+        _ session: SessionStore.Current?, title: String, _ text: String, link: String = "/",
+        linkText: String = "Volver al inicio", status: HTTPResponse.Status
+    ) throws -> Response {
+        var values = session.map(chrome) ?? [:]
+        values.merge(["title": title, "message": text, "link": link, "linkText": linkText]) { _, new in new }
+        return try page("mensaje", values, status: status)
+    }
+
     func page(_ template: String, _ values: [String: Any], status: HTTPResponse.Status) throws -> Response {
         guard let html = library.render(values, withTemplate: template) else {
             throw ServerStartError.seed("Pages/Templates/\(template).mustache", "no existe")

@@ -123,13 +123,8 @@ struct PagesController {
     static func secret(_ request: Request) -> String { cookies(request)[sessionCookie] ?? "" }
 
     func notFound(_ session: SessionStore.Current) throws -> Response {
-        try page(
-            "mensaje",
-            chrome(session).merging(
-                [
-                    "title": "Página no encontrada", "message": "No hay una página con esa dirección a su alcance.",
-                    "link": "/", "linkText": "Volver al inicio",
-                ] as [String: Any]
-            ) { _, new in new }, status: .notFound)
+        try message(
+            session, title: "Página no encontrada", "No hay una página con esa dirección a su alcance.",
+            status: .notFound)
     }
 }

@@ -50,8 +50,9 @@ struct PendingUploads: Sendable {
         return Pending(sha256: sha256, file: target, meta: meta)
     }
 
-    /// The session's file with this fingerprint, while it has not expired and its bytes are still
-    /// the ones checked; nil otherwise.
+    /// The session's file with this fingerprint, while it has not expired; nil otherwise. The
+    /// folder is the service's own and named by the hash it computed, so the file is not hashed
+    /// again (the import fingerprints it anyway).
     func find(_ sha256: String, session: String) -> Pending? {
         sweep()
         guard sha256.count == 64, sha256.allSatisfy(\.isHexDigit) else { return nil }
@@ -62,9 +63,9 @@ struct PendingUploads: Sendable {
                 (try? FileManager.default.contentsOfDirectory(
                     atPath: place.appendingPathComponent(Self.fileFolder).path))?.first
         else { return nil }
-        let file = place.appendingPathComponent(Self.fileFolder).appendingPathComponent(name)
-        guard (try? Self.sha256(of: file)) == sha256 else { return nil }
-        return Pending(sha256: sha256, file: file, meta: meta)
+        return Pending(
+            sha256: sha256, file: place.appendingPathComponent(Self.fileFolder).appendingPathComponent(name), meta: meta
+        )
     }
 
     func remove(_ sha256: String, session: String) {

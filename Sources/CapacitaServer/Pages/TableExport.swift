@@ -61,13 +61,11 @@ extension PagesController {
                         .render(.csv)
                 }
             }
-            let safe = String(
-                name.map { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "." || $0 == "-") ? $0 : "-" })
             return Response(
                 status: .ok,
                 headers: [
                     .contentType: "text/csv; charset=utf-8",
-                    .contentDisposition: "attachment; filename=\"\(safe).csv\"", .cacheControl: "no-store",
+                    .contentDisposition: Reply.attachment(name, extension: "csv"), .cacheControl: "no-store",
                 ],
                 body: .init(byteBuffer: ByteBuffer(string: "\u{FEFF}" + parts.joined(separator: "\n\n") + "\n")))
         }

@@ -76,6 +76,9 @@ extension PagesController {
         return try page("subir", values, status: problem == nil ? .ok : .unprocessableContent)
     }
 
+    /// The largest upload, for people (`100 MB`).
+    var limitText: String { ByteCountFormatter.string(fromByteCount: configuration.maxBodyBytes, countStyle: .binary) }
+
     func uploadValues(_ kind: UploadKind, _ session: SessionStore.Current) -> [String: Any] {
         var values = chrome(session)
         values["title"] = kind.title
@@ -83,7 +86,7 @@ extension PagesController {
         values["what"] = kind.what
         values["takesGroup"] = kind.takesGroup
         values["askAgency"] = kind == .inscripcion && session.identity.role == .admin
-        values["limit"] = ByteCountFormatter.string(fromByteCount: configuration.maxBodyBytes, countStyle: .binary)
+        values["limit"] = limitText
         return values
     }
 
@@ -101,7 +104,7 @@ extension PagesController {
             case .tooLarge:
                 return try await uploadForm(
                     kind, session,
-                    problem: "El archivo pasa del límite de \(uploadValues(kind, session)["limit"] ?? "")."
+                    problem: "El archivo pasa del límite de \(limitText)."
                 ).with(status: .contentTooLarge)
             case .notMultipart, .malformed, .secondFile:
                 return try await uploadForm(
@@ -201,18 +204,17 @@ extension PagesController {
         let tiers = self.tiers
         let outcome: ImportOutcome
         do {
+            // The agency as the API reads `agency=`: a code, a name or a former name.
+            let agency = try await store.agencyCode(meta.agency, parameter: "dependencia", as: identity)
             outcome = try await store.reservingImport {
                 try await store.run(as: identity) { connection in
-                    try Self.importing(kind, input, meta, identity, tiers, dryRun: dryRun, connection)
+                    try Self.importing(kind, input, meta, agency: agency, identity, tiers, dryRun: dryRun, connection)
                 }
             }
         } catch let error as APIError {
-            return try page(
-                "mensaje",
-                chrome(session).merging([
-                    "title": "No se pudo revisar el archivo", "message": error.message,
-                    "link": "/subir/\(kind.rawValue)", "linkText": "Volver a subir",
-                ]) { _, new in new }, status: error.status)
+            return try message(
+                session, title: "No se pudo revisar el archivo", error.message, link: "/subir/\(kind.rawValue)",
+                linkText: "Volver a subir", status: error.status)
         }
         if !outcome.accepted {
             try? JSONEncoder().encode(SavedIssues(headerLine: outcome.headerLine, issues: outcome.rejected)).write(
@@ -229,20 +231,13 @@ extension PagesController {
     }
 
     static func importing(
-        _ kind: UploadKind, _ input: InputFile, _ meta: PendingUploads.Meta, _ identity: Identity, _ tiers: TierTable,
-        dryRun: Bool, _ connection: Connection
+        _ kind: UploadKind, _ input: InputFile, _ meta: PendingUploads.Meta, agency: String?, _ identity: Identity,
+        _ tiers: TierTable, dryRun: Bool, _ connection: Connection
     ) throws -> ImportOutcome {
         switch kind {
         case .inscripcion:
             if let group = meta.group, try GroupStore(connection: connection).group(code: group) == nil {
                 throw APIError.notFound("el grupo \(group)")
-            }
-            var agency: String?
-            if let name = meta.agency {
-                switch try AgencyStore(connection: connection).registry().lookup(name) {
-                case .success(let found): agency = found.code
-                case .failure(let failure): throw APIError(.unprocessableContent, "unknown_agency", failure.message)
-                }
             }
             return try EnrollmentImporter(connection: connection).run(
                 input,
@@ -277,13 +272,7 @@ extension PagesController {
             ["label": Labels.header($0.key), "count": $0.value]
         }
         values["extra"] = extra
-        var order: [String] = []
-        var byReason: [String: [ImportIssue]] = [:]
-        for issue in outcome.rejected {
-            let reason = Self.reason(issue)
-            if byReason[reason] == nil { order.append(reason) }
-            byReason[reason, default: []].append(issue)
-        }
+        let (order, byReason) = Self.reasonHeadings(outcome.rejected)
         values["reasons"] = order.enumerated().map { index, reason -> [String: Any] in
             let issues = byReason[reason]!
             let lines = issues.map(\.line).filter { $0 > 0 }
@@ -304,12 +293,48 @@ extension PagesController {
         return values
     }
 
-    /// A problem's reason without the particulars of its row (the digit expected, a suggestion),
-    /// so rows wrong the same way fall under one heading; each row keeps its whole message.
+    /// A problem's reason without the particulars of its row (a suggestion after «;» or «:», an
+    /// aside in parentheses), so rows wrong the same way fall under one heading; each row keeps
+    /// its whole message.
     static func reason(_ issue: ImportIssue) -> String {
         let general = issue.message.prefix { $0 != "(" && $0 != ";" && $0 != ":" }.trimmingCharacters(in: .whitespaces)
         let text = general.isEmpty ? issue.message : general
         return issue.column.isEmpty ? text : "\(issue.column): \(text)"
+    }
+
+    /// The reason as a heading groups it: numbers that differ from row to row («tiene 6», «tiene
+    /// 5») do not split a reason; numbers of the rule itself («18 caracteres») stay.
+    static func reasonHeadings(_ issues: [ImportIssue]) -> (order: [String], groups: [String: [ImportIssue]]) {
+        func key(_ text: String) -> String { text.replacing(/[0-9]+/, with: "#") }
+        var order: [String] = []
+        var groups: [String: [ImportIssue]] = [:]
+        for issue in issues {
+            let shape = key(reason(issue))
+            if groups[shape] == nil { order.append(shape) }
+            groups[shape, default: []].append(issue)
+        }
+        // A heading: the reason's words, with «…» only where its rows' numbers differ.
+        var headings: [String: [ImportIssue]] = [:]
+        let named = order.map { shape -> String in
+            let texts = groups[shape]!.map(reason)
+            let heading = Set(texts).count == 1 ? texts[0] : Self.blanking(texts)
+            headings[heading, default: []] += groups[shape]!
+            return heading
+        }
+        var seen = Set<String>()
+        return (named.filter { seen.insert($0).inserted }, headings)
+    }
+
+    /// Texts of one shape (they differ only in their numbers), with each number that is not the
+    /// same in all of them shown as «…».
+    static func blanking(_ texts: [String]) -> String {
+        let numbers = texts.map { $0.matches(of: /[0-9]+/).map { String($0.output) } }
+        var index = 0
+        return texts[0].replacing(/[0-9]+/) { match -> String in
+            defer { index += 1 }
+            let column = numbers.map { $0.count > index ? $0[index] : "" }
+            return Set(column).count == 1 ? String(match.output) : "…"
+        }
     }
 
     /// `3, 7, 12–15, 20`: the sheet's row numbers at a glance, runs collapsed.
@@ -336,23 +361,14 @@ extension PagesController {
     }
 
     func expired(_ kind: UploadKind, _ session: SessionStore.Current) throws -> Response {
-        try page(
-            "mensaje",
-            chrome(session).merging([
-                "title": "Vista previa vencida",
-                "message":
-                    "El archivo revisado ya no se guarda (pasó su tiempo o se cerró la sesión); no se importó nada. Súbalo de nuevo.",
-                "link": "/subir/\(kind.rawValue)", "linkText": "Volver a subir",
-            ]) { _, new in new }, status: .notFound)
+        try message(
+            session, title: "Vista previa vencida",
+            "El archivo revisado ya no se guarda (pasó su tiempo o se cerró la sesión); no se importó nada. Súbalo de nuevo.",
+            link: "/subir/\(kind.rawValue)", linkText: "Volver a subir", status: .notFound)
     }
 
     func notYours(_ session: SessionStore.Current) throws -> Response {
-        try page(
-            "mensaje",
-            chrome(session).merging([
-                "title": "Sin acceso", "message": "Esta página no es para su función.", "link": "/",
-                "linkText": "Volver al inicio",
-            ]) { _, new in new }, status: .forbidden)
+        try message(session, title: "Sin acceso", "Esta página no es para su función.", status: .forbidden)
     }
 }
 
