@@ -16,19 +16,14 @@ extension EnrollmentSQL {
         groups: [String: Int], agencies: Set<String>, skipPrerequisites: Bool,
         leaveGroupDuplicatesToMerge: Bool, clock: inout PhaseClock
     ) throws -> [ImportIssue] {
-        try connection.execute("ANALYZE enrollment_stage")
-        try connection.execute(
-            """
-            CREATE TEMP TABLE stage_group (group_code text COLLATE "C" PRIMARY KEY, rows integer NOT NULL) ON COMMIT DROP;
-            CREATE TEMP TABLE stage_agency (agency_code text COLLATE "C" PRIMARY KEY) ON COMMIT DROP
-            """)
+        try analyze("enrollment_stage")
         let codes = Array(groups.keys)
         try connection.query(
             "INSERT INTO stage_group SELECT * FROM unnest($1::text[], $2::int[])",
             [codes, codes.map { String(groups[$0]!) }])
         try connection.query("INSERT INTO stage_agency SELECT unnest($1::text[])", [Array(agencies)])
         // Temporary tables get no statistics of their own; without them the planner guesses.
-        try connection.execute("ANALYZE stage_group, stage_agency")
+        try analyze("stage_group", "stage_agency")
         // Lock the groups this file fills, so two imports into one group cannot both pass the cupo
         // check, and its agencies, as a foreign key would. Every staged group and agency was known
         // when the run started; one that is gone now is reported instead of locked. A definer
@@ -90,13 +85,13 @@ extension EnrollmentSQL {
     private func repeatedPeople(groupDuplicates: Bool) throws -> [ImportIssue] {
         try connection.execute(
             """
-            CREATE TEMP TABLE stage_person ON COMMIT DROP AS
+            INSERT INTO stage_person (curp, line, given_names, first_surname, second_surname, sex, email, differs)
             SELECT a.curp, a.line, \(Self.personColumns("a")), a.email, a.differs
             FROM (SELECT curp, min(line) AS line, min(person) AS person, max(email) AS email,
                          min(shared) <> max(shared) OR min(email) <> max(email) AS differs
                   FROM enrollment_stage GROUP BY curp) a
             """)
-        try connection.execute("GRANT SELECT ON stage_person TO capacita_definer; ANALYZE stage_person")
+        try analyze("stage_person")
         let differing = try connection.query("SELECT count(*) FROM stage_person WHERE differs").scalar(Int.self) ?? 0
         guard groupDuplicates || differing > 0 else { return [] }
         return try repeatedRows(
@@ -182,10 +177,10 @@ extension EnrollmentSQL {
         // them (AccessRules). An enlace's own join would miss other agencies' pairs.
         try connection.execute(
             """
-            CREATE TEMP TABLE stage_existing ON COMMIT DROP AS SELECT * FROM enrollment_stage_existing();
-            GRANT SELECT ON stage_existing TO capacita_definer
+            INSERT INTO stage_existing (line, group_code, curp, enrollment_changed, writable)
+            SELECT line, group_code, curp, enrollment_changed, writable FROM enrollment_stage_existing()
             """)
-        try connection.execute("ANALYZE stage_existing")
+        try analyze("stage_existing")
         return try connection.query(
             "SELECT line, group_code FROM stage_existing WHERE enrollment_changed AND NOT writable ORDER BY line"
         ).map { row in

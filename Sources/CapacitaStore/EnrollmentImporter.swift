@@ -23,11 +23,19 @@ public struct EnrollmentImporter: Sendable {
         public var ranBy: String
         /// Receives each phase's name and seconds (for benchmarks; CAPACITA_TIMINGS=1 in the CLI).
         public var trace: (@Sendable (String, Double) -> Void)?
+        /// Files of at least this many rows get fresh statistics of their staged tables (ANALYZE)
+        /// before the checks and the merge join them; smaller ones are planned from the
+        /// statistics the session's stage already has (StageStatistics), as ANALYZEs were a fifth
+        /// of a 200-row upload's time in the database (bench/RESULTS.md, run I).
+        public var analyzeStagesFrom: Int
+        public static let defaultAnalyzeStagesFrom = 5_000
 
         public init(
             agency: String? = nil, group: String? = nil, dryRun: Bool = false, skipPrerequisites: Bool = false,
-            tiers: TierTable, ranBy: String, trace: (@Sendable (String, Double) -> Void)? = nil
+            tiers: TierTable, ranBy: String, trace: (@Sendable (String, Double) -> Void)? = nil,
+            analyzeStagesFrom: Int = Options.defaultAnalyzeStagesFrom
         ) {
+            self.analyzeStagesFrom = analyzeStagesFrom
             self.agency = agency
             self.group = group
             self.dryRun = dryRun
@@ -79,7 +87,7 @@ public struct EnrollmentImporter: Sendable {
         var job = EnrollmentImport(
             validator: EnrollmentValidator(
                 registry: registry, tiers: options.tiers, agency: agency, group: options.group, groups: nil),
-            skipPrerequisites: options.skipPrerequisites)
+            skipPrerequisites: options.skipPrerequisites, analyzeStagesFrom: options.analyzeStagesFrom)
         return try StagedImportRunner(
             connection: connection, file: file, agencyCode: agency?.code, ranBy: options.ranBy,
             dryRun: options.dryRun, trace: options.trace
@@ -91,6 +99,9 @@ public struct EnrollmentImporter: Sendable {
 struct EnrollmentImport: StagedImport {
     let validator: EnrollmentValidator
     let skipPrerequisites: Bool
+    let analyzeStagesFrom: Int
+    /// Rows each stage table held when it was last analyzed (EnrollmentSQL.prepareStage).
+    var analyzedRows: [String: Int] = [:]
     /// Staged rows per group, and the agencies staged: a few thousand entries however long the file.
     var groupRows: [String: Int] = [:]
     var agencies: Set<String> = []
@@ -100,8 +111,18 @@ struct EnrollmentImport: StagedImport {
     var columns: [ColumnSpec] { EnrollmentValidator.columns }
     var copyStatement: String { EnrollmentSQL.copyStage }
 
-    func createStage(_ connection: Connection) throws {
-        try EnrollmentSQL(connection: connection).createStage()
+    mutating func prepareSession(_ connection: Connection) throws {
+        analyzedRows = try EnrollmentSQL(connection: connection).prepareStage()
+    }
+
+    /// The session's stage is ready (`prepareSession`); nothing is made per transaction.
+    func createStage(_ connection: Connection) throws {}
+
+    private func sql(_ connection: Connection) -> EnrollmentSQL {
+        EnrollmentSQL(
+            connection: connection,
+            statistics: StageStatistics(
+                analyzedRows: analyzedRows, stagedRows: stagedRows, largeFrom: analyzeStagesFrom))
     }
 
     var rowCheck: EnrollmentValidator { validator }
@@ -113,18 +134,18 @@ struct EnrollmentImport: StagedImport {
     }
 
     func crossRowIssues(_ connection: Connection, willMerge: Bool, clock: inout PhaseClock) throws -> [ImportIssue] {
-        try EnrollmentSQL(connection: connection).crossRowIssues(
+        try sql(connection).crossRowIssues(
             groups: groupRows, agencies: agencies, skipPrerequisites: skipPrerequisites,
             leaveGroupDuplicatesToMerge: willMerge,
             clock: &clock)
     }
 
     func classify(_ connection: Connection) throws -> (imported: Int, updated: Int) {
-        try EnrollmentSQL(connection: connection).classify(stagedRows: stagedRows)
+        try sql(connection).classify(stagedRows: stagedRows)
     }
 
     func merge(_ connection: Connection, batch: Int64, clock: inout PhaseClock) throws -> [String: Int] {
-        try EnrollmentSQL(connection: connection).merge(batch: batch, stagedRows: stagedRows, clock: &clock)
+        try sql(connection).merge(batch: batch, stagedRows: stagedRows, clock: &clock)
     }
 }
 

@@ -6,6 +6,8 @@ import Postgres
 /// the set-based merge. Every statement works on all staged rows at once.
 struct EnrollmentSQL {
     let connection: Connection
+    /// Which staged tables get statistics before they are joined (EnrollmentStage.swift).
+    var statistics = StageStatistics()
 
     /// How many of the `stagedRows` are new enrollments, and how many stored ones the file changes:
     /// the enrollment itself (agency, tier, puesto) or its person's data. People are compared once
@@ -13,7 +15,7 @@ struct EnrollmentSQL {
     func classify(stagedRows: Int) throws -> (imported: Int, updated: Int) {
         try connection.execute(
             """
-            CREATE TEMP TABLE stage_person_changed ON COMMIT DROP AS
+            INSERT INTO stage_person_changed (curp)
             SELECT s.curp
             FROM stage_person s
             JOIN person p ON p.curp = s.curp
@@ -21,7 +23,7 @@ struct EnrollmentSQL {
                   (s.given_names, s.first_surname, s.second_surname, s.sex)
                OR (s.email IS NOT NULL AND p.email IS DISTINCT FROM s.email)
             """)
-        try connection.execute("ANALYZE stage_person_changed")
+        try analyze("stage_person_changed")
         let row = try connection.query(
             """
             SELECT count(*) AS stored,
@@ -66,11 +68,11 @@ struct EnrollmentSQL {
         let lock = stagedRows > existing ? "ORDER BY curp FOR KEY SHARE" : ""
         var stored = try connection.query(
             """
-            CREATE TEMP TABLE stage_stored ON COMMIT DROP AS
+            INSERT INTO stage_stored (curp)
             SELECT curp FROM person WHERE curp IN (SELECT curp FROM stage_person) \(lock)
             """
         ).affectedRows
-        try connection.execute("ANALYZE stage_stored")
+        try analyze("stage_stored")
         clock.lap("lock people")
         try connection.query(
             """

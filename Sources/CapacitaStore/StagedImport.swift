@@ -10,6 +10,9 @@ protocol StagedImport {
     var columns: [ColumnSpec] { get }
     /// `COPY <stage> (…) FROM STDIN`.
     var copyStatement: String { get }
+    /// Before the import's transaction: a stage kept for the session is made ready here.
+    mutating func prepareSession(_ connection: Connection) throws
+    /// Inside the import's transaction, before the COPY: a stage for this transaction only.
     func createStage(_ connection: Connection) throws
     associatedtype Check: RowCheck
     /// The checks of each row on its own, copied to the thread that reads the file.
@@ -25,6 +28,10 @@ protocol StagedImport {
     /// Writes the staged rows; returns counts worth reporting beyond rows (constancias, …). Throws
     /// `MergeRefusal` for problems in the file it was left to find.
     func merge(_ connection: Connection, batch: Int64, clock: inout PhaseClock) throws -> [String: Int]
+}
+
+extension StagedImport {
+    mutating func prepareSession(_ connection: Connection) throws {}
 }
 
 /// Runs a staged import: one pass for the fingerprint, then in one transaction a streamed pass that
@@ -48,6 +55,7 @@ struct StagedImportRunner {
             return outcome
         }
         var outcome: ImportOutcome?
+        try job.prepareSession(connection)
         do {
             try connection.withTransaction { connection in
                 // Bulk statements over a million staged rows: compiling them (JIT) cost more than

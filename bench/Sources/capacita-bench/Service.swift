@@ -20,6 +20,7 @@ struct Service: ParsableCommand {
     @Option(help: "Folder for the generated files.") var data: String = "bench/data"
     @Flag(help: "Reuse the database of a previous run.") var reuse = false
     @Flag(help: "Only the indicator at 1, 16 and 64 connections.") var readsOnly = false
+    @Flag(help: "Only the uploads (their CLI baseline, 1 connection, 8 connections).") var uploadsOnly = false
 
     func run() throws {
         let tools = try Tools.locate()
@@ -39,9 +40,10 @@ struct Service: ParsableCommand {
 
         // Baseline: the same report through one CLI process each time (start, connect, query, print).
         let indicatorArguments = ["report", "indicator", "--year", "2024", "--format", "json"]
-        let cli = try (0..<7).map { _ in
-            try Child.must(tools.capacita, indicatorArguments, environment: environment).seconds * 1000
-        }.sorted()[3]
+        let cli =
+            try (0..<(uploadsOnly ? 0 : 7)).map { _ in
+                try Child.must(tools.capacita, indicatorArguments, environment: environment).seconds * 1000
+            }.sorted().dropFirst(3).first ?? .nan
 
         let port = 18_700 + Int(stamp)! % 200
         let server = Process()
@@ -59,9 +61,11 @@ struct Service: ParsableCommand {
         try Self.waitForHealth(base)
 
         print("service on \(rows) enrollments (wrk on loopback, \(seconds) s each)")
-        print(String(format: "baseline: report indicator through one CLI process  %8.1f ms (median of 7)", cli))
         let url = "\(base)/v1/reports/indicator?year=2024"
-        for connections in [1, 16, 64] {
+        if !uploadsOnly {
+            print(String(format: "baseline: report indicator through one CLI process  %8.1f ms (median of 7)", cli))
+        }
+        for connections in uploadsOnly ? [] : [1, 16, 64] {
             let run = try Self.wrk(
                 wrk,
                 [
@@ -149,6 +153,11 @@ struct Service: ParsableCommand {
             "enrollments landed through the service and the CLI: \(landed) of \((connections * uploads + uploads / 2 + 1) * 200)"
         )
 
+        if uploadsOnly {
+            server.interrupt()
+            server.waitUntilExit()
+            return
+        }
         // Soak: mixed reads at 16 connections; resident memory every 10 s.
         try Self.soakScript.write(toFile: "\(folder)/soak.lua", atomically: true, encoding: .utf8)
         let soakRun = Process()
