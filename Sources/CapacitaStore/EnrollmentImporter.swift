@@ -25,8 +25,8 @@ public struct EnrollmentImporter: Sendable {
         public var trace: (@Sendable (String, Double) -> Void)?
         /// Files of at least this many rows get fresh statistics of their staged tables (ANALYZE)
         /// before the checks and the merge join them; smaller ones are planned from the
-        /// statistics the session's stage already has (StageStatistics), as ANALYZEs were a fifth
-        /// of a 200-row upload's time in the database (bench/RESULTS.md, run I).
+        /// statistics the session's stage already has (StageStatistics), which serve a file of
+        /// about their size and save its ANALYZEs (bench/RESULTS.md, run I).
         public var analyzeStagesFrom: Int
         public static let defaultAnalyzeStagesFrom = 5_000
 
