@@ -48,10 +48,12 @@ public enum AccessRules {
     /// are open to every role, as aggregates computed over every agency's rows with no person in them.
     public static let nationalReportsAreAggregatesForEveryone = true
 
-    /// An enlace's file corrects a stored person's names and e-mail only when that person's latest
-    /// enrollment (by the group's end, then start, then code) is with the enlace's agency, or they
-    /// have none yet; otherwise the data stays as the agency that trains them now left it, and the
-    /// import says how many people kept theirs. The Secretaría Técnica's files always correct.
+    /// An enlace's file corrects the shared record of a person's names and e-mail only when that
+    /// person's latest enrollment (by the group's end, then start, then code) is with the enlace's
+    /// agency, or they have none yet; otherwise the shared record stays as the agency that trains
+    /// them now left it. The file always writes the enlace's own agency's record of the person,
+    /// which is all an enlace reads; the import does not say which happened (that would tell where
+    /// else the person trains). The Secretaría Técnica's files always correct.
     public static func mayCorrectPersonalData(role: Identity.Role, latestEnrollmentAgency: String?, agency: String?)
         -> Bool
     {
@@ -73,6 +75,8 @@ public enum AccessRules {
         case secretariaOnly
         /// The group code belongs to a group another agency organizes.
         case groupOfAnotherAgency
+        /// An enlace enrolls people only into the groups its own agency organizes.
+        case groupOrganizedElsewhere(String)
 
         public var message: String {
             switch self {
@@ -87,6 +91,9 @@ public enum AccessRules {
                 return "las plantillas y el registro de instancias los carga la Secretaría Técnica"
             case .groupOfAnotherAgency:
                 return "esa clave ya es de un grupo de otra instancia; use otra clave"
+            case .groupOrganizedElsewhere(let mine):
+                return
+                    "solo puede inscribir en los grupos que organiza su instancia (\(mine)); para un grupo de otra instancia, su enlace o la Secretaría Técnica inscriben"
             }
         }
 

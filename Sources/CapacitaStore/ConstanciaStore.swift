@@ -99,19 +99,18 @@ public struct ConstanciaStore: Sendable {
         return (pending.count, revoked)
     }
 
-    private static let select = """
+    private static let select =
+        """
         SELECT c.folio, c.code, c.group_code, c.curp, p.given_names, p.first_surname, p.second_surname,
                co.code AS course_code, co.title, co.hours, g.starts_on::text AS starts_on, g.ends_on::text AS ends_on,
                a.name AS agency_name, to_char(c.issued_at, 'YYYY-MM-DD') AS issued_at,
                to_char(c.revoked_at, 'YYYY-MM-DD') AS revoked_at, c.revoked_reason
         FROM constancia c
-        JOIN person p ON p.curp = c.curp
         JOIN training_group g ON g.code = c.group_code
         JOIN course co ON co.code = g.course_code
         JOIN enrollment e ON e.group_code = c.group_code AND e.curp = c.curp
         JOIN agency a ON a.code = e.agency_code
-
-        """
+        """ + PersonSeen.join() + "\n"
 
     public func list(group: String) throws -> [Record] {
         try connection.query(

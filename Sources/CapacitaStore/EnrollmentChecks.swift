@@ -29,13 +29,16 @@ extension EnrollmentSQL {
         // when the run started; one that is gone now is reported instead of locked. A definer
         // function locks them and counts each group's places over every agency's enrollments,
         // which an enlace's own queries cannot see.
-        let places = try connection.query(
-            "SELECT group_code, capacity, taken::int AS taken FROM enrollment_lock_groups($1::text[], $2::text[])",
+        var places = try connection.query(
+            """
+            SELECT group_code, agency_code, capacity, taken::int AS taken
+            FROM enrollment_lock_groups($1::text[], $2::text[])
+            """,
             [codes.sorted(), agencies.sorted()]
         ).map { row in
             GroupPlaces(
-                code: try row.decode("group_code"), capacity: try row.decode("capacity"), taken: try row.decode("taken")
-            )
+                code: try row.decode("group_code"), organizer: try row.decode("agency_code"),
+                capacity: try row.decode("capacity"), taken: try row.decode("taken"))
         }
         // The grupo cells were not checked row by row: each row of a code that names no group is
         // reported on its line. The codes are few: the pass over the staged rows is made only when
@@ -61,6 +64,7 @@ extension EnrollmentSQL {
                 line: 0, column: "dependencia", value: try row.decode("agency_code"),
                 message: "dejó de existir mientras se importaba el archivo")
         }
+        issues += try groupsOfOtherAgencies(&places)
         clock.lap("lock groups and agencies")
         issues += try findStored()
         clock.lap("find stored enrollments")
@@ -167,6 +171,29 @@ extension EnrollmentSQL {
         }
     }
 
+    /// An enlace fills only the groups its own agency organizes (db/ACCESS.md, "What an enlace
+    /// learns of a person"). Rows naming another agency's group are refused alike whoever the
+    /// person is, and are taken out of the stage: every later check (stored pairs, cupo,
+    /// prerequisites) would otherwise answer from that agency's people.
+    private func groupsOfOtherAgencies(_ places: inout [GroupPlaces]) throws -> [ImportIssue] {
+        guard let identity = connection.identity, identity.role == .enlace, let mine = identity.agency else {
+            return []
+        }
+        let foreign = places.filter { $0.organizer != mine }.map(\.code)
+        guard !foreign.isEmpty else { return [] }
+        places.removeAll { foreign.contains($0.code) }
+        let issues = try connection.query(
+            "SELECT line, group_code FROM enrollment_stage WHERE group_code = ANY($1::text[]) ORDER BY line",
+            [foreign]
+        ).map { row in
+            AccessRules.Refusal.groupOrganizedElsewhere(mine).issue(
+                line: try row.decode("line"), column: "grupo", value: try row.decode("group_code"))
+        }
+        try connection.query("DELETE FROM enrollment_stage WHERE group_code = ANY($1::text[])", [foreign])
+        try connection.query("DELETE FROM stage_group WHERE group_code = ANY($1::text[])", [foreign])
+        return issues
+    }
+
     /// The staged rows whose (group, person) is already stored, with whether the file changes that
     /// enrollment. Found once, before the checks: cupo and prerequisites concern new rows only, and
     /// the merge then never joins the staged rows against the table it is inserting into, a plan
@@ -230,9 +257,9 @@ extension EnrollmentSQL {
     }
 
     /// New enrollments whose person has not acreditado every prerequisite of the group's course.
-    /// Checked over every agency's acreditados by a definer function; the message names the
-    /// course's prerequisites as the catalog lists them, not which ones are missing, so it tells
-    /// nothing of the person's training with another agency.
+    /// Checked by a definer function: an enlace's rows over its own agency's acreditados only (what
+    /// the person passed elsewhere cannot change the answer), the Secretaría Técnica's over every
+    /// agency's. The message names the course's prerequisites as the catalog lists them.
     private func missingPrerequisites() throws -> [ImportIssue] {
         // The file's groups whose course has prerequisites first: often none (a Taller, a Básico),
         // and then no staged row needs a look.
@@ -271,6 +298,8 @@ extension EnrollmentSQL {
 /// A group of the file, locked, with its cupo and the places taken in it by every agency.
 struct GroupPlaces {
     var code: String
+    /// The agency that organizes the group (`training_group.agency_code`).
+    var organizer: String
     var capacity: Int?
     var taken: Int
 }

@@ -10,7 +10,8 @@ struct EnrollmentSQL {
     var statistics = StageStatistics()
 
     /// How many of the `stagedRows` are new enrollments, and how many stored ones the file changes:
-    /// the enrollment itself (agency, tier, puesto) or its person's data. People are compared once
+    /// the enrollment itself (agency, tier, puesto) or its person's data as the caller reads it
+    /// (an enlace: its own agency's record, so the split tells nothing of another agency's). People are compared once
     /// each, not once per row: a file sent again compared a million rows with their people before.
     func classify(stagedRows: Int) throws -> (imported: Int, updated: Int) {
         try connection.execute(
@@ -18,7 +19,11 @@ struct EnrollmentSQL {
             INSERT INTO stage_person_changed (curp)
             SELECT s.curp
             FROM stage_person s
-            JOIN person p ON p.curp = s.curp
+            JOIN (SELECT curp, given_names, first_surname, second_surname, sex, email FROM person
+                  WHERE capacita_role() IS DISTINCT FROM 'enlace'
+                  UNION ALL
+                  SELECT curp, given_names, first_surname, second_surname, sex, email FROM person_agency
+                  WHERE capacita_role() = 'enlace' AND agency_code = capacita_agency()) p ON p.curp = s.curp
             WHERE (p.given_names, p.first_surname, p.second_surname, p.sex) IS DISTINCT FROM
                   (s.given_names, s.first_surname, s.second_surname, s.sex)
                OR (s.email IS NOT NULL AND p.email IS DISTINCT FROM s.email)
@@ -41,8 +46,8 @@ struct EnrollmentSQL {
     /// locked in CURP order so two imports running at once lock shared people in the same order.
     /// The same person twice in one group was left to this merge (crossRowIssues): it throws
     /// `MergeRefusal` with those rows when it finds one.
-    /// Returns what the report adds: `people_kept`, people whose stored data an enlace's file did
-    /// not overwrite (AccessRules.mayCorrectPersonalData).
+    /// Each staged person's record for the agencies of their rows is written too
+    /// (`person_agency_merge`): it is what an enlace reads of them. Returns what the report adds.
     func merge(batch: Int64, stagedRows: Int, clock: inout PhaseClock) throws -> [String: Int] {
         // A pair the file repeats is new twice (the primary key stops the INSERT below) or stored
         // twice over: both rows then matched the stored enrollment (findStored).
@@ -115,8 +120,9 @@ struct EnrollmentSQL {
             ).affectedRows
             stored += meanwhile
         }
-        clock.lap("merge people")
         guard stored + added == people else { throw EnrollmentMergeError.danglingReferences(people - stored - added) }
+        try connection.query("SELECT person_agency_merge($1)", [batch])
+        clock.lap("merge people")
         // A file sent again adds nothing: no insert to run.
         if stagedRows > existing { try insertNew(batch: batch, existing: existing) }
         clock.lap("insert enrollments")
@@ -139,13 +145,10 @@ struct EnrollmentSQL {
     /// each row before inserting without per-row checks.
     private func applyThroughDefiner(batch: Int64, clock: inout PhaseClock) throws -> [String: Int] {
         try connection.execute("SAVEPOINT apply_enrollments")
-        let kept: Int
         do {
-            kept =
-                try connection.query("SELECT people_kept FROM enrollment_import_apply($1)", [batch]).scalar(Int.self)
-                ?? 0
+            try connection.query("SELECT 1 FROM enrollment_import_apply($1)", [batch])
         } catch {
-            guard (error as? PostgresError)?.isUniqueViolation(of: "enrollment_pkey") == true else { throw error }
+            guard error.isUniqueViolation(of: "enrollment_pkey") else { throw error }
             try connection.execute("ROLLBACK TO SAVEPOINT apply_enrollments")
             let repeated = try groupDuplicateIssues()
             guard !repeated.isEmpty else { throw EnrollmentMergeError.enrolledMeanwhile }
@@ -153,7 +156,7 @@ struct EnrollmentSQL {
         }
         try connection.execute("RELEASE SAVEPOINT apply_enrollments")
         clock.lap("apply (definer)")
-        return kept > 0 ? ["people_kept": kept] : [:]
+        return [:]
     }
 }
 

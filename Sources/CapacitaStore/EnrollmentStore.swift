@@ -17,6 +17,8 @@ public struct EnrollmentStore: Sendable {
         case alreadyDropped(group: String, curp: String)
         case emptyReason
         case longReason
+        /// Control or invisible characters, refused as the imports refuse them in a cell.
+        case badReason(String)
 
         public var description: String {
             switch self {
@@ -24,6 +26,7 @@ public struct EnrollmentStore: Sendable {
             case .alreadyDropped(let group, let curp): return "\(curp) ya está dada de baja del grupo \(group)"
             case .emptyReason: return "indique el motivo de la baja con --reason"
             case .longReason: return "el motivo de la baja pasa de \(EnrollmentStore.longestReason) caracteres"
+            case .badReason(let problem): return "el motivo de la baja \(problem)"
             }
         }
     }
@@ -35,6 +38,9 @@ public struct EnrollmentStore: Sendable {
         let reason = reason.trimmingSpaces()
         guard !reason.isEmpty else { throw DropError.emptyReason }
         guard reason.count <= Self.longestReason else { throw DropError.longReason }
+        // The same rule as every cell of an import: a NUL would cut the stored text, an escape
+        // sequence would reach a terminal.
+        if let problem = CellText.textProblem(reason, limit: Self.longestReason) { throw DropError.badReason(problem) }
         let code = TrainingGroup.normalizeCode(group)
         return try connection.withTransaction { connection in
             let current = try connection.query(
@@ -67,14 +73,14 @@ public struct EnrollmentStore: Sendable {
         public var result: ParticipantResult
     }
 
-    private static let rosterSelect = """
+    private static let rosterSelect =
+        """
         SELECT e.group_code, e.curp, p.given_names, p.first_surname, p.second_surname, e.tier, e.agency_code, e.status,
                e.attendance::float8 AS attendance, e.pre_score::float8 AS pre, e.post_score::float8 AS post,
                e.final_score::float8 AS final, e.reaction_methodology, e.reaction_instructors, e.reaction_contents,
                e.reaction_infrastructure
-        FROM enrollment e JOIN person p ON p.curp = e.curp
-
-        """
+        FROM enrollment e
+        """ + PersonSeen.join() + "\n"
 
     public func roster(group: String) throws -> [RosterEntry] {
         try connection.query(

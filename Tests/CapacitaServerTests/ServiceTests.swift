@@ -227,7 +227,8 @@ import Testing
             let file =
                 "curp,nombre,primer_apellido,sexo,dependencia,nivel,grupo\n"
                 + "\(person.curp),\(person.givenNames),\(person.firstSurname),\(person.sex.rawValue),INM,M,\(ServiceFixture.sictGroup)\n"
-            let enrolled = try await served.send(.post, "/v1/enrollments", as: .inm, body: file)
+            // Placed by the Secretaría Técnica: an enlace fills only its own agency's groups.
+            let enrolled = try await served.send(.post, "/v1/enrollments", as: .admin, body: file)
             #expect(enrolled.status == .ok, "\(enrolled.text)")
             for uri in [
                 "/v1/groups/\(ServiceFixture.sictGroup)/roster", "/v1/reports/groups/\(ServiceFixture.sictGroup)",

@@ -96,8 +96,10 @@ import Testing
                     } else {
                         expected = 0  // a connection with no identity sees nothing
                     }
-                    #expect(
-                        try visible(resource.rawValue, as: identity, connection) == expected, "\(label) \(resource)")
+                    // An enlace reads its own agency's record of a person, never the shared one (0017).
+                    let table =
+                        resource == .person && identity?.role == .enlace ? "person_agency" : resource.rawValue
+                    #expect(try visible(table, as: identity, connection) == expected, "\(label) \(resource)")
                 }
             }
         }
@@ -120,16 +122,17 @@ import Testing
     @Test func aPooledConnectionCarriesNoIdentityIntoTheNextRequest() throws {
         try withTwoAgencies { connection throws in
             connection.act(as: .enlace(of: "SICT", user: "e"))
-            #expect(try connection.query("SELECT count(*) FROM person").scalar(Int.self) == 2)
-            connection.act(as: nil)  // handed back to the pool
+            #expect(try connection.query("SELECT count(*) FROM person_agency").scalar(Int.self) == 2)
             #expect(try connection.query("SELECT count(*) FROM person").scalar(Int.self) == 0)
+            connection.act(as: nil)  // handed back to the pool
+            #expect(try connection.query("SELECT count(*) FROM person_agency").scalar(Int.self) == 0)
             #expect(
                 try connection.query("SELECT current_setting('capacita.agency', true)").scalar(String?.self) ?? "" == ""
             )
         }
     }
 
-    @Test func anEnlacesFileLandsButKeepsAnotherAgencysPersonalData() throws {
+    @Test func anEnlacesFileWritesItsOwnRecordAndKeepsAnotherAgencysPersonalData() throws {
         try withTwoAgencies { connection throws in
             connection.act(as: .enlace(of: "SICT", user: "enlace-sict"))
             defer { connection.act(as: nil) }
@@ -142,7 +145,12 @@ import Testing
             #expect(dry.accepted && dry.imported == 1 && dry.updated == 1, "\(dry.rejected)")
             let outcome = try enroll(file, connection)
             #expect(outcome.accepted, "\(outcome.rejected)")
-            #expect(outcome.extra["people_kept"] == 1)
+            // Nothing in the report tells SICT that Juan's shared record is another agency's.
+            #expect(outcome.extra["people_kept"] == nil)
+            // SICT reads the name it gave; the shared record keeps SECTUR's.
+            #expect(
+                try connection.query("SELECT given_names FROM person_agency WHERE curp = 'RAMJ011120HNLMRNA9'").scalar(
+                    String.self) == "Juanito")
             connection.act(as: .admin("st"))
             #expect(
                 try connection.query("SELECT given_names FROM person WHERE curp = 'RAMJ011120HNLMRNA9'").scalar(

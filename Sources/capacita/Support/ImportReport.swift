@@ -25,11 +25,6 @@ extension ImportReport {
             } else {
                 lines.append(summaryLine)
                 if dryRun { lines.append("Prueba (--dry-run): no se escribió nada.") }
-                if let kept = extra["people_kept"] {
-                    lines.append(
-                        "Datos personales: \(Plural.count(kept, "persona conserva", "personas conservan")) los que registró "
-                            + "la instancia de su inscripción más reciente; este archivo no los cambió.")
-                }
                 if let issued = extra["constancias_issued"], let revoked = extra["constancias_revoked"] {
                     lines.append(
                         "Constancias: \(Plural.count(issued, "emitida", "emitidas")), "

@@ -61,14 +61,29 @@ DO $$
 BEGIN
     PERFORM test_assert((SELECT count(*) FROM enrollment WHERE batch_id = current_setting('test.batch')::bigint) = 53,
                         'apply: 52 enrollments added, 1 updated, all under the new batch');
-    PERFORM test_assert((SELECT count(*) FROM person) = 100 + 50 + 1, 'SEGOB now sees its 50 new people and person 150');
+    PERFORM test_assert((SELECT count(*) FROM person_agency) = 100 + 50 + 1,
+                        'SEGOB now has its own record of its 50 new people and of person 150');
+    PERFORM test_assert((SELECT count(*) FROM person) = 0, 'SEGOB still reads no shared person record');
+    PERFORM test_assert((SELECT given_names FROM person_agency WHERE curp = test_curp(150)) = 'Nombre Cambiado',
+                        'SEGOB reads person 150 by the name SEGOB gave, not SRE''s');
+    PERFORM test_assert((SELECT given_names FROM person_agency WHERE curp = test_curp(30)) = 'Nombre Treinta', 'SEGOB''s own person 30 renamed');
+    PERFORM test_assert((SELECT count(*) FROM enrollment WHERE group_code LIKE 'G-SRE-%') = 0, 'still none of SRE''s enrollments');
+END
+$$;
+COMMIT;
+BEGIN;
+SELECT set_config('capacita.role', 'admin', true), set_config('capacita.user', 'st', true),
+       set_config('test.batch', :'batch', true) \gset
+DO $$
+BEGIN
     PERFORM test_assert((SELECT given_names FROM person WHERE curp = test_curp(150)) = 'Nombre 150',
-                        'person 150 keeps the name SRE (their latest enrollment) gave: SEGOB''s file does not overwrite it');
-    PERFORM test_assert((SELECT given_names FROM person WHERE curp = test_curp(30)) = 'Nombre Treinta', 'SEGOB''s own person 30 renamed');
+                        'the shared record of person 150 keeps the name SRE (their latest enrollment) gave');
+    PERFORM test_assert((SELECT given_names FROM person_agency WHERE curp = test_curp(150) AND agency_code = 'SRE') = 'Nombre 150',
+                        'SRE''s own record of person 150 is untouched by SEGOB''s file');
+    PERFORM test_assert((SELECT given_names FROM person WHERE curp = test_curp(30)) = 'Nombre Treinta', 'SEGOB''s own person 30 renamed in the shared record');
     PERFORM test_assert((SELECT count(*) FROM person_history WHERE curp = test_curp(30) AND given_names = 'Nombre 30'
                          AND changed_by_batch = current_setting('test.batch')::bigint) = 1,
                         'person_history kept the old name and the batch that changed it');
-    PERFORM test_assert((SELECT count(*) FROM enrollment WHERE group_code LIKE 'G-SRE-%') = 0, 'still none of SRE''s enrollments');
 END
 $$;
 COMMIT;
@@ -98,6 +113,8 @@ SELECT set_config('capacita.role', 'enlace', true), set_config('capacita.agency'
        set_config('capacita.user', 'enlace-segob', true) \gset
 SELECT FROM pg_temp.refused($$SELECT 1, test_curp(2001), 'A' || E'\x1F' || 'B' || E'\x1F' || E'\x1F' || 'H', NULL, 'SRE', 'alto', NULL, 'G-SRE-1', 0$$,
                        '42501', 'an SRE enrollment in an SRE group staged by SEGOB');
+SELECT FROM pg_temp.refused($$SELECT 1, test_curp(2006), 'A' || E'\x1F' || 'B' || E'\x1F' || E'\x1F' || 'H', NULL, 'SEGOB', 'alto', NULL, 'G-SRE-1', 0$$,
+                       '42501', 'a SEGOB person staged by SEGOB into a group SRE organizes (0017)');
 SELECT FROM pg_temp.refused($$SELECT 1, test_curp(2002), 'A' || E'\x1F' || 'B' || E'\x1F' || E'\x1F' || 'H', NULL, 'SEGOB', 'alto', NULL, 'G-NOPE', 0$$,
                        '23503', 'a row naming a missing group');
 SELECT FROM pg_temp.refused($$SELECT 1, test_curp(2003), 'A' || E'\x1F' || 'B' || E'\x1F' || E'\x1F' || 'H', NULL, 'NOPE', 'alto', NULL, 'G-SEGOB-1', 0$$,

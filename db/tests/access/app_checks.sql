@@ -73,11 +73,14 @@ SELECT set_config('capacita.role', 'enlace', true), set_config('capacita.agency'
        set_config('capacita.user', 'enlace-segob', true) \gset
 DO $$
 BEGIN
-    PERFORM test_assert((SELECT count(*) FROM person) = 100,
-                        'SEGOB sees its 100 people, not the 10 of another agency in the group it organizes');
-    PERFORM test_assert((SELECT count(*) FROM person WHERE curp BETWEEN test_curp(101) AND test_curp(200)) = 0,
-                        'SEGOB sees none of SRE''s people (even asked by CURP)');
-    PERFORM test_assert((SELECT count(*) FROM person WHERE curp >= test_curp(301)) = 0, 'SEGOB sees none of SALUD''s people');
+    PERFORM test_assert((SELECT count(*) FROM person_agency) = 100,
+                        'SEGOB sees its own record of its 100 people, not the 10 of another agency in the group it organizes');
+    PERFORM test_assert((SELECT count(*) FROM person) = 0,
+                        'SEGOB reads no shared person record, only what SEGOB supplied (0017)');
+    PERFORM test_assert((SELECT count(*) FROM person_agency WHERE curp BETWEEN test_curp(101) AND test_curp(200)
+                         AND agency_code <> 'SEGOB') = 0,
+                        'SEGOB sees none of SRE''s records of people (even asked by CURP)');
+    PERFORM test_assert((SELECT count(*) FROM person_agency WHERE curp >= test_curp(301)) = 0, 'SEGOB sees none of SALUD''s people');
     PERFORM test_assert((SELECT count(*) FROM enrollment WHERE group_code LIKE 'G-SRE-%') = 0,
                         'SEGOB sees no enrollment in SRE''s groups (not even of its own former people)');
     PERFORM test_assert((SELECT count(*) FROM enrollment) = 100,

@@ -63,5 +63,9 @@ INSERT INTO audit_log (user_name, role, agency_code, action, target) VALUES
     ('seed-segob', 'enlace', 'SEGOB', 'enrollment.import', 'segob.csv'),
     ('seed-sre', 'enlace', 'SRE', 'enrollment.import', 'sre.csv'),
     ('seed', 'system', NULL, 'db.migrate', '0009');
+-- Each agency's own record of its people (0017), as the imports write it.
+INSERT INTO person_agency (curp, agency_code, given_names, first_surname, second_surname, sex, email, batch_id)
+SELECT DISTINCT ON (e.curp, e.agency_code) e.curp, e.agency_code, p.given_names, p.first_surname, p.second_surname, p.sex, p.email, e.batch_id
+FROM enrollment e JOIN person p ON p.curp = e.curp ORDER BY e.curp, e.agency_code;
 SELECT FROM trained_refresh();
 ANALYZE;
