@@ -10,6 +10,8 @@ import Yams
 struct RegistryController {
     let store: Store
     let needLevels: NeedLevels
+    /// Where a ficha's YAML is read: on threads of its own, a few at once, within a deadline.
+    let parses: BoundedWork
 
     func add(to routes: RouteTable) {
         routes.put("/v1/headcounts/:agency/:year") { request, context in
@@ -130,34 +132,62 @@ struct RegistryController {
 
     /// A ficha sent as YAML or JSON (YAML reads both), for the path's agency and year: a
     /// `dependencia` or `anio` in the body must agree with the path, and the path fills them in.
+    /// The body is read as untrusted YAML (`BoundedYAML`, away from the request threads) into a
+    /// node tree, and the import gets JSON written from that tree: nothing is constructed from it.
     private func fichaJSON(_ text: String, _ agency: String, _ year: Int, _ identity: Identity) async throws -> [UInt8]
     {
-        // Anchors, aliases, tags and deep nesting are what a hostile YAML uses to blow up memory or
-        // the stack; a ficha needs none of them.
-        if let problem = YAMLShape.problem(text) {
-            throw APIError(.badRequest, "invalid_body", "la ficha no puede llevar \(problem)")
+        let read = try await parses.run { () -> Result<FichaBody, BoundedYAML.Refusal> in
+            BoundedYAML.read(text, limits: .ficha).map { FichaBody($0) }
         }
-        guard var object = (try? Yams.load(yaml: text)) as? [String: Any] else {
+        let body: FichaBody
+        switch read {
+        case .success(let parsed): body = parsed
+        case .failure(let refusal):
+            let reason = refusal.kind == .invalid ? "no es YAML ni JSON válido: \(refusal.reason)" : refusal.description
+            throw APIError(.unprocessableContent, "invalid_body", "la ficha \(reason)")
+        }
+        guard let fields = body.fields else {
             throw APIError(.badRequest, "invalid_body", "el cuerpo debe ser una ficha en YAML o JSON (un objeto)")
         }
-        if let named = object["dependencia"].map({ "\($0)" }) {
-            let same = try await store.agencyCode(named, parameter: "dependencia", as: identity) == agency
-            guard same else {
+        if let named = fields.first(where: { $0.key == "dependencia" }) {
+            guard let text = named.text,
+                try await store.agencyCode(text, parameter: "dependencia", as: identity) == agency
+            else {
                 throw APIError(
                     .unprocessableContent, "path_mismatch", "«dependencia» no es la instancia de la ruta (\(agency))")
             }
         }
-        if let stated = object["anio"], "\(stated)" != String(year) {
+        if let stated = fields.first(where: { $0.key == "anio" }), stated.text != String(year) {
             throw APIError(.unprocessableContent, "path_mismatch", "«anio» no es el año de la ruta (\(year))")
         }
-        object["dependencia"] = agency
-        object["anio"] = year
-        guard JSONSerialization.isValidJSONObject(object),
-            let data = try? JSONSerialization.data(withJSONObject: object)
-        else {
-            throw APIError(.badRequest, "invalid_body", "la ficha tiene valores que no son texto, números ni listas")
+        var json = "{" + BoundedYAML.jsonString("dependencia") + ":" + BoundedYAML.jsonString(agency)
+        json += "," + BoundedYAML.jsonString("anio") + ":" + String(year)
+        for field in fields where field.key != "dependencia" && field.key != "anio" {
+            json += "," + BoundedYAML.jsonString(field.key) + ":" + field.json
         }
-        return Array(data)
+        return Array((json + "}").utf8)
+    }
+
+    /// A ficha's top-level fields as read: each key, its text when it is a scalar, and its value
+    /// as JSON. Sendable, unlike Yams' nodes, so it can leave the parsing thread.
+    struct FichaBody: Sendable {
+        struct Field: Sendable {
+            var key: String
+            var text: String?
+            var json: String
+        }
+        /// nil when the document is not a mapping.
+        var fields: [Field]?
+
+        init(_ root: Node?) {
+            fields = root?.mapping.map { mapping in
+                mapping.map { pair in
+                    Field(
+                        key: pair.key.scalar?.string ?? "", text: pair.value.scalar?.string,
+                        json: BoundedYAML.json(pair.value))
+                }
+            }
+        }
     }
 
     /// A count as JSON gives it: a number or a text (checked by the headcounts import).

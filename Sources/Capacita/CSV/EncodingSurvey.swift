@@ -213,6 +213,11 @@ public struct UTF16Transcoder: Sendable {
     }
 
     private func append(_ scalar: UInt32, to output: inout [UInt8]) {
-        output.append(contentsOf: UTF8.encode(Unicode.Scalar(scalar)!)!)
+        // A unit that is no scalar (a lone surrogate) becomes an undefined byte, as above.
+        guard let valid = Unicode.Scalar(scalar), let bytes = UTF8.encode(valid) else {
+            output.append(0xFF)
+            return
+        }
+        output.append(contentsOf: bytes)
     }
 }

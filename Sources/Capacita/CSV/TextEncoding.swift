@@ -43,7 +43,7 @@ public enum TextEncoding: String, Sendable {
 
     static func windows1252Scalar(_ byte: UInt8) -> Unicode.Scalar {
         if byte >= 0x80, byte <= 0x9F {
-            return Unicode.Scalar(windows1252High[Int(byte - 0x80)])!
+            return Unicode.Scalar(windows1252High[Int(byte - 0x80)]) ?? Unicode.Scalar(byte)
         }
         return Unicode.Scalar(byte)
     }

@@ -69,7 +69,8 @@ public struct Catalog: Sendable, Equatable {
             for next in requires[code] ?? [] where next != code && requires[next] != nil {
                 switch marks[next] {
                 case .visiting:
-                    let cycle = stack[stack.lastIndex(of: next)!...] + [next]
+                    // A course being visited is on the stack.
+                    let cycle = stack[(stack.lastIndex(of: next) ?? 0)...] + [next]
                     issues.append(
                         CatalogIssue(
                             file: paths[next] ?? next, field: "prerequisites",

@@ -91,7 +91,7 @@ public struct PassingRule: Sendable, Equatable, Codable {
     /// `enrollment_status` (db/migrations/0004) applies the same rule to many rows at once.
     public func status(score: Double?, attendance: Double?) -> EnrollmentStatus {
         guard let attendance, minScore == 0 || score != nil else { return .inscrito }
-        return attendance >= minAttendance && (minScore == 0 || score! >= minScore) ? .acreditado : .noAcreditado
+        return attendance >= minAttendance && (minScore == 0 || (score ?? 0) >= minScore) ? .acreditado : .noAcreditado
     }
 
     enum CodingKeys: String, CodingKey {

@@ -29,18 +29,16 @@ public struct CourseDecoder {
     }
 
     private mutating func decode(_ yaml: String) -> Course? {
+        // Catalog files are read like any untrusted YAML: bounded before and after libyaml.
         let root: Node
-        do {
-            guard let node = try Yams.compose(yaml: yaml) else {
-                fail("", "el archivo está vacío")
-                return nil
-            }
+        switch BoundedYAML.read(yaml) {
+        case .success(let node?):
             root = node
-        } catch let error as YamlError {
-            fail("", "YAML inválido: \(error)")
+        case .success(nil):
+            fail("", "el archivo está vacío")
             return nil
-        } catch {
-            fail("", "YAML inválido: \(error)")
+        case .failure(let refusal):
+            fail("", refusal.kind == .invalid ? "YAML inválido: \(refusal.reason)" : refusal.description)
             return nil
         }
         guard let mapping = root.mapping else {

@@ -29,7 +29,7 @@ public enum Program: String, Sendable, Codable, CaseIterable {
     case pnc2018 = "pnc-2018"
 
     /// The year the program version starts (its name's year): where a cumulative count begins.
-    public var startYear: Int { Int(rawValue.suffix(4))! }
+    public var startYear: Int { Int(rawValue.suffix(4)) ?? 0 }
 
     public var levels: [Level] {
         switch self {

@@ -115,7 +115,7 @@ public enum CoverageCalculator {
             case .eachTier:
                 // Tiers without staff cannot be trained and are not asked of; an agency with no staff at all does not meet.
                 let staffed = Tier.allCases.filter { headcount[$0] > 0 }
-                meets = !staffed.isEmpty && staffed.allSatisfy { tiers[$0]!.meets }
+                meets = !staffed.isEmpty && staffed.allSatisfy { tiers[$0]?.meets == true }
             case .allTiers:
                 let total = Tier.allCases.reduce(0) { $0 + (people[$1] ?? 0) }
                 meets = headcount.total > 0 && Decimal(total) * 100 >= options.threshold * Decimal(headcount.total)

@@ -56,7 +56,7 @@ public enum HeadcountFile {
             case .failure(let failure): fail("dependencia", failure.message)
             }
             let year = Int(row["anio"])
-            if year == nil || !years.contains(year!) { fail("anio", "año no válido") }
+            if !(year.map(years.contains) ?? false) { fail("anio", "año no válido") }
             var counts: [Int] = []
             for column in ["alto", "medio", "operativo"] {
                 if let value = CellParsing.count(row[column]) {
@@ -65,7 +65,7 @@ public enum HeadcountFile {
                     fail(column, "debe ser un número entero no negativo")
                 }
             }
-            guard issues.count == before, let agency, let year else { continue }
+            guard issues.count == before, let agency, let year, counts.count == 3 else { continue }
             let key = "\(agency)/\(year)"
             if let earlier = seen[key] {
                 fail("dependencia", "la instancia \(agency) ya tiene plantilla de \(year) en la línea \(earlier)")

@@ -247,7 +247,10 @@ extension FichaReader {
                 }, isList: true)
             let cursos = priorCourses(
                 split(cell("cursos_previos")).map { parts in
-                    ["curso": parts.dropLast().joined(separator: ":"), "personas": parts.count > 1 ? parts.last! : ""]
+                    [
+                        "curso": parts.dropLast().joined(separator: ":"),
+                        "personas": parts.count > 1 ? parts.last ?? "" : "",
+                    ]
                 }, isList: true)
             return assemble(
                 agency: agency, year: year, total: total, hombres: hombres, mujeres: mujeres, otro: otro, edad: edad,

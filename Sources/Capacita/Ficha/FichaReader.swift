@@ -71,20 +71,18 @@ public struct FichaReader: Sendable {
                         message: "las fichas no admiten anclas ni alias de YAML (& y * al inicio de un valor)")
                 ]))
         }
+        // Untrusted text: sized and shaped before libyaml reads it, and checked again after.
         let root: Node
-        do {
-            guard let node = try Yams.compose(yaml: yaml) else {
-                return .failure(
-                    ImportIssues([ImportIssue(line: 0, column: "", value: "", message: "el archivo está vacío")]))
-            }
+        switch BoundedYAML.read(yaml) {
+        case .success(let node?):
             root = node
-        } catch {
+        case .success(nil):
             return .failure(
-                ImportIssues([
-                    ImportIssue(
-                        line: 0, column: "", value: "",
-                        message: "YAML o JSON inválido: \(String("\(error)".prefix(300)))")
-                ]))
+                ImportIssues([ImportIssue(line: 0, column: "", value: "", message: "el archivo está vacío")]))
+        case .failure(let refusal):
+            let message = refusal.kind == .invalid ? "YAML o JSON inválido: \(refusal.reason)" : refusal.reason
+            return .failure(
+                ImportIssues([ImportIssue(line: refusal.line, column: "", value: "", message: message)]))
         }
         let items: [(String, Node)]
         if let list = root.sequence {

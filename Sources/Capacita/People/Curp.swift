@@ -95,18 +95,22 @@ public struct Curp: Sendable, Hashable, CustomStringConvertible, Encodable {
 
     /// H, M or X as written in position 11.
     public var sex: Sex {
-        switch value.utf8[value.utf8.index(value.utf8.startIndex, offsetBy: 10)] {
+        // A value never checked (`init(stored:)`) may be short: no position 11, no sex in it.
+        guard value.utf8.count > 10 else { return .noBinario }
+        return switch value.utf8[value.utf8.index(value.utf8.startIndex, offsetBy: 10)] {
         case UInt8(ascii: "H"): .hombre
         case UInt8(ascii: "M"): .mujer
         default: .noBinario
         }
     }
 
-    public var birthDate: CalendarDate {
+    /// nil only for a value that was never checked (`init(stored:)` of something else).
+    public var birthDate: CalendarDate? {
         let bytes = Array(value.utf8)
+        guard bytes.count == 18, bytes[4..<10].allSatisfy({ $0 >= 48 && $0 <= 57 }) else { return nil }
         func digits(_ start: Int) -> Int { Int(bytes[start] - 48) * 10 + Int(bytes[start + 1] - 48) }
         let century = (bytes[16] >= 48 && bytes[16] <= 57) ? 1900 : 2000
-        return CalendarDate(year: century + digits(4), month: digits(6), day: digits(8))!
+        return CalendarDate(year: century + digits(4), month: digits(6), day: digits(8))
     }
 
     // MARK: - Rules

@@ -5,7 +5,7 @@ public enum Tier: String, Sendable, Codable, CaseIterable, Comparable {
     case operativo
 
     public static func < (lhs: Tier, rhs: Tier) -> Bool {
-        allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
+        (allCases.firstIndex(of: lhs) ?? 0) < (allCases.firstIndex(of: rhs) ?? 0)
     }
 }
 

@@ -216,7 +216,8 @@ struct ExactDecimal {
         guard !mantissa.isEmpty else { return nil }
         var shift = 0
         if let exponentText {
-            guard let value = Int(exponentText), abs(value) < 400 else { return nil }
+            // Not abs(value): abs(Int.min) traps, and a cell may say "1E-9223372036854775808".
+            guard let value = Int(exponentText), (-399...399).contains(value) else { return nil }
             shift = value
         }
         while mantissa.count > 1, mantissa.first == 0 { mantissa.removeFirst() }
