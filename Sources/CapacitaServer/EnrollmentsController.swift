@@ -40,6 +40,7 @@ struct EnrollmentsController {
         routes.post("/v1/enrollments/drop") { request, context in
             let identity = try context.caller(.admin, .enlace)
             let drop = try await Self.decode(DropRequest.self, request)
+            try BodyText.check("reason", drop.reason)
             let code = try GroupScope.code(drop.group)
             let curp: Curp
             switch Curp.parse(drop.curp) {
@@ -57,7 +58,7 @@ struct EnrollmentsController {
                     switch error {
                     case .notEnrolled: return .failure(.notFound("la inscripción"))
                     case .alreadyDropped: return .failure(APIError(.conflict, "already_dropped", error.description))
-                    case .emptyReason, .longReason:
+                    case .emptyReason, .longReason, .badReason:
                         return .failure(
                             APIError(
                                 .unprocessableContent, "invalid_reason",

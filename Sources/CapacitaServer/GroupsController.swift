@@ -86,7 +86,9 @@ struct GroupsController {
                     details: ["field": String(key.prefix(40))])
             }
             switch value {
-            case let text as String: values.append(text)
+            case let text as String:
+                try BodyText.check(key, text, limit: 200)
+                values.append(text)
             case let number as NSNumber: values.append(number.stringValue)
             case is NSNull: values.append("")
             default:

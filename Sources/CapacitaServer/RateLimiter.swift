@@ -1,6 +1,7 @@
 import Synchronization
 
-/// A fixed window per client address for the public verification route. Kept in the process: it
+/// A fixed window per client address for the public verification of constancias: one instance
+/// serves the page and the API alike, so an address has one budget for both. Kept in the process: it
 /// is protection, not state another instance needs (behind a load balancer each instance limits on
 /// its own, so the effective limit is per instance).
 final class RateLimiter: Sendable {

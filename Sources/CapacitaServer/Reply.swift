@@ -76,6 +76,17 @@ enum Reply {
     }
 }
 
+/// Free text in a JSON body (a baja's reason, a group's fields), refused as the imports refuse a
+/// cell (`CellText`): a NUL, an escape, DEL, a C1 control, a line break or tab, or an invisible
+/// or direction character. PostgreSQL would cut a text at a NUL, and a terminal or a report would
+/// run the rest.
+enum BodyText {
+    static func check(_ field: String, _ value: String, limit: Int = .max) throws(APIError) {
+        guard let problem = CellText.textProblem(value, limit: limit) else { return }
+        throw APIError(.unprocessableContent, "invalid_body", "\(field): \(problem)", details: ["field": field])
+    }
+}
+
 /// The query string, read with the bounds every parameter has.
 struct Query {
     let request: Request
@@ -86,10 +97,8 @@ struct Query {
 
     func string(_ name: String, maxLength: Int = 200) throws(APIError) -> String? {
         guard let value = request.uri.queryParameters.get(name) else { return nil }
-        guard value.count <= maxLength else { throw .badParameter(name, "pasa de \(maxLength) caracteres") }
-        guard !value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
-            throw .badParameter(name, "tiene caracteres de control")
-        }
+        // The imports' own rule for free text: no control or invisible characters, bounded.
+        if let problem = CellText.textProblem(value, limit: maxLength) { throw .badParameter(name, problem) }
         return value.isEmpty ? nil : value
     }
 

@@ -53,7 +53,7 @@ extension PagesController {
                 format)
         }
         var values = yearPage(session, title: "Cobertura por instancia", year: year, options: options)
-        values["export"] = Self.exportLinks(request)
+        values["export"] = Self.exportLinks(request, path: "/cobertura")
         values["threshold"] = Exact.shortText(options.threshold, places: 2)
         values["orders"] = CoverageOrder.allCases.map {
             ["value": $0.rawValue, "label": $0.label, "selected": $0 == order] as [String: Any]

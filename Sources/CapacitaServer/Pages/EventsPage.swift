@@ -22,7 +22,7 @@ extension PagesController {
         values["action"] = "/eventos"
         values["table"] = Self.tableView(
             table, caption: "Eventos de capacitación y de sensibilización por instancia, \(year), con sus asistentes")
-        values["export"] = Self.exportLinks(request)
+        values["export"] = Self.exportLinks(request, path: "/eventos")
         return try page("tablas", values, status: .ok)
     }
 
@@ -51,7 +51,7 @@ extension PagesController {
                 caption: "Resumen nacional: personas por orden de gobierno, sexo, edad, escolaridad, área y necesidad"),
             Self.tableView(FichaSummaryTable.answers(summary), caption: "Quién contestó y quién no"),
         ]
-        values["export"] = Self.exportLinks(request)
+        values["export"] = Self.exportLinks(request, path: "/fichas")
         return try page("tablas", values, status: .ok)
     }
 }

@@ -52,7 +52,7 @@ extension PagesController {
         values["rows"] = table.rows.map { row in
             ["cells": row.map { cell -> [String: Any] in ["text": cell.display, "number": Self.isNumber(cell)] }]
         }
-        values["export"] = Self.exportLinks(request)
+        values["export"] = Self.exportLinks(request, path: "/grupos/\(listing.group.code)")
         values["statistics"] = StatisticsText.lines(ResultStatistics.of(roster.map(\.result)))
         values["hasConstancias"] = !constancias.isEmpty
         values["constancias"] = constancias.map {

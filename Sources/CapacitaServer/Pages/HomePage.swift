@@ -27,7 +27,7 @@ extension PagesController {
             let view = Self.agencyView(read, year: year, options: options)
             values["heading"] = view.name
             values["agencyView"] = view.values
-            values["export"] = Self.exportLinks(request)
+            values["export"] = Self.exportLinks(request, path: "/")
         } else {
             let read = try await store.run(as: identity) { connection in
                 try Dashboard.read(year: year, options: options, connection)

@@ -66,7 +66,7 @@ extension PagesController {
                             }))))
             return try Self.download(document, name: "parametro-4.2-\(year)", format)
         }
-        values["export"] = Self.exportLinks(request)
+        values["export"] = Self.exportLinks(request, path: "/parametro")
         func percent(_ value: Decimal?) -> String { value.map { Rounded.percent($0).description + " %" } ?? "ND" }
         let goal = IndicatorGoal.goal(for: year)
         values["name"] = IndicatorText.title

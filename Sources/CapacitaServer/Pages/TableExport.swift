@@ -17,10 +17,11 @@ extension PagesController {
         request.uri.queryParameters.get("formato").flatMap { ExportFormat(rawValue: $0.lowercased()) }
     }
 
-    /// The links beside a table: this page's address and query with the format added.
-    static func exportLinks(_ request: Request) -> [String: Any] {
+    /// The links beside a table: the page's route (`path`, built by the page, never the request's
+    /// raw path: `//parametro` would be read as another host) and the query with the format added.
+    static func exportLinks(_ request: Request, path: String) -> [String: Any] {
         var kept = URLComponents()
-        kept.path = request.uri.path
+        kept.path = path
         kept.queryItems = request.uri.queryParameters.filter { $0.key != "formato" }.map {
             URLQueryItem(name: String($0.key), value: String($0.value))
         }
@@ -28,7 +29,7 @@ extension PagesController {
             var components = kept
             components.queryItems =
                 (components.queryItems ?? []) + [URLQueryItem(name: "formato", value: format.rawValue)]
-            return components.string ?? request.uri.path
+            return components.string ?? path
         }
         return ["csv": link(.csv), "xlsx": link(.xlsx)]
     }
