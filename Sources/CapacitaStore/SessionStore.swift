@@ -50,6 +50,38 @@ public struct SessionStore {
         return Current(identity: identity, csrf: try row.decode("csrf"))
     }
 
+    /// What a sign-in post came to.
+    public enum SignIn: Sendable {
+        /// The form's CSRF token was used already, or expired by the database's clock.
+        case forgedForm
+        /// Too many failures from these keys: try again after this many seconds (the token was not checked).
+        case throttled(seconds: Int)
+        /// An unknown, revoked or expired token (counted as a failure).
+        case refused
+        case opened(Opened)
+    }
+
+    /// A sign-in post in one transaction: the form's CSRF token (its MAC and expiry checked by
+    /// `SignInForms.verify`) used up, the attempt counted against `keys` (refused unchecked past the
+    /// limit), then the token checked; a success takes its attempt back.
+    public func signIn(
+        form: SignInForms.Verified, token: String, keys: [String], limits: SignInThrottle.Limits, lifetime: Duration
+    ) throws -> SignIn {
+        try connection.withTransaction { connection -> SignIn in
+            let unused = try connection.query(
+                "SELECT sign_in_form_use($1, to_timestamp($2::double precision))",
+                [form.sha256, form.expiresAt.timeIntervalSince1970]
+            ).scalar(Bool.self)
+            guard unused == true else { return .forgedForm }
+            let throttle = SignInThrottle(connection: connection)
+            let wait = try throttle.attempt(keys, limits)
+            guard wait == 0 else { return .throttled(seconds: wait) }
+            guard let opened = try open(token: token, lifetime: lifetime) else { return .refused }
+            try throttle.succeeded(keys)
+            return .opened(opened)
+        }
+    }
+
     public func close(secret: String) throws {
         guard secret.utf8.count < 200 else { return }
         _ = try connection.query("SELECT session_close($1)", [TokenStore.sha256(secret)])

@@ -9,8 +9,11 @@ import Postgres
 
 /// Signing in with a token, signing out, and the session a request carries (cookies, CSRF, forms).
 extension PagesController {
+    /// The sign-in form, with a CSRF token that carries its own proof (`SignInForms`): showing it
+    /// needs no database and writes nothing; a post is taken only with a token issued by an
+    /// instance of this service, not expired, not used before, and the same as its cookie.
     func signInPage(_ request: Request, problem: String?, status: HTTPResponse.Status) throws -> Response {
-        let csrf = TokenStore.randomSecret()
+        let csrf = signInForms.issue(lifetime: Self.signInFormLifetime)
         // A value left out, not an optional: Mustache would print an absent optional as «nil».
         var values: [String: Any] = ["title": "Entrar", "formCSRF": csrf]
         if let problem { values["problem"] = problem }
@@ -19,28 +22,64 @@ extension PagesController {
         return response
     }
 
-    func signIn(_ request: Request) async throws -> Response {
+    /// How long a sign-in form may wait to be sent.
+    static let signInFormLifetime = Duration.seconds(3600)
+
+    func signIn(_ request: Request, _ context: APIContext) async throws -> Response {
         let form = try await Self.form(request)
-        // The form's token must be the one its cookie carries: a page of another site cannot post it.
+        // The form's token must be the one its cookie carries (a page of another site cannot post
+        // it) and one this service issued, not expired (a pair made up by the sender is not); that
+        // nobody used it yet is checked in the sign-in's transaction.
         guard let sent = form["csrf"], let expected = Self.cookies(request)[Self.signInCookie], !sent.isEmpty,
-            Self.same(sent, expected)
+            Self.same(sent, expected), let issued = signInForms.verify(sent)
         else { return try forbidden() }
         let token = (form["token"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         let lifetime = sessionLifetime
-        let opened = try await store.run(as: nil) {
-            try SessionStore(connection: $0).open(token: token, lifetime: lifetime)
+        // Counted per client address; an `account:` key joins it once people sign in with accounts.
+        let keys = [SignInThrottle.addressKey(context.remoteAddress ?? "local")]
+        let limits = SignInThrottle.Limits(
+            failures: max(configuration.signInFailureLimit, 1),
+            window: min(max(configuration.signInFailureWindow, .seconds(1)), .seconds(24 * 3600)))
+        let outcome = try await store.run(as: nil) {
+            try SessionStore(connection: $0).signIn(
+                form: issued, token: token, keys: keys, limits: limits, lifetime: lifetime)
         }
-        guard let opened else {
+        switch outcome {
+        case .forgedForm:
+            return try forbidden()
+        case .throttled(let seconds):
+            var response = try page(
+                "mensaje",
+                [
+                    "title": "Demasiados intentos",
+                    "message":
+                        "Hubo demasiados intentos fallidos de entrar desde esta dirección. Intente de nuevo en \(Self.minutes(seconds)).",
+                    "link": "/entrar", "linkText": "Volver a la página para entrar",
+                ], status: .tooManyRequests)
+            response.headers[.retryAfter] = String(seconds)
+            response.headers.append(
+                HTTPField(name: .setCookie, value: cookie(Self.signInCookie, "", request, maxAge: 0)))
+            return response
+        case .refused:
             return try signInPage(
                 request, problem: "El token no es válido: no existe, fue revocado o venció.", status: .unauthorized)
+        case .opened(let opened):
+            var response = Self.redirect("/")
+            response.headers.append(
+                HTTPField(
+                    name: .setCookie,
+                    value: cookie(Self.sessionCookie, opened.secret, request, maxAge: Int(lifetime.components.seconds)))
+            )
+            response.headers.append(
+                HTTPField(name: .setCookie, value: cookie(Self.signInCookie, "", request, maxAge: 0)))
+            return response
         }
-        var response = Self.redirect("/")
-        response.headers.append(
-            HTTPField(
-                name: .setCookie,
-                value: cookie(Self.sessionCookie, opened.secret, request, maxAge: Int(lifetime.components.seconds))))
-        response.headers.append(HTTPField(name: .setCookie, value: cookie(Self.signInCookie, "", request, maxAge: 0)))
-        return response
+    }
+
+    /// "1 minuto", "15 minutos": a wait in whole minutes, rounded up.
+    static func minutes(_ seconds: Int) -> String {
+        let minutes = max(1, (seconds + 59) / 60)
+        return minutes == 1 ? "1 minuto" : "\(minutes) minutos"
     }
 
     func signOut(_ request: Request) async throws -> Response {
