@@ -49,9 +49,26 @@ public struct APIError: Error, Sendable, HTTPResponseError {
         .serviceUnavailable, "unavailable",
         "la base de datos no responde o está ocupada; intente de nuevo en unos segundos")
 
+    /// A body that arrived too slowly or took too long (see `BodyPace`).
+    public static let bodyTimeout = APIError(
+        .requestTimeout, "body_timeout",
+        "el archivo llegó demasiado lento o tardó más de lo permitido; envíelo de nuevo con una conexión estable")
+
+    /// Seconds a client is told to wait before trying again after a 503.
+    static let retryAfterSeconds = 5
+
+    /// The headers every answer of this error carries besides its body: when to try again after a
+    /// 503, the scheme after a 401.
+    var extraHeaders: HTTPFields {
+        var headers: HTTPFields = [:]
+        if status == .unauthorized { headers[.wwwAuthenticate] = "Bearer" }
+        if status == .serviceUnavailable { headers[.retryAfter] = String(Self.retryAfterSeconds) }
+        return headers
+    }
+
     public func response(from request: Request, context: some RequestContext) throws -> Response {
         var headers: HTTPFields = [.contentType: "application/json; charset=utf-8"]
-        if status == .unauthorized { headers[.wwwAuthenticate] = "Bearer" }
+        headers.append(contentsOf: extraHeaders)
         return Response(
             status: status, headers: headers,
             body: .init(byteBuffer: ByteBuffer(string: JSONOutput.string(Body(error: self)) + "\n")))
@@ -85,6 +102,9 @@ extension APIError {
         case let error as HTTPError where error.status.code < 500:
             return APIError(error.status, "bad_request", "petición no válida")
         case is PoolError: return .unavailable
+        // The request's task was cancelled (its client left, or the service is stopping): nobody
+        // reads this answer, and it is no fault of the service's.
+        case is CancellationError: return .unavailable
         // A list longer than a sheet holds: the same list comes whole as CSV or JSON.
         case WorkbookWriteError.tooManyRows(let sheet, let rows):
             return APIError(
@@ -98,10 +118,10 @@ extension APIError {
             }
         case let error as PostgresError:
             switch error {
-            case .connectionFailed, .protocolFailure: return .unavailable
+            case .connectionFailed, .connectionLost, .protocolFailure: return .unavailable
             case .server(let server):
                 // Shutdown, too many connections, a cancelled statement: the database, not the request.
-                if server.sqlState.hasPrefix("57") || server.sqlState.hasPrefix("08") || server.sqlState == "53300" {
+                if error.isConnectionFailure || server.sqlState.hasPrefix("57") || server.sqlState == "53300" {
                     return .unavailable
                 }
                 // Two requests raced (a deadlock, a serialization failure): the client may retry.

@@ -23,9 +23,11 @@ public struct CapacitaApplication: Sendable {
 
     public var application: some ApplicationProtocol {
         Application(
-            responder: responder,
-            // A connection that sends nothing for a minute is closed (slow clients cannot hold one forever).
-            server: .http1(configuration: .init(idleTimeout: .seconds(60))),
+            responder: ClientAwareResponder(router: responder, pace: BodyPace(configuration)),
+            // A connection that sends nothing for a minute is closed (slow clients cannot hold one
+            // forever); one whose client hangs up has its request cancelled (ClientWatch).
+            server: .http1(
+                configuration: .init(additionalChannelHandlers: [ClientWatchHandler()], idleTimeout: .seconds(60))),
             configuration: .init(
                 address: .hostname(configuration.host, port: configuration.port), serverName: "capacita"),
             logger: logger)
@@ -58,29 +60,35 @@ public func buildApplication(_ configuration: ServerConfiguration, logger: Logge
     let tiers = try seed(configuration.tiersFile, TierTable.parse)
     let needLevels = try seed(configuration.needLevelsFile, NeedLevels.parse)
     let migrations = try Migration.load(from: configuration.migrationsFolder)
+    // What a previous run left (killed mid-upload) goes now; the folder is the service's own, 0700.
+    try UploadFolder.prepare(configuration.uploadFolder)
     let pool = try ConnectionPool(conninfo: configuration.databaseURL, size: configuration.poolSize)
     do {
         try await checkRole(pool)
         let store = Store(pool: pool, maxConcurrentImports: configuration.maxConcurrentImports)
+        let library = try await PagesController.library()
         let router = Router(context: APIContext.self)
-        router.add(middleware: RequestLog(store: store, logger: logger))
+        router.add(middleware: SecurityHeaders())
+        router.add(middleware: RequestLog(store: store, logger: logger, library: library))
         let routes = RouteTable(router: router)
         try HealthController(store: store, migrations: migrations, openAPIFile: configuration.openAPIFile).add(
             to: routes)
         CatalogController(store: store).add(to: routes)
         GroupsController(store: store, configuration: configuration).add(to: routes)
         EnrollmentsController(store: store, configuration: configuration, tiers: tiers).add(to: routes)
-        RegistryController(store: store, needLevels: needLevels).add(to: routes)
+        RegistryController(store: store, needLevels: needLevels, parses: BoundedWork(configuration)).add(to: routes)
         ReportsController(store: store, cache: ReportCache()).add(to: routes)
-        ConstanciasController(
-            store: store, limiter: RateLimiter(limit: configuration.verifyLimit, window: configuration.verifyWindow)
-        ).add(to: routes)
+        // One budget per address for verifying, whether by the page or the API.
+        let verifyLimiter = RateLimiter(limit: configuration.verifyLimit, window: configuration.verifyWindow)
+        ConstanciasController(store: store, limiter: verifyLimiter).add(to: routes)
         AdminController(store: store).add(to: routes)
         // The pages are for people, not programs: outside the OpenAPI document and its route table.
         try PagesController(
-            store: store, library: try await PagesController.library(),
-            limiter: RateLimiter(limit: configuration.verifyLimit, window: configuration.verifyWindow),
-            configuration: configuration, tiers: tiers
+            store: store, library: library,
+            limiter: verifyLimiter,
+            configuration: configuration, tiers: tiers,
+            // The sign-in form's key, read once: showing the form never needs the database.
+            signInForms: try await store.run(as: nil) { try SignInForms.load(connection: $0) }
         ).add(to: router)
         return CapacitaApplication(
             configuration: configuration, routes: routes.routes.map { .init(method: $0.method, path: $0.path) },

@@ -46,9 +46,12 @@ struct HealthController {
                     schemaVersion: status.applied.map(\.version).max(), pending: status.pending.map(\.fileName))
                 return Reply.json(health, status: status.pending.isEmpty ? .ok : .serviceUnavailable)
             } catch {
-                return Reply.json(
+                var response = Reply.json(
                     Health(status: "database_unavailable", schemaVersion: nil, pending: []), status: .serviceUnavailable
                 )
+                // As every other 503 for an unreachable database: when to ask again.
+                response.headers[.retryAfter] = String(APIError.retryAfterSeconds)
+                return response
             }
         }
         let yaml = openAPIYAML

@@ -2,15 +2,18 @@ import CapacitaStore
 import Foundation
 import Hummingbird
 import Logging
+import Mustache
 
 /// The outermost middleware: names the caller from the bearer token, turns every error into the
 /// service's error shape, and writes one structured line per request (request id, method, route
 /// pattern, status, milliseconds, token name). The line holds the route's pattern, never the
 /// path itself, so no CURP, code or name typed into a URL reaches the log; nor does a token.
+/// An error on a page route is answered with a page (`library`'s message page), not JSON.
 struct RequestLog: RouterMiddleware {
     typealias Context = APIContext
     let store: Store
     let logger: Logger
+    var library: MustacheLibrary?
 
     func handle(_ request: Request, context: APIContext, next: (Request, APIContext) async throws -> Response)
         async throws -> Response
@@ -28,7 +31,7 @@ struct RequestLog: RouterMiddleware {
             }
             response = try await next(request, context)
         } catch {
-            response = Self.response(for: error, request: request, context: context, logger: logger)
+            response = Self.response(for: error, request: request, context: context, logger: logger, library: library)
         }
         let elapsed = ContinuousClock.now - started
         let milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
@@ -44,7 +47,9 @@ struct RequestLog: RouterMiddleware {
         return response
     }
 
-    static func response(for error: any Error, request: Request, context: APIContext, logger: Logger) -> Response {
+    static func response(
+        for error: any Error, request: Request, context: APIContext, logger: Logger, library: MustacheLibrary? = nil
+    ) -> Response {
         let known = APIError.from(error)
         if known == nil {
             // The type only: a store error's text may quote a value from the request.
@@ -57,8 +62,20 @@ struct RequestLog: RouterMiddleware {
             ?? APIError(
                 .internalServerError, "internal", "error interno; el registro del servicio lo guarda con este número",
                 details: ["request_id": context.id])
+        if let library, Self.isPage(request.uri.path),
+            let page = PagesController.errorPage(answer, library: library)
+        {
+            return page
+        }
         return (try? answer.response(from: request, context: context))
             ?? Response(status: .internalServerError)
+    }
+
+    /// Whether a path is a page's, for a person in a browser: everything but the API (/v1/…),
+    /// /health and the OpenAPI document. Decided on segments as the router reads them.
+    static func isPage(_ path: String) -> Bool {
+        guard let first = path.split(separator: "/").first else { return true }
+        return first != "v1" && first != "health" && !first.hasPrefix("openapi.")
     }
 }
 

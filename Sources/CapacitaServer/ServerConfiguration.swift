@@ -19,7 +19,9 @@ public struct ServerConfiguration: Sendable {
     public var needLevelsFile: String
     /// The OpenAPI document served at /openapi.yaml and /openapi.json.
     public var openAPIFile: String
-    /// Where uploads are streamed before they are imported (each in a folder of its own, removed after).
+    /// Where uploads are streamed before they are imported (each in a folder of its own, removed
+    /// after): the service's own folder, made 0700 at start and emptied then of what a previous
+    /// run left (one folder per instance).
     public var uploadFolder: String
     /// The public verification route: requests per window and client address.
     public var verifyLimit: Int
@@ -30,13 +32,30 @@ public struct ServerConfiguration: Sendable {
     public var sessionLifetime: Duration
     /// How long a file previewed on a page waits to be confirmed before it must be sent again.
     public var pendingUploadLifetime: Duration
+    /// Failed sign-ins on the pages per client address and window, counted in PostgreSQL; past
+    /// the limit a sign-in is refused (429) without checking its token until the window ends.
+    public var signInFailureLimit: Int
+    public var signInFailureWindow: Duration
+
+    /// A request body must arrive whole within this time, and at no less than `bodyMinimumRate`
+    /// bytes a second on average after its first ten seconds; otherwise it is cut off with 408.
+    public var bodyTimeout: Duration
+    public var bodyMinimumRate: Int
+    /// A ficha's YAML is parsed on threads of its own: this many at once (more get 503), each
+    /// answered within `parseDeadline` (past it, 503; `BoundedYAML` keeps the work itself small).
+    public var maxConcurrentParses: Int
+    public var parseDeadline: Duration
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, databaseURL: String, poolSize: Int = 8,
         maxBodyBytes: Int64 = 100 << 20, maxConcurrentImports: Int = 2, projectRoot: URL,
-        uploadFolder: String = NSTemporaryDirectory(), verifyLimit: Int = 30, verifyWindow: Duration = .seconds(60),
+        uploadFolder: String = ServerConfiguration.defaultUploadFolder, verifyLimit: Int = 30,
+        verifyWindow: Duration = .seconds(60),
         shutdownTimeout: Duration = .seconds(30), sessionLifetime: Duration = .seconds(8 * 3600),
-        pendingUploadLifetime: Duration = .seconds(30 * 60)
+        pendingUploadLifetime: Duration = .seconds(30 * 60), signInFailureLimit: Int = 10,
+        signInFailureWindow: Duration = .seconds(15 * 60),
+        bodyTimeout: Duration = .seconds(15 * 60), bodyMinimumRate: Int = 4 << 10,
+        maxConcurrentParses: Int = 2, parseDeadline: Duration = .seconds(5)
     ) {
         self.host = host
         self.port = port
@@ -54,6 +73,17 @@ public struct ServerConfiguration: Sendable {
         self.shutdownTimeout = shutdownTimeout
         self.sessionLifetime = sessionLifetime
         self.pendingUploadLifetime = pendingUploadLifetime
+        self.signInFailureLimit = signInFailureLimit
+        self.signInFailureWindow = signInFailureWindow
+        self.bodyTimeout = bodyTimeout
+        self.bodyMinimumRate = bodyMinimumRate
+        self.maxConcurrentParses = maxConcurrentParses
+        self.parseDeadline = parseDeadline
+    }
+
+    /// `capacita-uploads` in the temporary folder (TMPDIR).
+    public static var defaultUploadFolder: String {
+        URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("capacita-uploads").path
     }
 
     /// "100MB", "512KB", "2GB" or plain bytes.

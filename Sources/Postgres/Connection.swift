@@ -36,6 +36,9 @@ public final class Connection: Sendable {
     /// libpq's cancel object, usable from another thread while a statement holds `handle`. Kept
     /// as its address: made from the same PGconn, a pointer would share the connection's region.
     private let canceller: Mutex<Int>
+    /// Set by `cancel(refusingMore: true)` until `clearCancel()`: a cancel that arrives between two
+    /// statements of a pool's job stops the next one instead of being lost.
+    private let cancelRequested = Mutex(false)
     /// Transactions opened by `withTransaction` and not yet ended: inner ones are savepoints.
     private let depth = Mutex(0)
     /// Settings every transaction starts with (`set_config(name, value, true)`): who the caller is,
@@ -82,12 +85,28 @@ public final class Connection: Sendable {
     }
 
     /// Asks the server to cancel the statement running on this connection, from any thread. The
-    /// statement then fails with SQLSTATE 57014 (query_canceled); its transaction rolls back.
-    public func cancel() {
+    /// statement then fails with SQLSTATE 57014 (query_canceled); its transaction rolls back. With
+    /// `refusingMore`, every statement started after it fails the same way, until `clearCancel()`
+    /// (a pool's job whose caller has gone: none of its work is wanted any more).
+    public func cancel(refusingMore: Bool = false) {
+        if refusingMore { cancelRequested.withLock { $0 = true } }
         canceller.withLock { address in
             guard let cancel = OpaquePointer(bitPattern: address) else { return }
             var buffer = [CChar](repeating: 0, count: 256)
             _ = PQcancel(cancel, &buffer, Int32(buffer.count))
+        }
+    }
+
+    /// Lets statements run again after `cancel(refusingMore: true)` (a pool calls it when the
+    /// cancelled job is over).
+    public func clearCancel() {
+        cancelRequested.withLock { $0 = false }
+    }
+
+    private func checkCancelled() throws(PostgresError) {
+        if cancelRequested.withLock({ $0 }) {
+            throw .server(
+                ServerError(sqlState: SQLState.queryCanceled, message: "canceling statement due to user request"))
         }
     }
 
@@ -112,6 +131,7 @@ public final class Connection: Sendable {
 
     /// Runs one or more statements without parameters (migration scripts, session settings).
     public func execute(_ sql: String) throws(PostgresError) {
+        try checkCancelled()
         if needsOwnTransaction(sql) {
             do {
                 return try withTransaction { try $0.execute(sql) }
@@ -133,6 +153,7 @@ public final class Connection: Sendable {
     /// Runs a statement with parameters sent separately from the SQL text ($1, $2, …).
     @discardableResult
     public func query(_ sql: String, _ parameters: [any PostgresEncodable] = []) throws(PostgresError) -> QueryResult {
+        try checkCancelled()
         if needsOwnTransaction(sql) {
             do {
                 return try withTransaction { try $0.query(sql, parameters) }
@@ -182,7 +203,7 @@ public final class Connection: Sendable {
         // failed answers ROLLBACK without an error.
         let status = try handle.withLock { conn throws(PostgresError) -> String in
             let result = PQexec(conn, "COMMIT")
-            guard let result else { throw .protocolFailure(LibPQ.errorMessage(conn)) }
+            guard let result else { throw LibPQ.failure(LibPQ.errorMessage(conn), conn) }
             let status = String(cString: PQcmdStatus(result))
             _ = try LibPQ.consume(result, conn)
             return status
@@ -216,8 +237,9 @@ public final class Connection: Sendable {
     public func copyIn(_ sql: String, chunkSize: Int = 1 << 16, _ produce: (inout CopyWriter) throws -> Void) throws
         -> Int
     {
+        try checkCancelled()
         try handle.withLock { conn throws(PostgresError) in
-            guard let start = PQexec(conn, sql) else { throw .protocolFailure(LibPQ.errorMessage(conn)) }
+            guard let start = PQexec(conn, sql) else { throw LibPQ.failure(LibPQ.errorMessage(conn), conn) }
             guard PQresultStatus(start) == PGRES_COPY_IN else {
                 _ = try LibPQ.consume(start, conn)
                 throw .protocolFailure("statement did not start COPY FROM STDIN: \(sql)")
@@ -236,7 +258,7 @@ public final class Connection: Sendable {
             throw error
         }
         return try handle.withLock { conn throws(PostgresError) in
-            guard PQputCopyEnd(conn, nil) == 1 else { throw .protocolFailure(LibPQ.errorMessage(conn)) }
+            guard PQputCopyEnd(conn, nil) == 1 else { throw LibPQ.failure(LibPQ.errorMessage(conn), conn) }
             let result = PQgetResult(conn)
             defer { LibPQ.drainResults(conn) }
             return try LibPQ.consume(result, conn).affectedRows
@@ -245,19 +267,38 @@ public final class Connection: Sendable {
 
     /// Sends one chunk of COPY data.
     func putCopyData(_ bytes: [UInt8]) throws(PostgresError) {
+        // An empty chunk has no buffer to point at, and nothing to send.
+        guard !bytes.isEmpty else { return }
         try handle.withLock { conn throws(PostgresError) in
             let sent = bytes.withUnsafeBufferPointer { buffer in
-                buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) {
-                    PQputCopyData(conn, $0, Int32(buffer.count))
-                }
+                buffer.baseAddress.map {
+                    $0.withMemoryRebound(to: CChar.self, capacity: buffer.count) {
+                        PQputCopyData(conn, $0, Int32(buffer.count))
+                    }
+                } ?? 1
             }
-            guard sent == 1 else { throw .protocolFailure(LibPQ.errorMessage(conn)) }
+            guard sent == 1 else { throw LibPQ.failure(LibPQ.errorMessage(conn), conn) }
         }
     }
 
     /// Whether the connection is still open (for pools and health checks).
     public var isHealthy: Bool {
         handle.withLock { PQstatus($0) == CONNECTION_OK }
+    }
+
+    /// Whether an idle connection is still open, having read what the server sent meanwhile:
+    /// a server that restarted or ended the session (pg_terminate_backend) has closed the socket,
+    /// which `isHealthy` learns only when a statement fails. Does not block (libpq's socket is
+    /// non-blocking); a pool asks before handing the connection out.
+    public var isUsable: Bool {
+        handle.withLock { conn in
+            guard PQstatus(conn) == CONNECTION_OK else { return false }
+            // 0 when reading failed; a closed socket also turns the status to CONNECTION_BAD. A
+            // first read may take only what the server said before closing (a terminated session's
+            // FATAL message); the second then meets the end of the stream.
+            for _ in 0..<2 where PQconsumeInput(conn) == 0 || PQstatus(conn) != CONNECTION_OK { return false }
+            return true
+        }
     }
 }
 

@@ -110,13 +110,19 @@ public final class ConnectionPool: Sendable {
                 if state.withLock({ $0.closed }) { return }
                 continue
             }
-            if connection == nil || connection?.isHealthy == false { connection = try? reconnect() }
+            // A connection the server dropped while idle (a restart, an administrator) is replaced
+            // before a job sees it: after a restart no request fails on a dead connection.
+            if connection == nil || connection?.isUsable == false {
+                connection = nil
+                connection = try? reconnect()
+            }
             guard let current = connection else {
                 job.abandon(with: PoolError.unavailable)
                 continue
             }
             job.run(on: current)
-            // Nothing of this job stays: no settings, no open transaction.
+            // Nothing of this job stays: no settings, no open transaction, no pending cancel.
+            current.clearCancel()
             current.setTransactionSettings([])
             if current.isHealthy, !current.isIdle { try? current.execute("ROLLBACK") }
         }
@@ -199,7 +205,7 @@ private final class Job: Sendable {
         // cancel reaches this job's statement and no other.
         let cancelled = state.withLock { phase -> Bool in
             guard case .running(let connection) = phase else { return false }
-            connection.cancel()
+            connection.cancel(refusingMore: true)
             return true
         }
         if !cancelled { abandon(with: CancellationError()) }

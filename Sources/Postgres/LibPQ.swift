@@ -8,16 +8,26 @@ enum LibPQ {
 
     /// Turns a PGresult into rows or a typed error, and frees it.
     static func consume(_ result: OpaquePointer?, _ conn: OpaquePointer) throws(PostgresError) -> QueryResult {
-        guard let result else { throw .protocolFailure(errorMessage(conn)) }
+        guard let result else { throw failure(errorMessage(conn), conn) }
         defer { PQclear(result) }
         switch PQresultStatus(result) {
         case PGRES_COMMAND_OK, PGRES_TUPLES_OK, PGRES_EMPTY_QUERY:
             return rows(of: result)
         case PGRES_FATAL_ERROR, PGRES_NONFATAL_ERROR:
+            // libpq reports a dropped connection as a fatal result with no SQLSTATE: not the
+            // server's refusal of the statement (XX000) but a lost connection.
+            if PQresultErrorField(result, Int32(Character("C").asciiValue ?? 67)) == nil {
+                throw failure(trimmed(PQresultErrorMessage(result)), conn)
+            }
             throw .server(serverError(of: result))
         default:
-            throw .protocolFailure(trimmed(PQresultErrorMessage(result)))
+            throw failure(trimmed(PQresultErrorMessage(result)), conn)
         }
+    }
+
+    /// libpq's own error: a lost connection when the connection broke, otherwise a protocol failure.
+    static func failure(_ message: String, _ conn: OpaquePointer) -> PostgresError {
+        PQstatus(conn) == CONNECTION_OK ? .protocolFailure(message) : .connectionLost(message)
     }
 
     /// Reads and frees every pending result, leaving the connection idle.

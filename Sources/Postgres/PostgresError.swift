@@ -12,6 +12,9 @@ public enum PostgresError: Error, Sendable, Equatable, CustomStringConvertible {
     case protocolFailure(String)
     /// COMMIT answered ROLLBACK: the transaction had already failed.
     case rolledBack
+    /// The connection broke under a statement (the server restarted, or went away): libpq's own
+    /// error, with no SQLSTATE. The connection is unusable; a pool replaces it.
+    case connectionLost(String)
 
     public var description: String {
         switch self {
@@ -27,6 +30,21 @@ public enum PostgresError: Error, Sendable, Equatable, CustomStringConvertible {
             return "PostgreSQL: \(message)"
         case .rolledBack:
             return "the transaction was rolled back instead of committed"
+        case .connectionLost(let message):
+            return "the connection to PostgreSQL was lost: \(message)"
+        }
+    }
+
+    /// Whether the database could not be reached or dropped the connection, as opposed to refusing
+    /// the statement: a connection that failed or broke, SQLSTATE class 08 (connection exception),
+    /// and 57P01–57P03 (the server is shutting down, crashed or is not yet accepting connections).
+    /// A service answers these "try again later".
+    public var isConnectionFailure: Bool {
+        switch self {
+        case .connectionFailed, .connectionLost: return true
+        case .server(let error):
+            return error.sqlState.hasPrefix("08") || ["57P01", "57P02", "57P03"].contains(error.sqlState)
+        default: return false
         }
     }
 

@@ -150,16 +150,18 @@ struct Served: Sendable {
 }
 
 /// Runs `body` against a live service on a fresh fixture, and drops the database after.
+/// `adjust` changes what the test needs of the configuration (a tiny limit rather than a wait).
 func withService(
     maxBodyBytes: Int64 = 1 << 20, verifyLimit: Int = 1000, pendingUploadLifetime: Duration = .seconds(1800),
-    logger: Logger = Logger(label: "capacita-test"), _ body: @Sendable (Served) async throws -> Void
+    logger: Logger = Logger(label: "capacita-test"), adjust: @Sendable (inout ServerConfiguration) -> Void = { _ in },
+    _ body: @Sendable (Served) async throws -> Void
 ) async throws {
     let fixture = try ServiceFixture.make()
     defer { fixture.drop() }
-    let service = try await buildApplication(
-        fixture.configuration(
-            maxBodyBytes: maxBodyBytes, verifyLimit: verifyLimit, pendingUploadLifetime: pendingUploadLifetime),
-        logger: logger)
+    var configuration = fixture.configuration(
+        maxBodyBytes: maxBodyBytes, verifyLimit: verifyLimit, pendingUploadLifetime: pendingUploadLifetime)
+    adjust(&configuration)
+    let service = try await buildApplication(configuration, logger: logger)
     do {
         try await service.application.test(.live) { client in
             try await body(Served(fixture: fixture, client: client, routes: service.routes))

@@ -15,20 +15,10 @@ import Glibc
         let temporary = NSTemporaryDirectory() + "/capacita-shutdown-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: temporary, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: temporary) }
-        let process = Process()
-        process.executableURL = TestDatabase.projectRoot.appendingPathComponent(".build/debug/capacita")
-        process.arguments = ["serve", "--port", "0", "--shutdown-timeout", "30"]
-        var environment = ProcessInfo.processInfo.environment
-        environment["DATABASE_URL"] = fixture.appURL
-        environment["TMPDIR"] = temporary
-        environment["CAPACITA_ROOT"] = TestDatabase.projectRoot.path
-        process.environment = environment
-        let errors = Pipe()
-        process.standardError = errors
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
+        let (process, port, log) = try Self.serve(
+            fixture, ["--shutdown-timeout", "30"], environment: ["TMPDIR": temporary])
+        defer { withExtendedLifetime(log) {} }
         defer { if process.isRunning { process.terminate() } }
-        let port = try #require(Self.announcedPort(errors.fileHandleForReading))
 
         let file = ServiceTests.sictFile(SampleRows.people.prefix(6))
         let half = file.count / 2
@@ -39,8 +29,8 @@ import Glibc
         try connection.send(Array(head.utf8) + Array(file[..<half]))
         // The handler has begun the upload once its folder exists: the request is in flight.
         var started = false
-        for _ in 0..<400 where !started {
-            let entries = (try? FileManager.default.contentsOfDirectory(atPath: temporary)) ?? []
+        for _ in 0..<2400 where !started {  // up to a minute on a loaded machine
+            let entries = (try? FileManager.default.contentsOfDirectory(atPath: temporary + "/capacita-uploads")) ?? []
             started = entries.contains { $0.hasPrefix("capacita-upload-") }
             if !started { try await Task.sleep(for: .milliseconds(25)) }
         }
@@ -54,6 +44,31 @@ import Glibc
         #expect(
             try fixture.query(
                 "SELECT count(*)::int FROM enrollment WHERE group_code = 'SICT-SENS-2024-01'", as: Int.self) == 6)
+    }
+
+    /// `capacita serve` on `fixture` as its own process, on a free port, once it listens; nil in
+    /// `environment` removes a variable. The caller keeps `log` open while the service runs: a
+    /// write to a pipe nobody reads would stop it.
+    static func serve(_ fixture: ServiceFixture, _ arguments: [String], environment changes: [String: String?] = [:])
+        throws -> (process: Process, port: Int, log: Pipe)
+    {
+        let process = Process()
+        process.executableURL = TestDatabase.projectRoot.appendingPathComponent(".build/debug/capacita")
+        process.arguments = ["serve", "--port", "0"] + arguments
+        var environment = ProcessInfo.processInfo.environment
+        environment["DATABASE_URL"] = fixture.appURL
+        environment["CAPACITA_ROOT"] = TestDatabase.projectRoot.path
+        for (name, value) in changes { environment[name] = value }
+        process.environment = environment
+        let errors = Pipe()
+        process.standardError = errors
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        guard let port = announcedPort(errors.fileHandleForReading) else {
+            process.terminate()
+            throw RawConnection.Failure()
+        }
+        return (process, port, errors)
     }
 
     /// Reads the server's log until it says where it listens.

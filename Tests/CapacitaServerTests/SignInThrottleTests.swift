@@ -16,20 +16,7 @@ import Testing
     static func withConfigured(
         _ adjust: @Sendable (inout ServerConfiguration) -> Void, _ body: @Sendable (Served) async throws -> Void
     ) async throws {
-        let fixture = try ServiceFixture.make()
-        defer { fixture.drop() }
-        var configuration = fixture.configuration()
-        adjust(&configuration)
-        let service = try await buildApplication(configuration, logger: .init(label: "capacita-test"))
-        do {
-            try await service.application.test(.live) { client in
-                try await body(Served(fixture: fixture, client: client, routes: service.routes))
-            }
-        } catch {
-            await service.shutdown()
-            throw error
-        }
-        await service.shutdown()
+        try await withService(adjust: adjust, body)
     }
 
     static let limit = 3

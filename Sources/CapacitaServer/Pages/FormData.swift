@@ -5,9 +5,10 @@ import MultipartKit
 import NIOCore
 
 /// A `multipart/form-data` body as a browser sends a form with a file: small text fields in
-/// memory, the one file streamed to a folder of its own (never held whole), under one limit for
-/// the whole body. Parsed by MultipartKit's streaming parser; every bound is this type's.
-struct FormData {
+/// memory, the one file streamed to a folder of its own (never held whole, 0600 in a 0700 folder),
+/// under one limit for the whole body and the pace every body keeps (`BodyPace`: too slow is 408).
+/// Parsed by MultipartKit's streaming parser; every bound is this type's.
+struct FormData: Sendable {
     var fields: [String: String]
     /// The file part: the name it was sent under, where it is, and its size.
     var file: (name: String, url: URL, size: Int64)?
@@ -36,25 +37,31 @@ struct FormData {
         if let declared = request.headers[.contentLength].flatMap({ Int64($0) }), declared > limit {
             throw Problem.tooLarge
         }
-        let folder = URL(fileURLWithPath: parent).appendingPathComponent("capacita-form-" + UUID().uuidString)
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        var reader = PartReader(folder: folder)
+        let folder = try UploadFolder.makeFolder(in: parent, prefix: "capacita-form-")
         do {
-            let parser = MultipartParser(boundary: boundary)
-            parser.onHeader = { name, value in reader.header(name, value) }
-            parser.onBody = { buffer in reader.body(&buffer) }
-            parser.onPartComplete = { reader.complete() }
-            var size: Int64 = 0
-            for try await buffer in request.body {
-                size += Int64(buffer.readableBytes)
-                if size > limit { throw Problem.tooLarge }
-                do { try parser.execute(buffer) } catch { throw Problem.malformed }
-                if let problem = reader.problem { throw problem }
+            return try await BodyPace.current.reading { arrived in
+                var reader = PartReader(folder: folder)
+                do {
+                    let parser = MultipartParser(boundary: boundary)
+                    parser.onHeader = { name, value in reader.header(name, value) }
+                    parser.onBody = { buffer in reader.body(&buffer) }
+                    parser.onPartComplete = { reader.complete() }
+                    var size: Int64 = 0
+                    for try await buffer in request.body {
+                        size += Int64(buffer.readableBytes)
+                        if size > limit { throw Problem.tooLarge }
+                        arrived(buffer.readableBytes)
+                        do { try parser.execute(buffer) } catch { throw Problem.malformed }
+                        if let problem = reader.problem { throw problem }
+                    }
+                    try reader.finish()
+                    return FormData(fields: reader.fields, file: reader.file, folder: folder)
+                } catch {
+                    reader.close()
+                    throw error
+                }
             }
-            try reader.finish()
-            return FormData(fields: reader.fields, file: reader.file, folder: folder)
         } catch {
-            reader.close()
             try? FileManager.default.removeItem(at: folder)
             throw error
         }
@@ -128,8 +135,8 @@ struct FormData {
                     problem = .malformed
                 }
             } else if field != nil {
-                field!.bytes += bytes
-                if field!.bytes.count > FormData.fieldLimit { problem = .malformed }
+                field?.bytes += bytes
+                if (field?.bytes.count ?? 0) > FormData.fieldLimit { problem = .malformed }
             }
         }
 
@@ -163,9 +170,7 @@ struct FormData {
                 return
             }
             let url = folder.appendingPathComponent(Upload.safeName(filename))
-            guard FileManager.default.createFile(atPath: url.path, contents: nil),
-                let opened = FileHandle(forWritingAtPath: url.path)
-            else {
+            guard let opened = try? UploadFolder.createFile(at: url) else {
                 problem = .malformed
                 return
             }

@@ -43,6 +43,12 @@ extension PagesController {
     }
 
     func page(_ template: String, _ values: [String: Any], status: HTTPResponse.Status) throws -> Response {
+        try Self.page(library, template, values, status: status)
+    }
+
+    static func page(
+        _ library: MustacheLibrary, _ template: String, _ values: [String: Any], status: HTTPResponse.Status
+    ) throws -> Response {
         guard let html = library.render(values, withTemplate: template) else {
             throw ServerStartError.seed("Pages/Templates/\(template).mustache", "no existe")
         }
@@ -54,6 +60,32 @@ extension PagesController {
                 .init("X-Content-Type-Options")!: "nosniff",
             ],
             body: .init(byteBuffer: ByteBuffer(string: html)))
+    }
+
+    /// An error on a page route as the message page, with the error's status (and Retry-After on a
+    /// 503): a browser is never answered with the API's JSON. Without the session's chrome: the
+    /// error may have come before the session was known (the database down at sign-in).
+    static func errorPage(_ error: APIError, library: MustacheLibrary) -> Response? {
+        let title: String
+        switch error.status {
+        case .serviceUnavailable: title = "Servicio no disponible por el momento"
+        case .requestTimeout: title = "El envío tardó demasiado"
+        case .contentTooLarge: title = "Archivo demasiado grande"
+        case .unsupportedMediaType: title = "Archivo no admitido"
+        case .notFound: title = "Página no encontrada"
+        case .tooManyRequests: title = "Demasiados intentos"
+        case _ where error.status.code >= 500: title = "Error interno"
+        default: title = "No se pudo atender la petición"
+        }
+        let sentence = error.message.prefix(1).uppercased() + error.message.dropFirst() + "."
+        var message = sentence
+        if let id = error.details["request_id"] { message += " Número de registro: \(id)." }
+        let values: [String: Any] = [
+            "title": title, "message": message, "link": "/", "linkText": "Volver al inicio",
+        ]
+        guard var response = try? page(library, "mensaje", values, status: error.status) else { return nil }
+        if let retry = error.extraHeaders[.retryAfter] { response.headers[.retryAfter] = retry }
+        return response
     }
 
     static func redirect(_ location: String) -> Response {

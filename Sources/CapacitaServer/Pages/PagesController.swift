@@ -20,14 +20,17 @@ struct PagesController {
     let tiers: TierTable
     /// Files previewed and not yet confirmed, per session.
     let pending: PendingUploads
+    /// Mints and checks the sign-in form's CSRF tokens, with the key read at start.
+    let signInForms: SignInForms
     /// How long a session lasts without signing in again.
     var sessionLifetime: Duration { configuration.sessionLifetime }
 
     init(
         store: Store, library: MustacheLibrary, limiter: RateLimiter, configuration: ServerConfiguration,
-        tiers: TierTable
+        tiers: TierTable, signInForms: SignInForms
     ) {
         self.store = store
+        self.signInForms = signInForms
         self.library = library
         self.limiter = limiter
         self.configuration = configuration
@@ -66,8 +69,8 @@ struct PagesController {
         router.get("/entrar") { request, _ in
             try signInPage(request, problem: nil, status: .ok)
         }
-        router.post("/entrar") { request, _ in
-            try await signIn(request)
+        router.post("/entrar") { request, context in
+            try await signIn(request, context)
         }
         router.post("/salir") { request, _ in
             try await signOut(request)

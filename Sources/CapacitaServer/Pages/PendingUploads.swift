@@ -6,6 +6,8 @@ import Foundation
 /// fingerprint (SHA-256) under a folder of the session that sent them, for a limited time, so
 /// confirming imports the very bytes that were checked, with no second upload. Another session
 /// cannot name them; an expired one is removed the next time any upload is kept or looked for.
+/// They live under the service's upload folder (0700, emptied at start), folders 0700 and files
+/// 0600 like every upload.
 struct PendingUploads: Sendable {
     let folder: URL
     let lifetime: Duration
@@ -42,11 +44,11 @@ struct PendingUploads: Sendable {
         try? FileManager.default.removeItem(at: place)
         // The file in a folder of its own, under its own name (the import records it): no name it
         // may have can collide with what is kept beside it.
-        try FileManager.default.createDirectory(
-            at: place.appendingPathComponent(Self.fileFolder), withIntermediateDirectories: true)
+        try UploadFolder.makeDirectory(place.appendingPathComponent(Self.fileFolder))
         let target = place.appendingPathComponent(Self.fileFolder).appendingPathComponent(file.lastPathComponent)
+        // A move keeps the upload's own mode (0600).
         try FileManager.default.moveItem(at: file, to: target)
-        try JSONEncoder().encode(meta).write(to: place.appendingPathComponent(Self.metaName))
+        try UploadFolder.write(try JSONEncoder().encode(meta), to: place.appendingPathComponent(Self.metaName))
         return Pending(sha256: sha256, file: target, meta: meta)
     }
 

@@ -217,8 +217,12 @@ extension PagesController {
                 linkText: "Volver a subir", status: error.status)
         }
         if !outcome.accepted {
-            try? JSONEncoder().encode(SavedIssues(headerLine: outcome.headerLine, issues: outcome.rejected)).write(
-                to: pending.sidecar(kept, Self.issuesName))
+            // 0600 like the upload beside it: the reasons carry masked CURPs, the values the file's own.
+            if let data = try? JSONEncoder().encode(
+                SavedIssues(headerLine: outcome.headerLine, issues: outcome.rejected))
+            {
+                try? UploadFolder.write(data, to: pending.sidecar(kept, Self.issuesName))
+            }
         } else if !dryRun {
             pending.remove(kept.sha256, session: secret)
         }

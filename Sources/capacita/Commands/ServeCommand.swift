@@ -31,6 +31,23 @@ struct ServeCommand: ParsableCommand {
         name: .customLong("shutdown-timeout"),
         help: ArgumentHelp("Segundos que se esperan a las peticiones en curso al detenerse.", valueName: "segundos"))
     var shutdownTimeout = 30
+    @Option(
+        name: .customLong("body-timeout"),
+        help: ArgumentHelp(
+            "Segundos que puede tardar en llegar el cuerpo de una petición; después, 408.", valueName: "segundos"))
+    var bodyTimeout = 900
+    @Option(
+        name: .customLong("body-min-rate"),
+        help: ArgumentHelp(
+            "Velocidad mínima de un envío, por segundo, pasados sus primeros 10 s (4KB…); más lento, 408.",
+            valueName: "tamaño"))
+    var bodyMinRate = "4KB"
+    @Option(
+        name: .customLong("upload-folder"),
+        help: ArgumentHelp(
+            "Carpeta propia del servicio para los archivos subidos (se crea 0700 y se vacía al iniciar; una por instancia).",
+            valueName: "carpeta"))
+    var uploadFolder = ServerConfiguration.defaultUploadFolder
 
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port va de 0 (uno libre) a 65535") }
@@ -40,15 +57,23 @@ struct ServeCommand: ParsableCommand {
         }
         guard (1...pool).contains(maxImports) else { throw ValidationError("--max-imports va de 1 a --pool") }
         guard (1...3600).contains(shutdownTimeout) else { throw ValidationError("--shutdown-timeout va de 1 a 3600") }
+        guard (1...86400).contains(bodyTimeout) else { throw ValidationError("--body-timeout va de 1 a 86400") }
+        guard ServerConfiguration.byteCount(bodyMinRate) != nil else {
+            throw ValidationError("--body-min-rate: un tamaño como 4KB o un número de bytes")
+        }
+        guard !uploadFolder.isEmpty else { throw ValidationError("--upload-folder no puede estar vacía") }
     }
 
     func run() throws {
+        CrashReport.startQuietly()
         guard let root = Project.root() else { throw DatabaseLocationError.noProject }
         let url = try Self.applicationURL()
         let configuration = ServerConfiguration(
             host: host, port: port, databaseURL: url, poolSize: pool,
             maxBodyBytes: ServerConfiguration.byteCount(maxBody)!, maxConcurrentImports: maxImports,
-            projectRoot: root, shutdownTimeout: .seconds(shutdownTimeout))
+            projectRoot: root, uploadFolder: uploadFolder, shutdownTimeout: .seconds(shutdownTimeout),
+            bodyTimeout: .seconds(bodyTimeout),
+            bodyMinimumRate: Int(ServerConfiguration.byteCount(bodyMinRate) ?? 4 << 10))
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel =
