@@ -16,7 +16,7 @@ import Glibc
         try FileManager.default.createDirectory(atPath: temporary, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: temporary) }
         let (process, port, log) = try Self.serve(
-            fixture, ["--shutdown-timeout", "30"], environment: ["TMPDIR": temporary])
+            fixture, ["--shutdown-timeout", "30", "--body-min-rate", "1"], environment: ["TMPDIR": temporary])
         defer { withExtendedLifetime(log) {} }
         defer { if process.isRunning { process.terminate() } }
 
@@ -27,7 +27,9 @@ import Glibc
             "POST /v1/enrollments HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n"
             + "Authorization: Bearer \(fixture.tokens[.sict]!)\r\nContent-Length: \(file.count)\r\n\r\n"
         try connection.send(Array(head.utf8) + Array(file[..<half]))
-        // The handler has begun the upload once its folder exists: the request is in flight.
+        // The handler has begun the upload once its folder exists: the request is in flight. The
+        // body's floor rate is 1 byte a second, so however long a loaded machine takes to see it,
+        // the half-sent body is not cut off as a slow client's.
         var started = false
         for _ in 0..<2400 where !started {  // up to a minute on a loaded machine
             let entries = (try? FileManager.default.contentsOfDirectory(atPath: temporary + "/capacita-uploads")) ?? []
@@ -68,6 +70,16 @@ import Glibc
             process.terminate()
             throw RawConnection.Failure()
         }
+        // The rest of the log is read as it comes, into a file beside the build: a full pipe
+        // would stop the service at its next log line.
+        let reader = errors.fileHandleForReading
+        let kept = TestDatabase.projectRoot.appendingPathComponent(".build/serve-\(process.processIdentifier).log")
+        FileManager.default.createFile(atPath: kept.path, contents: nil)
+        let sink = FileHandle(forWritingAtPath: kept.path)
+        Thread {
+            while let chunk = try? reader.read(upToCount: 4096), !chunk.isEmpty { try? sink?.write(contentsOf: chunk) }
+            try? sink?.close()
+        }.start()
         return (process, port, errors)
     }
 

@@ -304,6 +304,16 @@ import Testing
                     Self.multipart([("csrf", csrf)], file: ("a.csv", Array(repeating: 65, count: 100 << 10))), [:]
                 ),
                 ("a pdf", Self.multipart([("csrf", csrf)], file: ("a.pdf", Array("%PDF-1.4\n".utf8))), [:]),
+                // An Excel 97-2003 workbook (an OLE container): refused as 415, on a page, not JSON.
+                (
+                    "an old .xls",
+                    Self.multipart(
+                        [("csrf", csrf)],
+                        file: (
+                            "a.xls", [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1] + Array(repeating: 0, count: 504)
+                        )),
+                    [:]
+                ),
             ]
             for (name, body, extra) in cases {
                 var headers = Self.headers(session)
@@ -313,6 +323,7 @@ import Testing
                 #expect(response.status.code < 500, "\(name): \(response.status)")
                 #expect(response.status != .ok, "\(name)")
                 #expect(response.text.contains("role=\"alert\""), "\(name)")
+                #expect(response.headers[.contentType]?.hasPrefix("text/html") == true, "\(name): a page, never JSON")
             }
             // The service still answers.
             #expect(try await PagesTests.home(served, session).status == .ok)
