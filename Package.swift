@@ -74,12 +74,15 @@ let package = Package(
             ],
             resources: [.copy("Pages/Templates")]
         ),
+        // The `capacita` executable. Its folder is not `Sources/capacita`: that name differs from
+        // the domain's `Sources/Capacita` only by case, one folder on macOS's default file system.
         .executableTarget(
             name: "capacita",
             dependencies: [
                 "Capacita", "CapacitaStore", "CapacitaOutput", "CapacitaServer", "CapacitaXLSX", "Postgres",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
+            ],
+            path: "Sources/CapacitaCLI"
         ),
         // Reproducible sample data for the benchmarks and the large-file tests.
         .target(name: "SampleData", dependencies: ["Capacita"], path: "bench/Sources/SampleData"),

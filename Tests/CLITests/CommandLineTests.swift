@@ -55,6 +55,20 @@ import Testing
         }
     }
 
+    @Test func helpForACommandThatDoesNotExistIsAUsageError() {
+        let top = capacita(["help", "nosuch"])
+        #expect(top.status == 2)
+        #expect(top.output.isEmpty)
+        #expect(top.error.hasPrefix("Error: «nosuch» no es un subcomando de capacita."), "\(top.error)")
+        let near = capacita(["help", "enrol"])
+        #expect(near.status == 2)
+        #expect(near.error.contains("¿Quiso decir «enroll»?"), "\(near.error)")
+        let nested = capacita(["help", "report", "indicatr"])
+        #expect(nested.status == 2)
+        #expect(nested.error.contains("¿Quiso decir «indicator»?"), "\(nested.error)")
+        #expect(capacita(["help", "report", "indicator"]).status == 0)
+    }
+
     @Test func usageErrorsAreSpanishAndExitTwo() {
         let option = capacita(["catalog", "list", "--formt", "json"])
         #expect(option.status == 2)

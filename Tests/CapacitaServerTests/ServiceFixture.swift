@@ -31,11 +31,7 @@ struct ServiceFixture: Sendable {
     static let inmGroup = "INM-BAS-2024-01"
 
     static func make() throws -> ServiceFixture {
-        let server = try TestDatabase.serverURL()
-        let database =
-            "capacita_test_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased()
-        try Connection(server).execute("CREATE DATABASE \(database)")
-        let ownerURL = try TestDatabase.url(of: server, database: database)
+        let (database, ownerURL) = try TestDatabase.create()
         let connection = try Connection(ownerURL)
         let root = TestDatabase.projectRoot
         try MigrationRunner(
@@ -83,7 +79,7 @@ struct ServiceFixture: Sendable {
     }
 
     func drop() {
-        try? Connection(try TestDatabase.serverURL()).execute("DROP DATABASE IF EXISTS \(database) WITH (FORCE)")
+        TestDatabase.drop(database)
     }
 
     /// Two people of INM, for its group.

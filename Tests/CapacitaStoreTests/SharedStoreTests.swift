@@ -8,12 +8,8 @@ import Testing
 /// The store as the service shares it: imports capped, and a cancelled import leaving nothing.
 @Suite struct SharedStoreTests {
     @Test func aCancelledImportLeavesNothingAndTheCapRefusesASecondOne() async throws {
-        let server = try TestDatabase.serverURL()
-        let admin = try Connection(server)
-        let name = "capacita_test_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased()
-        try admin.execute("CREATE DATABASE \(name)")
-        defer { try? admin.execute("DROP DATABASE IF EXISTS \(name) WITH (FORCE)") }
-        let url = try TestDatabase.url(of: server, database: name)
+        let (name, url) = try TestDatabase.create()
+        defer { TestDatabase.drop(name) }
         let setup = try Connection(url)
         try MigrationRunner(connection: setup, migrations: try repositoryMigrations()).migrate()
         setup.act(as: .admin("pruebas"))

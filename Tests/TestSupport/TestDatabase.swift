@@ -28,14 +28,25 @@ public enum TestDatabase {
         try server.get()
     }
 
+    /// A new, empty database on the test server: its name (for `drop`) and its URL. The one place
+    /// tests make databases.
+    public static func create() throws -> (name: String, url: String) {
+        let name = "capacita_test_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased()
+        try Connection(try serverURL()).execute("CREATE DATABASE \(name)")
+        return (name, try url(of: try serverURL(), database: name))
+    }
+
+    /// Drops a database `create` made, whoever is still connected to it.
+    public static func drop(_ name: String) {
+        try? Connection(try serverURL()).execute("DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
+    }
+
     /// Runs `body` with the URL of a new, empty database, dropped afterwards.
     @discardableResult
     public static func withFresh<T>(_ body: (String) throws -> T) throws -> T {
-        let admin = try Connection(try serverURL())
-        let name = "capacita_test_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased()
-        try admin.execute("CREATE DATABASE \(name)")
-        defer { try? admin.execute("DROP DATABASE IF EXISTS \(name) WITH (FORCE)") }
-        return try body(try url(of: try serverURL(), database: name))
+        let database = try create()
+        defer { drop(database.name) }
+        return try body(database.url)
     }
 
     /// The same server with another database name, for URIs and for key=value conninfo strings.

@@ -2,9 +2,8 @@ import ArgumentParser
 import CapacitaServer
 import Foundation
 import Logging
-import Synchronization
 
-struct ServeCommand: ParsableCommand {
+struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
         abstract: "Inicia el servicio HTTP (API JSON bajo /v1, /health, /openapi.json).",
@@ -64,13 +63,17 @@ struct ServeCommand: ParsableCommand {
         guard !uploadFolder.isEmpty else { throw ValidationError("--upload-folder no puede estar vacía") }
     }
 
-    func run() throws {
+    func run() async throws {
+        try await serve()
+    }
+
+    func serve() async throws {
         CrashReport.startQuietly()
         guard let root = Project.root() else { throw DatabaseLocationError.noProject }
         let url = try Self.applicationURL()
         let configuration = ServerConfiguration(
             host: host, port: port, databaseURL: url, poolSize: pool,
-            maxBodyBytes: ServerConfiguration.byteCount(maxBody)!, maxConcurrentImports: maxImports,
+            maxBodyBytes: ServerConfiguration.byteCount(maxBody) ?? 100 << 20, maxConcurrentImports: maxImports,
             projectRoot: root, uploadFolder: uploadFolder, shutdownTimeout: .seconds(shutdownTimeout),
             bodyTimeout: .seconds(bodyTimeout),
             bodyMinimumRate: Int(ServerConfiguration.byteCount(bodyMinRate) ?? 4 << 10))
@@ -82,22 +85,9 @@ struct ServeCommand: ParsableCommand {
             return handler
         }
         let logger = Logger(label: "capacita")
-        // The command line is synchronous; the service runs on Swift's concurrency threads while
-        // the main thread waits for it to stop.
-        let outcome = ServeOutcome()
-        let done = DispatchSemaphore(value: 0)
-        Task {
-            do {
-                let service = try await buildApplication(configuration, logger: logger)
-                try await service.run()
-                logger.info("service stopped")
-            } catch {
-                outcome.set(error)
-            }
-            done.signal()
-        }
-        done.wait()
-        if let error = outcome.error { throw error }
+        let service = try await buildApplication(configuration, logger: logger)
+        try await service.run()
+        logger.info("service stopped")
     }
 
     /// DATABASE_URL, or the project-local cluster as the application role.
@@ -111,11 +101,4 @@ struct ServeCommand: ParsableCommand {
         components.password = nil
         return components.string ?? local
     }
-}
-
-private final class ServeOutcome: Sendable {
-    private let stored = Mutex<(any Error)?>(nil)
-
-    func set(_ error: any Error) { stored.withLock { $0 = error } }
-    var error: (any Error)? { stored.withLock { $0 } }
 }
