@@ -140,9 +140,9 @@ struct EnrollmentSQL {
         return [:]
     }
 
-    /// The merge as `enrollment_import_apply` (db/migrations/0009) makes it: people, new and changed
-    /// enrollments in one definer call that re-checks every reference and the caller's right to
-    /// each row before inserting without per-row checks.
+    /// The merge as `enrollment_import_apply` makes it (its current body is in db/schema.sql):
+    /// people, new and changed enrollments in one definer call that re-checks every reference and
+    /// the caller's right to each row before inserting without per-row checks.
     private func applyThroughDefiner(batch: Int64, clock: inout PhaseClock) throws -> [String: Int] {
         try connection.execute("SAVEPOINT apply_enrollments")
         do {

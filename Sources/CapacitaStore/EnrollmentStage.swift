@@ -93,7 +93,7 @@ extension EnrollmentSQL {
         CREATE TEMP TABLE IF NOT EXISTS stage_stored (curp text COLLATE "C" NOT NULL) ON COMMIT DELETE ROWS;
         GRANT SELECT, INSERT, DELETE ON \(stageTables.joined(separator: ", ")) TO PUBLIC
         """
-    // The definer functions of the checks and the merge (db/migrations/0009) read the stage as its
+    // The definer functions of the checks and the merge (current bodies in db/schema.sql) read the stage as its
     // owner, capacita_definer; and a role the session switches to (SET ROLE capacita_app, as the
     // access tests do) fills tables its first role made. No other session can open a session's
     // temporary tables whatever their grants, so PUBLIC here means the roles of this session.

@@ -1,0 +1,3065 @@
+-- The schema of a freshly migrated database: db/migrations/ applied in order by
+-- `capacita db migrate`, dumped with pg_dump --schema-only, normalized by scripts/schema.
+-- Generated; do not edit. Change the schema with a new migration, then run
+-- `scripts/schema write`. `scripts/test` fails when this file and the migrations disagree.
+
+--
+-- Name: audit_log_refuse(); Type: FUNCTION; Schema: public
+--
+
+CREATE FUNCTION public.audit_log_refuse() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    RAISE EXCEPTION 'audit_log is append-only: % refused', TG_OP USING ERRCODE = 'insufficient_privilege';
+END
+$$;
+
+--
+-- Name: capacita_agency(); Type: FUNCTION; Schema: public
+--
+
+CREATE FUNCTION public.capacita_agency() RETURNS text
+    LANGUAGE sql STABLE PARALLEL SAFE
+    AS $$
+    SELECT nullif(current_setting('capacita.agency', true), '') COLLATE "C"
+$$;
+
+--
+-- Name: capacita_require_identity(); Type: FUNCTION; Schema: public
+--
+
+CREATE FUNCTION public.capacita_require_identity() RETURNS text
+    LANGUAGE plpgsql STABLE
+    AS $$
+DECLARE
+    r text := capacita_role();
+BEGIN
+    IF r IS NULL OR (r = 'enlace' AND capacita_agency() IS NULL) OR (r = 'instructor' AND capacita_user() IS NULL) THEN
+        RAISE EXCEPTION 'no capacita identity in this transaction' USING ERRCODE = 'insufficient_privilege',
+            HINT = 'set_config(''capacita.role'', …, true) (and capacita.agency / capacita.user) first';
+    END IF;
+    RETURN r;
+END
+$$;
+
+--
+-- Name: capacita_role(); Type: FUNCTION; Schema: public
+--
+
+CREATE FUNCTION public.capacita_role() RETURNS text
+    LANGUAGE sql STABLE PARALLEL SAFE
+    AS $$
+    SELECT CASE WHEN current_setting('capacita.role', true) IN ('admin', 'enlace', 'instructor')
+                THEN current_setting('capacita.role', true) END
+$$;
+
+--
+-- Name: capacita_user(); Type: FUNCTION; Schema: public
+--
+
+CREATE FUNCTION public.capacita_user() RETURNS text
+    LANGUAGE sql STABLE PARALLEL SAFE
+    AS $$
+    SELECT nullif(current_setting('capacita.user', true), '')
+$$;
+
+--
+-- Name: constancia_verify(text); Type: FUNCTION; Schema: public
+--
+
+CREATE FUNCTION public.constancia_verify(code text) RETURNS TABLE(folio text, given_names text, first_initial text, second_initial text, course_title text, hours double precision, starts_on text, ends_on text, issued_on text, revoked_on text)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+    SELECT c.folio::text, p.given_names, left(p.first_surname, 1), nullif(left(coalesce(p.second_surname, ''), 1), ''),
+           co.title, co.hours::float8, g.starts_on::text, g.ends_on::text,
+           to_char(c.issued_at, 'YYYY-MM-DD'), to_char(c.revoked_at, 'YYYY-MM-DD')
+    FROM constancia c
+    JOIN person p ON p.curp = c.curp
+    JOIN training_group g ON g.code = c.group_code
+    JOIN course co ON co.code = g.course_code
+    WHERE c.code = upper(constancia_verify.code)
+$$;
+
+ALTER FUNCTION public.constancia_verify(code text) OWNER TO capacita_definer;
+
+--
+-- Name: enrollment_import_apply(bigint); Type: FUNCTION; Schema: public
+--
+
+CREATE FUNCTION public.enrollment_import_apply(batch bigint) RETURNS TABLE(people_stored integer, people_added integer, people_updated integer, people_kept integer, enrollments_added integer, enrollments_updated integer)
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    SET session_replication_role TO 'replica'
+    AS $$
+DECLARE
+    who text := capacita_require_identity();
+    mine text := capacita_agency();
+    bad_groups bigint;
+    bad_agencies bigint;
+    forbidden bigint;
+    n_stored integer;
+    n_added integer;
+    n_people bigint;
+    extra_people bigint;
+    missing_people bigint;
+    n_updated integer;
+    n_kept integer := 0;
+    e_added integer;
+    e_updated integer;
+BEGIN
+    IF who = 'instructor' THEN
+        RAISE EXCEPTION 'an instructor does not enroll people' USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    PERFORM stage_table('enrollment_stage');
+    PERFORM stage_table('stage_person');
+    PERFORM stage_table('stage_existing');
+    -- The batch: this transaction's, this caller's, an enrollment import; locked like a key.
+    PERFORM 1 FROM import_batch b
+    WHERE b.id = batch AND b.kind = 'enrollment' AND b.xmin = pg_current_xact_id()::xid
+      AND (who = 'admin' OR b.agency_code = mine)
+    FOR KEY SHARE;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'batch % is not an enrollment batch opened by this transaction for this caller', batch
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    -- Groups and agencies of every staged row, locked as the foreign keys would lock them.
+    PERFORM 1 FROM training_group g WHERE g.code IN (SELECT DISTINCT s.group_code FROM pg_temp.enrollment_stage s)
+    ORDER BY g.code FOR KEY SHARE;
+    PERFORM 1 FROM agency a WHERE a.code IN (SELECT DISTINCT s.agency_code FROM pg_temp.enrollment_stage s)
+    ORDER BY a.code FOR KEY SHARE;
+    -- One pass over the stage: references that exist, and rows the caller may write.
+    SELECT count(*) FILTER (WHERE g.code IS NULL), count(*) FILTER (WHERE a.code IS NULL),
+           count(*) FILTER (WHERE NOT (who = 'admin' OR (s.agency_code = mine AND g.agency_code = mine)))
+    INTO bad_groups, bad_agencies, forbidden
+    FROM pg_temp.enrollment_stage s
+    LEFT JOIN training_group g ON g.code = s.group_code
+    LEFT JOIN agency a ON a.code = s.agency_code;
+    IF bad_groups > 0 OR bad_agencies > 0 THEN
+        RAISE EXCEPTION '% staged rows name a missing group, % a missing agency', bad_groups, bad_agencies
+            USING ERRCODE = 'foreign_key_violation';
+    END IF;
+    IF forbidden > 0 THEN
+        RAISE EXCEPTION '% staged rows are enrollments this caller may not write', forbidden
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    -- Stored enrollments the file changes must be the caller's to change, whoever stored them.
+    IF who <> 'admin' AND EXISTS (
+        SELECT 1 FROM pg_temp.stage_existing x
+        JOIN enrollment e ON e.group_code = x.group_code AND e.curp = x.curp
+        JOIN training_group g ON g.code = e.group_code
+        WHERE x.enrollment_changed AND e.agency_code <> mine) THEN
+        RAISE EXCEPTION 'the file changes enrollments of another agency' USING ERRCODE = 'insufficient_privilege';
+    END IF;
+
+    -- People: exactly those the staged rows name (one full hash join, counted: an EXISTS here
+    -- would be planned for its first row, a nested loop that goes quadratic when person's
+    -- statistics are stale). Stored ones locked in CURP order, as the foreign key would.
+    SELECT count(*) FILTER (WHERE s.curp IS NULL), count(*) FILTER (WHERE sp.curp IS NULL), count(sp.curp)
+    INTO extra_people, missing_people, n_people
+    FROM (SELECT DISTINCT x.curp FROM pg_temp.enrollment_stage x) s
+    FULL JOIN pg_temp.stage_person sp ON sp.curp = s.curp;
+    IF extra_people > 0 OR missing_people > 0 THEN
+        RAISE EXCEPTION 'stage_person does not match the staged rows (% extra, % missing)', extra_people, missing_people
+            USING ERRCODE = 'foreign_key_violation';
+    END IF;
+    SELECT count(*) INTO n_stored FROM (
+        SELECT 1 FROM person p WHERE p.curp IN (SELECT sp.curp FROM pg_temp.stage_person sp)
+        ORDER BY p.curp FOR KEY SHARE) locked;
+    n_updated := 0;
+    IF n_stored > 0 THEN
+        -- The shared record follows the agency that trains the person now (README, "Who may see
+        -- and change what"); what each agency supplied is kept apart in person_agency, below,
+        -- and is all an enlace ever reads. Whether the shared record took the file's data is not
+        -- reported: it would tell where else the person trains.
+        UPDATE person p SET
+            given_names = sp.given_names, first_surname = sp.first_surname, second_surname = sp.second_surname,
+            sex = sp.sex, email = COALESCE(sp.email, p.email), batch_id = batch, updated_at = now()
+        FROM pg_temp.stage_person sp
+        WHERE p.curp = sp.curp
+          AND (p.given_names, p.first_surname, p.second_surname, p.sex, p.email)
+              IS DISTINCT FROM (sp.given_names, sp.first_surname, sp.second_surname, sp.sex, COALESCE(sp.email, p.email))
+          AND (who = 'admin' OR COALESCE((
+                  SELECT e.agency_code = mine FROM enrollment e JOIN training_group g ON g.code = e.group_code
+                  WHERE e.curp = sp.curp
+                  ORDER BY COALESCE(g.ends_on, g.starts_on) DESC, g.starts_on DESC, g.code DESC LIMIT 1), true));
+        GET DIAGNOSTICS n_updated = ROW_COUNT;
+        INSERT INTO person (curp, given_names, first_surname, second_surname, sex, email, batch_id)
+        SELECT sp.curp, sp.given_names, sp.first_surname, sp.second_surname, sp.sex, sp.email, batch
+        FROM pg_temp.stage_person sp
+        WHERE NOT EXISTS (SELECT 1 FROM person p WHERE p.curp = sp.curp)
+        ORDER BY sp.curp
+        ON CONFLICT (curp) DO NOTHING;
+    ELSE
+        INSERT INTO person (curp, given_names, first_surname, second_surname, sex, email, batch_id)
+        SELECT sp.curp, sp.given_names, sp.first_surname, sp.second_surname, sp.sex, sp.email, batch
+        FROM pg_temp.stage_person sp
+        ORDER BY sp.curp
+        ON CONFLICT (curp) DO NOTHING;
+    END IF;
+    GET DIAGNOSTICS n_added = ROW_COUNT;
+    -- Another import added some of the same new people meanwhile (the insert waited for it on the
+    -- key and skipped them): they are stored now, locked like the others; their data stays as
+    -- that import wrote it.
+    IF n_stored + n_added < n_people THEN
+        SELECT count(*) - n_added INTO n_stored FROM (
+            SELECT 1 FROM person p WHERE p.curp IN (SELECT sp.curp FROM pg_temp.stage_person sp)
+            ORDER BY p.curp FOR KEY SHARE) locked;
+    END IF;
+    -- Every staged person exists now (stored and locked, or inserted here): the check the person
+    -- foreign key would make, by count. A stage_person repeating a CURP fails the primary key.
+    IF n_stored + n_added <> n_people THEN
+        RAISE EXCEPTION '% staged people are neither stored nor added', n_people - n_stored - n_added
+            USING ERRCODE = 'foreign_key_violation';
+    END IF;
+
+    PERFORM person_agency_merge(batch);
+
+    -- New enrollments, in file order, no per-row foreign-key triggers (replica).
+    INSERT INTO enrollment (group_code, curp, agency_code, tier, position_title, batch_id)
+    SELECT s.group_code, s.curp, s.agency_code, s.tier, s.position_title, batch
+    FROM pg_temp.enrollment_stage s
+    WHERE NOT EXISTS (SELECT 1 FROM pg_temp.stage_existing x WHERE x.line = s.line);
+    GET DIAGNOSTICS e_added = ROW_COUNT;
+    UPDATE enrollment e SET
+        agency_code = s.agency_code, tier = s.tier,
+        position_title = COALESCE(s.position_title, e.position_title), batch_id = batch, updated_at = now()
+    FROM pg_temp.stage_existing x JOIN pg_temp.enrollment_stage s ON s.line = x.line
+    WHERE x.enrollment_changed AND e.group_code = s.group_code AND e.curp = s.curp;
+    GET DIAGNOSTICS e_updated = ROW_COUNT;
+    RETURN QUERY SELECT n_stored, n_added, n_updated, n_kept, e_added, e_updated;
+END
+$$;
+
+ALTER FUNCTION public.enrollment_import_apply(batch bigint) OWNER TO capacita_definer;
+
+--
+-- Name: enrollment_instructor_guard(); Type: FUNCTION; Schema: public
+--
+
+CREATE FUNCTION public.enrollment_instructor_guard() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    IF (NEW.group_code, NEW.curp, NEW.agency_code, NEW.tier, NEW.position_title, NEW.batch_id, NEW.drop_reason, NEW.dropped_at)
+       IS DISTINCT FROM
+       (OLD.group_code, OLD.curp, OLD.agency_code, OLD.tier, OLD.position_title, OLD.batch_id, OLD.drop_reason, OLD.dropped_at)
+       OR (NEW.status = 'baja') IS DISTINCT FROM (OLD.status = 'baja') THEN
+        RAISE EXCEPTION 'an instructor may change results only' USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    RETURN NEW;
+END
+$$;
+
+--
+-- Name: enrollment_lock_groups(text[], text[]); Type: FUNCTION; Schema: public
+--
+
+CREATE FUNCTION public.enrollment_lock_groups(groups text[], agencies text[] DEFAULT '{}'::text[]) RETURNS TABLE(group_code text, agency_code text, capacity integer, taken bigint)
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+BEGIN
+    IF capacita_require_identity() = 'instructor' THEN
+        RAISE EXCEPTION 'an instructor does not enroll people' USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    PERFORM 1 FROM training_group g WHERE g.code = ANY (groups) ORDER BY g.code FOR UPDATE;
+    PERFORM 1 FROM agency a WHERE a.code = ANY (agencies) ORDER BY a.code FOR KEY SHARE;
+    RETURN QUERY
+    SELECT g.code::text, g.agency_code::text, g.capacity,
+           (SELECT count(*) FROM enrollment e WHERE e.group_code = g.code AND e.status <> 'baja')
+    FROM training_group g WHERE g.code = ANY (groups);
+END
+$$;
+
+ALTER FUNCTION public.enrollment_lock_groups(groups text[], agencies text[]) OWNER TO capacita_definer;
+
+--
+-- Name: enrollment_stage_existing(); Type: FUNCTION; Schema: public
+--
+
+CREATE FUNCTION public.enrollment_stage_existing() RETURNS TABLE(line integer, group_code text, curp text, enrollment_changed boolean, writable boolean)
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+DECLARE
+    who text := capacita_require_identity();
+    mine text := capacita_agency();
+BEGIN
+    PERFORM stage_table('enrollment_stage');
+    RETURN QUERY
+    SELECT s.line, s.group_code::text, s.curp::text,
+           (e.agency_code <> s.agency_code OR e.tier <> s.tier
+            OR (s.position_title IS NOT NULL AND e.position_title IS DISTINCT FROM s.position_title)),
+           who = 'admin' OR (who = 'enlace' AND e.agency_code = mine)
+    FROM pg_temp.enrollment_stage s
+    JOIN enrollment e ON e.group_code = s.group_code AND e.curp = s.curp
+    JOIN training_group g ON g.code = e.group_code;
+END
+$$;
+
+ALTER FUNCTION public.enrollment_stage_existing() OWNER TO capacita_definer;
+
+--
+-- Name: enrollment_stage_missing_prerequisites(text[]); Type: FUNCTION; Schema: public
+--
+
+CREATE FUNCTION public.enrollment_stage_missing_prerequisites(groups text[]) RETURNS TABLE(line integer, group_code text, course_code text, missing text)
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+DECLARE
+    who text := capacita_require_identity();
+    mine text := capacita_agency();
+BEGIN
+    PERFORM stage_table('enrollment_stage');
+    PERFORM stage_table('stage_existing');
+    RETURN QUERY
+    SELECT s.line, s.group_code::text, g.course_code::text, string_agg(p.requires_code, ', ' ORDER BY p.requires_code)
+    FROM pg_temp.enrollment_stage s
+    JOIN training_group g ON g.code = s.group_code
+    JOIN course_prerequisite p ON p.course_code = g.course_code
+    WHERE s.group_code = ANY (groups)
+      AND NOT EXISTS (SELECT 1 FROM pg_temp.stage_existing x WHERE x.line = s.line)
+      AND NOT EXISTS (SELECT 1 FROM enrollment e JOIN training_group done ON done.code = e.group_code
+                      WHERE e.curp = s.curp AND e.status = 'acreditado' AND done.course_code = p.requires_code
+                        AND (who = 'admin' OR e.agency_code = mine))
+    GROUP BY s.line, s.group_code, g.course_code
+    ORDER BY s.line;
+END
+$$;
+
+ALTER FUNCTION public.enrollment_stage_missing_prerequisites(groups text[]) OWNER TO capacita_definer;
+
+--
+-- Name: enrollment_status(numeric, numeric, numeric, numeric); Type: FUNCTION; Schema: public
+--
+
+CREATE FUNCTION public.enrollment_status(attendance numeric, final_score numeric, min_score numeric, min_attendance numeric) RETURNS text
+    LANGUAGE sql IMMUTABLE
+    AS $$
+    SELECT CASE
+        WHEN attendance IS NULL OR (min_score > 0 AND final_score IS NULL) THEN 'inscrito'
+        WHEN attendance >= min_attendance AND (min_score = 0 OR final_score >= min_score) THEN 'acreditado'
+        ELSE 'no_acreditado'
+    END
+$$;
+
+--
+-- Name: event_groups(integer); Type: FUNCTION; Schema: public
+--
+
+CREATE FUNCTION public.event_groups(year integer) RETURNS TABLE(group_code text, agency_code text, kind text, general_public integer, servants bigint)
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+BEGIN
+    PERFORM capacita_require_identity();
+    RETURN QUERY
+    SELECT g.code::text, g.agency_code::text, g.kind, g.general_public,
+           g.public_servants + count(e.curp) FILTER (WHERE e.status <> 'baja')
+    FROM training_group g LEFT JOIN enrollment e ON e.group_code = g.code
+    WHERE g.starts_on >= make_date(year, 1, 1) AND g.starts_on < make_date(year + 1, 1, 1)
+    GROUP BY g.code;
+END
+$$;
+
+ALTER FUNCTION public.event_groups(year integer) OWNER TO capacita_definer;
+
+--
+-- Name: ficha_national(integer); Type: FUNCTION; Schema: public
+--
+
+CREATE FUNCTION public.ficha_national(year integer) RETURNS TABLE(agency_code text, document jsonb)
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+BEGIN
+    PERFORM capacita_require_identity();
+    RETURN QUERY SELECT f.agency_code::text, f.document - 'observaciones'
+    FROM ficha f WHERE f.year = ficha_national.year AND f.superseded_at IS NULL ORDER BY f.agency_code;
+END
+$$;
+
+ALTER FUNCTION public.ficha_national(year integer) OWNER TO capacita_definer;
+
+--
+-- Name: group_counts(text[]); Type: FUNCTION; Schema: public
+--
+
+CREATE FUNCTION public.group_counts(codes text[]) RETURNS TABLE(group_code text, enrolled bigint, acreditados bigint, bajas bigint)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+    SELECT e.group_code::text, count(*) FILTER (WHERE e.status <> 'baja'),
+           count(*) FILTER (WHERE e.status = 'acreditado'), count(*) FILTER (WHERE e.status = 'baja')
+    FROM enrollment e
+    WHERE e.group_code = ANY (codes) AND capacita_role() IS NOT NULL
+    GROUP BY e.group_code
+$$;
+
+ALTER FUNCTION public.group_counts(codes text[]) OWNER TO capacita_definer;
+
+--
+-- Name: person_agency_merge(bigint); Type: FUNCTION; Schema: public
+--
+
+CREATE FUNCTION public.person_agency_merge(batch bigint) RETURNS integer
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+DECLARE
+    written integer;
+BEGIN
+    INSERT INTO person_agency AS pa (curp, agency_code, given_names, first_surname, second_surname, sex, email, batch_id)
+    SELECT DISTINCT ON (s.curp, s.agency_code) s.curp, s.agency_code, sp.given_names, sp.first_surname,
+           sp.second_surname, sp.sex, sp.email, batch
+    FROM pg_temp.enrollment_stage s JOIN pg_temp.stage_person sp ON sp.curp = s.curp
+    ORDER BY s.curp, s.agency_code
+    ON CONFLICT (curp, agency_code) DO UPDATE SET
+        given_names = EXCLUDED.given_names, first_surname = EXCLUDED.first_surname,
+        second_surname = EXCLUDED.second_surname, sex = EXCLUDED.sex, email = COALESCE(EXCLUDED.email, pa.email),
+        batch_id = EXCLUDED.batch_id, updated_at = now()
+    WHERE (pa.given_names, pa.first_surname, pa.second_surname, pa.sex, pa.email)
+          IS DISTINCT FROM (EXCLUDED.given_names, EXCLUDED.first_surname, EXCLUDED.second_surname, EXCLUDED.sex,
+                            COALESCE(EXCLUDED.email, pa.email));
+    GET DIAGNOSTICS written = ROW_COUNT;
+    RETURN written;
+END
+$$;
+
+ALTER FUNCTION public.person_agency_merge(batch bigint) OWNER TO capacita_definer;
+
+--
+-- Name: person_history_capture(); Type: FUNCTION; Schema: public
+--
+
+CREATE FUNCTION public.person_history_capture() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+BEGIN
+    INSERT INTO person_history (curp, given_names, first_surname, second_surname, sex, email, batch_id,
+                                changed_by_batch, changed_by)
+    SELECT o.curp, o.given_names, o.first_surname, o.second_surname, o.sex, o.email, o.batch_id, n.batch_id,
+           capacita_user()
+    FROM old_rows o JOIN new_rows n ON n.curp = o.curp
+    WHERE (o.given_names, o.first_surname, o.second_surname, o.sex, o.email)
+          IS DISTINCT FROM (n.given_names, n.first_surname, n.second_surname, n.sex, n.email);
+    RETURN NULL;
+END
+$$;
+
+ALTER FUNCTION public.person_history_capture() OWNER TO capacita_definer;
+
+--
+-- Name: report_change_note(); Type: FUNCTION; Schema: public
+--
+
+CREATE FUNCTION public.report_change_note() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+BEGIN
+    INSERT INTO report_change DEFAULT VALUES;
+    RETURN NULL;
+END
+$$;
+
+ALTER FUNCTION public.report_change_note() OWNER TO capacita_definer;
+
+--
+-- Name: report_version(); Type: FUNCTION; Schema: public
+--
+
+CREATE FUNCTION public.report_version(OUT version bigint, OUT settled boolean) RETURNS record
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+    SELECT (SELECT coalesce(max(id), 0) FROM report_change),
+           NOT EXISTS (SELECT 1 FROM pg_snapshot_xip(pg_current_snapshot()))
+$$;
+
+ALTER FUNCTION public.report_version(OUT version bigint, OUT settled boolean) OWNER TO capacita_definer;
+
+--
+-- Name: result_history_capture(); Type: FUNCTION; Schema: public
+--
+
+CREATE FUNCTION public.result_history_capture() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+BEGIN
+    INSERT INTO result_history (group_code, curp, agency_code, status, attendance, pre_score, post_score, final_score,
+                                reaction_methodology, reaction_instructors, reaction_contents, reaction_infrastructure,
+                                rule_min_score, rule_min_attendance, results_batch_id, changed_by_batch, changed_by)
+    SELECT o.group_code, o.curp, o.agency_code, o.status, o.attendance, o.pre_score, o.post_score, o.final_score,
+           o.reaction_methodology, o.reaction_instructors, o.reaction_contents, o.reaction_infrastructure,
+           o.rule_min_score, o.rule_min_attendance, o.results_batch_id, n.results_batch_id, capacita_user()
+    FROM (SELECT * FROM old_rows
+          WHERE results_batch_id IS NOT NULL OR attendance IS NOT NULL OR final_score IS NOT NULL) o
+    JOIN new_rows n ON n.group_code = o.group_code AND n.curp = o.curp
+    WHERE (o.attendance, o.pre_score, o.post_score, o.final_score, o.reaction_methodology, o.reaction_instructors,
+           o.reaction_contents, o.reaction_infrastructure)
+          IS DISTINCT FROM
+          (n.attendance, n.pre_score, n.post_score, n.final_score, n.reaction_methodology, n.reaction_instructors,
+           n.reaction_contents, n.reaction_infrastructure);
+    RETURN NULL;
+END
+$$;
+
+ALTER FUNCTION public.result_history_capture() OWNER TO capacita_definer;
+
+--
+-- Name: session_close(text); Type: FUNCTION; Schema: public
+--
+
+CREATE FUNCTION public.session_close(session_sha256 text) RETURNS void
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+    DELETE FROM web_session WHERE sha256 = session_sha256
+$$;
+
+ALTER FUNCTION public.session_close(session_sha256 text) OWNER TO capacita_definer;
+
+--
+-- Name: session_identity(text); Type: FUNCTION; Schema: public
+--
+
+CREATE FUNCTION public.session_identity(session_sha256 text) RETURNS TABLE(name text, role text, agency_code text, csrf text)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+    SELECT t.name, t.role, t.agency_code::text, s.csrf FROM web_session s JOIN api_token t ON t.id = s.token_id
+    WHERE s.sha256 = session_sha256 AND s.expires_at >= now() AND t.revoked_at IS NULL
+      AND (t.expires_on IS NULL OR t.expires_on >= (now() AT TIME ZONE 'UTC')::date)
+$$;
+
+ALTER FUNCTION public.session_identity(session_sha256 text) OWNER TO capacita_definer;
+
+--
+-- Name: session_open(text, text, text, interval); Type: FUNCTION; Schema: public
+--
+
+CREATE FUNCTION public.session_open(token_sha256 text, session_sha256 text, csrf text, lifetime interval) RETURNS TABLE(name text, role text, agency_code text)
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+DECLARE
+    granted api_token%ROWTYPE;
+BEGIN
+    DELETE FROM web_session WHERE expires_at < now();
+    SELECT t.* INTO granted FROM api_token t
+    WHERE t.sha256 = token_sha256 AND t.revoked_at IS NULL
+      AND (t.expires_on IS NULL OR t.expires_on >= (now() AT TIME ZONE 'UTC')::date);
+    IF NOT FOUND THEN
+        RETURN;
+    END IF;
+    INSERT INTO web_session (sha256, token_id, csrf, expires_at)
+    VALUES (session_sha256, granted.id, csrf, now() + lifetime);
+    RETURN QUERY SELECT granted.name, granted.role, granted.agency_code::text;
+END
+$$;
+
+ALTER FUNCTION public.session_open(token_sha256 text, session_sha256 text, csrf text, lifetime interval) OWNER TO capacita_definer;
+
+--
+-- Name: sign_in_attempt(text[], integer, interval); Type: FUNCTION; Schema: public
+--
+
+CREATE FUNCTION public.sign_in_attempt(keys text[], max_failures integer, window_length interval) RETURNS integer
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+DECLARE
+    wait integer := 0;
+    counted sign_in_failure%ROWTYPE;
+BEGIN
+    IF keys IS NULL OR cardinality(keys) NOT BETWEEN 1 AND 4 OR max_failures IS NULL OR max_failures < 1
+       OR window_length IS NULL OR window_length <= interval '0' OR window_length > interval '1 day' THEN
+        RAISE EXCEPTION 'sign_in_attempt: keys, limit or window out of range' USING ERRCODE = '22023';
+    END IF;
+    DELETE FROM sign_in_failure WHERE window_start < now() - window_length;
+    FOR counted IN
+        INSERT INTO sign_in_failure AS f (key, failures, window_start)
+        SELECT DISTINCT k, 1, now() FROM unnest(keys) AS k
+        ON CONFLICT (key) DO UPDATE
+        SET failures = CASE WHEN f.window_start < now() - window_length THEN 1
+                            ELSE least(f.failures + 1, max_failures + 1) END,
+            window_start = CASE WHEN f.window_start < now() - window_length THEN now() ELSE f.window_start END
+        RETURNING f.*
+    LOOP
+        IF counted.failures > max_failures THEN
+            wait := greatest(wait, ceil(extract(epoch FROM counted.window_start + window_length - now()))::integer, 1);
+        END IF;
+    END LOOP;
+    RETURN wait;
+END
+$$;
+
+ALTER FUNCTION public.sign_in_attempt(keys text[], max_failures integer, window_length interval) OWNER TO capacita_definer;
+
+--
+-- Name: sign_in_form_key(); Type: FUNCTION; Schema: public
+--
+
+CREATE FUNCTION public.sign_in_form_key() RETURNS text
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+    SELECT secret FROM sign_in_secret WHERE only_row
+$$;
+
+ALTER FUNCTION public.sign_in_form_key() OWNER TO capacita_definer;
+
+--
+-- Name: sign_in_form_use(text, timestamp with time zone); Type: FUNCTION; Schema: public
+--
+
+CREATE FUNCTION public.sign_in_form_use(token_sha256 text, token_expires_at timestamp with time zone) RETURNS boolean
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+DECLARE
+    inserted integer;
+BEGIN
+    DELETE FROM sign_in_form_used WHERE expires_at < now();
+    IF token_sha256 IS NULL OR token_expires_at IS NULL OR token_expires_at < now()
+       OR token_expires_at > now() + interval '1 day' THEN
+        RETURN false;
+    END IF;
+    INSERT INTO sign_in_form_used (sha256, expires_at) VALUES (token_sha256, token_expires_at)
+    ON CONFLICT (sha256) DO NOTHING;
+    GET DIAGNOSTICS inserted = ROW_COUNT;
+    RETURN inserted = 1;
+END
+$$;
+
+ALTER FUNCTION public.sign_in_form_use(token_sha256 text, token_expires_at timestamp with time zone) OWNER TO capacita_definer;
+
+--
+-- Name: sign_in_succeeded(text[]); Type: FUNCTION; Schema: public
+--
+
+CREATE FUNCTION public.sign_in_succeeded(keys text[]) RETURNS void
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+    UPDATE sign_in_failure SET failures = greatest(failures - 1, 0) WHERE key = ANY (keys)
+$$;
+
+ALTER FUNCTION public.sign_in_succeeded(keys text[]) OWNER TO capacita_definer;
+
+--
+-- Name: stage_table(text); Type: FUNCTION; Schema: public
+--
+
+CREATE FUNCTION public.stage_table(stage_name text) RETURNS regclass
+    LANGUAGE plpgsql STABLE
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+DECLARE
+    rel regclass;
+BEGIN
+    SELECT c.oid INTO rel FROM pg_class c
+    WHERE c.relnamespace = pg_my_temp_schema() AND c.relname = stage_name
+      AND c.relkind = 'r' AND c.relpersistence = 't' AND NOT c.relhassubclass AND NOT c.relrowsecurity
+      AND NOT EXISTS (SELECT 1 FROM pg_attribute a
+                      WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped AND a.atttypid >= 16384);
+    IF rel IS NULL THEN
+        RAISE EXCEPTION 'stage table pg_temp.% is missing or not a plain temporary table', stage_name
+            USING ERRCODE = 'invalid_table_definition';
+    END IF;
+    RETURN rel;
+END
+$$;
+
+--
+-- Name: token_identity(text); Type: FUNCTION; Schema: public
+--
+
+CREATE FUNCTION public.token_identity(token_sha256 text) RETURNS TABLE(id bigint, name text, role text, agency_code text)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+    SELECT t.id, t.name, t.role, t.agency_code::text FROM api_token t
+    WHERE t.sha256 = token_sha256 AND t.revoked_at IS NULL
+      AND (t.expires_on IS NULL OR t.expires_on >= (now() AT TIME ZONE 'UTC')::date)
+$$;
+
+ALTER FUNCTION public.token_identity(token_sha256 text) OWNER TO capacita_definer;
+
+--
+-- Name: trained_counts(integer, integer, text[]); Type: FUNCTION; Schema: public
+--
+
+CREATE FUNCTION public.trained_counts(from_year integer, to_year integer, levels text[] DEFAULT NULL::text[]) RETURNS TABLE(agency_code text, tier text, people integer)
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+BEGIN
+    PERFORM capacita_require_identity();
+    IF EXISTS (SELECT 1 FROM trained_dirty) THEN
+        PERFORM trained_refresh();
+    END IF;
+    IF levels IS NULL THEN
+        RETURN QUERY
+        SELECT t.agency_code::text, t.tier, count(*)::int
+        FROM trained_year t
+        WHERE t.year BETWEEN from_year AND to_year AND (t.next_year IS NULL OR t.next_year > to_year)
+        GROUP BY t.agency_code, t.tier;
+    ELSE
+        RETURN QUERY
+        SELECT latest.agency_code::text, latest.tier, count(*)::int FROM (
+            SELECT DISTINCT ON (e.curp) e.agency_code, e.tier
+            FROM enrollment e
+            JOIN training_group g ON g.code = e.group_code
+            JOIN course c ON c.code = g.course_code
+            WHERE e.status = 'acreditado' AND c.counts_for_indicator AND c.level = ANY (levels)
+              AND COALESCE(g.ends_on, g.starts_on) BETWEEN make_date(from_year, 1, 1) AND make_date(to_year, 12, 31)
+            ORDER BY e.curp, COALESCE(g.ends_on, g.starts_on) DESC, g.starts_on DESC, g.code DESC
+        ) latest
+        GROUP BY latest.agency_code, latest.tier;
+    END IF;
+END
+$$;
+
+ALTER FUNCTION public.trained_counts(from_year integer, to_year integer, levels text[]) OWNER TO capacita_definer;
+
+--
+-- Name: trained_mark(text[]); Type: FUNCTION; Schema: public
+--
+
+CREATE FUNCTION public.trained_mark(people text[]) RETURNS void
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+    INSERT INTO trained_dirty (curps) SELECT people WHERE people IS NOT NULL
+$$;
+
+ALTER FUNCTION public.trained_mark(people text[]) OWNER TO capacita_definer;
+
+--
+-- Name: trained_mark_course(); Type: FUNCTION; Schema: public
+--
+
+CREATE FUNCTION public.trained_mark_course() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+DECLARE
+    people text[];
+BEGIN
+    SELECT array_agg(DISTINCT e.curp) INTO people
+    FROM new_rows n
+    JOIN old_rows o ON o.code = n.code AND o.counts_for_indicator IS DISTINCT FROM n.counts_for_indicator
+    JOIN training_group g ON g.course_code = n.code
+    JOIN enrollment e ON e.group_code = g.code
+    WHERE e.status = 'acreditado';
+    PERFORM trained_mark(people);
+    RETURN NULL;
+END
+$$;
+
+ALTER FUNCTION public.trained_mark_course() OWNER TO capacita_definer;
+
+--
+-- Name: trained_mark_enrollment(); Type: FUNCTION; Schema: public
+--
+
+CREATE FUNCTION public.trained_mark_enrollment() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    people text[];
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        SELECT array_agg(DISTINCT curp) INTO people FROM new_rows WHERE status = 'acreditado';
+    ELSIF TG_OP = 'DELETE' THEN
+        SELECT array_agg(DISTINCT curp) INTO people FROM old_rows WHERE status = 'acreditado';
+    ELSE
+        SELECT array_agg(DISTINCT curp) INTO people FROM (
+            SELECT curp FROM old_rows WHERE status = 'acreditado'
+            UNION ALL
+            SELECT curp FROM new_rows WHERE status = 'acreditado') changed;
+    END IF;
+    PERFORM trained_mark(people);
+    RETURN NULL;
+END
+$$;
+
+--
+-- Name: trained_mark_group(); Type: FUNCTION; Schema: public
+--
+
+CREATE FUNCTION public.trained_mark_group() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+DECLARE
+    people text[];
+BEGIN
+    SELECT array_agg(DISTINCT e.curp) INTO people
+    FROM new_rows n JOIN enrollment e ON e.group_code = n.code
+    WHERE e.status = 'acreditado'
+      AND NOT EXISTS (SELECT 1 FROM old_rows o
+                      WHERE o.code = n.code AND o.starts_on = n.starts_on AND o.ends_on IS NOT DISTINCT FROM n.ends_on
+                        AND o.course_code IS NOT DISTINCT FROM n.course_code);
+    PERFORM trained_mark(people);
+    RETURN NULL;
+END
+$$;
+
+ALTER FUNCTION public.trained_mark_group() OWNER TO capacita_definer;
+
+--
+-- Name: trained_refresh(integer); Type: FUNCTION; Schema: public
+--
+
+CREATE FUNCTION public.trained_refresh(full_rebuild_from integer DEFAULT 100000) RETURNS integer
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+DECLARE
+    people text[];
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM trained_dirty) THEN
+        RETURN 0;
+    END IF;
+    PERFORM pg_advisory_xact_lock(hashtext('capacita.trained_year'));
+    WITH gone AS (DELETE FROM trained_dirty RETURNING curps)
+    SELECT array_agg(DISTINCT c) INTO people FROM gone, unnest(gone.curps) AS c;
+    IF people IS NULL THEN
+        RETURN 0;
+    END IF;
+    IF cardinality(people) >= full_rebuild_from THEN
+        DELETE FROM trained_year;
+        INSERT INTO trained_year SELECT * FROM trained_year_source(NULL);
+    ELSE
+        DELETE FROM trained_year WHERE curp = ANY (people);
+        INSERT INTO trained_year SELECT * FROM trained_year_source(people);
+    END IF;
+    RETURN cardinality(people);
+END
+$$;
+
+ALTER FUNCTION public.trained_refresh(full_rebuild_from integer) OWNER TO capacita_definer;
+
+--
+-- Name: trained_refresh_at_commit(); Type: FUNCTION; Schema: public
+--
+
+CREATE FUNCTION public.trained_refresh_at_commit() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    PERFORM trained_refresh();
+    RETURN NULL;
+END
+$$;
+
+--
+-- Name: trained_year_source(text[]); Type: FUNCTION; Schema: public
+--
+
+CREATE FUNCTION public.trained_year_source(people text[]) RETURNS TABLE(curp text, year integer, agency_code text, tier text, next_year integer)
+    LANGUAGE sql STABLE
+    AS $$
+    SELECT curp, year, agency_code, tier, lead(year) OVER (PARTITION BY curp ORDER BY year)
+    FROM (
+        SELECT DISTINCT ON (e.curp, extract(year FROM COALESCE(g.ends_on, g.starts_on)))
+               e.curp, extract(year FROM COALESCE(g.ends_on, g.starts_on))::integer AS year, e.agency_code, e.tier
+        FROM enrollment e
+        JOIN training_group g ON g.code = e.group_code
+        JOIN course c ON c.code = g.course_code
+        WHERE e.status = 'acreditado' AND c.counts_for_indicator
+          AND (people IS NULL OR e.curp = ANY (people))
+        ORDER BY e.curp, extract(year FROM COALESCE(g.ends_on, g.starts_on)),
+                 COALESCE(g.ends_on, g.starts_on) DESC, g.starts_on DESC, g.code DESC
+    ) latest
+$$;
+
+--
+-- Name: agency; Type: TABLE; Schema: public
+--
+
+CREATE TABLE public.agency (
+    code text NOT NULL COLLATE pg_catalog."C",
+    name text NOT NULL,
+    government_order text NOT NULL,
+    state text,
+    counts_in_indicator boolean DEFAULT false NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT agency_code_check CHECK ((code ~ '^[A-Z0-9_-]+$'::text)),
+    CONSTRAINT agency_government_order_check CHECK ((government_order = ANY (ARRAY['federal'::text, 'estatal'::text, 'municipal'::text]))),
+    CONSTRAINT agency_name_check CHECK ((btrim(name) <> ''::text)),
+    CONSTRAINT agency_state_check CHECK ((state ~ '^[A-Z]{2}$'::text)),
+    CONSTRAINT agency_state_matches_order CHECK (((government_order = 'federal'::text) = (state IS NULL)))
+);
+
+ALTER TABLE ONLY public.agency FORCE ROW LEVEL SECURITY;
+
+--
+-- Name: agency_former_name; Type: TABLE; Schema: public
+--
+
+CREATE TABLE public.agency_former_name (
+    agency_code text NOT NULL COLLATE pg_catalog."C",
+    name text NOT NULL,
+    "position" integer NOT NULL,
+    CONSTRAINT agency_former_name_name_check CHECK ((btrim(name) <> ''::text)),
+    CONSTRAINT agency_former_name_position_check CHECK (("position" >= 0))
+);
+
+ALTER TABLE ONLY public.agency_former_name FORCE ROW LEVEL SECURITY;
+
+--
+-- Name: api_token; Type: TABLE; Schema: public
+--
+
+CREATE TABLE public.api_token (
+    id bigint NOT NULL,
+    name text NOT NULL,
+    role text NOT NULL,
+    agency_code text COLLATE pg_catalog."C",
+    sha256 text NOT NULL,
+    hint text NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    created_by text,
+    expires_on date,
+    revoked_at timestamp with time zone,
+    CONSTRAINT api_token_check CHECK (((role = 'enlace'::text) = (agency_code IS NOT NULL))),
+    CONSTRAINT api_token_name_check CHECK (((btrim(name) <> ''::text) AND (length(name) <= 100) AND (name !~ '[[:cntrl:]]'::text))),
+    CONSTRAINT api_token_role_check CHECK ((role = ANY (ARRAY['admin'::text, 'enlace'::text, 'instructor'::text]))),
+    CONSTRAINT api_token_sha256_check CHECK ((sha256 ~ '^[0-9a-f]{64}$'::text))
+);
+
+--
+-- Name: api_token_id_seq; Type: SEQUENCE; Schema: public
+--
+
+CREATE SEQUENCE public.api_token_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1;
+
+--
+-- Name: api_token_id_seq; Type: SEQUENCE OWNED BY; Schema: public
+--
+
+ALTER SEQUENCE public.api_token_id_seq OWNED BY public.api_token.id;
+
+--
+-- Name: audit_log; Type: TABLE; Schema: public
+--
+
+CREATE TABLE public.audit_log (
+    id bigint NOT NULL,
+    at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
+    user_name text DEFAULT public.capacita_user() NOT NULL,
+    user_label text,
+    role text DEFAULT public.capacita_role() NOT NULL,
+    agency_code text DEFAULT public.capacita_agency() COLLATE pg_catalog."C",
+    action text NOT NULL,
+    target text,
+    batch_id bigint,
+    request_id text,
+    detail jsonb,
+    CONSTRAINT audit_log_action_check CHECK ((action ~ '^[a-z_]+(\.[a-z_]+)*$'::text)),
+    CONSTRAINT audit_log_role_check CHECK ((role = ANY (ARRAY['admin'::text, 'enlace'::text, 'instructor'::text, 'system'::text])))
+);
+
+ALTER TABLE ONLY public.audit_log FORCE ROW LEVEL SECURITY;
+
+--
+-- Name: audit_log_id_seq; Type: SEQUENCE; Schema: public
+--
+
+CREATE SEQUENCE public.audit_log_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1;
+
+--
+-- Name: audit_log_id_seq; Type: SEQUENCE OWNED BY; Schema: public
+--
+
+ALTER SEQUENCE public.audit_log_id_seq OWNED BY public.audit_log.id;
+
+--
+-- Name: constancia; Type: TABLE; Schema: public
+--
+
+CREATE TABLE public.constancia (
+    folio text NOT NULL COLLATE pg_catalog."C",
+    year integer NOT NULL,
+    sequence integer NOT NULL,
+    code text NOT NULL COLLATE pg_catalog."C",
+    group_code text NOT NULL COLLATE pg_catalog."C",
+    curp text NOT NULL COLLATE pg_catalog."C",
+    issued_at timestamp with time zone DEFAULT now() NOT NULL,
+    revoked_at timestamp with time zone,
+    revoked_reason text,
+    CONSTRAINT constancia_check CHECK (((revoked_at IS NULL) = (revoked_reason IS NULL))),
+    CONSTRAINT constancia_code_check CHECK ((code ~ '^[23456789ABCDEFGHJKMNPQRSTUVWXYZ]{12}$'::text)),
+    CONSTRAINT constancia_folio_check CHECK ((folio ~ '^PNC-[0-9]{4}-[0-9]{6,}$'::text)),
+    CONSTRAINT constancia_sequence_check CHECK ((sequence > 0))
+);
+
+ALTER TABLE ONLY public.constancia FORCE ROW LEVEL SECURITY;
+
+--
+-- Name: constancia_sequence; Type: TABLE; Schema: public
+--
+
+CREATE TABLE public.constancia_sequence (
+    year integer NOT NULL,
+    last integer NOT NULL,
+    CONSTRAINT constancia_sequence_last_check CHECK ((last >= 0))
+);
+
+--
+-- Name: course; Type: TABLE; Schema: public
+--
+
+CREATE TABLE public.course (
+    code text NOT NULL COLLATE pg_catalog."C",
+    program text NOT NULL,
+    level text NOT NULL,
+    kind text NOT NULL,
+    title text NOT NULL,
+    modalities text[] NOT NULL,
+    hours numeric(7,2) NOT NULL,
+    audience text NOT NULL,
+    objectives text[] NOT NULL,
+    temario jsonb NOT NULL,
+    evaluation text[] NOT NULL,
+    min_score numeric(5,2) NOT NULL,
+    min_attendance numeric(5,2) NOT NULL,
+    max_group_size integer NOT NULL,
+    counts_for_indicator boolean NOT NULL,
+    source_file text NOT NULL,
+    document jsonb NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT course_code_check CHECK ((code ~ '^[A-Z0-9-]+$'::text)),
+    CONSTRAINT course_evaluation_check CHECK ((evaluation <@ ARRAY['reaccion'::text, 'pre'::text, 'post'::text])),
+    CONSTRAINT course_hours_check CHECK ((hours > (0)::numeric)),
+    CONSTRAINT course_kind_check CHECK ((kind = ANY (ARRAY['capacitacion'::text, 'sensibilizacion'::text]))),
+    CONSTRAINT course_level_check CHECK ((level = ANY (ARRAY['sensibilizacion'::text, 'basico'::text, 'intermedio'::text, 'formador'::text, 'especializado'::text, 'capacitacion'::text, 'especializacion'::text]))),
+    CONSTRAINT course_max_group_size_check CHECK ((max_group_size > 0)),
+    CONSTRAINT course_min_attendance_check CHECK (((min_attendance >= (0)::numeric) AND (min_attendance <= (100)::numeric))),
+    CONSTRAINT course_min_score_check CHECK (((min_score >= (0)::numeric) AND (min_score <= (100)::numeric))),
+    CONSTRAINT course_modalities_check CHECK (((cardinality(modalities) > 0) AND (modalities <@ ARRAY['presencial'::text, 'en_linea'::text, 'mixta'::text]))),
+    CONSTRAINT course_program_check CHECK ((program ~ '^pnc-[0-9]{4}$'::text)),
+    CONSTRAINT course_temario_check CHECK ((jsonb_typeof(temario) = 'array'::text)),
+    CONSTRAINT course_title_check CHECK ((btrim(title) <> ''::text))
+);
+
+ALTER TABLE ONLY public.course FORCE ROW LEVEL SECURITY;
+
+--
+-- Name: course_prerequisite; Type: TABLE; Schema: public
+--
+
+CREATE TABLE public.course_prerequisite (
+    course_code text NOT NULL COLLATE pg_catalog."C",
+    requires_code text NOT NULL COLLATE pg_catalog."C",
+    CONSTRAINT course_prerequisite_check CHECK ((course_code <> requires_code))
+);
+
+ALTER TABLE ONLY public.course_prerequisite FORCE ROW LEVEL SECURITY;
+
+--
+-- Name: enrollment; Type: TABLE; Schema: public
+--
+
+CREATE TABLE public.enrollment (
+    group_code text NOT NULL COLLATE pg_catalog."C",
+    curp text NOT NULL COLLATE pg_catalog."C",
+    agency_code text NOT NULL COLLATE pg_catalog."C",
+    tier text NOT NULL,
+    position_title text,
+    status text DEFAULT 'inscrito'::text NOT NULL,
+    batch_id bigint NOT NULL,
+    enrolled_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    attendance numeric(5,2),
+    pre_score numeric(5,2),
+    post_score numeric(5,2),
+    final_score numeric(5,2),
+    reaction_methodology smallint,
+    reaction_instructors smallint,
+    reaction_contents smallint,
+    reaction_infrastructure smallint,
+    rule_min_score numeric(5,2),
+    rule_min_attendance numeric(5,2),
+    results_batch_id bigint,
+    drop_reason text,
+    dropped_at timestamp with time zone,
+    CONSTRAINT enrollment_attendance_check CHECK (((attendance >= (0)::numeric) AND (attendance <= (100)::numeric))),
+    CONSTRAINT enrollment_drop_has_reason CHECK (((status = 'baja'::text) = (drop_reason IS NOT NULL))),
+    CONSTRAINT enrollment_final_score_check CHECK (((final_score >= (0)::numeric) AND (final_score <= (100)::numeric))),
+    CONSTRAINT enrollment_post_score_check CHECK (((post_score >= (0)::numeric) AND (post_score <= (100)::numeric))),
+    CONSTRAINT enrollment_pre_score_check CHECK (((pre_score >= (0)::numeric) AND (pre_score <= (100)::numeric))),
+    CONSTRAINT enrollment_reaction_contents_check CHECK (((reaction_contents >= 1) AND (reaction_contents <= 5))),
+    CONSTRAINT enrollment_reaction_infrastructure_check CHECK (((reaction_infrastructure >= 1) AND (reaction_infrastructure <= 5))),
+    CONSTRAINT enrollment_reaction_instructors_check CHECK (((reaction_instructors >= 1) AND (reaction_instructors <= 5))),
+    CONSTRAINT enrollment_reaction_methodology_check CHECK (((reaction_methodology >= 1) AND (reaction_methodology <= 5))),
+    CONSTRAINT enrollment_status_check CHECK ((status = ANY (ARRAY['inscrito'::text, 'acreditado'::text, 'no_acreditado'::text, 'baja'::text]))),
+    CONSTRAINT enrollment_tier_check CHECK ((tier = ANY (ARRAY['alto'::text, 'medio'::text, 'operativo'::text])))
+);
+
+ALTER TABLE ONLY public.enrollment FORCE ROW LEVEL SECURITY;
+
+--
+-- Name: ficha; Type: TABLE; Schema: public
+--
+
+CREATE TABLE public.ficha (
+    id bigint NOT NULL,
+    agency_code text NOT NULL COLLATE pg_catalog."C",
+    year integer NOT NULL,
+    version integer NOT NULL,
+    total integer NOT NULL,
+    document jsonb NOT NULL,
+    source_file text NOT NULL,
+    batch_id bigint,
+    imported_at timestamp with time zone DEFAULT now() NOT NULL,
+    superseded_at timestamp with time zone,
+    CONSTRAINT ficha_total_check CHECK ((total >= 0)),
+    CONSTRAINT ficha_version_check CHECK ((version > 0)),
+    CONSTRAINT ficha_year_check CHECK (((year >= 2000) AND (year <= 2100)))
+);
+
+ALTER TABLE ONLY public.ficha FORCE ROW LEVEL SECURITY;
+
+--
+-- Name: ficha_id_seq; Type: SEQUENCE; Schema: public
+--
+
+CREATE SEQUENCE public.ficha_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1;
+
+--
+-- Name: ficha_id_seq; Type: SEQUENCE OWNED BY; Schema: public
+--
+
+ALTER SEQUENCE public.ficha_id_seq OWNED BY public.ficha.id;
+
+--
+-- Name: group_instructor; Type: TABLE; Schema: public
+--
+
+CREATE TABLE public.group_instructor (
+    group_code text NOT NULL COLLATE pg_catalog."C",
+    user_name text NOT NULL,
+    assigned_by text,
+    assigned_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT group_instructor_user_name_check CHECK ((btrim(user_name) <> ''::text))
+);
+
+ALTER TABLE ONLY public.group_instructor FORCE ROW LEVEL SECURITY;
+
+--
+-- Name: headcount; Type: TABLE; Schema: public
+--
+
+CREATE TABLE public.headcount (
+    agency_code text NOT NULL COLLATE pg_catalog."C",
+    year integer NOT NULL,
+    alto integer NOT NULL,
+    medio integer NOT NULL,
+    operativo integer NOT NULL,
+    batch_id bigint,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT headcount_alto_check CHECK ((alto >= 0)),
+    CONSTRAINT headcount_medio_check CHECK ((medio >= 0)),
+    CONSTRAINT headcount_operativo_check CHECK ((operativo >= 0)),
+    CONSTRAINT headcount_year_check CHECK (((year >= 2000) AND (year <= 2100)))
+);
+
+ALTER TABLE ONLY public.headcount FORCE ROW LEVEL SECURITY;
+
+--
+-- Name: import_batch; Type: TABLE; Schema: public
+--
+
+CREATE TABLE public.import_batch (
+    id bigint NOT NULL,
+    kind text NOT NULL,
+    file_name text NOT NULL,
+    sha256 text NOT NULL,
+    agency_code text COLLATE pg_catalog."C",
+    rows integer NOT NULL,
+    imported integer NOT NULL,
+    updated integer NOT NULL,
+    unchanged integer NOT NULL,
+    ran_by text NOT NULL,
+    ran_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT import_batch_imported_check CHECK ((imported >= 0)),
+    CONSTRAINT import_batch_kind_check CHECK ((kind = ANY (ARRAY['groups'::text, 'enrollment'::text, 'results'::text, 'headcount'::text, 'ficha'::text]))),
+    CONSTRAINT import_batch_rows_check CHECK ((rows >= 0)),
+    CONSTRAINT import_batch_sha256_check CHECK ((sha256 ~ '^[0-9a-f]{64}$'::text)),
+    CONSTRAINT import_batch_unchanged_check CHECK ((unchanged >= 0)),
+    CONSTRAINT import_batch_updated_check CHECK ((updated >= 0))
+);
+
+ALTER TABLE ONLY public.import_batch FORCE ROW LEVEL SECURITY;
+
+--
+-- Name: import_batch_id_seq; Type: SEQUENCE; Schema: public
+--
+
+CREATE SEQUENCE public.import_batch_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1;
+
+--
+-- Name: import_batch_id_seq; Type: SEQUENCE OWNED BY; Schema: public
+--
+
+ALTER SEQUENCE public.import_batch_id_seq OWNED BY public.import_batch.id;
+
+--
+-- Name: person; Type: TABLE; Schema: public
+--
+
+CREATE TABLE public.person (
+    curp text NOT NULL COLLATE pg_catalog."C",
+    given_names text NOT NULL,
+    first_surname text NOT NULL,
+    second_surname text,
+    sex text NOT NULL,
+    email text,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    batch_id bigint,
+    CONSTRAINT person_curp_check CHECK ((curp ~ '^[A-Z][AEIOUX][A-Z]{2}[0-9]{6}[HMX][A-Z]{2}[B-DF-HJ-NP-TV-Z]{3}[0-9A-Z][0-9]$'::text)),
+    CONSTRAINT person_first_surname_check CHECK ((btrim(first_surname) <> ''::text)),
+    CONSTRAINT person_given_names_check CHECK ((btrim(given_names) <> ''::text)),
+    CONSTRAINT person_sex_check CHECK ((sex = ANY (ARRAY['H'::text, 'M'::text, 'X'::text])))
+);
+
+ALTER TABLE ONLY public.person FORCE ROW LEVEL SECURITY;
+
+--
+-- Name: person_agency; Type: TABLE; Schema: public
+--
+
+CREATE TABLE public.person_agency (
+    curp text NOT NULL COLLATE pg_catalog."C",
+    agency_code text NOT NULL COLLATE pg_catalog."C",
+    given_names text NOT NULL,
+    first_surname text NOT NULL,
+    second_surname text,
+    sex text NOT NULL,
+    email text,
+    batch_id bigint,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT person_agency_first_surname_check CHECK ((btrim(first_surname) <> ''::text)),
+    CONSTRAINT person_agency_given_names_check CHECK ((btrim(given_names) <> ''::text)),
+    CONSTRAINT person_agency_sex_check CHECK ((sex = ANY (ARRAY['H'::text, 'M'::text, 'X'::text])))
+);
+
+ALTER TABLE ONLY public.person_agency FORCE ROW LEVEL SECURITY;
+
+--
+-- Name: person_history; Type: TABLE; Schema: public
+--
+
+CREATE TABLE public.person_history (
+    id bigint NOT NULL,
+    curp text NOT NULL COLLATE pg_catalog."C",
+    given_names text NOT NULL,
+    first_surname text NOT NULL,
+    second_surname text,
+    sex text NOT NULL,
+    email text,
+    batch_id bigint,
+    changed_by_batch bigint,
+    changed_by text,
+    changed_at timestamp with time zone DEFAULT now() NOT NULL
+);
+
+ALTER TABLE ONLY public.person_history FORCE ROW LEVEL SECURITY;
+
+--
+-- Name: person_history_id_seq; Type: SEQUENCE; Schema: public
+--
+
+CREATE SEQUENCE public.person_history_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1;
+
+--
+-- Name: person_history_id_seq; Type: SEQUENCE OWNED BY; Schema: public
+--
+
+ALTER SEQUENCE public.person_history_id_seq OWNED BY public.person_history.id;
+
+--
+-- Name: report_change; Type: TABLE; Schema: public
+--
+
+CREATE TABLE public.report_change (
+    id bigint NOT NULL,
+    at timestamp with time zone DEFAULT now() NOT NULL
+);
+
+--
+-- Name: report_change_id_seq; Type: SEQUENCE; Schema: public
+--
+
+CREATE SEQUENCE public.report_change_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1;
+
+--
+-- Name: report_change_id_seq; Type: SEQUENCE OWNED BY; Schema: public
+--
+
+ALTER SEQUENCE public.report_change_id_seq OWNED BY public.report_change.id;
+
+--
+-- Name: result_history; Type: TABLE; Schema: public
+--
+
+CREATE TABLE public.result_history (
+    id bigint NOT NULL,
+    group_code text NOT NULL COLLATE pg_catalog."C",
+    curp text NOT NULL COLLATE pg_catalog."C",
+    agency_code text NOT NULL COLLATE pg_catalog."C",
+    status text NOT NULL,
+    attendance numeric(5,2),
+    pre_score numeric(5,2),
+    post_score numeric(5,2),
+    final_score numeric(5,2),
+    reaction_methodology smallint,
+    reaction_instructors smallint,
+    reaction_contents smallint,
+    reaction_infrastructure smallint,
+    rule_min_score numeric(5,2),
+    rule_min_attendance numeric(5,2),
+    results_batch_id bigint,
+    changed_by_batch bigint,
+    changed_by text,
+    changed_at timestamp with time zone DEFAULT now() NOT NULL
+);
+
+ALTER TABLE ONLY public.result_history FORCE ROW LEVEL SECURITY;
+
+--
+-- Name: result_history_id_seq; Type: SEQUENCE; Schema: public
+--
+
+CREATE SEQUENCE public.result_history_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1;
+
+--
+-- Name: result_history_id_seq; Type: SEQUENCE OWNED BY; Schema: public
+--
+
+ALTER SEQUENCE public.result_history_id_seq OWNED BY public.result_history.id;
+
+--
+-- Name: schema_migration; Type: TABLE; Schema: public
+--
+
+CREATE TABLE public.schema_migration (
+    version integer NOT NULL,
+    name text NOT NULL,
+    checksum text NOT NULL,
+    applied_at timestamp with time zone DEFAULT now() NOT NULL
+);
+
+--
+-- Name: sign_in_failure; Type: TABLE; Schema: public
+--
+
+CREATE TABLE public.sign_in_failure (
+    key text NOT NULL,
+    failures integer NOT NULL,
+    window_start timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT sign_in_failure_failures_check CHECK ((failures >= 0)),
+    CONSTRAINT sign_in_failure_key_check CHECK (((key ~ '^(address|account):.+$'::text) AND (length(key) <= 200)))
+);
+
+--
+-- Name: sign_in_form_used; Type: TABLE; Schema: public
+--
+
+CREATE TABLE public.sign_in_form_used (
+    sha256 text NOT NULL,
+    expires_at timestamp with time zone NOT NULL,
+    CONSTRAINT sign_in_form_used_sha256_check CHECK ((sha256 ~ '^[0-9a-f]{64}$'::text))
+);
+
+--
+-- Name: sign_in_secret; Type: TABLE; Schema: public
+--
+
+CREATE TABLE public.sign_in_secret (
+    only_row boolean DEFAULT true NOT NULL,
+    secret text NOT NULL,
+    CONSTRAINT sign_in_secret_only_row_check CHECK (only_row),
+    CONSTRAINT sign_in_secret_secret_check CHECK ((secret ~ '^[0-9a-f]{64}$'::text))
+);
+
+--
+-- Name: trained_dirty; Type: TABLE; Schema: public
+--
+
+CREATE TABLE public.trained_dirty (
+    id bigint NOT NULL,
+    curps text[] NOT NULL COLLATE pg_catalog."C"
+);
+
+ALTER TABLE ONLY public.trained_dirty FORCE ROW LEVEL SECURITY;
+
+--
+-- Name: trained_dirty_id_seq; Type: SEQUENCE; Schema: public
+--
+
+CREATE SEQUENCE public.trained_dirty_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1;
+
+--
+-- Name: trained_dirty_id_seq; Type: SEQUENCE OWNED BY; Schema: public
+--
+
+ALTER SEQUENCE public.trained_dirty_id_seq OWNED BY public.trained_dirty.id;
+
+--
+-- Name: trained_year; Type: TABLE; Schema: public
+--
+
+CREATE TABLE public.trained_year (
+    curp text NOT NULL COLLATE pg_catalog."C",
+    year integer NOT NULL,
+    agency_code text NOT NULL COLLATE pg_catalog."C",
+    tier text NOT NULL,
+    next_year integer,
+    CONSTRAINT trained_year_check CHECK ((next_year > year))
+);
+
+ALTER TABLE ONLY public.trained_year FORCE ROW LEVEL SECURITY;
+
+--
+-- Name: training_group; Type: TABLE; Schema: public
+--
+
+CREATE TABLE public.training_group (
+    code text NOT NULL COLLATE pg_catalog."C",
+    course_code text COLLATE pg_catalog."C",
+    kind text NOT NULL,
+    agency_code text NOT NULL COLLATE pg_catalog."C",
+    starts_on date NOT NULL,
+    ends_on date,
+    modality text,
+    state text,
+    capacity integer,
+    general_public integer DEFAULT 0 NOT NULL,
+    public_servants integer DEFAULT 0 NOT NULL,
+    batch_id bigint,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT training_group_capacity_check CHECK ((capacity > 0)),
+    CONSTRAINT training_group_check CHECK ((ends_on >= starts_on)),
+    CONSTRAINT training_group_code_check CHECK (((code <> ''::text) AND (code = upper(code)))),
+    CONSTRAINT training_group_course_has_capacity CHECK (((course_code IS NULL) OR (capacity IS NOT NULL))),
+    CONSTRAINT training_group_general_public_check CHECK ((general_public >= 0)),
+    CONSTRAINT training_group_kind_check CHECK ((kind = ANY (ARRAY['capacitacion'::text, 'sensibilizacion'::text]))),
+    CONSTRAINT training_group_modality_check CHECK ((modality = ANY (ARRAY['presencial'::text, 'en_linea'::text, 'mixta'::text]))),
+    CONSTRAINT training_group_public_servants_check CHECK ((public_servants >= 0)),
+    CONSTRAINT training_group_state_check CHECK ((state ~ '^[A-Z]{2}$'::text))
+);
+
+ALTER TABLE ONLY public.training_group FORCE ROW LEVEL SECURITY;
+
+--
+-- Name: web_session; Type: TABLE; Schema: public
+--
+
+CREATE TABLE public.web_session (
+    sha256 text NOT NULL,
+    token_id bigint NOT NULL,
+    csrf text NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    expires_at timestamp with time zone NOT NULL,
+    CONSTRAINT web_session_csrf_check CHECK (((length(csrf) >= 32) AND (length(csrf) <= 100))),
+    CONSTRAINT web_session_sha256_check CHECK ((sha256 ~ '^[0-9a-f]{64}$'::text))
+);
+
+--
+-- Name: api_token id; Type: DEFAULT; Schema: public
+--
+
+ALTER TABLE ONLY public.api_token ALTER COLUMN id SET DEFAULT nextval('public.api_token_id_seq'::regclass);
+
+--
+-- Name: audit_log id; Type: DEFAULT; Schema: public
+--
+
+ALTER TABLE ONLY public.audit_log ALTER COLUMN id SET DEFAULT nextval('public.audit_log_id_seq'::regclass);
+
+--
+-- Name: ficha id; Type: DEFAULT; Schema: public
+--
+
+ALTER TABLE ONLY public.ficha ALTER COLUMN id SET DEFAULT nextval('public.ficha_id_seq'::regclass);
+
+--
+-- Name: import_batch id; Type: DEFAULT; Schema: public
+--
+
+ALTER TABLE ONLY public.import_batch ALTER COLUMN id SET DEFAULT nextval('public.import_batch_id_seq'::regclass);
+
+--
+-- Name: person_history id; Type: DEFAULT; Schema: public
+--
+
+ALTER TABLE ONLY public.person_history ALTER COLUMN id SET DEFAULT nextval('public.person_history_id_seq'::regclass);
+
+--
+-- Name: report_change id; Type: DEFAULT; Schema: public
+--
+
+ALTER TABLE ONLY public.report_change ALTER COLUMN id SET DEFAULT nextval('public.report_change_id_seq'::regclass);
+
+--
+-- Name: result_history id; Type: DEFAULT; Schema: public
+--
+
+ALTER TABLE ONLY public.result_history ALTER COLUMN id SET DEFAULT nextval('public.result_history_id_seq'::regclass);
+
+--
+-- Name: trained_dirty id; Type: DEFAULT; Schema: public
+--
+
+ALTER TABLE ONLY public.trained_dirty ALTER COLUMN id SET DEFAULT nextval('public.trained_dirty_id_seq'::regclass);
+
+--
+-- Name: agency_former_name agency_former_name_pkey; Type: CONSTRAINT; Schema: public
+--
+
+ALTER TABLE ONLY public.agency_former_name
+    ADD CONSTRAINT agency_former_name_pkey PRIMARY KEY (agency_code, name);
+
+--
+-- Name: agency agency_pkey; Type: CONSTRAINT; Schema: public
+--
+
+ALTER TABLE ONLY public.agency
+    ADD CONSTRAINT agency_pkey PRIMARY KEY (code);
+
+--
+-- Name: api_token api_token_name_key; Type: CONSTRAINT; Schema: public
+--
+
+ALTER TABLE ONLY public.api_token
+    ADD CONSTRAINT api_token_name_key UNIQUE (name);
+
+--
+-- Name: api_token api_token_pkey; Type: CONSTRAINT; Schema: public
+--
+
+ALTER TABLE ONLY public.api_token
+    ADD CONSTRAINT api_token_pkey PRIMARY KEY (id);
+
+--
+-- Name: api_token api_token_sha256_key; Type: CONSTRAINT; Schema: public
+--
+
+ALTER TABLE ONLY public.api_token
+    ADD CONSTRAINT api_token_sha256_key UNIQUE (sha256);
+
+--
+-- Name: audit_log audit_log_pkey; Type: CONSTRAINT; Schema: public
+--
+
+ALTER TABLE ONLY public.audit_log
+    ADD CONSTRAINT audit_log_pkey PRIMARY KEY (id);
+
+--
+-- Name: constancia constancia_code_key; Type: CONSTRAINT; Schema: public
+--
+
+ALTER TABLE ONLY public.constancia
+    ADD CONSTRAINT constancia_code_key UNIQUE (code);
+
+--
+-- Name: constancia constancia_pkey; Type: CONSTRAINT; Schema: public
+--
+
+ALTER TABLE ONLY public.constancia
+    ADD CONSTRAINT constancia_pkey PRIMARY KEY (folio);
+
+--
+-- Name: constancia_sequence constancia_sequence_pkey; Type: CONSTRAINT; Schema: public
+--
+
+ALTER TABLE ONLY public.constancia_sequence
+    ADD CONSTRAINT constancia_sequence_pkey PRIMARY KEY (year);
+
+--
+-- Name: constancia constancia_year_sequence_key; Type: CONSTRAINT; Schema: public
+--
+
+ALTER TABLE ONLY public.constancia
+    ADD CONSTRAINT constancia_year_sequence_key UNIQUE (year, sequence);
+
+--
+-- Name: course course_pkey; Type: CONSTRAINT; Schema: public
+--
+
+ALTER TABLE ONLY public.course
+    ADD CONSTRAINT course_pkey PRIMARY KEY (code);
+
+--
+-- Name: course_prerequisite course_prerequisite_pkey; Type: CONSTRAINT; Schema: public
+--
+
+ALTER TABLE ONLY public.course_prerequisite
+    ADD CONSTRAINT course_prerequisite_pkey PRIMARY KEY (course_code, requires_code);
+
+--
+-- Name: enrollment enrollment_pkey; Type: CONSTRAINT; Schema: public
+--
+
+ALTER TABLE ONLY public.enrollment
+    ADD CONSTRAINT enrollment_pkey PRIMARY KEY (group_code, curp);
+
+--
+-- Name: ficha ficha_agency_code_year_version_key; Type: CONSTRAINT; Schema: public
+--
+
+ALTER TABLE ONLY public.ficha
+    ADD CONSTRAINT ficha_agency_code_year_version_key UNIQUE (agency_code, year, version);
+
+--
+-- Name: ficha ficha_pkey; Type: CONSTRAINT; Schema: public
+--
+
+ALTER TABLE ONLY public.ficha
+    ADD CONSTRAINT ficha_pkey PRIMARY KEY (id);
+
+--
+-- Name: group_instructor group_instructor_pkey; Type: CONSTRAINT; Schema: public
+--
+
+ALTER TABLE ONLY public.group_instructor
+    ADD CONSTRAINT group_instructor_pkey PRIMARY KEY (group_code, user_name);
+
+--
+-- Name: headcount headcount_pkey; Type: CONSTRAINT; Schema: public
+--
+
+ALTER TABLE ONLY public.headcount
+    ADD CONSTRAINT headcount_pkey PRIMARY KEY (agency_code, year);
+
+--
+-- Name: import_batch import_batch_pkey; Type: CONSTRAINT; Schema: public
+--
+
+ALTER TABLE ONLY public.import_batch
+    ADD CONSTRAINT import_batch_pkey PRIMARY KEY (id);
+
+--
+-- Name: person_agency person_agency_pkey; Type: CONSTRAINT; Schema: public
+--
+
+ALTER TABLE ONLY public.person_agency
+    ADD CONSTRAINT person_agency_pkey PRIMARY KEY (curp, agency_code);
+
+--
+-- Name: person_history person_history_pkey; Type: CONSTRAINT; Schema: public
+--
+
+ALTER TABLE ONLY public.person_history
+    ADD CONSTRAINT person_history_pkey PRIMARY KEY (id);
+
+--
+-- Name: person person_pkey; Type: CONSTRAINT; Schema: public
+--
+
+ALTER TABLE ONLY public.person
+    ADD CONSTRAINT person_pkey PRIMARY KEY (curp);
+
+--
+-- Name: report_change report_change_pkey; Type: CONSTRAINT; Schema: public
+--
+
+ALTER TABLE ONLY public.report_change
+    ADD CONSTRAINT report_change_pkey PRIMARY KEY (id);
+
+--
+-- Name: result_history result_history_pkey; Type: CONSTRAINT; Schema: public
+--
+
+ALTER TABLE ONLY public.result_history
+    ADD CONSTRAINT result_history_pkey PRIMARY KEY (id);
+
+--
+-- Name: schema_migration schema_migration_pkey; Type: CONSTRAINT; Schema: public
+--
+
+ALTER TABLE ONLY public.schema_migration
+    ADD CONSTRAINT schema_migration_pkey PRIMARY KEY (version);
+
+--
+-- Name: sign_in_failure sign_in_failure_pkey; Type: CONSTRAINT; Schema: public
+--
+
+ALTER TABLE ONLY public.sign_in_failure
+    ADD CONSTRAINT sign_in_failure_pkey PRIMARY KEY (key);
+
+--
+-- Name: sign_in_form_used sign_in_form_used_pkey; Type: CONSTRAINT; Schema: public
+--
+
+ALTER TABLE ONLY public.sign_in_form_used
+    ADD CONSTRAINT sign_in_form_used_pkey PRIMARY KEY (sha256);
+
+--
+-- Name: sign_in_secret sign_in_secret_pkey; Type: CONSTRAINT; Schema: public
+--
+
+ALTER TABLE ONLY public.sign_in_secret
+    ADD CONSTRAINT sign_in_secret_pkey PRIMARY KEY (only_row);
+
+--
+-- Name: trained_dirty trained_dirty_pkey; Type: CONSTRAINT; Schema: public
+--
+
+ALTER TABLE ONLY public.trained_dirty
+    ADD CONSTRAINT trained_dirty_pkey PRIMARY KEY (id);
+
+--
+-- Name: trained_year trained_year_pkey; Type: CONSTRAINT; Schema: public
+--
+
+ALTER TABLE ONLY public.trained_year
+    ADD CONSTRAINT trained_year_pkey PRIMARY KEY (curp, year);
+
+--
+-- Name: training_group training_group_pkey; Type: CONSTRAINT; Schema: public
+--
+
+ALTER TABLE ONLY public.training_group
+    ADD CONSTRAINT training_group_pkey PRIMARY KEY (code);
+
+--
+-- Name: web_session web_session_pkey; Type: CONSTRAINT; Schema: public
+--
+
+ALTER TABLE ONLY public.web_session
+    ADD CONSTRAINT web_session_pkey PRIMARY KEY (sha256);
+
+--
+-- Name: audit_log_agency_at; Type: INDEX; Schema: public
+--
+
+CREATE INDEX audit_log_agency_at ON public.audit_log USING btree (agency_code, at);
+
+--
+-- Name: audit_log_batch; Type: INDEX; Schema: public
+--
+
+CREATE INDEX audit_log_batch ON public.audit_log USING btree (batch_id) WHERE (batch_id IS NOT NULL);
+
+--
+-- Name: constancia_one_valid; Type: INDEX; Schema: public
+--
+
+CREATE UNIQUE INDEX constancia_one_valid ON public.constancia USING btree (group_code, curp) WHERE (revoked_at IS NULL);
+
+--
+-- Name: enrollment_acreditado; Type: INDEX; Schema: public
+--
+
+CREATE INDEX enrollment_acreditado ON public.enrollment USING btree (group_code) INCLUDE (curp, agency_code, tier) WHERE (status = 'acreditado'::text);
+
+--
+-- Name: enrollment_acreditado_curp; Type: INDEX; Schema: public
+--
+
+CREATE INDEX enrollment_acreditado_curp ON public.enrollment USING btree (curp) WHERE (status = 'acreditado'::text);
+
+--
+-- Name: enrollment_agency; Type: INDEX; Schema: public
+--
+
+CREATE INDEX enrollment_agency ON public.enrollment USING btree (agency_code);
+
+--
+-- Name: enrollment_curp; Type: INDEX; Schema: public
+--
+
+CREATE INDEX enrollment_curp ON public.enrollment USING btree (curp);
+
+--
+-- Name: enrollment_results_batch; Type: INDEX; Schema: public
+--
+
+CREATE INDEX enrollment_results_batch ON public.enrollment USING btree (results_batch_id) WHERE (results_batch_id IS NOT NULL);
+
+--
+-- Name: ficha_current; Type: INDEX; Schema: public
+--
+
+CREATE UNIQUE INDEX ficha_current ON public.ficha USING btree (agency_code, year) WHERE (superseded_at IS NULL);
+
+--
+-- Name: group_instructor_user; Type: INDEX; Schema: public
+--
+
+CREATE INDEX group_instructor_user ON public.group_instructor USING btree (user_name);
+
+--
+-- Name: import_batch_agency; Type: INDEX; Schema: public
+--
+
+CREATE INDEX import_batch_agency ON public.import_batch USING btree (agency_code);
+
+--
+-- Name: person_agency_agency; Type: INDEX; Schema: public
+--
+
+CREATE INDEX person_agency_agency ON public.person_agency USING btree (agency_code);
+
+--
+-- Name: person_history_curp; Type: INDEX; Schema: public
+--
+
+CREATE INDEX person_history_curp ON public.person_history USING btree (curp);
+
+--
+-- Name: result_history_enrollment; Type: INDEX; Schema: public
+--
+
+CREATE INDEX result_history_enrollment ON public.result_history USING btree (group_code, curp);
+
+--
+-- Name: sign_in_failure_window; Type: INDEX; Schema: public
+--
+
+CREATE INDEX sign_in_failure_window ON public.sign_in_failure USING btree (window_start);
+
+--
+-- Name: sign_in_form_used_expiry; Type: INDEX; Schema: public
+--
+
+CREATE INDEX sign_in_form_used_expiry ON public.sign_in_form_used USING btree (expires_at);
+
+--
+-- Name: trained_year_year; Type: INDEX; Schema: public
+--
+
+CREATE INDEX trained_year_year ON public.trained_year USING btree (year) INCLUDE (next_year, agency_code, tier);
+
+--
+-- Name: training_group_agency; Type: INDEX; Schema: public
+--
+
+CREATE INDEX training_group_agency ON public.training_group USING btree (agency_code);
+
+--
+-- Name: training_group_course; Type: INDEX; Schema: public
+--
+
+CREATE INDEX training_group_course ON public.training_group USING btree (course_code);
+
+--
+-- Name: training_group_ended_on; Type: INDEX; Schema: public
+--
+
+CREATE INDEX training_group_ended_on ON public.training_group USING btree (COALESCE(ends_on, starts_on));
+
+--
+-- Name: training_group_starts_on; Type: INDEX; Schema: public
+--
+
+CREATE INDEX training_group_starts_on ON public.training_group USING btree (starts_on);
+
+--
+-- Name: web_session_token; Type: INDEX; Schema: public
+--
+
+CREATE INDEX web_session_token ON public.web_session USING btree (token_id);
+
+--
+-- Name: audit_log audit_log_no_truncate; Type: TRIGGER; Schema: public
+--
+
+CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON public.audit_log FOR EACH STATEMENT EXECUTE FUNCTION public.audit_log_refuse();
+
+ALTER TABLE public.audit_log ENABLE ALWAYS TRIGGER audit_log_no_truncate;
+
+--
+-- Name: audit_log audit_log_no_update; Type: TRIGGER; Schema: public
+--
+
+CREATE TRIGGER audit_log_no_update BEFORE DELETE OR UPDATE ON public.audit_log FOR EACH ROW EXECUTE FUNCTION public.audit_log_refuse();
+
+ALTER TABLE public.audit_log ENABLE ALWAYS TRIGGER audit_log_no_update;
+
+--
+-- Name: enrollment enrollment_instructor_guard; Type: TRIGGER; Schema: public
+--
+
+CREATE TRIGGER enrollment_instructor_guard BEFORE UPDATE ON public.enrollment FOR EACH ROW WHEN ((NULLIF(current_setting('capacita.role'::text, true), ''::text) = 'instructor'::text)) EXECUTE FUNCTION public.enrollment_instructor_guard();
+
+--
+-- Name: person person_history; Type: TRIGGER; Schema: public
+--
+
+CREATE TRIGGER person_history AFTER UPDATE ON public.person REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION public.person_history_capture();
+
+ALTER TABLE public.person ENABLE ALWAYS TRIGGER person_history;
+
+--
+-- Name: agency report_change; Type: TRIGGER; Schema: public
+--
+
+CREATE TRIGGER report_change AFTER INSERT OR DELETE OR UPDATE OR TRUNCATE ON public.agency FOR EACH STATEMENT EXECUTE FUNCTION public.report_change_note();
+
+ALTER TABLE public.agency ENABLE ALWAYS TRIGGER report_change;
+
+--
+-- Name: agency_former_name report_change; Type: TRIGGER; Schema: public
+--
+
+CREATE TRIGGER report_change AFTER INSERT OR DELETE OR UPDATE OR TRUNCATE ON public.agency_former_name FOR EACH STATEMENT EXECUTE FUNCTION public.report_change_note();
+
+ALTER TABLE public.agency_former_name ENABLE ALWAYS TRIGGER report_change;
+
+--
+-- Name: course report_change; Type: TRIGGER; Schema: public
+--
+
+CREATE TRIGGER report_change AFTER INSERT OR DELETE OR UPDATE OR TRUNCATE ON public.course FOR EACH STATEMENT EXECUTE FUNCTION public.report_change_note();
+
+ALTER TABLE public.course ENABLE ALWAYS TRIGGER report_change;
+
+--
+-- Name: course_prerequisite report_change; Type: TRIGGER; Schema: public
+--
+
+CREATE TRIGGER report_change AFTER INSERT OR DELETE OR UPDATE OR TRUNCATE ON public.course_prerequisite FOR EACH STATEMENT EXECUTE FUNCTION public.report_change_note();
+
+ALTER TABLE public.course_prerequisite ENABLE ALWAYS TRIGGER report_change;
+
+--
+-- Name: enrollment report_change; Type: TRIGGER; Schema: public
+--
+
+CREATE TRIGGER report_change AFTER INSERT OR DELETE OR UPDATE OR TRUNCATE ON public.enrollment FOR EACH STATEMENT EXECUTE FUNCTION public.report_change_note();
+
+ALTER TABLE public.enrollment ENABLE ALWAYS TRIGGER report_change;
+
+--
+-- Name: headcount report_change; Type: TRIGGER; Schema: public
+--
+
+CREATE TRIGGER report_change AFTER INSERT OR DELETE OR UPDATE OR TRUNCATE ON public.headcount FOR EACH STATEMENT EXECUTE FUNCTION public.report_change_note();
+
+ALTER TABLE public.headcount ENABLE ALWAYS TRIGGER report_change;
+
+--
+-- Name: trained_year report_change; Type: TRIGGER; Schema: public
+--
+
+CREATE TRIGGER report_change AFTER INSERT OR DELETE OR UPDATE OR TRUNCATE ON public.trained_year FOR EACH STATEMENT EXECUTE FUNCTION public.report_change_note();
+
+ALTER TABLE public.trained_year ENABLE ALWAYS TRIGGER report_change;
+
+--
+-- Name: training_group report_change; Type: TRIGGER; Schema: public
+--
+
+CREATE TRIGGER report_change AFTER INSERT OR DELETE OR UPDATE OR TRUNCATE ON public.training_group FOR EACH STATEMENT EXECUTE FUNCTION public.report_change_note();
+
+ALTER TABLE public.training_group ENABLE ALWAYS TRIGGER report_change;
+
+--
+-- Name: enrollment result_history; Type: TRIGGER; Schema: public
+--
+
+CREATE TRIGGER result_history AFTER UPDATE ON public.enrollment REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION public.result_history_capture();
+
+ALTER TABLE public.enrollment ENABLE ALWAYS TRIGGER result_history;
+
+--
+-- Name: course trained_mark_course; Type: TRIGGER; Schema: public
+--
+
+CREATE TRIGGER trained_mark_course AFTER UPDATE ON public.course REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION public.trained_mark_course();
+
+ALTER TABLE public.course ENABLE ALWAYS TRIGGER trained_mark_course;
+
+--
+-- Name: enrollment trained_mark_delete; Type: TRIGGER; Schema: public
+--
+
+CREATE TRIGGER trained_mark_delete AFTER DELETE ON public.enrollment REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION public.trained_mark_enrollment();
+
+ALTER TABLE public.enrollment ENABLE ALWAYS TRIGGER trained_mark_delete;
+
+--
+-- Name: training_group trained_mark_group; Type: TRIGGER; Schema: public
+--
+
+CREATE TRIGGER trained_mark_group AFTER UPDATE ON public.training_group REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION public.trained_mark_group();
+
+ALTER TABLE public.training_group ENABLE ALWAYS TRIGGER trained_mark_group;
+
+--
+-- Name: enrollment trained_mark_insert; Type: TRIGGER; Schema: public
+--
+
+CREATE TRIGGER trained_mark_insert AFTER INSERT ON public.enrollment REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION public.trained_mark_enrollment();
+
+ALTER TABLE public.enrollment ENABLE ALWAYS TRIGGER trained_mark_insert;
+
+--
+-- Name: enrollment trained_mark_update; Type: TRIGGER; Schema: public
+--
+
+CREATE TRIGGER trained_mark_update AFTER UPDATE ON public.enrollment REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION public.trained_mark_enrollment();
+
+ALTER TABLE public.enrollment ENABLE ALWAYS TRIGGER trained_mark_update;
+
+--
+-- Name: trained_dirty trained_refresh_at_commit; Type: TRIGGER; Schema: public
+--
+
+CREATE CONSTRAINT TRIGGER trained_refresh_at_commit AFTER INSERT ON public.trained_dirty DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION public.trained_refresh_at_commit();
+
+ALTER TABLE public.trained_dirty ENABLE ALWAYS TRIGGER trained_refresh_at_commit;
+
+--
+-- Name: agency_former_name agency_former_name_agency_code_fkey; Type: FK CONSTRAINT; Schema: public
+--
+
+ALTER TABLE ONLY public.agency_former_name
+    ADD CONSTRAINT agency_former_name_agency_code_fkey FOREIGN KEY (agency_code) REFERENCES public.agency(code) ON UPDATE CASCADE ON DELETE CASCADE;
+
+--
+-- Name: api_token api_token_agency_code_fkey; Type: FK CONSTRAINT; Schema: public
+--
+
+ALTER TABLE ONLY public.api_token
+    ADD CONSTRAINT api_token_agency_code_fkey FOREIGN KEY (agency_code) REFERENCES public.agency(code) ON UPDATE CASCADE;
+
+--
+-- Name: audit_log audit_log_agency_code_fkey; Type: FK CONSTRAINT; Schema: public
+--
+
+ALTER TABLE ONLY public.audit_log
+    ADD CONSTRAINT audit_log_agency_code_fkey FOREIGN KEY (agency_code) REFERENCES public.agency(code) ON UPDATE CASCADE;
+
+--
+-- Name: audit_log audit_log_batch_id_fkey; Type: FK CONSTRAINT; Schema: public
+--
+
+ALTER TABLE ONLY public.audit_log
+    ADD CONSTRAINT audit_log_batch_id_fkey FOREIGN KEY (batch_id) REFERENCES public.import_batch(id);
+
+--
+-- Name: constancia constancia_group_code_curp_fkey; Type: FK CONSTRAINT; Schema: public
+--
+
+ALTER TABLE ONLY public.constancia
+    ADD CONSTRAINT constancia_group_code_curp_fkey FOREIGN KEY (group_code, curp) REFERENCES public.enrollment(group_code, curp) ON UPDATE CASCADE;
+
+--
+-- Name: course_prerequisite course_prerequisite_course_code_fkey; Type: FK CONSTRAINT; Schema: public
+--
+
+ALTER TABLE ONLY public.course_prerequisite
+    ADD CONSTRAINT course_prerequisite_course_code_fkey FOREIGN KEY (course_code) REFERENCES public.course(code) ON DELETE CASCADE;
+
+--
+-- Name: course_prerequisite course_prerequisite_requires_code_fkey; Type: FK CONSTRAINT; Schema: public
+--
+
+ALTER TABLE ONLY public.course_prerequisite
+    ADD CONSTRAINT course_prerequisite_requires_code_fkey FOREIGN KEY (requires_code) REFERENCES public.course(code);
+
+--
+-- Name: enrollment enrollment_agency_code_fkey; Type: FK CONSTRAINT; Schema: public
+--
+
+ALTER TABLE ONLY public.enrollment
+    ADD CONSTRAINT enrollment_agency_code_fkey FOREIGN KEY (agency_code) REFERENCES public.agency(code) ON UPDATE CASCADE;
+
+--
+-- Name: enrollment enrollment_batch_fk; Type: FK CONSTRAINT; Schema: public
+--
+
+ALTER TABLE ONLY public.enrollment
+    ADD CONSTRAINT enrollment_batch_fk FOREIGN KEY (batch_id) REFERENCES public.import_batch(id);
+
+--
+-- Name: enrollment enrollment_curp_fkey; Type: FK CONSTRAINT; Schema: public
+--
+
+ALTER TABLE ONLY public.enrollment
+    ADD CONSTRAINT enrollment_curp_fkey FOREIGN KEY (curp) REFERENCES public.person(curp);
+
+--
+-- Name: enrollment enrollment_group_code_fkey; Type: FK CONSTRAINT; Schema: public
+--
+
+ALTER TABLE ONLY public.enrollment
+    ADD CONSTRAINT enrollment_group_code_fkey FOREIGN KEY (group_code) REFERENCES public.training_group(code) ON UPDATE CASCADE;
+
+--
+-- Name: enrollment enrollment_results_batch_fk; Type: FK CONSTRAINT; Schema: public
+--
+
+ALTER TABLE ONLY public.enrollment
+    ADD CONSTRAINT enrollment_results_batch_fk FOREIGN KEY (results_batch_id) REFERENCES public.import_batch(id);
+
+--
+-- Name: ficha ficha_agency_code_fkey; Type: FK CONSTRAINT; Schema: public
+--
+
+ALTER TABLE ONLY public.ficha
+    ADD CONSTRAINT ficha_agency_code_fkey FOREIGN KEY (agency_code) REFERENCES public.agency(code) ON UPDATE CASCADE;
+
+--
+-- Name: ficha ficha_batch_id_fkey; Type: FK CONSTRAINT; Schema: public
+--
+
+ALTER TABLE ONLY public.ficha
+    ADD CONSTRAINT ficha_batch_id_fkey FOREIGN KEY (batch_id) REFERENCES public.import_batch(id);
+
+--
+-- Name: group_instructor group_instructor_group_code_fkey; Type: FK CONSTRAINT; Schema: public
+--
+
+ALTER TABLE ONLY public.group_instructor
+    ADD CONSTRAINT group_instructor_group_code_fkey FOREIGN KEY (group_code) REFERENCES public.training_group(code) ON UPDATE CASCADE ON DELETE CASCADE;
+
+--
+-- Name: headcount headcount_agency_code_fkey; Type: FK CONSTRAINT; Schema: public
+--
+
+ALTER TABLE ONLY public.headcount
+    ADD CONSTRAINT headcount_agency_code_fkey FOREIGN KEY (agency_code) REFERENCES public.agency(code) ON UPDATE CASCADE;
+
+--
+-- Name: headcount headcount_batch_id_fkey; Type: FK CONSTRAINT; Schema: public
+--
+
+ALTER TABLE ONLY public.headcount
+    ADD CONSTRAINT headcount_batch_id_fkey FOREIGN KEY (batch_id) REFERENCES public.import_batch(id);
+
+--
+-- Name: import_batch import_batch_agency_code_fkey; Type: FK CONSTRAINT; Schema: public
+--
+
+ALTER TABLE ONLY public.import_batch
+    ADD CONSTRAINT import_batch_agency_code_fkey FOREIGN KEY (agency_code) REFERENCES public.agency(code) ON UPDATE CASCADE;
+
+--
+-- Name: person_agency person_agency_agency_code_fkey; Type: FK CONSTRAINT; Schema: public
+--
+
+ALTER TABLE ONLY public.person_agency
+    ADD CONSTRAINT person_agency_agency_code_fkey FOREIGN KEY (agency_code) REFERENCES public.agency(code) ON UPDATE CASCADE;
+
+--
+-- Name: person_agency person_agency_curp_fkey; Type: FK CONSTRAINT; Schema: public
+--
+
+ALTER TABLE ONLY public.person_agency
+    ADD CONSTRAINT person_agency_curp_fkey FOREIGN KEY (curp) REFERENCES public.person(curp);
+
+--
+-- Name: person person_batch_fk; Type: FK CONSTRAINT; Schema: public
+--
+
+ALTER TABLE ONLY public.person
+    ADD CONSTRAINT person_batch_fk FOREIGN KEY (batch_id) REFERENCES public.import_batch(id);
+
+--
+-- Name: person_history person_history_batch_id_fkey; Type: FK CONSTRAINT; Schema: public
+--
+
+ALTER TABLE ONLY public.person_history
+    ADD CONSTRAINT person_history_batch_id_fkey FOREIGN KEY (batch_id) REFERENCES public.import_batch(id);
+
+--
+-- Name: person_history person_history_changed_by_batch_fkey; Type: FK CONSTRAINT; Schema: public
+--
+
+ALTER TABLE ONLY public.person_history
+    ADD CONSTRAINT person_history_changed_by_batch_fkey FOREIGN KEY (changed_by_batch) REFERENCES public.import_batch(id);
+
+--
+-- Name: person_history person_history_curp_fkey; Type: FK CONSTRAINT; Schema: public
+--
+
+ALTER TABLE ONLY public.person_history
+    ADD CONSTRAINT person_history_curp_fkey FOREIGN KEY (curp) REFERENCES public.person(curp);
+
+--
+-- Name: result_history result_history_changed_by_batch_fkey; Type: FK CONSTRAINT; Schema: public
+--
+
+ALTER TABLE ONLY public.result_history
+    ADD CONSTRAINT result_history_changed_by_batch_fkey FOREIGN KEY (changed_by_batch) REFERENCES public.import_batch(id);
+
+--
+-- Name: result_history result_history_group_code_curp_fkey; Type: FK CONSTRAINT; Schema: public
+--
+
+ALTER TABLE ONLY public.result_history
+    ADD CONSTRAINT result_history_group_code_curp_fkey FOREIGN KEY (group_code, curp) REFERENCES public.enrollment(group_code, curp) ON UPDATE CASCADE;
+
+--
+-- Name: result_history result_history_results_batch_id_fkey; Type: FK CONSTRAINT; Schema: public
+--
+
+ALTER TABLE ONLY public.result_history
+    ADD CONSTRAINT result_history_results_batch_id_fkey FOREIGN KEY (results_batch_id) REFERENCES public.import_batch(id);
+
+--
+-- Name: training_group training_group_agency_code_fkey; Type: FK CONSTRAINT; Schema: public
+--
+
+ALTER TABLE ONLY public.training_group
+    ADD CONSTRAINT training_group_agency_code_fkey FOREIGN KEY (agency_code) REFERENCES public.agency(code) ON UPDATE CASCADE;
+
+--
+-- Name: training_group training_group_batch_id_fkey; Type: FK CONSTRAINT; Schema: public
+--
+
+ALTER TABLE ONLY public.training_group
+    ADD CONSTRAINT training_group_batch_id_fkey FOREIGN KEY (batch_id) REFERENCES public.import_batch(id);
+
+--
+-- Name: training_group training_group_course_code_fkey; Type: FK CONSTRAINT; Schema: public
+--
+
+ALTER TABLE ONLY public.training_group
+    ADD CONSTRAINT training_group_course_code_fkey FOREIGN KEY (course_code) REFERENCES public.course(code);
+
+--
+-- Name: web_session web_session_token_id_fkey; Type: FK CONSTRAINT; Schema: public
+--
+
+ALTER TABLE ONLY public.web_session
+    ADD CONSTRAINT web_session_token_id_fkey FOREIGN KEY (token_id) REFERENCES public.api_token(id) ON DELETE CASCADE;
+
+--
+-- Name: person add; Type: POLICY; Schema: public
+--
+
+CREATE POLICY add ON public.person FOR INSERT WITH CHECK ((public.capacita_role() = ANY (ARRAY['admin'::text, 'enlace'::text])));
+
+--
+-- Name: enrollment admin_all; Type: POLICY; Schema: public
+--
+
+CREATE POLICY admin_all ON public.enrollment USING ((public.capacita_role() = 'admin'::text)) WITH CHECK ((public.capacita_role() = 'admin'::text));
+
+--
+-- Name: agency admin_writes; Type: POLICY; Schema: public
+--
+
+CREATE POLICY admin_writes ON public.agency USING ((public.capacita_role() = 'admin'::text)) WITH CHECK ((public.capacita_role() = 'admin'::text));
+
+--
+-- Name: agency_former_name admin_writes; Type: POLICY; Schema: public
+--
+
+CREATE POLICY admin_writes ON public.agency_former_name USING ((public.capacita_role() = 'admin'::text)) WITH CHECK ((public.capacita_role() = 'admin'::text));
+
+--
+-- Name: course admin_writes; Type: POLICY; Schema: public
+--
+
+CREATE POLICY admin_writes ON public.course USING ((public.capacita_role() = 'admin'::text)) WITH CHECK ((public.capacita_role() = 'admin'::text));
+
+--
+-- Name: course_prerequisite admin_writes; Type: POLICY; Schema: public
+--
+
+CREATE POLICY admin_writes ON public.course_prerequisite USING ((public.capacita_role() = 'admin'::text)) WITH CHECK ((public.capacita_role() = 'admin'::text));
+
+--
+-- Name: headcount admin_writes; Type: POLICY; Schema: public
+--
+
+CREATE POLICY admin_writes ON public.headcount USING ((public.capacita_role() = 'admin'::text)) WITH CHECK ((public.capacita_role() = 'admin'::text));
+
+--
+-- Name: agency; Type: ROW SECURITY; Schema: public
+--
+
+ALTER TABLE public.agency ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: agency_former_name; Type: ROW SECURITY; Schema: public
+--
+
+ALTER TABLE public.agency_former_name ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: audit_log append_own; Type: POLICY; Schema: public
+--
+
+CREATE POLICY append_own ON public.audit_log FOR INSERT WITH CHECK (((public.capacita_role() IS NOT NULL) AND (role = public.capacita_role()) AND (NOT (user_name IS DISTINCT FROM public.capacita_user())) AND (NOT (agency_code IS DISTINCT FROM public.capacita_agency()))));
+
+--
+-- Name: group_instructor assign; Type: POLICY; Schema: public
+--
+
+CREATE POLICY assign ON public.group_instructor USING (((public.capacita_role() = 'admin'::text) OR ((public.capacita_role() = 'enlace'::text) AND (group_code IN ( SELECT g.code
+   FROM public.training_group g
+  WHERE (g.agency_code = public.capacita_agency())))))) WITH CHECK (((public.capacita_role() = 'admin'::text) OR ((public.capacita_role() = 'enlace'::text) AND (group_code IN ( SELECT g.code
+   FROM public.training_group g
+  WHERE (g.agency_code = public.capacita_agency()))))));
+
+--
+-- Name: audit_log; Type: ROW SECURITY; Schema: public
+--
+
+ALTER TABLE public.audit_log ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: person change; Type: POLICY; Schema: public
+--
+
+CREATE POLICY change ON public.person FOR UPDATE USING ((public.capacita_role() = 'admin'::text)) WITH CHECK ((public.capacita_role() = 'admin'::text));
+
+--
+-- Name: constancia; Type: ROW SECURITY; Schema: public
+--
+
+ALTER TABLE public.constancia ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: course; Type: ROW SECURITY; Schema: public
+--
+
+ALTER TABLE public.course ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: course_prerequisite; Type: ROW SECURITY; Schema: public
+--
+
+ALTER TABLE public.course_prerequisite ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: enrollment enlace_own; Type: POLICY; Schema: public
+--
+
+CREATE POLICY enlace_own ON public.enrollment USING (((public.capacita_role() = 'enlace'::text) AND (agency_code = public.capacita_agency()))) WITH CHECK (((public.capacita_role() = 'enlace'::text) AND (agency_code = public.capacita_agency())));
+
+--
+-- Name: enrollment; Type: ROW SECURITY; Schema: public
+--
+
+ALTER TABLE public.enrollment ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: ficha; Type: ROW SECURITY; Schema: public
+--
+
+ALTER TABLE public.ficha ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: group_instructor; Type: ROW SECURITY; Schema: public
+--
+
+ALTER TABLE public.group_instructor ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: headcount; Type: ROW SECURITY; Schema: public
+--
+
+ALTER TABLE public.headcount ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: import_batch; Type: ROW SECURITY; Schema: public
+--
+
+ALTER TABLE public.import_batch ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: enrollment instructor_read; Type: POLICY; Schema: public
+--
+
+CREATE POLICY instructor_read ON public.enrollment FOR SELECT USING (((public.capacita_role() = 'instructor'::text) AND (group_code IN ( SELECT gi.group_code
+   FROM public.group_instructor gi
+  WHERE (gi.user_name = public.capacita_user())))));
+
+--
+-- Name: enrollment instructor_results; Type: POLICY; Schema: public
+--
+
+CREATE POLICY instructor_results ON public.enrollment FOR UPDATE USING (((public.capacita_role() = 'instructor'::text) AND (group_code IN ( SELECT gi.group_code
+   FROM public.group_instructor gi
+  WHERE (gi.user_name = public.capacita_user()))))) WITH CHECK (((public.capacita_role() = 'instructor'::text) AND (group_code IN ( SELECT gi.group_code
+   FROM public.group_instructor gi
+  WHERE (gi.user_name = public.capacita_user())))));
+
+--
+-- Name: person; Type: ROW SECURITY; Schema: public
+--
+
+ALTER TABLE public.person ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: person_agency; Type: ROW SECURITY; Schema: public
+--
+
+ALTER TABLE public.person_agency ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: person_history; Type: ROW SECURITY; Schema: public
+--
+
+ALTER TABLE public.person_history ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: agency read_identified; Type: POLICY; Schema: public
+--
+
+CREATE POLICY read_identified ON public.agency FOR SELECT USING ((public.capacita_role() IS NOT NULL));
+
+--
+-- Name: agency_former_name read_identified; Type: POLICY; Schema: public
+--
+
+CREATE POLICY read_identified ON public.agency_former_name FOR SELECT USING ((public.capacita_role() IS NOT NULL));
+
+--
+-- Name: course read_identified; Type: POLICY; Schema: public
+--
+
+CREATE POLICY read_identified ON public.course FOR SELECT USING ((public.capacita_role() IS NOT NULL));
+
+--
+-- Name: course_prerequisite read_identified; Type: POLICY; Schema: public
+--
+
+CREATE POLICY read_identified ON public.course_prerequisite FOR SELECT USING ((public.capacita_role() IS NOT NULL));
+
+--
+-- Name: headcount read_identified; Type: POLICY; Schema: public
+--
+
+CREATE POLICY read_identified ON public.headcount FOR SELECT USING ((public.capacita_role() IS NOT NULL));
+
+--
+-- Name: training_group read_identified; Type: POLICY; Schema: public
+--
+
+CREATE POLICY read_identified ON public.training_group FOR SELECT USING ((public.capacita_role() IS NOT NULL));
+
+--
+-- Name: audit_log read_scoped; Type: POLICY; Schema: public
+--
+
+CREATE POLICY read_scoped ON public.audit_log FOR SELECT USING (((public.capacita_role() = 'admin'::text) OR ((public.capacita_role() = 'enlace'::text) AND (agency_code = public.capacita_agency())) OR ((public.capacita_role() = 'instructor'::text) AND (user_name = public.capacita_user()))));
+
+--
+-- Name: result_history; Type: ROW SECURITY; Schema: public
+--
+
+ALTER TABLE public.result_history ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: ficha scoped; Type: POLICY; Schema: public
+--
+
+CREATE POLICY scoped ON public.ficha USING (((public.capacita_role() = 'admin'::text) OR ((public.capacita_role() = 'enlace'::text) AND (agency_code = public.capacita_agency())))) WITH CHECK (((public.capacita_role() = 'admin'::text) OR ((public.capacita_role() = 'enlace'::text) AND (agency_code = public.capacita_agency()))));
+
+--
+-- Name: group_instructor scoped; Type: POLICY; Schema: public
+--
+
+CREATE POLICY scoped ON public.group_instructor FOR SELECT USING (((public.capacita_role() = 'admin'::text) OR ((public.capacita_role() = 'instructor'::text) AND (user_name = public.capacita_user())) OR ((public.capacita_role() = 'enlace'::text) AND (group_code IN ( SELECT g.code
+   FROM public.training_group g
+  WHERE (g.agency_code = public.capacita_agency()))))));
+
+--
+-- Name: import_batch scoped; Type: POLICY; Schema: public
+--
+
+CREATE POLICY scoped ON public.import_batch USING (((public.capacita_role() = 'admin'::text) OR ((public.capacita_role() = 'enlace'::text) AND (agency_code = public.capacita_agency())) OR ((public.capacita_role() = 'instructor'::text) AND (ran_by = public.capacita_user())))) WITH CHECK (((public.capacita_role() = 'admin'::text) OR ((public.capacita_role() = 'enlace'::text) AND (agency_code = public.capacita_agency())) OR ((public.capacita_role() = 'instructor'::text) AND (ran_by = public.capacita_user()) AND (agency_code IS NULL))));
+
+--
+-- Name: person_agency scoped; Type: POLICY; Schema: public
+--
+
+CREATE POLICY scoped ON public.person_agency USING (((public.capacita_role() = 'admin'::text) OR ((public.capacita_role() = 'enlace'::text) AND (agency_code = public.capacita_agency())))) WITH CHECK (((public.capacita_role() = 'admin'::text) OR ((public.capacita_role() = 'enlace'::text) AND (agency_code = public.capacita_agency()))));
+
+--
+-- Name: training_group scoped_writes; Type: POLICY; Schema: public
+--
+
+CREATE POLICY scoped_writes ON public.training_group USING (((public.capacita_role() = 'admin'::text) OR ((public.capacita_role() = 'enlace'::text) AND (agency_code = public.capacita_agency())))) WITH CHECK (((public.capacita_role() = 'admin'::text) OR ((public.capacita_role() = 'enlace'::text) AND (agency_code = public.capacita_agency()))));
+
+--
+-- Name: trained_dirty; Type: ROW SECURITY; Schema: public
+--
+
+ALTER TABLE public.trained_dirty ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: trained_year; Type: ROW SECURITY; Schema: public
+--
+
+ALTER TABLE public.trained_year ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: training_group; Type: ROW SECURITY; Schema: public
+--
+
+ALTER TABLE public.training_group ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: constancia visible; Type: POLICY; Schema: public
+--
+
+CREATE POLICY visible ON public.constancia USING (((public.capacita_role() = 'admin'::text) OR (EXISTS ( SELECT 1
+   FROM public.enrollment e
+  WHERE ((e.group_code = constancia.group_code) AND (e.curp = constancia.curp)))))) WITH CHECK (((public.capacita_role() = 'admin'::text) OR (EXISTS ( SELECT 1
+   FROM public.enrollment e
+  WHERE ((e.group_code = constancia.group_code) AND (e.curp = constancia.curp))))));
+
+--
+-- Name: person visible; Type: POLICY; Schema: public
+--
+
+CREATE POLICY visible ON public.person FOR SELECT USING (((public.capacita_role() = 'admin'::text) OR ((public.capacita_role() = 'instructor'::text) AND (EXISTS ( SELECT 1
+   FROM public.enrollment e
+  WHERE (e.curp = person.curp))))));
+
+--
+-- Name: person_history visible; Type: POLICY; Schema: public
+--
+
+CREATE POLICY visible ON public.person_history FOR SELECT USING (((public.capacita_role() = 'admin'::text) OR (EXISTS ( SELECT 1
+   FROM public.person p
+  WHERE (p.curp = person_history.curp)))));
+
+--
+-- Name: result_history visible; Type: POLICY; Schema: public
+--
+
+CREATE POLICY visible ON public.result_history FOR SELECT USING (((public.capacita_role() = 'admin'::text) OR (EXISTS ( SELECT 1
+   FROM public.enrollment e
+  WHERE ((e.group_code = result_history.group_code) AND (e.curp = result_history.curp))))));
+
+--
+-- Name: SCHEMA public; Type: ACL; Schema: -
+--
+
+GRANT USAGE ON SCHEMA public TO capacita_app;
+GRANT USAGE ON SCHEMA public TO capacita_definer;
+
+--
+-- Name: FUNCTION audit_log_refuse(); Type: ACL; Schema: public
+--
+
+REVOKE ALL ON FUNCTION public.audit_log_refuse() FROM PUBLIC;
+GRANT ALL ON FUNCTION public.audit_log_refuse() TO capacita_app;
+
+--
+-- Name: FUNCTION capacita_agency(); Type: ACL; Schema: public
+--
+
+REVOKE ALL ON FUNCTION public.capacita_agency() FROM PUBLIC;
+GRANT ALL ON FUNCTION public.capacita_agency() TO capacita_app;
+GRANT ALL ON FUNCTION public.capacita_agency() TO capacita_definer;
+
+--
+-- Name: FUNCTION capacita_require_identity(); Type: ACL; Schema: public
+--
+
+REVOKE ALL ON FUNCTION public.capacita_require_identity() FROM PUBLIC;
+GRANT ALL ON FUNCTION public.capacita_require_identity() TO capacita_app;
+GRANT ALL ON FUNCTION public.capacita_require_identity() TO capacita_definer;
+
+--
+-- Name: FUNCTION capacita_role(); Type: ACL; Schema: public
+--
+
+REVOKE ALL ON FUNCTION public.capacita_role() FROM PUBLIC;
+GRANT ALL ON FUNCTION public.capacita_role() TO capacita_app;
+GRANT ALL ON FUNCTION public.capacita_role() TO capacita_definer;
+
+--
+-- Name: FUNCTION capacita_user(); Type: ACL; Schema: public
+--
+
+REVOKE ALL ON FUNCTION public.capacita_user() FROM PUBLIC;
+GRANT ALL ON FUNCTION public.capacita_user() TO capacita_app;
+GRANT ALL ON FUNCTION public.capacita_user() TO capacita_definer;
+
+--
+-- Name: FUNCTION constancia_verify(code text); Type: ACL; Schema: public
+--
+
+REVOKE ALL ON FUNCTION public.constancia_verify(code text) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.constancia_verify(code text) TO capacita_app;
+
+--
+-- Name: FUNCTION enrollment_import_apply(batch bigint); Type: ACL; Schema: public
+--
+
+REVOKE ALL ON FUNCTION public.enrollment_import_apply(batch bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.enrollment_import_apply(batch bigint) TO capacita_app;
+
+--
+-- Name: FUNCTION enrollment_instructor_guard(); Type: ACL; Schema: public
+--
+
+REVOKE ALL ON FUNCTION public.enrollment_instructor_guard() FROM PUBLIC;
+GRANT ALL ON FUNCTION public.enrollment_instructor_guard() TO capacita_app;
+
+--
+-- Name: FUNCTION enrollment_lock_groups(groups text[], agencies text[]); Type: ACL; Schema: public
+--
+
+REVOKE ALL ON FUNCTION public.enrollment_lock_groups(groups text[], agencies text[]) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.enrollment_lock_groups(groups text[], agencies text[]) TO capacita_app;
+
+--
+-- Name: FUNCTION enrollment_stage_existing(); Type: ACL; Schema: public
+--
+
+REVOKE ALL ON FUNCTION public.enrollment_stage_existing() FROM PUBLIC;
+GRANT ALL ON FUNCTION public.enrollment_stage_existing() TO capacita_app;
+
+--
+-- Name: FUNCTION enrollment_stage_missing_prerequisites(groups text[]); Type: ACL; Schema: public
+--
+
+REVOKE ALL ON FUNCTION public.enrollment_stage_missing_prerequisites(groups text[]) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.enrollment_stage_missing_prerequisites(groups text[]) TO capacita_app;
+
+--
+-- Name: FUNCTION enrollment_status(attendance numeric, final_score numeric, min_score numeric, min_attendance numeric); Type: ACL; Schema: public
+--
+
+REVOKE ALL ON FUNCTION public.enrollment_status(attendance numeric, final_score numeric, min_score numeric, min_attendance numeric) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.enrollment_status(attendance numeric, final_score numeric, min_score numeric, min_attendance numeric) TO capacita_app;
+GRANT ALL ON FUNCTION public.enrollment_status(attendance numeric, final_score numeric, min_score numeric, min_attendance numeric) TO capacita_definer;
+
+--
+-- Name: FUNCTION event_groups(year integer); Type: ACL; Schema: public
+--
+
+REVOKE ALL ON FUNCTION public.event_groups(year integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.event_groups(year integer) TO capacita_app;
+
+--
+-- Name: FUNCTION ficha_national(year integer); Type: ACL; Schema: public
+--
+
+REVOKE ALL ON FUNCTION public.ficha_national(year integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.ficha_national(year integer) TO capacita_app;
+
+--
+-- Name: FUNCTION group_counts(codes text[]); Type: ACL; Schema: public
+--
+
+REVOKE ALL ON FUNCTION public.group_counts(codes text[]) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.group_counts(codes text[]) TO capacita_app;
+
+--
+-- Name: FUNCTION person_agency_merge(batch bigint); Type: ACL; Schema: public
+--
+
+REVOKE ALL ON FUNCTION public.person_agency_merge(batch bigint) FROM PUBLIC;
+
+--
+-- Name: FUNCTION person_history_capture(); Type: ACL; Schema: public
+--
+
+REVOKE ALL ON FUNCTION public.person_history_capture() FROM PUBLIC;
+GRANT ALL ON FUNCTION public.person_history_capture() TO capacita_app;
+
+--
+-- Name: FUNCTION report_change_note(); Type: ACL; Schema: public
+--
+
+REVOKE ALL ON FUNCTION public.report_change_note() FROM PUBLIC;
+
+--
+-- Name: FUNCTION report_version(OUT version bigint, OUT settled boolean); Type: ACL; Schema: public
+--
+
+REVOKE ALL ON FUNCTION public.report_version(OUT version bigint, OUT settled boolean) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.report_version(OUT version bigint, OUT settled boolean) TO capacita_app;
+
+--
+-- Name: FUNCTION result_history_capture(); Type: ACL; Schema: public
+--
+
+REVOKE ALL ON FUNCTION public.result_history_capture() FROM PUBLIC;
+GRANT ALL ON FUNCTION public.result_history_capture() TO capacita_app;
+
+--
+-- Name: FUNCTION session_close(session_sha256 text); Type: ACL; Schema: public
+--
+
+REVOKE ALL ON FUNCTION public.session_close(session_sha256 text) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.session_close(session_sha256 text) TO capacita_app;
+
+--
+-- Name: FUNCTION session_identity(session_sha256 text); Type: ACL; Schema: public
+--
+
+REVOKE ALL ON FUNCTION public.session_identity(session_sha256 text) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.session_identity(session_sha256 text) TO capacita_app;
+
+--
+-- Name: FUNCTION session_open(token_sha256 text, session_sha256 text, csrf text, lifetime interval); Type: ACL; Schema: public
+--
+
+REVOKE ALL ON FUNCTION public.session_open(token_sha256 text, session_sha256 text, csrf text, lifetime interval) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.session_open(token_sha256 text, session_sha256 text, csrf text, lifetime interval) TO capacita_app;
+
+--
+-- Name: FUNCTION sign_in_attempt(keys text[], max_failures integer, window_length interval); Type: ACL; Schema: public
+--
+
+REVOKE ALL ON FUNCTION public.sign_in_attempt(keys text[], max_failures integer, window_length interval) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.sign_in_attempt(keys text[], max_failures integer, window_length interval) TO capacita_app;
+
+--
+-- Name: FUNCTION sign_in_form_key(); Type: ACL; Schema: public
+--
+
+REVOKE ALL ON FUNCTION public.sign_in_form_key() FROM PUBLIC;
+GRANT ALL ON FUNCTION public.sign_in_form_key() TO capacita_app;
+
+--
+-- Name: FUNCTION sign_in_form_use(token_sha256 text, token_expires_at timestamp with time zone); Type: ACL; Schema: public
+--
+
+REVOKE ALL ON FUNCTION public.sign_in_form_use(token_sha256 text, token_expires_at timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.sign_in_form_use(token_sha256 text, token_expires_at timestamp with time zone) TO capacita_app;
+
+--
+-- Name: FUNCTION sign_in_succeeded(keys text[]); Type: ACL; Schema: public
+--
+
+REVOKE ALL ON FUNCTION public.sign_in_succeeded(keys text[]) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.sign_in_succeeded(keys text[]) TO capacita_app;
+
+--
+-- Name: FUNCTION stage_table(stage_name text); Type: ACL; Schema: public
+--
+
+REVOKE ALL ON FUNCTION public.stage_table(stage_name text) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.stage_table(stage_name text) TO capacita_app;
+GRANT ALL ON FUNCTION public.stage_table(stage_name text) TO capacita_definer;
+
+--
+-- Name: FUNCTION token_identity(token_sha256 text); Type: ACL; Schema: public
+--
+
+REVOKE ALL ON FUNCTION public.token_identity(token_sha256 text) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.token_identity(token_sha256 text) TO capacita_app;
+
+--
+-- Name: FUNCTION trained_counts(from_year integer, to_year integer, levels text[]); Type: ACL; Schema: public
+--
+
+REVOKE ALL ON FUNCTION public.trained_counts(from_year integer, to_year integer, levels text[]) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.trained_counts(from_year integer, to_year integer, levels text[]) TO capacita_app;
+
+--
+-- Name: FUNCTION trained_mark(people text[]); Type: ACL; Schema: public
+--
+
+REVOKE ALL ON FUNCTION public.trained_mark(people text[]) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.trained_mark(people text[]) TO capacita_app;
+
+--
+-- Name: FUNCTION trained_mark_course(); Type: ACL; Schema: public
+--
+
+REVOKE ALL ON FUNCTION public.trained_mark_course() FROM PUBLIC;
+GRANT ALL ON FUNCTION public.trained_mark_course() TO capacita_app;
+
+--
+-- Name: FUNCTION trained_mark_enrollment(); Type: ACL; Schema: public
+--
+
+REVOKE ALL ON FUNCTION public.trained_mark_enrollment() FROM PUBLIC;
+GRANT ALL ON FUNCTION public.trained_mark_enrollment() TO capacita_app;
+
+--
+-- Name: FUNCTION trained_mark_group(); Type: ACL; Schema: public
+--
+
+REVOKE ALL ON FUNCTION public.trained_mark_group() FROM PUBLIC;
+GRANT ALL ON FUNCTION public.trained_mark_group() TO capacita_app;
+
+--
+-- Name: FUNCTION trained_refresh(full_rebuild_from integer); Type: ACL; Schema: public
+--
+
+REVOKE ALL ON FUNCTION public.trained_refresh(full_rebuild_from integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.trained_refresh(full_rebuild_from integer) TO capacita_app;
+
+--
+-- Name: FUNCTION trained_refresh_at_commit(); Type: ACL; Schema: public
+--
+
+REVOKE ALL ON FUNCTION public.trained_refresh_at_commit() FROM PUBLIC;
+GRANT ALL ON FUNCTION public.trained_refresh_at_commit() TO capacita_app;
+
+--
+-- Name: FUNCTION trained_year_source(people text[]); Type: ACL; Schema: public
+--
+
+REVOKE ALL ON FUNCTION public.trained_year_source(people text[]) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.trained_year_source(people text[]) TO capacita_definer;
+
+--
+-- Name: TABLE agency; Type: ACL; Schema: public
+--
+
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.agency TO capacita_app;
+GRANT SELECT,UPDATE ON TABLE public.agency TO capacita_definer;
+
+--
+-- Name: TABLE agency_former_name; Type: ACL; Schema: public
+--
+
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.agency_former_name TO capacita_app;
+
+--
+-- Name: TABLE api_token; Type: ACL; Schema: public
+--
+
+GRANT SELECT ON TABLE public.api_token TO capacita_definer;
+
+--
+-- Name: TABLE audit_log; Type: ACL; Schema: public
+--
+
+GRANT SELECT,INSERT ON TABLE public.audit_log TO capacita_app;
+
+--
+-- Name: SEQUENCE audit_log_id_seq; Type: ACL; Schema: public
+--
+
+GRANT USAGE ON SEQUENCE public.audit_log_id_seq TO capacita_app;
+
+--
+-- Name: TABLE constancia; Type: ACL; Schema: public
+--
+
+GRANT SELECT,INSERT,UPDATE ON TABLE public.constancia TO capacita_app;
+GRANT SELECT ON TABLE public.constancia TO capacita_definer;
+
+--
+-- Name: TABLE constancia_sequence; Type: ACL; Schema: public
+--
+
+GRANT SELECT,INSERT,UPDATE ON TABLE public.constancia_sequence TO capacita_app;
+
+--
+-- Name: TABLE course; Type: ACL; Schema: public
+--
+
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.course TO capacita_app;
+GRANT SELECT ON TABLE public.course TO capacita_definer;
+
+--
+-- Name: TABLE course_prerequisite; Type: ACL; Schema: public
+--
+
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.course_prerequisite TO capacita_app;
+GRANT SELECT ON TABLE public.course_prerequisite TO capacita_definer;
+
+--
+-- Name: TABLE enrollment; Type: ACL; Schema: public
+--
+
+GRANT SELECT,INSERT,UPDATE ON TABLE public.enrollment TO capacita_app;
+GRANT SELECT,INSERT,UPDATE ON TABLE public.enrollment TO capacita_definer;
+
+--
+-- Name: TABLE ficha; Type: ACL; Schema: public
+--
+
+GRANT SELECT,INSERT,UPDATE ON TABLE public.ficha TO capacita_app;
+GRANT SELECT ON TABLE public.ficha TO capacita_definer;
+
+--
+-- Name: SEQUENCE ficha_id_seq; Type: ACL; Schema: public
+--
+
+GRANT USAGE ON SEQUENCE public.ficha_id_seq TO capacita_app;
+
+--
+-- Name: TABLE group_instructor; Type: ACL; Schema: public
+--
+
+GRANT SELECT,INSERT,DELETE ON TABLE public.group_instructor TO capacita_app;
+
+--
+-- Name: TABLE headcount; Type: ACL; Schema: public
+--
+
+GRANT SELECT,INSERT,UPDATE ON TABLE public.headcount TO capacita_app;
+
+--
+-- Name: TABLE import_batch; Type: ACL; Schema: public
+--
+
+GRANT SELECT,INSERT,UPDATE ON TABLE public.import_batch TO capacita_app;
+GRANT SELECT,UPDATE ON TABLE public.import_batch TO capacita_definer;
+
+--
+-- Name: SEQUENCE import_batch_id_seq; Type: ACL; Schema: public
+--
+
+GRANT USAGE ON SEQUENCE public.import_batch_id_seq TO capacita_app;
+
+--
+-- Name: TABLE person; Type: ACL; Schema: public
+--
+
+GRANT SELECT,INSERT,UPDATE ON TABLE public.person TO capacita_app;
+GRANT SELECT,INSERT,UPDATE ON TABLE public.person TO capacita_definer;
+
+--
+-- Name: TABLE person_agency; Type: ACL; Schema: public
+--
+
+GRANT SELECT ON TABLE public.person_agency TO capacita_app;
+GRANT SELECT,INSERT,UPDATE ON TABLE public.person_agency TO capacita_definer;
+
+--
+-- Name: TABLE person_history; Type: ACL; Schema: public
+--
+
+GRANT SELECT ON TABLE public.person_history TO capacita_app;
+GRANT INSERT ON TABLE public.person_history TO capacita_definer;
+
+--
+-- Name: SEQUENCE person_history_id_seq; Type: ACL; Schema: public
+--
+
+GRANT USAGE ON SEQUENCE public.person_history_id_seq TO capacita_definer;
+
+--
+-- Name: TABLE report_change; Type: ACL; Schema: public
+--
+
+GRANT SELECT,INSERT ON TABLE public.report_change TO capacita_definer;
+
+--
+-- Name: SEQUENCE report_change_id_seq; Type: ACL; Schema: public
+--
+
+GRANT USAGE ON SEQUENCE public.report_change_id_seq TO capacita_definer;
+
+--
+-- Name: TABLE result_history; Type: ACL; Schema: public
+--
+
+GRANT SELECT ON TABLE public.result_history TO capacita_app;
+GRANT INSERT ON TABLE public.result_history TO capacita_definer;
+
+--
+-- Name: SEQUENCE result_history_id_seq; Type: ACL; Schema: public
+--
+
+GRANT USAGE ON SEQUENCE public.result_history_id_seq TO capacita_definer;
+
+--
+-- Name: TABLE schema_migration; Type: ACL; Schema: public
+--
+
+GRANT SELECT ON TABLE public.schema_migration TO capacita_app;
+
+--
+-- Name: TABLE sign_in_failure; Type: ACL; Schema: public
+--
+
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.sign_in_failure TO capacita_definer;
+
+--
+-- Name: TABLE sign_in_form_used; Type: ACL; Schema: public
+--
+
+GRANT SELECT,INSERT,DELETE ON TABLE public.sign_in_form_used TO capacita_definer;
+
+--
+-- Name: TABLE sign_in_secret; Type: ACL; Schema: public
+--
+
+GRANT SELECT ON TABLE public.sign_in_secret TO capacita_definer;
+
+--
+-- Name: TABLE trained_dirty; Type: ACL; Schema: public
+--
+
+GRANT SELECT,INSERT,DELETE ON TABLE public.trained_dirty TO capacita_definer;
+
+--
+-- Name: SEQUENCE trained_dirty_id_seq; Type: ACL; Schema: public
+--
+
+GRANT USAGE ON SEQUENCE public.trained_dirty_id_seq TO capacita_definer;
+
+--
+-- Name: TABLE trained_year; Type: ACL; Schema: public
+--
+
+GRANT SELECT,INSERT,DELETE ON TABLE public.trained_year TO capacita_definer;
+
+--
+-- Name: TABLE training_group; Type: ACL; Schema: public
+--
+
+GRANT SELECT,INSERT,UPDATE ON TABLE public.training_group TO capacita_app;
+GRANT SELECT,UPDATE ON TABLE public.training_group TO capacita_definer;
+
+--
+-- Name: TABLE web_session; Type: ACL; Schema: public
+--
+
+GRANT SELECT,INSERT,DELETE ON TABLE public.web_session TO capacita_definer;
