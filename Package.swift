@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "capacita", targets: ["capacita"]),
+        .library(name: "CapacitaFiles", targets: ["CapacitaFiles"]),
         .library(name: "Capacita", targets: ["Capacita"]),
         .library(name: "CapacitaStore", targets: ["CapacitaStore"]),
         .library(name: "Postgres", targets: ["Postgres"]),
@@ -43,27 +44,35 @@ let package = Package(
             name: "Postgres",
             dependencies: ["CLibPQ"]
         ),
+        // Files read as agencies send them: CSV in any encoding, .xlsx workbooks, streamed and
+        // bounded. Knows nothing of the domain; the domain's parsers read through it.
         .target(
-            name: "Capacita",
-            dependencies: [.product(name: "Yams", package: "Yams")]
-        ),
-        .target(
-            name: "CapacitaStore",
+            name: "CapacitaFiles",
             dependencies: [
-                "Capacita", "Postgres",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ]
         ),
+        .target(
+            name: "Capacita",
+            dependencies: ["CapacitaFiles", .product(name: "Yams", package: "Yams")]
+        ),
+        .target(
+            name: "CapacitaStore",
+            dependencies: [
+                "Capacita", "CapacitaFiles", "Postgres",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
         // What people and programs read: tables in Spanish, JSON and CSV with stable English keys.
-        .target(name: "CapacitaOutput", dependencies: ["Capacita", "CapacitaStore"]),
+        .target(name: "CapacitaOutput", dependencies: ["Capacita", "CapacitaFiles", "CapacitaStore"]),
         // Workbooks written: reports and lists as .xlsx, and the blank templates agencies fill in.
-        .target(name: "CapacitaXLSX", dependencies: ["Capacita", "CapacitaOutput", "CXLSXWriter"]),
+        .target(name: "CapacitaXLSX", dependencies: ["Capacita", "CapacitaFiles", "CapacitaOutput", "CXLSXWriter"]),
         // The HTTP service: routes per resource, bearer tokens, the error shape, request logs.
         .target(
             name: "CapacitaServer",
             dependencies: [
-                "Capacita", "CapacitaStore", "CapacitaOutput", "CapacitaXLSX", "Postgres",
+                "Capacita", "CapacitaFiles", "CapacitaStore", "CapacitaOutput", "CapacitaXLSX", "Postgres",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -79,7 +88,8 @@ let package = Package(
         .executableTarget(
             name: "capacita",
             dependencies: [
-                "Capacita", "CapacitaStore", "CapacitaOutput", "CapacitaServer", "CapacitaXLSX", "Postgres",
+                "Capacita", "CapacitaFiles", "CapacitaStore", "CapacitaOutput", "CapacitaServer", "CapacitaXLSX",
+                "Postgres",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/CapacitaCLI"
@@ -89,36 +99,39 @@ let package = Package(
         .executableTarget(
             name: "capacita-bench",
             dependencies: [
-                "SampleData", "Capacita", "CapacitaStore", "Postgres",
+                "SampleData", "Capacita", "CapacitaFiles", "CapacitaStore", "Postgres",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ],
             path: "bench/Sources/capacita-bench"
         ),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"]),
-        .testTarget(name: "CapacitaTests", dependencies: ["Capacita", "TestSupport"]),
+        .testTarget(name: "CapacitaFilesTests", dependencies: ["CapacitaFiles"]),
+        .testTarget(name: "CapacitaTests", dependencies: ["Capacita", "CapacitaFiles", "TestSupport"]),
         .testTarget(
             name: "CapacitaStoreTests",
             dependencies: [
-                "CapacitaStore", "Capacita", "Postgres", "TestSupport", "SampleData", "CapacitaXLSX",
+                "CapacitaStore", "Capacita", "CapacitaFiles", "Postgres", "TestSupport", "SampleData", "CapacitaXLSX",
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ]),
         .testTarget(name: "CapacitaOutputTests", dependencies: ["CapacitaOutput", "Capacita", "CapacitaStore"]),
         .testTarget(
             name: "CapacitaXLSXTests",
             dependencies: [
-                "CapacitaXLSX", "CapacitaOutput", "CapacitaStore", "Capacita", "TestSupport",
+                "CapacitaXLSX", "CapacitaOutput", "CapacitaStore", "Capacita", "CapacitaFiles", "TestSupport",
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ]),
         .testTarget(
             name: "CapacitaServerTests",
             dependencies: [
-                "CapacitaServer", "CapacitaStore", "Capacita", "Postgres", "TestSupport", "SampleData",
+                "CapacitaServer", "CapacitaStore", "Capacita", "CapacitaFiles", "Postgres", "TestSupport", "SampleData",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]),
         .testTarget(
             name: "CLITests",
-            dependencies: ["TestSupport", "SampleData", "CapacitaOutput", "CapacitaStore", "Postgres"]),
+            dependencies: [
+                "TestSupport", "SampleData", "CapacitaOutput", "CapacitaStore", "CapacitaFiles", "Postgres",
+            ]),
         // Shared test helpers: a fresh database per test on the cluster that scripts/dev-db runs.
         .target(
             name: "TestSupport",

@@ -1,3 +1,5 @@
+import CapacitaFiles
+
 /// Reads the agency registry file (db/seed/agencies.csv and files shaped like it):
 /// `codigo,nombre,nombres_anteriores,orden,entidad,cuenta_en_indicador`, former names separated by `|`.
 public enum AgencyFile {
@@ -119,15 +121,6 @@ public enum AgencyFile {
             }
         }
         return issues
-    }
-}
-
-/// Every problem found in one input, in file order. A non-empty list means nothing was written.
-public struct ImportIssues: Error, Sendable, Equatable {
-    public var issues: [ImportIssue]
-
-    public init(_ issues: [ImportIssue]) {
-        self.issues = issues.sorted { ($0.line, $0.column) < ($1.line, $1.column) }
     }
 }
 

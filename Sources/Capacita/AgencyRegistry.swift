@@ -1,3 +1,5 @@
+import CapacitaFiles
+
 /// Resolves what people write in a "dependencia" cell (a code, a current or former name, any case,
 /// with or without accents) to an agency code.
 public struct AgencyRegistry: Sendable {

@@ -1,4 +1,5 @@
 import Capacita
+import CapacitaFiles
 import CapacitaStore
 
 /// The rows an import refused, as a workbook to fix and send again: the file's own header and

@@ -2,15 +2,23 @@ import CapacitaStore
 import Hummingbird
 import Logging
 import NIOCore
+import Synchronization
 
-/// A request's context: who is asking (set by `Authentication` from the bearer token) and from
-/// which address (for the public route's rate limit).
+/// A request's context: who is asking (set by `BearerAuthentication` from the token, or by
+/// `SessionAuthentication` from the pages' cookie) and from which address (for the public
+/// route's rate limit).
 public struct APIContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
+    /// The API's caller, set by `BearerAuthentication`; nil on public routes and on the pages.
     public var identity: Identity?
     /// The report version read with the token, before the handler runs (see ReportsController.cached).
     public var reportVersion: TokenStore.ReportVersion?
+    /// The signed-in session of a page, set by `SessionAuthentication`.
+    var session: SessionStore.Current?
     public let remoteAddress: String?
+    /// The token's name for the log line. A context is a value: the middleware that names the
+    /// caller runs inside `RequestLog`, which sees it only through this shared box.
+    let tokenName = TokenName()
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
@@ -19,18 +27,14 @@ public struct APIContext: RequestContext {
 
     /// Bodies are streamed to a file by `Upload`, which applies the configured limit itself.
     public var maxUploadSize: Int { Int.max }
+}
 
-    /// The caller, for a route behind `Authentication`.
-    func caller() throws(APIError) -> Identity {
-        guard let identity else { throw .unauthorized }
-        return identity
-    }
+/// The name of the token a request came with, written once by authentication, read by the log.
+final class TokenName: Sendable {
+    private let name = Mutex<String?>(nil)
 
-    /// The caller when their role may use the route; otherwise the route does not exist for them
-    /// (404, as for any resource outside their scope).
-    func caller(_ roles: Identity.Role...) throws(APIError) -> Identity {
-        let identity = try caller()
-        guard roles.contains(identity.role) else { throw .notFound("ruta") }
-        return identity
+    var value: String? {
+        get { name.withLock { $0 } }
+        set { name.withLock { $0 = newValue } }
     }
 }

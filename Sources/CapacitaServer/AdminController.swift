@@ -9,16 +9,14 @@ struct AdminController {
     let store: Store
 
     func add(to routes: RouteTable) {
-        routes.get("/v1/batches") { request, context in
-            let identity = try context.caller()
+        routes.get("/v1/batches", roles: .everyone) { request, context, identity in
             let limit = try Self.limit(Query(request))
             let table = try await store.run(as: identity) {
                 BatchTable.table(try ImportBatches(connection: $0).list(limit: limit))
             }
             return try Reply.table(table, request, sheet: "lotes")
         }
-        routes.get("/v1/audit") { request, context in
-            let identity = try context.caller(.admin)
+        routes.get("/v1/audit", roles: [.admin]) { request, context, identity in
             let query = Query(request)
             let limit = try Self.limit(query)
             var since: CalendarDate?

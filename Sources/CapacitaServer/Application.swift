@@ -1,4 +1,5 @@
 import Capacita
+import CapacitaFiles
 import CapacitaStore
 import Foundation
 import Hummingbird
@@ -10,8 +11,12 @@ import ServiceLifecycle
 /// a router with every controller, the connection pool as a service stopped after the server.
 public struct CapacitaApplication: Sendable {
     public let configuration: ServerConfiguration
-    /// Every route as (method, OpenAPI path), for the test that compares them with the document.
+    /// Every API route as (method, OpenAPI path, roles), for the tests that compare them with the
+    /// OpenAPI document and with the documented access table.
     public let routes: [RouteEntry]
+    /// Every page as (method, path as OpenAPI writes it, roles), for the test that compares them
+    /// with docs/pages.md.
+    public let pages: [RouteEntry]
     let responder: RouterResponder<APIContext>
     let pool: ConnectionPool
     let logger: Logger
@@ -19,6 +24,8 @@ public struct CapacitaApplication: Sendable {
     public struct RouteEntry: Sendable, Hashable {
         public var method: String
         public var path: String
+        /// The roles the route admits; nil for a public one (no token, no session).
+        public var roles: Set<Identity.Role>?
     }
 
     public var application: some ApplicationProtocol {
@@ -69,8 +76,9 @@ public func buildApplication(_ configuration: ServerConfiguration, logger: Logge
         let library = try await PagesController.library()
         let router = Router(context: APIContext.self)
         router.add(middleware: SecurityHeaders())
-        router.add(middleware: RequestLog(store: store, logger: logger, library: library))
-        let routes = RouteTable(router: router)
+        router.add(middleware: RequestLog(logger: logger, library: library))
+        // The API: a group behind `BearerAuthentication`, each route with the roles it admits.
+        let routes = RouteTable(router: router, store: store)
         try HealthController(store: store, migrations: migrations, openAPIFile: configuration.openAPIFile).add(
             to: routes)
         CatalogController(store: store).add(to: routes)
@@ -82,8 +90,10 @@ public func buildApplication(_ configuration: ServerConfiguration, logger: Logge
         let verifyLimiter = RateLimiter(limit: configuration.verifyLimit, window: configuration.verifyWindow)
         ConstanciasController(store: store, limiter: verifyLimiter).add(to: routes)
         AdminController(store: store).add(to: routes)
-        // The pages are for people, not programs: outside the OpenAPI document and its route table.
-        try PagesController(
+        routes.closeAPI()
+        // The pages are for people, not programs: outside the OpenAPI document and the API's
+        // routes; the signed-in ones are a group behind `SessionAuthentication`.
+        let pages = try PagesController(
             store: store, library: library,
             limiter: verifyLimiter,
             configuration: configuration, tiers: tiers,
@@ -91,7 +101,13 @@ public func buildApplication(_ configuration: ServerConfiguration, logger: Logge
             signInForms: try await store.run(as: nil) { try SignInForms.load(connection: $0) }
         ).add(to: router)
         return CapacitaApplication(
-            configuration: configuration, routes: routes.routes.map { .init(method: $0.method, path: $0.path) },
+            configuration: configuration,
+            routes: routes.routes.map {
+                .init(method: $0.method.rawValue, path: RouteTable.openAPIPath($0.path), roles: $0.roles)
+            },
+            pages: pages.map {
+                .init(method: $0.method.rawValue, path: RouteTable.openAPIPath($0.path), roles: $0.roles)
+            },
             responder: router.buildResponder(), pool: pool, logger: logger)
     } catch {
         pool.shutdown()

@@ -9,8 +9,7 @@ struct ConstanciasController {
     let limiter: RateLimiter
 
     func add(to routes: RouteTable) {
-        routes.get("/v1/constancias") { request, context in
-            let identity = try context.caller()
+        routes.get("/v1/constancias", roles: .everyone) { request, context, identity in
             let code = try GroupScope.code(try Query(request).required("group", maxLength: 64))
             let table = try await store.run(as: identity) { connection -> Table in
                 _ = try GroupScope.listing(code, connection: connection)
@@ -19,7 +18,7 @@ struct ConstanciasController {
             return try Reply.table(table, request, sheet: "constancias")
         }
         // Public: no token. What `constancia verify` shows, never a CURP or a full surname.
-        routes.get("/v1/constancias/verify/:code") { request, context in
+        routes.get(public: "/v1/constancias/verify/:code") { request, context in
             guard limiter.admit(context.remoteAddress ?? "local") else {
                 throw APIError(
                     .tooManyRequests, "rate_limited", "demasiadas verificaciones seguidas; intente en un minuto")

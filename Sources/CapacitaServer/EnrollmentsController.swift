@@ -12,8 +12,7 @@ struct EnrollmentsController {
     let tiers: TierTable
 
     func add(to routes: RouteTable) {
-        routes.post("/v1/enrollments") { request, context in
-            let identity = try context.caller(.admin, .enlace)
+        routes.post("/v1/enrollments", roles: [.admin, .enlace]) { request, context, identity in
             let query = Query(request)
             let group = try query.string("group", maxLength: 64).map { code throws(APIError) in
                 try GroupScope.code(code)
@@ -37,8 +36,7 @@ struct EnrollmentsController {
             }
             return Reply.report(ImportReport(outcome))
         }
-        routes.post("/v1/enrollments/drop") { request, context in
-            let identity = try context.caller(.admin, .enlace)
+        routes.post("/v1/enrollments/drop", roles: [.admin, .enlace]) { request, context, identity in
             let drop = try await Self.decode(DropRequest.self, request)
             try BodyText.check("reason", drop.reason)
             let code = try GroupScope.code(drop.group)
@@ -69,8 +67,7 @@ struct EnrollmentsController {
             return Reply.json(
                 DropAnswer(group: code, curp: curp.masked, constanciaRevoked: try revoked.get() > 0))
         }
-        routes.post("/v1/results") { request, context in
-            let identity = try context.caller(.admin, .instructor)
+        routes.post("/v1/results", roles: [.admin, .instructor]) { request, context, identity in
             let query = Query(request)
             let group = try query.string("group", maxLength: 64).map { code throws(APIError) in
                 try GroupScope.code(code)

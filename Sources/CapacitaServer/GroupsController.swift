@@ -1,4 +1,5 @@
 import Capacita
+import CapacitaFiles
 import CapacitaOutput
 import CapacitaStore
 import CapacitaXLSX
@@ -11,8 +12,7 @@ struct GroupsController {
     let configuration: ServerConfiguration
 
     func add(to routes: RouteTable) {
-        routes.post("/v1/groups") { request, context in
-            let identity = try context.caller(.admin, .enlace)
+        routes.post("/v1/groups", roles: [.admin, .enlace]) { request, context, identity in
             let dryRun = try Query(request).bool("dry_run")
             let isJSON = request.headers[.contentType]?.lowercased().hasPrefix("application/json") ?? false
             let outcome = try await store.importUpload(
@@ -23,8 +23,7 @@ struct GroupsController {
             }
             return Reply.report(isJSON ? ImportReport(fieldsOf: outcome) : ImportReport(outcome))
         }
-        routes.get("/v1/groups") { request, context in
-            let identity = try context.caller()
+        routes.get("/v1/groups", roles: .everyone) { request, context, identity in
             let query = Query(request)
             let year = try query.requiredYear()
             let agency = try await store.agencyCode(try query.string("agency"), parameter: "agency", as: identity)
@@ -33,16 +32,15 @@ struct GroupsController {
             }
             return try Reply.table(table, request, sheet: "grupos")
         }
-        routes.get("/v1/groups/:code") { request, context in
+        routes.get("/v1/groups/:code", roles: .everyone) { request, context, identity in
             let code = try GroupScope.code(try context.parameters.require("code"))
-            let listing = try await store.run(as: try context.caller()) {
+            let listing = try await store.run(as: identity) {
                 try GroupStore(connection: $0).group(code: code)
             }
             guard let listing else { throw APIError.notFound("el grupo") }
             return Reply.record(GroupTable.record(listing), request)
         }
-        routes.get("/v1/groups/:code/roster") { request, context in
-            let identity = try context.caller()
+        routes.get("/v1/groups/:code/roster", roles: .everyone) { request, context, identity in
             let code = try GroupScope.code(try context.parameters.require("code"))
             let wantsCSV = Reply.wantsCSV(request)
             if Reply.wantsXLSX(request) {

@@ -36,7 +36,7 @@ struct HealthController {
     func add(to routes: RouteTable) {
         let migrations = self.migrations
         // 200 when the database answers and every migration is applied; 503 otherwise.
-        routes.get("/health") { _, _ in
+        routes.get(public: "/health") { _, _ in
             do {
                 let status = try await store.run(as: nil) {
                     try MigrationRunner(connection: $0, migrations: migrations).status()
@@ -56,8 +56,8 @@ struct HealthController {
         }
         let yaml = openAPIYAML
         let json = openAPIJSON
-        routes.get("/openapi.json") { _, _ in Reply.json(json) }
-        routes.get("/openapi.yaml") { _, _ in
+        routes.get(public: "/openapi.json") { _, _ in Reply.json(json) }
+        routes.get(public: "/openapi.yaml") { _, _ in
             Response(
                 status: .ok, headers: [.contentType: "application/yaml; charset=utf-8"],
                 body: .init(byteBuffer: ByteBuffer(string: yaml)))

@@ -1,4 +1,5 @@
 import Capacita
+import CapacitaFiles
 import CapacitaOutput
 import CapacitaStore
 import CapacitaXLSX
@@ -14,8 +15,7 @@ struct RegistryController {
     let parses: BoundedWork
 
     func add(to routes: RouteTable) {
-        routes.put("/v1/headcounts/:agency/:year") { request, context in
-            let identity = try context.caller(.admin)
+        routes.put("/v1/headcounts/:agency/:year", roles: [.admin]) { request, context, identity in
             let (agency, year) = try await path(request, context, identity)
             let counts = try await EnrollmentsController.decode(HeadcountBody.self, request)
             // The same file the command line imports, one row: the same checks and messages.
@@ -29,15 +29,14 @@ struct RegistryController {
             }
             return Reply.report(ImportReport(fieldsOf: outcome))
         }
-        routes.get("/v1/headcounts") { request, context in
+        routes.get("/v1/headcounts", roles: .everyone) { request, context, identity in
             let year = try Query(request).requiredYear()
-            let table = try await store.run(as: try context.caller()) {
+            let table = try await store.run(as: identity) {
                 HeadcountTable.table(try HeadcountStore(connection: $0).list(year: year))
             }
             return try Reply.table(table, request, sheet: "plantillas")
         }
-        routes.put("/v1/fichas/:agency/:year") { request, context in
-            let identity = try context.caller(.admin, .enlace)
+        routes.put("/v1/fichas/:agency/:year", roles: [.admin, .enlace]) { request, context, identity in
             let (agency, year) = try await path(request, context, identity, ownAgencyOnly: true)
             let buffer = try await Upload.collect(request, limit: 1 << 20)
             let json = try await fichaJSON(
@@ -48,8 +47,7 @@ struct RegistryController {
             }
             return Reply.report(ImportReport(outcome))
         }
-        routes.get("/v1/fichas/:agency/:year") { request, context in
-            let identity = try context.caller(.admin, .enlace)
+        routes.get("/v1/fichas/:agency/:year", roles: [.admin, .enlace]) { request, context, identity in
             let (agency, year) = try await path(request, context, identity, ownAgencyOnly: true)
             let body = try await store.run(as: identity) { connection -> String? in
                 try FichaStore(connection: connection).current(agency: agency, year: year).map {
@@ -59,8 +57,7 @@ struct RegistryController {
             guard let body else { throw APIError.notFound("la ficha") }
             return Reply.json(body)
         }
-        routes.get("/v1/fichas/:agency/:year/history") { request, context in
-            let identity = try context.caller(.admin, .enlace)
+        routes.get("/v1/fichas/:agency/:year/history", roles: [.admin, .enlace]) { request, context, identity in
             let (agency, year) = try await path(request, context, identity, ownAgencyOnly: true)
             let versions = try await store.run(as: identity) {
                 FichaHistoryTable.table(try FichaStore(connection: $0).history(agency: agency, year: year))
@@ -68,11 +65,11 @@ struct RegistryController {
             guard !versions.rows.isEmpty else { throw APIError.notFound("la ficha") }
             return try Reply.table(versions, request, sheet: "historial-ficha")
         }
-        routes.get("/v1/fichas/summary") { request, context in
+        routes.get("/v1/fichas/summary", roles: .everyone) { request, context, identity in
             let year = try Query(request).requiredYear()
             let wantsCSV = Reply.wantsCSV(request)
             let wantsXLSX = Reply.wantsXLSX(request)
-            let body = try await store.run(as: try context.caller()) { connection -> Data in
+            let body = try await store.run(as: identity) { connection -> Data in
                 let summary = FichaSummary.of(
                     year: year, fichas: try FichaStore(connection: connection).current(year: year),
                     agencies: try AgencyStore(connection: connection).agencies())
@@ -84,14 +81,14 @@ struct RegistryController {
             let text = String(decoding: body, as: UTF8.self)
             return wantsCSV ? Reply.csv(text) : Reply.json(text)
         }
-        routes.get("/v1/fichas/plan") { request, context in
+        routes.get("/v1/fichas/plan", roles: .everyone) { request, context, identity in
             let query = Query(request)
             let year = try query.requiredYear()
             let threshold = try ReportsController.options(query, only: ["threshold"]).threshold
             let wantsCSV = Reply.wantsCSV(request)
             let wantsXLSX = Reply.wantsXLSX(request)
             let needLevels = self.needLevels
-            let body = try await store.run(as: try context.caller()) { connection -> Data in
+            let body = try await store.run(as: identity) { connection -> Data in
                 let plan = try FichaStore(connection: connection).plan(
                     year: year, threshold: threshold, needLevels: needLevels)
                 let (groups, tiers) = PlanReport.tables(plan)
@@ -143,8 +140,9 @@ struct RegistryController {
         switch read {
         case .success(let parsed): body = parsed
         case .failure(let refusal):
-            let reason = refusal.kind == .invalid ? "no es YAML ni JSON válido: \(refusal.reason)" : refusal.description
-            throw APIError(.unprocessableContent, "invalid_body", "la ficha \(reason)")
+            let reason =
+                refusal.kind == .invalid ? " no es YAML ni JSON válido: \(refusal.reason)" : ", \(refusal.description)"
+            throw APIError(.unprocessableContent, "invalid_body", "la ficha\(reason)")
         }
         guard let fields = body.fields else {
             throw APIError(.badRequest, "invalid_body", "el cuerpo debe ser una ficha en YAML o JSON (un objeto)")

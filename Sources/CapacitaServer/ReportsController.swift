@@ -14,8 +14,7 @@ struct ReportsController {
     let cache: ReportCache
 
     func add(to routes: RouteTable) {
-        routes.get("/v1/reports/coverage") { request, context in
-            let identity = try context.caller()
+        routes.get("/v1/reports/coverage", roles: .everyone) { request, context, identity in
             let query = Query(request)
             let year = try query.requiredYear()
             let options = try Self.options(query)
@@ -43,8 +42,7 @@ struct ReportsController {
             }
             return wantsCSV ? Reply.csv(body) : Reply.json(body)
         }
-        routes.get("/v1/reports/indicator") { request, context in
-            let identity = try context.caller()
+        routes.get("/v1/reports/indicator", roles: .everyone) { request, context, identity in
             let query = Query(request)
             let options = try Self.options(query)
             let format: OutputFormat = Reply.wantsCSV(request) ? .csv : .json
@@ -77,11 +75,11 @@ struct ReportsController {
             }
             return format == .csv ? Reply.csv(body) : Reply.json(body)
         }
-        routes.get("/v1/reports/events") { request, context in
+        routes.get("/v1/reports/events", roles: .everyone) { request, context, identity in
             let year = try Query(request).requiredYear()
             let wantsCSV = Reply.wantsCSV(request)
             let wantsXLSX = Reply.wantsXLSX(request)
-            let body = try await store.run(as: try context.caller()) { connection -> Data in
+            let body = try await store.run(as: identity) { connection -> Data in
                 let table = EventsTable.build(
                     agencies: try AgencyStore(connection: connection).agencies(),
                     groups: try CoverageStore(connection: connection).eventGroups(year: year))
@@ -98,8 +96,7 @@ struct ReportsController {
             let text = String(decoding: body, as: UTF8.self)
             return wantsCSV ? Reply.csv(text) : Reply.json(text)
         }
-        routes.get("/v1/reports/groups/:code") { request, context in
-            let identity = try context.caller()
+        routes.get("/v1/reports/groups/:code", roles: .everyone) { request, context, identity in
             let code = try GroupScope.code(try context.parameters.require("code"))
             let wantsCSV = Reply.wantsCSV(request)
             if Reply.wantsXLSX(request) {

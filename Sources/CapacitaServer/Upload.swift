@@ -1,3 +1,4 @@
+import CapacitaFiles
 import CapacitaStore
 import Foundation
 import Hummingbird

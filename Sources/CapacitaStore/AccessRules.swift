@@ -1,8 +1,12 @@
 import Capacita
+import CapacitaFiles
 
 /// Who may see and change what: the one table of the rules, which the store's own checks follow
-/// and db/migrations/0009's row-level security policies enforce again in PostgreSQL. README
-/// ("Who may see and change what") gives the same table in words; `AccessRulesTests` tests each cell.
+/// and db/migrations/0009's row-level security policies enforce again in PostgreSQL.
+/// docs/access.md ("Who may see and change what") gives the same table in words;
+/// `AccessRulesTests` tests each cell. Which roles may call each route of the service is declared
+/// beside the route (`RouteTable`, `PageRoutes` in CapacitaServer), from docs/service.md's table;
+/// which groups a caller reaches is `GroupReach`.
 public enum AccessRules {
     /// What one role reaches of one kind of data.
     public enum Scope: String, Sendable, Equatable {

@@ -1,4 +1,5 @@
 import Capacita
+import CapacitaFiles
 import Foundation
 import Postgres
 

@@ -1,4 +1,5 @@
 import Capacita
+import CapacitaFiles
 import Postgres
 
 /// The checks of an enrollment import that need the whole file or the database, run set-based on

@@ -1,4 +1,5 @@
 import Capacita
+import CapacitaFiles
 import Postgres
 
 /// Imports an enrollment file: streams it, checks every row, COPYs the valid ones into a staging
@@ -145,12 +146,12 @@ struct EnrollmentImport: StagedImport {
     }
 
     func merge(_ connection: Connection, batch: Int64, clock: inout PhaseClock) throws -> [String: Int] {
-        try sql(connection).merge(batch: batch, stagedRows: stagedRows, clock: &clock)
+        try sql(connection).merge(batch: batch, clock: &clock)
     }
 }
 
 extension EnrollmentValidator: RowCheck {
-    mutating func check(_ row: CSVRow, issues: inout [ImportIssue]) -> EnrollmentRow? {
+    package mutating func check(_ row: CSVRow, issues: inout [ImportIssue]) -> EnrollmentRow? {
         validate(row, issues: &issues)
     }
 }

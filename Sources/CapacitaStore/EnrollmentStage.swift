@@ -62,13 +62,12 @@ extension EnrollmentSQL {
 
     /// The tables an enrollment import stages into, kept for the whole database session: created
     /// once per connection, emptied by every commit and rollback (ON COMMIT DELETE ROWS). Creating
-    /// seven temporary tables, granting and dropping them in every import was catalog churn that
+    /// six temporary tables, granting and dropping them in every import was catalog churn that
     /// serialized parallel uploads: 60 ms of an 8-connection upload's latency against 9 ms for
     /// filling and emptying the same tables (bench/RESULTS.md, run I). Keys use the "C" collation
     /// like the tables they are merged into (byte comparison, no locale).
     static let stageTables = [
         "enrollment_stage", "stage_group", "stage_agency", "stage_existing", "stage_person", "stage_person_changed",
-        "stage_stored",
     ]
 
     private static let createStageTables = """
@@ -90,7 +89,6 @@ extension EnrollmentSQL {
             second_surname text, sex text, email text, differs boolean
         ) ON COMMIT DELETE ROWS;
         CREATE TEMP TABLE IF NOT EXISTS stage_person_changed (curp text COLLATE "C" NOT NULL) ON COMMIT DELETE ROWS;
-        CREATE TEMP TABLE IF NOT EXISTS stage_stored (curp text COLLATE "C" NOT NULL) ON COMMIT DELETE ROWS;
         GRANT SELECT, INSERT, DELETE ON \(stageTables.joined(separator: ", ")) TO PUBLIC
         """
     // The definer functions of the checks and the merge (current bodies in db/schema.sql) read the stage as its

@@ -1,4 +1,5 @@
 import Capacita
+import CapacitaFiles
 import Postgres
 
 /// Stores groups and events, and reads them back with their enrollment counts.

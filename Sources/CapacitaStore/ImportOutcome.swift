@@ -1,4 +1,5 @@
 import Capacita
+import CapacitaFiles
 
 /// What an import did, or would do (`dryRun`), or why it wrote nothing (`rejected`).
 public struct ImportOutcome: Sendable, Equatable {

@@ -1,4 +1,5 @@
 import Capacita
+import CapacitaFiles
 import Postgres
 
 /// Imports a results file (attendance, pre, post, final score, reaction) the same way as an
@@ -190,7 +191,7 @@ struct ResultsImport: StagedImport {
 }
 
 extension ResultsValidator: RowCheck {
-    func check(_ row: CSVRow, issues: inout [ImportIssue]) -> ResultRow? {
+    package func check(_ row: CSVRow, issues: inout [ImportIssue]) -> ResultRow? {
         validate(row, issues: &issues)
     }
 }

@@ -1,4 +1,5 @@
 import Capacita
+import CapacitaFiles
 import Foundation
 
 /// Writes the blank workbook an agency fills in: the import's header on the first sheet, a note

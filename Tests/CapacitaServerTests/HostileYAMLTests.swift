@@ -39,7 +39,7 @@ import Testing
                 #expect(expected.contains(response.status), "\(name): \(response.status) \(response.text.prefix(200))")
                 let error = (try? response.json() as? [String: Any])?["error"] as? [String: Any]
                 let message = error?["message"] as? String ?? ""
-                #expect(message.hasPrefix("la ficha "), "\(name): \(message)")
+                #expect(message.hasPrefix("la ficha, ") || message.hasPrefix("la ficha no es"), "\(name): \(message)")
                 #expect(
                     ["anida", "admiten", "clave", "valores", "pasa de"].contains { message.contains($0) },
                     "\(name): \(message)")

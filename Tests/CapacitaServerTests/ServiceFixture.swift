@@ -1,4 +1,5 @@
 import Capacita
+import CapacitaFiles
 import CapacitaServer
 import CapacitaStore
 import Foundation

@@ -1,4 +1,5 @@
 import Capacita
+import CapacitaFiles
 import CapacitaStore
 import Foundation
 import Postgres
@@ -19,7 +20,7 @@ import Testing
     static let sectur = [EnrollmentImportTests.juan + ",BAS-T"]
 
     /// Two agencies' people loaded by the Secretaría Técnica, an instructor assigned to SECTUR's
-    /// group; then `body` on connections of capacita_app.
+    /// group; then `body`. All of it on the application role (`withLoadedDatabase`).
     private func withTwoAgencies(_ body: (Connection) throws -> Void) throws {
         try withLoadedDatabase { connection in
             try importGroups(Self.groups, into: connection)
@@ -44,13 +45,11 @@ import Testing
             let ficha = try FileImports(connection: connection).fichas(
                 try InputFile(bytes: Array(Fixtures.fichaYAML.utf8), name: "sict.yaml"), ranBy: "st", currentYear: 2026)
             try #require(ficha.accepted, "\(ficha.rejected)")
-            try connection.execute("SET ROLE capacita_app")
             for identity in [Identity.enlace(of: "SICT", user: "enlace-sict"), .instructor("instructora-t")] {
                 connection.act(as: identity)
                 try AuditStore(connection: connection).record("prueba.escritura", target: identity.user)
             }
             connection.act(as: nil)
-            defer { try? connection.execute("RESET ROLE") }
             try body(connection)
         }
     }

@@ -1,4 +1,5 @@
 import Capacita
+import CapacitaFiles
 import CapacitaStore
 import Foundation
 import Postgres
@@ -331,8 +332,6 @@ import Testing
     @Test func theApplicationRoleImportsTheSameRows() throws {
         try withLoadedDatabase { connection in
             try importGroups(Self.groups, into: connection)
-            try connection.execute("SET ROLE capacita_app")
-            defer { try? connection.execute("RESET ROLE") }
             connection.act(as: .admin("prueba"))
             defer { connection.act(as: nil) }
             // Not a superuser, not BYPASSRLS, not granted SET on session_replication_role: row-level
@@ -349,6 +348,33 @@ import Testing
             #expect(try count("person", connection) == 2 && count("enrollment", connection) == 3)
             let again = try enroll(file, connection)
             #expect(again.accepted && again.unchanged == 3)
+        }
+    }
+
+    /// The command line's import (the superuser acting as the Secretaría Técnica) writes through
+    /// `enrollment_import_apply`, as the service's application role does: the people it adds or
+    /// corrects carry the batch that wrote them, which only that function records.
+    @Test func theSuperusersImportWritesThroughTheSameFunction() throws {
+        // Superuser: the CLI's connection is what this test is about.
+        try withLoadedDatabaseAsSuperuser { connection in
+            #expect(
+                try connection.query("SELECT rolsuper FROM pg_roles WHERE rolname = current_user").scalar(Bool.self)
+                    == true)
+            try importGroups(Self.groups, into: connection)
+            let first = try enroll(
+                try temporaryFile(
+                    Self.header + [Self.gloria + ",BAS-1", Self.carlos + ",BAS-1"].joined(separator: "\n")),
+                connection)
+            #expect(first.accepted && first.imported == 2, "\(first.rejected)")
+            let added = try #require(first.batchID)
+            #expect(try count("person WHERE batch_id = \(added)", connection) == 2)
+            let corrected = Self.gloria.replacingOccurrences(of: "Hernández", with: "Hernández de la Cruz")
+            let second = try enroll(try temporaryFile(Self.header + corrected + ",BAS-1\n"), connection)
+            #expect(second.accepted && second.updated == 1, "\(second.rejected)")
+            let changed = try #require(second.batchID)
+            #expect(
+                try connection.query("SELECT batch_id FROM person WHERE curp = 'HEGG560427MVZRRL04'").scalar(Int64.self)
+                    == changed)
         }
     }
 

@@ -13,9 +13,7 @@ import Testing
         let setup = try Connection(url)
         try MigrationRunner(connection: setup, migrations: try repositoryMigrations()).migrate()
         setup.act(as: .admin("pruebas"))
-        try CatalogStore(connection: setup).load(try Catalog.build(files: try repositoryCatalogFiles()).get())
-        try AgencyStore(connection: setup).upsert(
-            try AgencyFile.parse(try repositoryFile("db/seed/agencies.csv")).get())
+        try loadCatalogAndRegistry(setup)
         try importGroups(EnrollmentImportTests.groups, into: setup)
 
         // Another writer holds the group: the import will wait on it inside its transaction.
@@ -23,7 +21,8 @@ import Testing
         try blocker.execute("BEGIN")
         try blocker.query("SELECT 1 FROM training_group WHERE code = 'BAS-1' FOR UPDATE")
 
-        let pool = try ConnectionPool(conninfo: url, size: 2)
+        // The pool of the service's own role, as `capacita serve` connects.
+        let pool = try ConnectionPool(conninfo: try applicationRoleURL(url), size: 2)
         defer { pool.shutdown() }
         let store = Store(pool: pool, maxConcurrentImports: 1)
         let file = try temporaryFile(

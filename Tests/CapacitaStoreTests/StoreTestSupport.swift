@@ -1,13 +1,25 @@
 import Capacita
+import CapacitaFiles
 import CapacitaStore
 import Foundation
 import Postgres
 import Synchronization
 import TestSupport
 
-/// A fresh database with every migration applied.
+/// A fresh database with every migration applied. `body` runs as the service runs: on the
+/// application role (`SET ROLE capacita_app`: not superuser, not owner, not BYPASSRLS, so
+/// row-level security and the role's grants apply) acting as the Secretaría Técnica. The store's
+/// tests use this unless they need the superuser (`withMigratedDatabaseAsSuperuser`).
 @discardableResult
 func withMigratedDatabase<T>(_ body: (Connection) throws -> T) throws -> T {
+    try withMigratedDatabaseAsSuperuser { connection in try asApplicationRole(connection, body) }
+}
+
+/// A fresh database with every migration applied, `body` on the migrating superuser's connection
+/// acting as the Secretaría Técnica. Only for what the application role may not do (tokens, the
+/// migrations themselves); each caller says why.
+@discardableResult
+func withMigratedDatabaseAsSuperuser<T>(_ body: (Connection) throws -> T) throws -> T {
     try TestDatabase.withFresh { url in
         let connection = try Connection(url)
         try MigrationRunner(connection: connection, migrations: try repositoryMigrations()).migrate()
@@ -16,6 +28,28 @@ func withMigratedDatabase<T>(_ body: (Connection) throws -> T) throws -> T {
         return try body(connection)
     }
 }
+
+/// Switches the connection to the application role for `body`, still acting as whom it acted for.
+/// The stage tables a session made before keep serving it: they are granted to PUBLIC
+/// (EnrollmentStage.swift).
+private func asApplicationRole<T>(_ connection: Connection, _ body: (Connection) throws -> T) throws -> T {
+    try connection.execute("SET ROLE capacita_app")
+    return try body(connection)
+}
+
+/// The URL of the same database for the application role itself (a pool of the service's own
+/// connections): user=capacita_app, in either form a libpq URL takes.
+func applicationRoleURL(_ url: String) throws -> String {
+    guard url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") else {
+        return url.split(separator: " ").filter { !$0.hasPrefix("user=") }.joined(separator: " ") + " user=capacita_app"
+    }
+    guard var components = URLComponents(string: url) else { throw ApplicationRoleURLError() }
+    components.user = "capacita_app"
+    guard let app = components.string else { throw ApplicationRoleURLError() }
+    return app
+}
+
+struct ApplicationRoleURLError: Error {}
 
 func repositoryMigrations() throws -> [Migration] {
     try Migration.load(from: TestDatabase.projectRoot.appendingPathComponent("db/migrations"))
@@ -34,15 +68,29 @@ func repositoryCatalogFiles() throws -> [(path: String, yaml: String)] {
     return files
 }
 
-/// A migrated database with the repository's catalog and agency registry loaded.
+/// A migrated database with the repository's catalog and agency registry loaded by the
+/// superuser; `body` runs on the application role acting as the Secretaría Técnica
+/// (`withMigratedDatabase`).
 @discardableResult
 func withLoadedDatabase<T>(_ body: (Connection) throws -> T) throws -> T {
-    try withMigratedDatabase { connection in
-        try CatalogStore(connection: connection).load(try Catalog.build(files: try repositoryCatalogFiles()).get())
-        try AgencyStore(connection: connection).upsert(
-            try AgencyFile.parse(try repositoryFile("db/seed/agencies.csv")).get())
+    try withLoadedDatabaseAsSuperuser { connection in try asApplicationRole(connection, body) }
+}
+
+/// The same loaded database with `body` on the superuser's connection: only for what the
+/// application role may not do; each caller says why.
+@discardableResult
+func withLoadedDatabaseAsSuperuser<T>(_ body: (Connection) throws -> T) throws -> T {
+    try withMigratedDatabaseAsSuperuser { connection in
+        try loadCatalogAndRegistry(connection)
         return try body(connection)
     }
+}
+
+/// The repository's catalog and agency registry, as `capacita catalog load` and `agency import`.
+func loadCatalogAndRegistry(_ connection: Connection) throws {
+    try CatalogStore(connection: connection).load(try Catalog.build(files: try repositoryCatalogFiles()).get())
+    try AgencyStore(connection: connection).upsert(
+        try AgencyFile.parse(try repositoryFile("db/seed/agencies.csv")).get())
 }
 
 /// Writes bytes to a new temporary file and returns its path.
@@ -90,16 +138,21 @@ func count(_ table: String, _ connection: Connection) throws -> Int {
 }
 
 enum TestSupportBridge {
-    /// Two connections to one loaded database, for concurrency tests.
-    static func withTwoConnections(_ body: (Connection, Connection) throws -> Void) throws {
+    /// Two connections to one loaded database, for concurrency tests: set up by the superuser,
+    /// then both on the application role acting as the Secretaría Técnica (on the superuser's
+    /// with `asSuperuser`, for a test that says why).
+    static func withTwoConnections(
+        asSuperuser: Bool = false, _ body: (Connection, Connection) throws -> Void
+    ) throws {
         try TestDatabase.withFresh { url in
             let first = try Connection(url)
             try MigrationRunner(connection: first, migrations: try repositoryMigrations()).migrate()
-            try CatalogStore(connection: first).load(try Catalog.build(files: try repositoryCatalogFiles()).get())
-            try AgencyStore(connection: first).upsert(
-                try AgencyFile.parse(try repositoryFile("db/seed/agencies.csv")).get())
+            try loadCatalogAndRegistry(first)
             let second = try Connection(url)
-            for connection in [first, second] { connection.act(as: .admin("pruebas")) }
+            for connection in [first, second] {
+                if !asSuperuser { try connection.execute("SET ROLE capacita_app") }
+                connection.act(as: .admin("pruebas"))
+            }
             try body(first, second)
         }
     }

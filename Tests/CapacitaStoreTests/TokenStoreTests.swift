@@ -8,7 +8,9 @@ import Testing
 /// function that answers for valid tokens only.
 @Suite struct TokenStoreTests {
     @Test func aTokenStandsForItsIdentityUntilRevokedOrExpired() throws {
-        try withLoadedDatabase { connection in
+        // Superuser: tokens are made and revoked by the CLI's superuser; the application role may
+        // not even read their table, as this test shows after SET ROLE.
+        try withLoadedDatabaseAsSuperuser { connection in
             let store = TokenStore(connection: connection)
             let enlace = try store.create(
                 role: .enlace, agency: "SICT", groups: [], name: "Ana Enlace SICT", expiresOn: nil, createdBy: "st")
@@ -41,7 +43,9 @@ import Testing
     }
 
     @Test func rolesGetWhatTheyNeedAndNothingElse() throws {
-        try withLoadedDatabase { connection in
+        // Superuser: tokens are made by the CLI's superuser (the application role has no grant on
+        // api_token).
+        try withLoadedDatabaseAsSuperuser { connection in
             try importGroups(EnrollmentImportTests.groups, into: connection)
             let store = TokenStore(connection: connection)
             #expect(throws: TokenStore.Problem.enlaceNeedsAgency) {

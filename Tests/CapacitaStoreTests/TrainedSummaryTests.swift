@@ -1,4 +1,5 @@
 import Capacita
+import CapacitaFiles
 import CapacitaStore
 import Foundation
 import Postgres
@@ -7,6 +8,11 @@ import Testing
 /// The trained_year summary behind coverage and Parámetro 4.2 never drifts from the base tables:
 /// after each import, result, drop, group and catalog change and hand-written SQL, it holds exactly
 /// what the base tables say, and the reports count the same people through it as the plain query.
+///
+/// Superuser throughout: the tests read the summary's own tables (trained_year, trained_dirty) to
+/// compare them with the base tables, and write by hand as an operator does (DELETE on enrollment
+/// and constancia); the application role may do neither: it reads the summary only through
+/// trained_counts. The imports in them still go through the one definer path, acting as admin.
 @Suite struct TrainedSummaryTests {
     static let gloria = "HEGG560427MVZRRL04"
     static let carlos = "GOMC820101HDFMRR04"
@@ -71,7 +77,7 @@ import Testing
 
     /// The coverage fixture's people (all but Gloria's 2023 row), enrolled and not yet acreditados.
     private func withEnrolledPeople(_ body: (Connection) throws -> Void) throws {
-        try withLoadedDatabase { connection in
+        try withLoadedDatabaseAsSuperuser { connection in
             try importGroups(CoverageStoreTests.groups, into: connection)
             let file = try temporaryFile(
                 CoverageStoreTests.header + CoverageStoreTests.rows.dropFirst().joined(separator: "\n"))
@@ -81,7 +87,7 @@ import Testing
     }
 
     @Test func summaryFollowsEveryKindOfWrite() throws {
-        try withLoadedDatabase { connection in
+        try withLoadedDatabaseAsSuperuser { connection in
             try enrollCoverageFixture(connection)
             #expect(try count("trained_year", connection) == 0)
             try expectExact(connection)
@@ -161,7 +167,7 @@ import Testing
     }
 
     @Test func twoTransactionsChangingOnePersonLeaveItExact() throws {
-        try TestSupportBridge.withTwoConnections { first, second in
+        try TestSupportBridge.withTwoConnections(asSuperuser: true) { first, second in
             try enrollCoverageFixture(first)
             // Gloria's 2023 enrollment changes in an open transaction while another session
             // changes her 2024 one and commits first: the later commit must see the earlier.

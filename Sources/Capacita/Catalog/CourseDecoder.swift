@@ -1,3 +1,4 @@
+import CapacitaFiles
 import Yams
 
 /// Decodes one carta descriptiva from YAML, collecting every problem instead of stopping at the

@@ -1,3 +1,4 @@
+import CapacitaFiles
 import Foundation
 
 /// The readings of Parámetro 4.2 as people type them: the command line's flags and the service's

@@ -1,3 +1,5 @@
+import CapacitaFiles
+
 /// An agency's staff per tier in a year.
 public struct Headcount: Sendable, Equatable, Codable {
     public var agencyCode: String

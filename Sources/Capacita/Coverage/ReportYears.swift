@@ -1,3 +1,5 @@
+import CapacitaFiles
+
 /// The years a report, a plan or a URL may ask for. A year outside them is a typing error, not a
 /// query: `--series 1-999999` once ran for ten minutes and took 2 GB.
 public enum ReportYears {

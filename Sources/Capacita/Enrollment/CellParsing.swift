@@ -1,3 +1,5 @@
+import CapacitaFiles
+
 /// Reading typed values out of spreadsheet cells, the way people type them.
 enum CellParsing {
     /// A modality as written: "En línea", "en-linea", "Presencial", "mixta".

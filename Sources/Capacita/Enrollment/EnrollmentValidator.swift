@@ -1,3 +1,5 @@
+import CapacitaFiles
+
 /// Checks the rows of an enrollment file one at a time, as the file streams. What needs the whole
 /// file or the database (the same person twice, a full group, prerequisites) is checked after,
 /// on the staged rows.

@@ -1,3 +1,5 @@
+import CapacitaFiles
+
 /// Reads a groups file: `grupo, curso, tipo, dependencia, inicio, fin, modalidad, entidad, cupo,
 /// publico_general, servidores_publicos`.
 public enum GroupFile {

@@ -1,3 +1,5 @@
+import CapacitaFiles
+
 /// The group a row of an enrollment or results file belongs to: its grupo cell, or `--group`
 /// when the cell is empty; the two must agree, and the group must exist (when `groups` is given;
 /// otherwise the caller checks the codes against the database).

@@ -1,3 +1,5 @@
+import CapacitaFiles
+
 /// A group (or event) of a course: who organizes it, when, where and for how many.
 /// Events outside the catalog (a street fair) have no course and may carry only aggregate counts.
 public struct TrainingGroup: Sendable, Equatable, Codable {

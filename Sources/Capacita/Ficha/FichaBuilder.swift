@@ -1,3 +1,4 @@
+import CapacitaFiles
 import Yams
 
 extension FichaReader {

@@ -1,3 +1,4 @@
+import CapacitaFiles
 import Yams
 
 /// Reads fichas from YAML or JSON (one ficha or a list) and from the flattened CSV form, then

@@ -1,3 +1,4 @@
+import CapacitaFiles
 import Foundation
 
 /// National totals of a year's fichas, as the 2019-2022 diagnostic reported them.

@@ -1,3 +1,5 @@
+import CapacitaFiles
+
 /// A day of the Gregorian calendar, without time or zone: course dates and birth dates.
 public struct CalendarDate: Sendable, Hashable, Comparable, Codable, CustomStringConvertible {
     public let year: Int

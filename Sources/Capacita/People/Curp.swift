@@ -1,3 +1,5 @@
+import CapacitaFiles
+
 /// A CURP (Clave Única de Registro de Población), checked in full: structure, birth date, sex,
 /// state, internal consonants, homoclave and check digit. Personal data: print `masked`, never
 /// the value, in logs and errors.
@@ -65,33 +67,7 @@ public struct Curp: Sendable, Hashable, CustomStringConvertible, Encodable {
     /// Masks everything in `text` shaped like the start of a CURP: four letters and six digits
     /// (initials and birth date), with the letters and digits that follow them. A CURP can turn up
     /// anywhere: in a swapped column, a server message, a quote that swallowed later rows.
-    public static func redact(_ text: String) -> String {
-        let bytes = Array(text.utf8)
-        guard bytes.count >= 10 else { return text }
-        func isLetter(_ b: UInt8) -> Bool { (b | 0x20) >= 0x61 && (b | 0x20) <= 0x7A }
-        func isDigit(_ b: UInt8) -> Bool { b >= 0x30 && b <= 0x39 }
-        func isAlphanumeric(_ b: UInt8) -> Bool { isLetter(b) || isDigit(b) }
-        var out = bytes
-        var changed = false
-        var i = 0
-        while i + 10 <= bytes.count {
-            // Only at the start of a run of letters and digits.
-            if i > 0, isAlphanumeric(bytes[i - 1]) {
-                i += 1
-                continue
-            }
-            if bytes[i..<(i + 4)].allSatisfy(isLetter), bytes[(i + 4)..<(i + 10)].allSatisfy(isDigit) {
-                var end = i + 10
-                while end < bytes.count, isAlphanumeric(bytes[end]) { end += 1 }
-                for k in (i + 4)..<end { out[k] = UInt8(ascii: "*") }
-                changed = true
-                i = end
-            } else {
-                i += 1
-            }
-        }
-        return changed ? String(decoding: out, as: UTF8.self) : text
-    }
+    public static func redact(_ text: String) -> String { CurpMask.redact(text) }
 
     /// H, M or X as written in position 11.
     public var sex: Sex {

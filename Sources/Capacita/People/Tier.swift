@@ -1,3 +1,5 @@
+import CapacitaFiles
+
 /// The three staff tiers of Parámetro 4.2.
 public enum Tier: String, Sendable, Codable, CaseIterable, Comparable {
     case alto

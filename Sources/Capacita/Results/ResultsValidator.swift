@@ -1,3 +1,5 @@
+import CapacitaFiles
+
 /// Checks the rows of a results file one at a time. Only curp and grupo are required: a later file
 /// may complete earlier results. An empty cell keeps what is stored; the word `borrar` clears it.
 public struct ResultsValidator: Sendable {

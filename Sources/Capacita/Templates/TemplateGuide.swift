@@ -1,3 +1,5 @@
+import CapacitaFiles
+
 /// What a blank workbook for an agency to fill in holds (`capacita template …`): the import's own
 /// columns, in its order, each with what it means, an example and what a cell may hold, so a
 /// spreadsheet prevents the errors an import would otherwise report after the fact.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Capacita
+import CapacitaFiles
 import CapacitaOutput
 import CapacitaStore
 import Foundation

@@ -59,67 +59,63 @@ struct PagesController {
         return text
     }
 
-    func add(to router: Router<APIContext>) throws {
+    /// Who may upload what, as the access table says: people enrolled by the Secretaría Técnica
+    /// and enlaces, results recorded by the Secretaría Técnica and instructors, headcounts written
+    /// by the Secretaría Técnica. The upload pages' routes are declared from it, and Inicio links
+    /// the ones a role may use.
+    static let uploadRoles: [(kind: UploadKind, roles: Set<Identity.Role>)] = [
+        (.inscripcion, [.admin, .enlace]), (.resultados, [.admin, .instructor]), (.plantillas, [.admin]),
+    ]
+
+    /// Adds every page, each with the roles it admits (`PageRoutes` checks them), and returns
+    /// the list, for the test that compares it with docs/pages.md.
+    func add(to router: Router<APIContext>) throws -> [RouteTable.Route] {
         let css = try Self.stylesheet()
-        router.get("/estilo.css") { _, _ in
+        let routes = PageRoutes(router: router, pages: self)
+        routes.get(public: "/estilo.css") { _, _ in
             Response(
                 status: .ok, headers: [.contentType: "text/css; charset=utf-8", .cacheControl: "max-age=3600"],
                 body: .init(byteBuffer: ByteBuffer(string: css)))
         }
-        router.get("/entrar") { request, _ in
+        routes.get(public: "/entrar") { request, _ in
             try signInPage(request, problem: nil, status: .ok)
         }
-        router.post("/entrar") { request, context in
+        routes.post(public: "/entrar") { request, context in
             try await signIn(request, context)
         }
-        router.post("/salir") { request, _ in
+        // Without a session it goes back to the form: signing out needs no role.
+        routes.post(public: "/salir") { request, _ in
             try await signOut(request)
         }
-        signedIn(router, "/") { request, _, session in try await home(request, session) }
-        signedIn(router, "/parametro") { request, _, session in try await indicator(request, session) }
-        signedIn(router, "/cobertura") { request, _, session in try await coverage(request, session) }
-        signedIn(router, "/grupos/:code") { request, context, session in try await group(request, context, session) }
-        signedIn(router, "/eventos") { request, _, session in try await events(request, session) }
-        signedIn(router, "/fichas") { request, _, session in try await fichas(request, session) }
-        signedIn(router, "/subir/:tipo") { _, context, session in
-            guard let kind = Self.kind(context) else { return try notFound(session) }
-            return try await uploadForm(kind, session)
+        routes.get("/", roles: .everyone) { request, _, session in try await home(request, session) }
+        routes.get("/parametro", roles: .everyone) { request, _, session in try await indicator(request, session) }
+        routes.get("/cobertura", roles: .everyone) { request, _, session in try await coverage(request, session) }
+        routes.get("/grupos/:code", roles: .everyone) { request, context, session in
+            try await group(request, context, session)
         }
-        signedIn(router, "/subir/:tipo/plantilla") { _, context, session in
-            guard let kind = Self.kind(context) else { return try notFound(session) }
-            return try await uploadTemplate(kind, session)
+        routes.get("/eventos", roles: .everyone) { request, _, session in try await events(request, session) }
+        routes.get("/fichas", roles: .everyone) { request, _, session in try await fichas(request, session) }
+        for (kind, roles) in Self.uploadRoles {
+            let base = "/subir/\(kind.rawValue)"
+            routes.get(base, roles: roles) { _, _, session in try await uploadForm(kind, session) }
+            routes.get(base + "/plantilla", roles: roles) { _, _, session in try await uploadTemplate(kind, session) }
+            routes.get(base + "/rechazadas/:huella", roles: roles) { request, context, session in
+                try await uploadRejected(kind, context, session, secret: Self.secret(request))
+            }
+            routes.post(base, roles: roles) { request, _, session in
+                try await uploadPreview(kind, request, session, secret: Self.secret(request))
+            }
+            routes.post(base + "/confirmar", roles: roles) { request, _, session in
+                try await uploadConfirm(kind, request, session, secret: Self.secret(request))
+            }
         }
-        signedIn(router, "/subir/:tipo/rechazadas/:huella") { request, context, session in
-            guard let kind = Self.kind(context) else { return try notFound(session) }
-            return try await uploadRejected(kind, context, session, secret: Self.secret(request))
-        }
-        signedIn(router, "/subir/:tipo", method: .post) { request, context, session in
-            guard let kind = Self.kind(context) else { return try notFound(session) }
-            return try await uploadPreview(kind, request, session, secret: Self.secret(request))
-        }
-        signedIn(router, "/subir/:tipo/confirmar", method: .post) { request, context, session in
-            guard let kind = Self.kind(context) else { return try notFound(session) }
-            return try await uploadConfirm(kind, request, session, secret: Self.secret(request))
-        }
-        router.get("/verificar/:code") { request, context in
+        // Any other kind of upload: no such page, for whoever is signed in.
+        routes.notFound(["/subir/:tipo", "/subir/:tipo/plantilla", "/subir/:tipo/rechazadas/:huella"], method: .get)
+        routes.notFound(["/subir/:tipo", "/subir/:tipo/confirmar"], method: .post)
+        routes.get(public: "/verificar/:code") { request, context in
             try await verify(request, context)
         }
-    }
-
-    /// A page for a signed-in person; without a valid session, the sign-in form.
-    /// A form posted without a session writes nothing: the sign-in form instead.
-    func signedIn(
-        _ router: Router<APIContext>, _ path: RouterPath, method: HTTPRequest.Method = .get,
-        _ render: @escaping @Sendable (Request, APIContext, SessionStore.Current) async throws -> Response
-    ) {
-        router.on(path, method: method) { request, context in
-            guard let session = try await session(request) else { return Self.redirect("/entrar") }
-            return try await render(request, context, session)
-        }
-    }
-
-    static func kind(_ context: APIContext) -> UploadKind? {
-        context.parameters.get("tipo").flatMap(UploadKind.init(rawValue:))
+        return routes.routes
     }
 
     /// The session cookie's secret (a signed-in route has one).

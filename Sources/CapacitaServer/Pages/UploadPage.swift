@@ -1,4 +1,5 @@
 import Capacita
+import CapacitaFiles
 import CapacitaOutput
 import CapacitaStore
 import CapacitaXLSX
@@ -8,8 +9,9 @@ import Hummingbird
 import Mustache
 import Postgres
 
-/// What a page can upload: who may, and which import reads it. The imports are the CLI's and
-/// the API's own (EnrollmentImporter, ResultsImporter, FileImports), run first as a dry run.
+/// What a page can upload, and which import reads it (who may: `PagesController.uploadRoles`).
+/// The imports are the CLI's and the API's own (EnrollmentImporter, ResultsImporter,
+/// FileImports), run first as a dry run.
 enum UploadKind: String, CaseIterable, Sendable {
     case inscripcion, resultados, plantillas
 
@@ -29,14 +31,6 @@ enum UploadKind: String, CaseIterable, Sendable {
         }
     }
 
-    var roles: [Identity.Role] {
-        switch self {
-        case .inscripcion: return [.admin, .enlace]
-        case .resultados: return [.admin, .instructor]
-        case .plantillas: return [.admin]
-        }
-    }
-
     /// Inscripción and resultados may name the group once for every row.
     var takesGroup: Bool { self != .plantillas }
     /// The blank template for it (`capacita template …`, and the download on the form).
@@ -48,7 +42,10 @@ enum UploadKind: String, CaseIterable, Sendable {
         }
     }
 
-    static func of(_ identity: Identity) -> [UploadKind] { allCases.filter { $0.roles.contains(identity.role) } }
+    /// The uploads a role may use (`PagesController.uploadRoles`, which their routes are declared from).
+    static func of(_ identity: Identity) -> [UploadKind] {
+        PagesController.uploadRoles.filter { $0.roles.contains(identity.role) }.map(\.kind)
+    }
 }
 
 extension PagesController {
@@ -58,7 +55,6 @@ extension PagesController {
     func uploadForm(_ kind: UploadKind, _ session: SessionStore.Current, problem: String? = nil) async throws
         -> Response
     {
-        guard kind.roles.contains(session.identity.role) else { return try notYours(session) }
         var values = uploadValues(kind, session)
         if let problem { values["problem"] = problem }
         if kind.takesGroup {
@@ -94,7 +90,6 @@ extension PagesController {
     func uploadPreview(_ kind: UploadKind, _ request: Request, _ session: SessionStore.Current, secret: String)
         async throws -> Response
     {
-        guard kind.roles.contains(session.identity.role) else { return try notYours(session) }
         let form: FormData
         do {
             form = try await FormData.receive(
@@ -140,7 +135,6 @@ extension PagesController {
     func uploadConfirm(_ kind: UploadKind, _ request: Request, _ session: SessionStore.Current, secret: String)
         async throws -> Response
     {
-        guard kind.roles.contains(session.identity.role) else { return try notYours(session) }
         let form = try await Self.form(request)
         guard let sent = form["csrf"], Self.same(sent, session.csrf) else { return try forbidden() }
         guard let sha256 = form["huella"], let kept = pending.find(sha256, session: secret),
@@ -153,7 +147,6 @@ extension PagesController {
     func uploadRejected(_ kind: UploadKind, _ context: APIContext, _ session: SessionStore.Current, secret: String)
         async throws -> Response
     {
-        guard kind.roles.contains(session.identity.role) else { return try notYours(session) }
         guard let sha256 = context.parameters.get("huella"), let kept = pending.find(sha256, session: secret),
             kept.meta.kind == kind.rawValue,
             let data = FileManager.default.contents(atPath: pending.sidecar(kept, Self.issuesName).path),
@@ -168,7 +161,7 @@ extension PagesController {
 
     /// The blank template for this upload, with the caller's agency and its groups in the lists.
     func uploadTemplate(_ kind: UploadKind, _ session: SessionStore.Current) async throws -> Response {
-        guard kind.roles.contains(session.identity.role), let template = TemplateKind(rawValue: kind.template) else {
+        guard let template = TemplateKind(rawValue: kind.template) else {
             return try notYours(session)
         }
         let identity = session.identity

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Capacita
+import CapacitaFiles
 import Foundation
 import SampleData
 import ZIPFoundation

@@ -1,4 +1,3 @@
-import Capacita
 import Foundation
 import ZIPFoundation
 

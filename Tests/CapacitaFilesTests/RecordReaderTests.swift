@@ -1,7 +1,6 @@
-import Capacita
 import Testing
 
-@testable import CapacitaStore
+@testable import CapacitaFiles
 
 /// The file is read and checked on a thread of its own; what the caller sees must be what one
 /// thread would have seen: every row once, in file order, with its line.

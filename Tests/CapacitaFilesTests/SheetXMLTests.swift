@@ -1,4 +1,4 @@
-import Capacita
+import CapacitaFiles
 import Testing
 
 @Suite struct XMLScannerTests {

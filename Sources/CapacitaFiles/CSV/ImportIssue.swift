@@ -16,11 +16,11 @@ public struct ImportIssue: Sendable, Equatable, Codable {
     /// (a swapped header, a free-text cell); long values are cut. Reports never carry a full CURP.
     public init(line: Int, column: String, value: String, message: String) {
         self.line = line
-        self.column = Curp.redact(
+        self.column = CurpMask.redact(
             column.count > Self.valueLimit ? String(column.prefix(Self.valueLimit)) + "…" : column)
-        self.value = Curp.redact(
+        self.value = CurpMask.redact(
             value.count > Self.valueLimit ? String(value.prefix(Self.valueLimit - 1)) + "…" : value)
-        self.message = Curp.redact(message)
+        self.message = CurpMask.redact(message)
     }
 
     enum CodingKeys: String, CodingKey {
@@ -35,5 +35,14 @@ extension ImportIssue: CustomStringConvertible {
         if !column.isEmpty { text += ", columna \(column)" }
         if !value.isEmpty { text += " (\(value))" }
         return text + ": " + message
+    }
+}
+
+/// Every problem found in one input, in file order. A non-empty list means nothing was written.
+public struct ImportIssues: Error, Sendable, Equatable {
+    public var issues: [ImportIssue]
+
+    public init(_ issues: [ImportIssue]) {
+        self.issues = issues.sorted { ($0.line, $0.column) < ($1.line, $1.column) }
     }
 }

@@ -1,5 +1,3 @@
-import Capacita
-
 /// The rows a report refused, read back from the file as it was sent: its header and, for each
 /// refused line, its cells as typed. A person fixes these rows and sends them again, so they keep
 /// the file's own columns and order; the reasons go beside them (RejectedRowsWorkbook).

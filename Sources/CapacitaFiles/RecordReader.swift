@@ -1,10 +1,9 @@
-import Capacita
 import Dispatch
 import Foundation
 
 /// The checks of one row that need nothing but the row. They run on a thread of the
-/// RecordReader, on a copy of their own.
-protocol RowCheck: Sendable {
+/// RecordReader, on a copy of their own. Each kind of staged import gives its own (the store's).
+package protocol RowCheck: Sendable {
     associatedtype Checked: Sendable
     /// Header problems beyond the columns' own (a column an option could replace, say).
     func headerIssues(_ columns: CSVColumns) -> [ImportIssue]

@@ -1,5 +1,4 @@
-import Capacita
-import CapacitaStore
+import CapacitaFiles
 import Foundation
 import Testing
 

@@ -142,7 +142,24 @@ public struct SheetRows: Sendable {
 /// 1900 that never was, serial 60) or since 1904-01-01 (the 1904 system). The time of day, the
 /// fraction, is dropped.
 public enum SerialDate {
-    public static func date(serial: Double, date1904: Bool) -> CalendarDate? {
+    /// A day of the calendar as a cell shows it: the text is what the domain reads back as its
+    /// own date, so this module needs no calendar type of its own.
+    public struct Day: Sendable, Equatable, CustomStringConvertible {
+        public let year: Int
+        public let month: Int
+        public let day: Int
+
+        /// ISO 8601: 2024-03-05.
+        public var description: String {
+            func pad(_ value: Int, _ width: Int) -> String {
+                let text = String(value)
+                return String(repeating: "0", count: max(0, width - text.count)) + text
+            }
+            return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))"
+        }
+    }
+
+    public static func date(serial: Double, date1904: Bool) -> Day? {
         guard serial.isFinite, serial >= 0, serial < 2_958_466 else { return nil }  // up to 9999-12-31
         var days = Int(serial.rounded(.down))
         if date1904 {
@@ -156,7 +173,7 @@ public enum SerialDate {
     }
 
     /// The calendar date `days` after 1899-12-30 (Howard Hinnant's days_from_civil, inverted).
-    static func civil(daysSince18991230 days: Int) -> CalendarDate? {
+    static func civil(daysSince18991230 days: Int) -> Day? {
         let z = days - 25_569 + 719_468  // 1970-01-01 is serial 25,569
         let era = (z >= 0 ? z : z - 146_096) / 146_097
         let dayOfEra = z - era * 146_097
@@ -166,7 +183,9 @@ public enum SerialDate {
         let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
         let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
         let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
-        return CalendarDate(year: year, month: month, day: day)
+        // Past 9999-12-31 (a late serial in the 1904 system) is no day a cell shows.
+        guard (1...9999).contains(year) else { return nil }
+        return Day(year: year, month: month, day: day)
     }
 }
 

@@ -2,7 +2,7 @@ import Foundation
 import Synchronization
 import Testing
 
-@testable import CapacitaStore
+@testable import CapacitaFiles
 
 /// A consumer that stops early (a failed COPY, a cancelled or disconnected upload) must leave a
 /// queue that is released cleanly, however full it was: before the fix, this trapped in libdispatch.

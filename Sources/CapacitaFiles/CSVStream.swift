@@ -1,24 +1,30 @@
-import Capacita
-
 /// Streams a CSV file's rows (decoded, trimmed, matched to known columns, checked one by one)
 /// without holding the file in memory. Problems with the file itself (an unclosed quote, a row
 /// wider than the header) are reported with the others.
-struct CSVStream {
+package struct CSVStream {
     let file: InputFile
     let format: CSVFormat
     let specs: [ColumnSpec]
 
-    struct Summary: Sendable {
-        var rows = 0
-        var columns: CSVColumns?
+    package init(file: InputFile, format: CSVFormat, specs: [ColumnSpec]) {
+        self.file = file
+        self.format = format
+        self.specs = specs
+    }
+
+    package struct Summary: Sendable {
+        package var rows = 0
+        package var columns: CSVColumns?
         /// Problems with the header or the file as a whole.
-        var issues: [ImportIssue] = []
+        package var issues: [ImportIssue] = []
+
+        package init() {}
     }
 
     /// Reads and checks the rows on another thread (RecordReader) while `row` takes each checked
     /// row here, in file order, and `refused` the problems of each bad one. A header that lacks a
     /// required column stops before the rows.
-    func read<Check: RowCheck>(
+    package func read<Check: RowCheck>(
         checking check: Check, progress: ((Int64) -> Void)? = nil,
         row: (Check.Checked) throws -> Void, refused: ([ImportIssue]) -> Void
     ) throws -> Summary {

@@ -1,4 +1,3 @@
-import Capacita
 import Crypto
 import Foundation
 
