@@ -60,22 +60,17 @@ import Testing
         try withLoadedDatabase { connection in
             try importGroups(File.groups, into: connection)
             _ = try enroll(try temporaryFile(File.header + File.juan + ",BAS-2\n"), connection)
-            // Known since every import merges through enrollment_import_apply (#26 §5): inside a
-            // caller's transaction the import opens its batch in a savepoint, so the batch row
-            // carries the subtransaction's xid, and the function accepts only a batch written by
-            // the top-level transaction (db/ACCESS.md, "The bulk path", step 1). The Swift-side
-            // merge the superuser had did not check. No caller imports inside its own transaction.
-            withKnownIssue("enrollment_import_apply refuses a batch opened inside a savepoint") {
-                let (first, second) = try connection.withTransaction { connection in
-                    (
-                        try enroll(try temporaryFile(File.header + File.gloria + ",BAS-1\n"), connection),
-                        try enroll(try temporaryFile(File.header + File.carlos + ",BAS-1\n"), connection)
-                    )
-                }
-                #expect(first.accepted && first.rows == 1 && first.imported == 1)
-                #expect(second.accepted && second.rows == 1 && second.imported == 1 && second.unchanged == 0)
-                #expect(try count("enrollment", connection) == 3)
+            // Inside a caller's transaction each import opens its batch in a savepoint: the
+            // function takes a batch its own transaction's subtransaction wrote (0018).
+            let (first, second) = try connection.withTransaction { connection in
+                (
+                    try enroll(try temporaryFile(File.header + File.gloria + ",BAS-1\n"), connection),
+                    try enroll(try temporaryFile(File.header + File.carlos + ",BAS-1\n"), connection)
+                )
             }
+            #expect(first.accepted && first.rows == 1 && first.imported == 1)
+            #expect(second.accepted && second.rows == 1 && second.imported == 1 && second.unchanged == 0)
+            #expect(try count("enrollment", connection) == 3)
         }
     }
 
