@@ -52,30 +52,46 @@ extension PagesController {
                 WorkbookDocument(CoverageTable.table(rows), sheet: "Cobertura \(year)"), name: "cobertura-\(year)",
                 format)
         }
-        var values = yearPage(session, title: "Cobertura por instancia", year: year, options: options)
-        values["export"] = Self.exportLinks(request, path: "/cobertura")
-        values["threshold"] = Exact.shortText(options.threshold, places: 2)
-        values["orders"] = CoverageOrder.allCases.map {
-            ["value": $0.rawValue, "label": $0.label, "selected": $0 == order] as [String: Any]
+        let view = CoverageView(
+            export: Self.exportLinks(request, path: "/cobertura"),
+            threshold: Exact.shortText(options.threshold, places: 2),
+            orders: CoverageOrder.allCases.map { .init(value: $0.rawValue, label: $0.label, selected: $0 == order) },
+            rows: rows.map { agency in
+                CoverageView.Row(
+                    name: agency.agency.name, code: agency.agency.code,
+                    meets: agency.nd ? "ND (no cumple)" : agency.meets ? "sí" : "no",
+                    tiers: Tier.allCases.map { tier in
+                        let t = agency.tiers?[tier]
+                        let text =
+                            t.map {
+                                "\(agency.trained[tier] ?? 0) de \($0.headcount)"
+                                    + ($0.missing > 0 ? ", faltan \($0.missing)" : "")
+                            }
+                            ?? "ND"
+                        return CoverageView.TierCell(
+                            bar: TierBar.svg(percent: t?.percent, threshold: options.threshold, tier: tier), text: text)
+                    })
+            })
+        let form = yearForm(title: "Cobertura por instancia", year: year, options: options)
+        return try page(.cobertura, PageView(view, form, chrome(session)), status: .ok)
+    }
+
+    struct CoverageView: Sendable {
+        struct TierCell: Sendable {
+            var bar: String
+            var text: String
         }
-        values["rows"] = rows.map { agency -> [String: Any] in
-            [
-                "name": agency.agency.name, "code": agency.agency.code,
-                "meets": agency.nd ? "ND (no cumple)" : agency.meets ? "sí" : "no",
-                "tiers": Tier.allCases.map { tier -> [String: Any] in
-                    let t = agency.tiers?[tier]
-                    let text =
-                        t.map {
-                            "\(agency.trained[tier] ?? 0) de \($0.headcount)"
-                                + ($0.missing > 0 ? ", faltan \($0.missing)" : "")
-                        }
-                        ?? "ND"
-                    return [
-                        "bar": TierBar.svg(percent: t?.percent, threshold: options.threshold, tier: tier), "text": text,
-                    ]
-                },
-            ]
+
+        struct Row: Sendable {
+            var name: String
+            var code: String
+            var meets: String
+            var tiers: [TierCell]
         }
-        return try page("cobertura", values, status: .ok)
+
+        var export: ExportLinks
+        var threshold: String
+        var orders: [ChoiceView]
+        var rows: [Row]
     }
 }

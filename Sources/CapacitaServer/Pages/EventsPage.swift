@@ -18,12 +18,13 @@ extension PagesController {
         if let format = Self.exportFormat(request) {
             return try Self.download(WorkbookDocument(table, sheet: "Eventos \(year)"), name: "eventos-\(year)", format)
         }
-        var values = yearPage(session, title: "Eventos", year: year, options: CoverageOptions())
-        values["action"] = "/eventos"
-        values["table"] = Self.tableView(
-            table, caption: "Eventos de capacitación y de sensibilización por instancia, \(year), con sus asistentes")
-        values["export"] = Self.exportLinks(request, path: "/eventos")
-        return try page("tablas", values, status: .ok)
+        let view = TablesView(
+            action: "/eventos", export: Self.exportLinks(request, path: "/eventos"),
+            table: Self.tableView(
+                table,
+                caption: "Eventos de capacitación y de sensibilización por instancia, \(year), con sus asistentes"))
+        let form = yearForm(title: "Eventos", year: year, options: CoverageOptions())
+        return try page(.tablas, PageView(view, form, chrome(session)), status: .ok)
     }
 
     /// Fichas: the national summary of the year's fichas diagnósticas, and who has not answered.
@@ -37,21 +38,30 @@ extension PagesController {
         if let format = Self.exportFormat(request) {
             return try Self.download(FichaWorkbook.summary(summary, year: year), name: "fichas-\(year)", format)
         }
-        var values = yearPage(session, title: "Fichas diagnósticas", year: year, options: CoverageOptions())
-        values["action"] = "/fichas"
-        values["lead"] =
-            "\(summary.answered.count) instancias contestaron la ficha de \(year); faltan \(summary.missing.count)."
-        if !summary.missing.isEmpty {
-            values["missing"] = summary.missing
-            values["hasMissing"] = true
-        }
-        values["tables"] = [
-            Self.tableView(
-                FichaSummaryTable.table(summary),
-                caption: "Resumen nacional: personas por orden de gobierno, sexo, edad, escolaridad, área y necesidad"),
-            Self.tableView(FichaSummaryTable.answers(summary), caption: "Quién contestó y quién no"),
-        ]
-        values["export"] = Self.exportLinks(request, path: "/fichas")
-        return try page("tablas", values, status: .ok)
+        let view = TablesView(
+            action: "/fichas", export: Self.exportLinks(request, path: "/fichas"),
+            lead:
+                "\(summary.answered.count) instancias contestaron la ficha de \(year); faltan \(summary.missing.count).",
+            missing: summary.missing.isEmpty ? nil : summary.missing, hasMissing: summary.missing.isEmpty ? nil : true,
+            tables: [
+                Self.tableView(
+                    FichaSummaryTable.table(summary),
+                    caption:
+                        "Resumen nacional: personas por orden de gobierno, sexo, edad, escolaridad, área y necesidad"),
+                Self.tableView(FichaSummaryTable.answers(summary), caption: "Quién contestó y quién no"),
+            ])
+        let form = yearForm(title: "Fichas diagnósticas", year: year, options: CoverageOptions())
+        return try page(.tablas, PageView(view, form, chrome(session)), status: .ok)
+    }
+
+    /// Eventos (one table) and Fichas (a lead, who is missing, two tables) share the `tablas` template.
+    struct TablesView: Sendable {
+        var action: String
+        var export: ExportLinks
+        var table: TableView?
+        var lead: String?
+        var missing: [String]?
+        var hasMissing: Bool?
+        var tables: [TableView]?
     }
 }

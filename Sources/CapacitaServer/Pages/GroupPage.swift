@@ -41,27 +41,43 @@ extension PagesController {
         }
         // Pages mask every CURP: a screen is looked at over a shoulder, a download is not.
         let table = RosterTable.table(roster)
-        var values = chrome(session)
-        values["title"] = "Grupo \(listing.group.code)"
-        values["code"] = listing.group.code
-        values["course"] = listing.courseTitle ?? "evento sin curso"
-        values["dates"] = CalendarDate.spanishRange(listing.group.startsOn, listing.group.endsOn)
-        if let modality = listing.group.modality { values["modality"] = Labels.value(modality.rawValue) }
-        values["hasRoster"] = !roster.isEmpty
-        values["columns"] = table.columns.map(Labels.header)
-        values["rows"] = table.rows.map { row in
-            ["cells": row.map { cell -> [String: Any] in ["text": cell.display, "number": Self.isNumber(cell)] }]
+        let view = GroupView(
+            title: "Grupo \(listing.group.code)", code: listing.group.code,
+            course: listing.courseTitle ?? "evento sin curso",
+            dates: CalendarDate.spanishRange(listing.group.startsOn, listing.group.endsOn),
+            modality: listing.group.modality.map { Labels.value($0.rawValue) }, hasRoster: !roster.isEmpty,
+            columns: table.columns.map(Labels.header), rows: Self.tableRows(table),
+            export: Self.exportLinks(request, path: "/grupos/\(listing.group.code)"),
+            statistics: StatisticsText.lines(ResultStatistics.of(roster.map(\.result))),
+            hasConstancias: !constancias.isEmpty,
+            constancias: constancias.map {
+                .init(
+                    folio: $0.folio, holder: $0.name.withSurnameInitials, code: $0.code,
+                    status: $0.revokedAt == nil ? "válida" : "revocada")
+            })
+        return try page(.grupo, PageView(view, chrome(session)), status: .ok)
+    }
+
+    struct GroupView: Sendable {
+        struct ConstanciaLine: Sendable {
+            var folio: String
+            var holder: String
+            var code: String
+            var status: String
         }
-        values["export"] = Self.exportLinks(request, path: "/grupos/\(listing.group.code)")
-        values["statistics"] = StatisticsText.lines(ResultStatistics.of(roster.map(\.result)))
-        values["hasConstancias"] = !constancias.isEmpty
-        values["constancias"] = constancias.map {
-            [
-                "folio": $0.folio, "holder": $0.name.withSurnameInitials, "code": $0.code,
-                "status": $0.revokedAt == nil ? "válida" : "revocada",
-            ]
-        }
-        return try page("grupo", values, status: .ok)
+
+        var title: String
+        var code: String
+        var course: String
+        var dates: String
+        var modality: String?
+        var hasRoster: Bool
+        var columns: [String]
+        var rows: [TableView.Row]
+        var export: ExportLinks
+        var statistics: [String]
+        var hasConstancias: Bool
+        var constancias: [ConstanciaLine]
     }
 
     static func isNumber(_ cell: Cell) -> Bool {

@@ -14,7 +14,8 @@ extension PagesController {
         // ?year= from the form on the page; a year outside the program's is the current one.
         let year = (try? Query(request).year()) ?? nil ?? Query.currentYear
         let options = CoverageOptions()
-        var values = yearPage(session, title: "Inicio", year: year, options: options)
+        let form = yearForm(title: "Inicio", year: year, options: options)
+        let view: HomeView
         if let agency = identity.agency {
             let read = try await store.run(as: identity) { connection in
                 try AgencyHome.read(agency, year: year, options: options, connection)
@@ -24,18 +25,82 @@ extension PagesController {
                     WorkbookDocument(CoverageTable.table(read.coverage), sheet: "Cobertura \(year)"),
                     name: "cobertura-\(year)-\(agency)", format)
             }
-            let view = Self.agencyView(read, year: year, options: options)
-            values["heading"] = view.name
-            values["agencyView"] = view.values
-            values["export"] = Self.exportLinks(request, path: "/")
+            let agencyView = Self.agencyView(read, year: year, options: options)
+            view = HomeView(
+                heading: agencyView.name, agencyView: agencyView.view, export: Self.exportLinks(request, path: "/"))
         } else {
             let read = try await store.run(as: identity) { connection in
                 try Dashboard.read(year: year, options: options, connection)
             }
-            values["heading"] = identity.role == .admin ? "Secretaría Técnica" : "Instructor"
-            values.merge(Self.dashboardView(read, year: year, options: options)) { _, new in new }
+            let (indicator, dashboard) = Self.dashboardView(read, year: year, options: options)
+            view = HomeView(
+                heading: identity.role == .admin ? "Secretaría Técnica" : "Instructor", indicator: indicator,
+                dashboard: dashboard)
         }
-        return try page("inicio", values, status: .ok)
+        return try page(.inicio, PageView(view, form, chrome(session)), status: .ok)
+    }
+
+    /// Inicio: an enlace's agency, or the Secretaría Técnica's (and an instructor's) card and counts.
+    struct HomeView: Sendable {
+        var heading: String
+        var agencyView: AgencyView?
+        var export: ExportLinks?
+        var indicator: IndicatorCard?
+        var dashboard: DashboardView?
+    }
+
+    struct IndicatorCard: Sendable {
+        var name: String
+        var year: Int
+        var nii: Int
+        var tii: Int
+        var percent: String
+        var formula: String
+    }
+
+    struct DashboardView: Sendable {
+        struct Lacking: Sendable {
+            var name: String
+            var missing: String
+        }
+
+        var chart: String
+        var counted: Int
+        var meets: Int
+        var lacking: Int
+        var nd: Int
+        var answered: Int
+        var unanswered: Int
+        var groups: Int
+        var hasLacking: Bool
+        var lackingList: [Lacking]
+    }
+
+    struct AgencyView: Sendable {
+        struct TierLine: Sendable {
+            var tier: String
+            var headcount: String
+            var trained: Int
+            var percent: String
+            var missing: String
+            var bar: String
+        }
+
+        struct GroupLine: Sendable {
+            var code: String
+            var course: String
+            var startsOn: String
+            var enrolled: Int
+            var acreditados: Int
+        }
+
+        var year: Int
+        var threshold: String
+        var nd: Bool
+        var tiers: [TierLine]
+        var hasGroups: Bool
+        var groups: [GroupLine]
+        var fichaState: String
     }
 
     /// The Secretaría Técnica's year at a glance: the 4.2 card and its series, how many counted
@@ -59,33 +124,30 @@ extension PagesController {
         }
     }
 
-    static func dashboardView(_ read: Dashboard, year: Int, options: CoverageOptions) -> [String: Any] {
+    static func dashboardView(_ read: Dashboard, year: Int, options: CoverageOptions) -> (
+        IndicatorCard, DashboardView
+    ) {
         let card = read.series.last!
         let counted = read.coverage.filter(\.agency.countsInIndicator)
         let lacking = counted.filter { !$0.nd && !$0.meets }.sorted { $0.agency.name < $1.agency.name }
-        return [
-            "indicator": [
-                "name": IndicatorText.title, "year": card.year, "nii": card.nii, "tii": card.tii,
-                "percent": card.percent.map { Rounded.percent($0).description + " %" } ?? "ND",
-                "formula": card.formula,
-            ] as [String: Any],
-            "dashboard": [
-                "chart": SeriesChart.svg(read.series, goal: IndicatorGoal.goal(for: year)),
-                "counted": counted.count, "meets": counted.filter(\.meets).count,
-                "lacking": lacking.count, "nd": counted.filter(\.nd).count,
-                "answered": read.fichas.answered.count, "unanswered": read.fichas.missing.count,
-                "groups": read.groups, "hasLacking": !lacking.isEmpty,
-                "lackingList": lacking.map { agency -> [String: Any] in
-                    [
-                        "name": agency.agency.name,
-                        "missing": Tier.allCases.compactMap { tier -> String? in
-                            guard let t = agency.tiers?[tier], t.missing > 0 else { return nil }
-                            return "\(Labels.value(tier.rawValue)): faltan \(t.missing)"
-                        }.joined(separator: "; "),
-                    ]
-                },
-            ] as [String: Any],
-        ]
+        let indicator = IndicatorCard(
+            name: IndicatorText.title, year: card.year, nii: card.nii, tii: card.tii,
+            percent: card.percent.map { Rounded.percent($0).description + " %" } ?? "ND", formula: card.formula)
+        let dashboard = DashboardView(
+            chart: SeriesChart.svg(read.series, goal: IndicatorGoal.goal(for: year)),
+            counted: counted.count, meets: counted.filter(\.meets).count,
+            lacking: lacking.count, nd: counted.filter(\.nd).count,
+            answered: read.fichas.answered.count, unanswered: read.fichas.missing.count,
+            groups: read.groups, hasLacking: !lacking.isEmpty,
+            lackingList: lacking.map { agency in
+                DashboardView.Lacking(
+                    name: agency.agency.name,
+                    missing: Tier.allCases.compactMap { tier -> String? in
+                        guard let t = agency.tiers?[tier], t.missing > 0 else { return nil }
+                        return "\(Labels.value(tier.rawValue)): faltan \(t.missing)"
+                    }.joined(separator: "; "))
+            })
+        return (indicator, dashboard)
     }
 
     /// What an enlace's Inicio shows, read in one go as the enlace (row-level security applies).
@@ -109,38 +171,34 @@ extension PagesController {
     }
 
     static func agencyView(_ home: AgencyHome, year: Int, options: CoverageOptions) -> (
-        name: String, values: [String: Any]
+        name: String, view: AgencyView
     ) {
         let agency = home.agency
         let groups = home.groups
         let ficha = home.ficha
         let own = home.coverage.first
-        let tiers: [[String: Any]] = Tier.allCases.map { tier in
+        let tiers = Tier.allCases.map { tier in
             let trained = own?.trained[tier] ?? 0
             guard let t = own?.tiers?[tier] else {
-                return [
-                    "tier": Labels.value(tier.rawValue), "headcount": "ND", "trained": trained, "percent": "ND",
-                    "missing": "ND", "bar": TierBar.svg(percent: nil, threshold: options.threshold, tier: tier),
-                ]
+                return AgencyView.TierLine(
+                    tier: Labels.value(tier.rawValue), headcount: "ND", trained: trained, percent: "ND",
+                    missing: "ND", bar: TierBar.svg(percent: nil, threshold: options.threshold, tier: tier))
             }
-            return [
-                "tier": Labels.value(tier.rawValue), "headcount": t.headcount, "trained": trained,
-                "percent": t.percent.map { Rounded.percent($0).description + " %" } ?? "—", "missing": t.missing,
-                "bar": TierBar.svg(percent: t.percent, threshold: options.threshold, tier: tier),
-            ]
+            return AgencyView.TierLine(
+                tier: Labels.value(tier.rawValue), headcount: "\(t.headcount)", trained: trained,
+                percent: t.percent.map { Rounded.percent($0).description + " %" } ?? "—", missing: "\(t.missing)",
+                bar: TierBar.svg(percent: t.percent, threshold: options.threshold, tier: tier))
         }
-        let values: [String: Any] = [
-            "year": year, "threshold": Exact.shortText(options.threshold, places: 2), "nd": own?.nd ?? true,
-            "tiers": tiers, "hasGroups": !groups.isEmpty,
-            "groups": groups.map {
-                [
-                    "code": $0.group.code, "course": $0.courseTitle ?? "evento sin curso",
-                    "startsOn": $0.group.startsOn.description, "enrolled": $0.enrolled, "acreditados": $0.acreditados,
-                ] as [String: Any]
+        let view = AgencyView(
+            year: year, threshold: Exact.shortText(options.threshold, places: 2), nd: own?.nd ?? true,
+            tiers: tiers, hasGroups: !groups.isEmpty,
+            groups: groups.map {
+                AgencyView.GroupLine(
+                    code: $0.group.code, course: $0.courseTitle ?? "evento sin curso",
+                    startsOn: $0.group.startsOn.description, enrolled: $0.enrolled, acreditados: $0.acreditados)
             },
-            "fichaState": ficha.map { "Contestada (versión \($0.version), \($0.importedAt))." }
-                ?? "Sin ficha para \(year): la Secretaría Técnica la espera.",
-        ]
-        return (own?.agency.name ?? agency, values)
+            fichaState: ficha.map { "Contestada (versión \($0.version), \($0.importedAt))." }
+                ?? "Sin ficha para \(year): la Secretaría Técnica la espera.")
+        return (own?.agency.name ?? agency, view)
     }
 }

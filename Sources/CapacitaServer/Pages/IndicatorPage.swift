@@ -13,8 +13,7 @@ extension PagesController {
     /// the goal, and NII under every reading of the ambiguous text side by side.
     func indicator(_ request: Request, _ session: SessionStore.Current) async throws -> Response {
         let query = Query(request)
-        var values = chrome(session)
-        values["title"] = "Parámetro 4.2"
+        var problem: String?
         var options = CoverageOptions()
         var year = Query.currentYear
         // A bad value is said on the page, which then shows the default reading.
@@ -25,7 +24,7 @@ extension PagesController {
             options = read
             year = asked ?? year
         case .failure(let error):
-            values["problem"] = "\(error.message); se muestra la lectura predeterminada."
+            problem = "\(error.message); se muestra la lectura predeterminada."
         }
         let first = max(ReportYears.first, year - 3)
         let readings = IndicatorGoal.readings(levels: options.levels)
@@ -66,45 +65,76 @@ extension PagesController {
                             }))))
             return try Self.download(document, name: "parametro-4.2-\(year)", format)
         }
-        values["export"] = Self.exportLinks(request, path: "/parametro")
         func percent(_ value: Decimal?) -> String { value.map { Rounded.percent($0).description + " %" } ?? "ND" }
         let goal = IndicatorGoal.goal(for: year)
-        values["name"] = IndicatorText.title
-        values["year"] = year
-        values["nii"] = card.nii
-        values["tii"] = card.tii
-        values["percent"] = percent(card.percent)
-        values["formula"] = card.formula
-        if let goal {
-            values["goal"] = Exact.shortText(goal.percent, places: 2)
-            values["goalYear"] = goal.year
+        let view = IndicatorView(
+            problem: problem, export: Self.exportLinks(request, path: "/parametro"), name: IndicatorText.title,
+            year: year, nii: card.nii, tii: card.tii, percent: percent(card.percent), formula: card.formula,
+            goal: goal.map { Exact.shortText($0.percent, places: 2) }, goalYear: goal?.year,
+            withoutData: card.withoutData.isEmpty ? nil : card.withoutData.joined(separator: ", "),
+            options: OptionsText.line(year, options), firstYear: ReportYears.first,
+            lastYear: ReportYears.range(currentYear: Query.currentYear).upperBound,
+            threshold: Exact.shortText(options.threshold, places: 4),
+            levels: options.levels.map { $0.map(\.rawValue).sorted().joined(separator: ",") } ?? "",
+            rules: CoverageOptions.Rule.allCases.map {
+                .init(value: $0.rawValue, label: Labels.value($0.rawValue), selected: $0 == options.rule)
+            },
+            windows: CoverageOptions.Window.allCases.map {
+                .init(value: $0.rawValue, label: Labels.value($0.rawValue), selected: $0 == options.window)
+            },
+            seriesFrom: first, chart: SeriesChart.svg(series, goal: goal),
+            series: series.map { .init(year: $0.year, nii: $0.nii, tii: $0.tii, percent: percent($0.percent)) },
+            sensitivity: zip(readings, sensitivity).map { reading, value in
+                IndicatorView.Reading(
+                    threshold: Exact.shortText(reading.threshold, places: 2), rule: Labels.value(reading.rule.rawValue),
+                    window: Labels.value(reading.window.rawValue), nii: value.nii, tii: value.tii,
+                    percent: percent(value.percent),
+                    current: reading.threshold == options.threshold && reading.rule == options.rule
+                        && reading.window == options.window)
+            })
+        return try page(.parametro, PageView(view, chrome(session)), status: .ok)
+    }
+
+    struct IndicatorView: Sendable {
+        struct SeriesLine: Sendable {
+            var year: Int
+            var nii: Int
+            var tii: Int
+            var percent: String
         }
-        if !card.withoutData.isEmpty { values["withoutData"] = card.withoutData.joined(separator: ", ") }
-        values["options"] = OptionsText.line(year, options)
-        values["firstYear"] = ReportYears.first
-        values["lastYear"] = ReportYears.range(currentYear: Query.currentYear).upperBound
-        values["threshold"] = Exact.shortText(options.threshold, places: 4)
-        values["levels"] = options.levels.map { $0.map(\.rawValue).sorted().joined(separator: ",") } ?? ""
-        values["rules"] = CoverageOptions.Rule.allCases.map {
-            ["value": $0.rawValue, "label": Labels.value($0.rawValue), "selected": $0 == options.rule]
+
+        struct Reading: Sendable {
+            var threshold: String
+            var rule: String
+            var window: String
+            var nii: Int
+            var tii: Int
+            var percent: String
+            var current: Bool
         }
-        values["windows"] = CoverageOptions.Window.allCases.map {
-            ["value": $0.rawValue, "label": Labels.value($0.rawValue), "selected": $0 == options.window]
-        }
-        values["seriesFrom"] = first
-        values["chart"] = SeriesChart.svg(series, goal: goal)
-        values["series"] = series.map {
-            ["year": $0.year, "nii": $0.nii, "tii": $0.tii, "percent": percent($0.percent)] as [String: Any]
-        }
-        values["sensitivity"] = zip(readings, sensitivity).map { reading, value -> [String: Any] in
-            [
-                "threshold": Exact.shortText(reading.threshold, places: 2), "rule": Labels.value(reading.rule.rawValue),
-                "window": Labels.value(reading.window.rawValue), "nii": value.nii, "tii": value.tii,
-                "percent": percent(value.percent),
-                "current": reading.threshold == options.threshold && reading.rule == options.rule
-                    && reading.window == options.window,
-            ]
-        }
-        return try page("parametro", values, status: .ok)
+
+        var title = "Parámetro 4.2"
+        var problem: String?
+        var export: ExportLinks
+        var name: String
+        var year: Int
+        var nii: Int
+        var tii: Int
+        var percent: String
+        var formula: String
+        var goal: String?
+        var goalYear: Int?
+        var withoutData: String?
+        var options: String
+        var firstYear: Int
+        var lastYear: Int
+        var threshold: String
+        var levels: String
+        var rules: [ChoiceView]
+        var windows: [ChoiceView]
+        var seriesFrom: Int
+        var chart: String
+        var series: [SeriesLine]
+        var sensitivity: [Reading]
     }
 }

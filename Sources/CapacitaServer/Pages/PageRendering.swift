@@ -10,25 +10,17 @@ import Postgres
 /// Templates to responses: values every page shares, headers, redirects.
 extension PagesController {
     /// A page about one year under one reading: its title, the year form's bounds, the options line.
-    func yearPage(_ session: SessionStore.Current, title: String, year: Int, options: CoverageOptions)
-        -> [String: Any]
-    {
-        var values = chrome(session)
-        values["title"] = title
-        values["year"] = year
-        values["firstYear"] = ReportYears.first
-        values["lastYear"] = ReportYears.range(currentYear: Query.currentYear).upperBound
-        values["options"] = OptionsText.line(year, options)
-        return values
+    func yearForm(title: String, year: Int, options: CoverageOptions) -> YearForm {
+        YearForm(
+            title: title, year: year, firstYear: ReportYears.first,
+            lastYear: ReportYears.range(currentYear: Query.currentYear).upperBound,
+            options: OptionsText.line(year, options))
     }
 
-    func chrome(_ session: SessionStore.Current) -> [String: Any] {
-        var values: [String: Any] = ["signedIn": true, "csrf": session.csrf, "user": session.identity.user]
-        if let agency = session.identity.agency { values["agency"] = agency }
-        values["uploads"] = UploadKind.of(session.identity).map {
-            ["kind": $0.rawValue, "label": $0.title]
-        }
-        return values
+    func chrome(_ session: SessionStore.Current) -> Chrome {
+        Chrome(
+            csrf: session.csrf, user: session.identity.user, agency: session.identity.agency,
+            uploads: UploadKind.of(session.identity).map { .init(kind: $0.rawValue, label: $0.title) })
     }
 
     /// A short page that says one thing and links onward (not found, no access, expired…), with
@@ -37,20 +29,22 @@ extension PagesController {
         _ session: SessionStore.Current?, title: String, _ text: String, link: String = "/",
         linkText: String = "Volver al inicio", status: HTTPResponse.Status
     ) throws -> Response {
-        var values = session.map(chrome) ?? [:]
-        values.merge(["title": title, "message": text, "link": link, "linkText": linkText]) { _, new in new }
-        return try page("mensaje", values, status: status)
+        try page(
+            .mensaje,
+            PageView(MessageView(title: title, message: text, link: link, linkText: linkText), session.map(chrome)),
+            status: status)
     }
 
-    func page(_ template: String, _ values: [String: Any], status: HTTPResponse.Status) throws -> Response {
-        try Self.page(library, template, values, status: status)
+    func page(_ template: PageTemplate, _ view: PageView, status: HTTPResponse.Status) throws -> Response {
+        try Self.page(library, template, view, status: status)
     }
 
     static func page(
-        _ library: MustacheLibrary, _ template: String, _ values: [String: Any], status: HTTPResponse.Status
+        _ library: MustacheLibrary, _ template: PageTemplate, _ view: PageView, status: HTTPResponse.Status
     ) throws -> Response {
-        guard let html = library.render(values, withTemplate: template) else {
-            throw ServerStartError.seed("Pages/Templates/\(template).mustache", "no existe")
+        // `library()` checked every template at start; this is only reached with a library made otherwise.
+        guard let html = html(library, template, view) else {
+            throw ServerStartError.seed("Pages/Templates/\(template.rawValue).mustache", "no existe")
         }
         return Response(
             status: status,
@@ -60,6 +54,10 @@ extension PagesController {
                 .init("X-Content-Type-Options")!: "nosniff",
             ],
             body: .init(byteBuffer: ByteBuffer(string: html)))
+    }
+
+    static func html(_ library: MustacheLibrary, _ template: PageTemplate, _ view: PageView) -> String? {
+        library.render(view, withTemplate: template.rawValue)
     }
 
     /// An error on a page route as the message page, with the error's status (and Retry-After on a
@@ -80,10 +78,8 @@ extension PagesController {
         let sentence = error.message.prefix(1).uppercased() + error.message.dropFirst() + "."
         var message = sentence
         if let id = error.details["request_id"] { message += " Número de registro: \(id)." }
-        let values: [String: Any] = [
-            "title": title, "message": message, "link": "/", "linkText": "Volver al inicio",
-        ]
-        guard var response = try? page(library, "mensaje", values, status: error.status) else { return nil }
+        let view = PageView(MessageView(title: title, message: message))
+        guard var response = try? page(library, .mensaje, view, status: error.status) else { return nil }
         if let retry = error.extraHeaders[.retryAfter] { response.headers[.retryAfter] = retry }
         return response
     }

@@ -14,12 +14,16 @@ extension PagesController {
     /// instance of this service, not expired, not used before, and the same as its cookie.
     func signInPage(_ request: Request, problem: String?, status: HTTPResponse.Status) throws -> Response {
         let csrf = signInForms.issue(lifetime: Self.signInFormLifetime)
-        // A value left out, not an optional: Mustache would print an absent optional as «nil».
-        var values: [String: Any] = ["title": "Entrar", "formCSRF": csrf]
-        if let problem { values["problem"] = problem }
-        var response = try page("entrar", values, status: status)
+        var response = try page(.entrar, PageView(SignInView(formCSRF: csrf, problem: problem)), status: status)
         response.headers.append(HTTPField(name: .setCookie, value: cookie(Self.signInCookie, csrf, request)))
         return response
+    }
+
+    /// The sign-in form: its token, and why the last try failed (nil: the form prints no problem).
+    struct SignInView: Sendable {
+        var title = "Entrar"
+        var formCSRF: String
+        var problem: String?
     }
 
     /// How long a sign-in form may wait to be sent.
@@ -48,14 +52,12 @@ extension PagesController {
         case .forgedForm:
             return try forbidden()
         case .throttled(let seconds):
-            var response = try page(
-                "mensaje",
-                [
-                    "title": "Demasiados intentos",
-                    "message":
-                        "Hubo demasiados intentos fallidos de entrar desde esta dirección. Intente de nuevo en \(Self.minutes(seconds)).",
-                    "link": "/entrar", "linkText": "Volver a la página para entrar",
-                ], status: .tooManyRequests)
+            let view = MessageView(
+                title: "Demasiados intentos",
+                message:
+                    "Hubo demasiados intentos fallidos de entrar desde esta dirección. Intente de nuevo en \(Self.minutes(seconds)).",
+                link: "/entrar", linkText: "Volver a la página para entrar")
+            var response = try page(.mensaje, PageView(view), status: .tooManyRequests)
             response.headers[.retryAfter] = String(seconds)
             response.headers.append(
                 HTTPField(name: .setCookie, value: cookie(Self.signInCookie, "", request, maxAge: 0)))
@@ -103,13 +105,9 @@ extension PagesController {
     }
 
     func forbidden() throws -> Response {
-        try page(
-            "mensaje",
-            [
-                "title": "Formulario vencido",
-                "message":
-                    "El formulario no trae su código de seguridad (CSRF) o ya no es válido; no se escribió nada.",
-                "link": "/", "linkText": "Volver al inicio",
-            ], status: .forbidden)
+        let view = MessageView(
+            title: "Formulario vencido",
+            message: "El formulario no trae su código de seguridad (CSRF) o ya no es válido; no se escribió nada.")
+        return try page(.mensaje, PageView(view), status: .forbidden)
     }
 }

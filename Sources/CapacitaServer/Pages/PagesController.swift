@@ -49,7 +49,23 @@ struct PagesController {
         guard let folder = Bundle.module.resourceURL?.appendingPathComponent("Templates").path else {
             throw ServerStartError.seed("Pages/Templates", "no se encontraron las plantillas")
         }
-        return try await MustacheLibrary(directory: folder)
+        let library = try await MustacheLibrary(directory: folder)
+        try checkTemplates(library)
+        return library
+    }
+
+    /// Every template a page renders is in the library: one missing stops the start, not a request.
+    static func checkTemplates(_ library: MustacheLibrary) throws {
+        try checkTemplates { library.getTemplate(named: $0) != nil }
+    }
+
+    /// The check on names: `present` says whether the library has a template of that name.
+    static func checkTemplates(present: (String) -> Bool) throws {
+        let missing = PageTemplate.required.filter { !present($0) }
+        guard missing.isEmpty else {
+            throw ServerStartError.seed(
+                "Pages/Templates", "faltan las plantillas " + missing.map { "\($0).mustache" }.joined(separator: ", "))
+        }
     }
 
     static func stylesheet() throws -> String {

@@ -19,7 +19,7 @@ extension PagesController {
 
     /// The links beside a table: the page's route (`path`, built by the page, never the request's
     /// raw path: `//parametro` would be read as another host) and the query with the format added.
-    static func exportLinks(_ request: Request, path: String) -> [String: Any] {
+    static func exportLinks(_ request: Request, path: String) -> ExportLinks {
         var kept = URLComponents()
         kept.path = path
         kept.queryItems = request.uri.queryParameters.filter { $0.key != "formato" }.map {
@@ -31,20 +31,18 @@ extension PagesController {
                 (components.queryItems ?? []) + [URLQueryItem(name: "formato", value: format.rawValue)]
             return components.string ?? path
         }
-        return ["csv": link(.csv), "xlsx": link(.xlsx)]
+        return ExportLinks(csv: link(.csv), xlsx: link(.xlsx))
     }
 
     /// A table as the page shows it: Spanish headers, numbers aligned right.
-    static func tableView(_ table: Table, caption: String? = nil) -> [String: Any] {
-        var view: [String: Any] = [
-            "columns": table.columns.map(Labels.header),
-            "rows": table.rows.map { row in
-                ["cells": row.map { cell -> [String: Any] in ["text": cell.display, "number": isNumber(cell)] }]
-            },
-            "hasRows": !table.rows.isEmpty,
-        ]
-        if let caption { view["caption"] = caption }
-        return view
+    static func tableView(_ table: Table, caption: String? = nil) -> TableView {
+        TableView(
+            columns: table.columns.map(Labels.header), rows: tableRows(table), hasRows: !table.rows.isEmpty,
+            caption: caption)
+    }
+
+    static func tableRows(_ table: Table) -> [TableView.Row] {
+        table.rows.map { row in TableView.Row(cells: row.map { .init(text: $0.display, number: isNumber($0)) }) }
     }
 
     /// Sheets as a download: a workbook, or CSV (tables one after another, a blank line between),

@@ -55,8 +55,8 @@ extension PagesController {
     func uploadForm(_ kind: UploadKind, _ session: SessionStore.Current, problem: String? = nil) async throws
         -> Response
     {
-        var values = uploadValues(kind, session)
-        if let problem { values["problem"] = problem }
+        var view = uploadView(kind, session)
+        view.problem = problem
         if kind.takesGroup {
             // The groups of the last three years: results and late enrollments come after a group starts.
             let year = Query.currentYear
@@ -65,25 +65,35 @@ extension PagesController {
                     try GroupStore(connection: connection).list(year: $0, agency: session.identity.agency)
                 }
             }
-            values["groups"] = groups.map {
-                ["code": $0.group.code, "course": $0.courseTitle ?? "evento sin curso"]
-            }
+            view.groups = groups.map { .init(code: $0.group.code, course: $0.courseTitle ?? "evento sin curso") }
         }
-        return try page("subir", values, status: problem == nil ? .ok : .unprocessableContent)
+        return try page(.subir, PageView(view, chrome(session)), status: problem == nil ? .ok : .unprocessableContent)
     }
 
     /// The largest upload, for people (`100 MB`).
     var limitText: String { ByteCountFormatter.string(fromByteCount: configuration.maxBodyBytes, countStyle: .binary) }
 
-    func uploadValues(_ kind: UploadKind, _ session: SessionStore.Current) -> [String: Any] {
-        var values = chrome(session)
-        values["title"] = kind.title
-        values["kind"] = kind.rawValue
-        values["what"] = kind.what
-        values["takesGroup"] = kind.takesGroup
-        values["askAgency"] = kind == .inscripcion && session.identity.role == .admin
-        values["limit"] = limitText
-        return values
+    /// The upload form, and what the preview and result pages say of the upload around the outcome.
+    struct UploadView: Sendable {
+        struct GroupChoice: Sendable {
+            var code: String
+            var course: String
+        }
+
+        var title: String
+        var kind: String
+        var what: String
+        var takesGroup: Bool
+        var askAgency: Bool
+        var limit: String
+        var problem: String?
+        var groups: [GroupChoice]?
+    }
+
+    func uploadView(_ kind: UploadKind, _ session: SessionStore.Current) -> UploadView {
+        UploadView(
+            title: kind.title, kind: kind.rawValue, what: kind.what, takesGroup: kind.takesGroup,
+            askAgency: kind == .inscripcion && session.identity.role == .admin, limit: limitText)
     }
 
     /// The file received and checked as a dry run: the preview, or the form again with why not.
@@ -219,11 +229,11 @@ extension PagesController {
         } else if !dryRun {
             pending.remove(kept.sha256, session: secret)
         }
-        var values = uploadValues(kind, session)
-        values.merge(Self.outcomeValues(outcome, kind: kind, meta: meta, sha256: kept.sha256)) { _, new in new }
-        values["title"] = dryRun ? "Vista previa · \(meta.fileName)" : "Resultado · \(meta.fileName)"
+        var upload = uploadView(kind, session)
+        upload.title = dryRun ? "Vista previa · \(meta.fileName)" : "Resultado · \(meta.fileName)"
+        let view = Self.outcomeView(outcome, kind: kind, meta: meta, sha256: kept.sha256)
         return try page(
-            dryRun || !outcome.accepted ? "vista-previa" : "resultado", values,
+            dryRun || !outcome.accepted ? .vistaPrevia : .resultado, PageView(view, upload, chrome(session)),
             status: outcome.accepted ? .ok : .unprocessableContent)
     }
 
@@ -251,43 +261,78 @@ extension PagesController {
 
     /// The counts, the refused rows grouped by reason (each reason once, with the sheet's row
     /// numbers), and what the next step is.
-    static func outcomeValues(_ outcome: ImportOutcome, kind: UploadKind, meta: PendingUploads.Meta, sha256: String)
-        -> [String: Any]
+    static func outcomeView(_ outcome: ImportOutcome, kind: UploadKind, meta: PendingUploads.Meta, sha256: String)
+        -> OutcomeView
     {
-        var values: [String: Any] = [
-            "rows": outcome.rows, "imported": outcome.imported, "updated": outcome.updated,
-            "unchanged": outcome.unchanged, "accepted": outcome.accepted, "refused": !outcome.accepted,
-            "huella": sha256, "rejectedCount": Set(outcome.rejected.map(\.line)).subtracting([0]).count,
-            "problemCount": outcome.rejected.count + outcome.unlisted,
-        ]
-        if outcome.unlisted > 0 { values["unlisted"] = outcome.unlisted }
-        if !outcome.ignoredColumns.isEmpty { values["ignored"] = outcome.ignoredColumns.joined(separator: ", ") }
-        if outcome.headerLine > 1 { values["headerLine"] = outcome.headerLine }
-        if let batch = outcome.batchID { values["batch"] = batch }
-        if let group = meta.group { values["group"] = group }
-        let extra = outcome.extra.sorted { $0.key < $1.key }.map {
-            ["label": Labels.header($0.key), "count": $0.value]
-        }
-        values["extra"] = extra
         let (order, byReason) = Self.reasonHeadings(outcome.rejected)
-        values["reasons"] = order.enumerated().map { index, reason -> [String: Any] in
-            let issues = byReason[reason]!
-            let lines = issues.map(\.line).filter { $0 > 0 }
-            var group: [String: Any] = [
-                "id": "motivo-\(index + 1)", "reason": reason, "count": issues.count,
-                "lines": Self.lineList(lines), "hasLines": !lines.isEmpty,
-                "issues": issues.prefix(shownPerReason).map { issue in
-                    [
-                        "line": issue.line > 0 ? String(issue.line) : "archivo", "column": issue.column,
-                        "value": issue.value, "message": issue.message,
-                    ]
-                },
-            ]
-            if issues.count > shownPerReason { group["more"] = issues.count - shownPerReason }
-            return group
+        return OutcomeView(
+            rows: outcome.rows, imported: outcome.imported, updated: outcome.updated, unchanged: outcome.unchanged,
+            accepted: outcome.accepted, refused: !outcome.accepted, huella: sha256,
+            rejectedCount: Set(outcome.rejected.map(\.line)).subtracting([0]).count,
+            problemCount: outcome.rejected.count + outcome.unlisted,
+            unlisted: outcome.unlisted > 0 ? outcome.unlisted : nil,
+            ignored: outcome.ignoredColumns.isEmpty ? nil : outcome.ignoredColumns.joined(separator: ", "),
+            headerLine: outcome.headerLine > 1 ? outcome.headerLine : nil, batch: outcome.batchID, group: meta.group,
+            extra: outcome.extra.sorted { $0.key < $1.key }.map {
+                .init(label: Labels.header($0.key), count: $0.value)
+            },
+            reasons: order.enumerated().map { index, reason in
+                let issues = byReason[reason] ?? []
+                let lines = issues.map(\.line).filter { $0 > 0 }
+                return OutcomeView.Reason(
+                    id: "motivo-\(index + 1)", reason: reason, count: issues.count, lines: Self.lineList(lines),
+                    hasLines: !lines.isEmpty,
+                    issues: issues.prefix(shownPerReason).map { issue in
+                        .init(
+                            line: issue.line > 0 ? String(issue.line) : "archivo", column: issue.column,
+                            value: issue.value, message: issue.message)
+                    },
+                    more: issues.count > shownPerReason ? issues.count - shownPerReason : nil)
+            },
+            hasRows: outcome.rejected.contains { $0.line > outcome.headerLine })
+    }
+
+    /// What the preview and result pages show of an import; a nil is a line the page leaves out.
+    struct OutcomeView: Sendable {
+        struct Extra: Sendable {
+            var label: String
+            var count: Int
         }
-        values["hasRows"] = outcome.rejected.contains { $0.line > outcome.headerLine }
-        return values
+
+        struct Issue: Sendable {
+            var line: String
+            var column: String
+            var value: String
+            var message: String
+        }
+
+        struct Reason: Sendable {
+            var id: String
+            var reason: String
+            var count: Int
+            var lines: String
+            var hasLines: Bool
+            var issues: [Issue]
+            var more: Int?
+        }
+
+        var rows: Int
+        var imported: Int
+        var updated: Int
+        var unchanged: Int
+        var accepted: Bool
+        var refused: Bool
+        var huella: String
+        var rejectedCount: Int
+        var problemCount: Int
+        var unlisted: Int?
+        var ignored: String?
+        var headerLine: Int?
+        var batch: Int64?
+        var group: String?
+        var extra: [Extra]
+        var reasons: [Reason]
+        var hasRows: Bool
     }
 
     /// A problem's reason without the particulars of its row (a suggestion after «;» or «:», an
