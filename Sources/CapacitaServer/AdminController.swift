@@ -6,7 +6,7 @@ import Hummingbird
 /// Import batches (each caller sees its own, by row-level security) and the audit log (the
 /// Secretaría Técnica's).
 struct AdminController {
-    let store: Store
+    let store: SharedStore
 
     func add(to routes: RouteTable) {
         routes.get("/v1/batches", roles: .everyone) { request, context, identity in
@@ -14,7 +14,7 @@ struct AdminController {
             let table = try await store.run(as: identity) {
                 BatchTable.table(try ImportBatches(connection: $0).list(limit: limit))
             }
-            return try Reply.table(table, request, sheet: "lotes")
+            return try Responses.table(table, request, sheet: "lotes")
         }
         routes.get("/v1/audit", roles: [.admin]) { request, context, identity in
             let query = Query(request)
@@ -28,7 +28,7 @@ struct AdminController {
             let table = try await store.run(as: identity) { [since] in
                 AuditTable.table(try AuditStore(connection: $0).list(since: since, agency: agency, limit: limit))
             }
-            return try Reply.table(table, request, sheet: "bitacora")
+            return try Responses.table(table, request, sheet: "bitacora")
         }
     }
 

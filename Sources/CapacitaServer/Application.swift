@@ -72,7 +72,7 @@ public func buildApplication(_ configuration: ServerConfiguration, logger: Logge
     let pool = try ConnectionPool(conninfo: configuration.databaseURL, size: configuration.poolSize)
     do {
         try await checkRole(pool)
-        let store = Store(pool: pool, maxConcurrentImports: configuration.maxConcurrentImports)
+        let store = SharedStore(pool: pool, maxConcurrentImports: configuration.maxConcurrentImports)
         let library = try await PagesController.library()
         let router = Router(context: APIContext.self)
         router.add(middleware: SecurityHeaders())

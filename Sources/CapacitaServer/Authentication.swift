@@ -8,7 +8,7 @@ import Hummingbird
 /// `RouteTable`, where each route declares them.
 struct BearerAuthentication: RouterMiddleware {
     typealias Context = APIContext
-    let store: Store
+    let store: SharedStore
 
     func handle(_ request: Request, context: APIContext, next: (Request, APIContext) async throws -> Response)
         async throws -> Response
@@ -25,7 +25,7 @@ struct BearerAuthentication: RouterMiddleware {
 
     /// Whom the request's token stands for, read from PostgreSQL on every request: a token revoked
     /// or expired through any instance is refused by every instance at once.
-    static func identity(of request: Request, store: Store) async throws -> (Identity, TokenStore.ReportVersion) {
+    static func identity(of request: Request, store: SharedStore) async throws -> (Identity, TokenStore.ReportVersion) {
         guard let header = request.headers[.authorization], header.utf8.count < 300 else {
             throw APIError.unauthorized
         }

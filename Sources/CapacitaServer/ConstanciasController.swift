@@ -5,7 +5,7 @@ import Hummingbird
 
 /// A group's constancias, and the public verification of one by its code.
 struct ConstanciasController {
-    let store: Store
+    let store: SharedStore
     let limiter: RateLimiter
 
     func add(to routes: RouteTable) {
@@ -15,7 +15,7 @@ struct ConstanciasController {
                 _ = try GroupScope.listing(code, connection: connection)
                 return ConstanciaTable.table(try ConstanciaStore(connection: connection).list(group: code))
             }
-            return try Reply.table(table, request, sheet: "constancias")
+            return try Responses.table(table, request, sheet: "constancias")
         }
         // Public: no token. What `constancia verify` shows, never a CURP or a full surname.
         routes.get(public: "/v1/constancias/verify/:code") { request, context in
@@ -27,7 +27,7 @@ struct ConstanciasController {
             guard code.utf8.count <= 64 else { throw APIError.notFound("la constancia") }
             let found = try await store.run(as: nil) { try ConstanciaStore(connection: $0).verify(code: code) }
             guard let found else { throw APIError.notFound("la constancia") }
-            return Reply.record(ConstanciaTable.verification(found), request)
+            return Responses.record(ConstanciaTable.verification(found), request)
         }
     }
 }

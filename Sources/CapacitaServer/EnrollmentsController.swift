@@ -7,7 +7,7 @@ import Hummingbird
 /// Enrollment uploads, drops, and results uploads: the body is the spreadsheet, streamed to a
 /// file and imported whole or not at all, as `enroll import` and `results import` do.
 struct EnrollmentsController {
-    let store: Store
+    let store: SharedStore
     let configuration: ServerConfiguration
     let tiers: TierTable
 
@@ -34,7 +34,7 @@ struct EnrollmentsController {
             ) { input, connection in
                 try EnrollmentImporter(connection: connection).run(input, options: options)
             }
-            return Reply.report(ImportReport(outcome))
+            return Responses.report(ImportReport(outcome))
         }
         routes.post("/v1/enrollments/drop", roles: [.admin, .enlace]) { request, context, identity in
             let drop = try await Self.decode(DropRequest.self, request)
@@ -64,7 +64,7 @@ struct EnrollmentsController {
                     }
                 }
             }
-            return Reply.json(
+            return Responses.json(
                 DropAnswer(group: code, curp: curp.masked, constanciaRevoked: try revoked.get() > 0))
         }
         routes.post("/v1/results", roles: [.admin, .instructor]) { request, context, identity in
@@ -82,7 +82,7 @@ struct EnrollmentsController {
                 try ResultsImporter(connection: connection).run(
                     input, options: .init(group: group, dryRun: dryRun, ranBy: identity.user))
             }
-            return Reply.report(ImportReport(outcome))
+            return Responses.report(ImportReport(outcome))
         }
     }
 

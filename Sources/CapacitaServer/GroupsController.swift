@@ -8,7 +8,7 @@ import Hummingbird
 
 /// Groups: shared listings, a CSV of groups or one group as JSON, and a group's roster.
 struct GroupsController {
-    let store: Store
+    let store: SharedStore
     let configuration: ServerConfiguration
 
     func add(to routes: RouteTable) {
@@ -21,7 +21,7 @@ struct GroupsController {
             ) { input, connection in
                 try FileImports(connection: connection).groups(input, ranBy: identity.user, dryRun: dryRun)
             }
-            return Reply.report(isJSON ? ImportReport(fieldsOf: outcome) : ImportReport(outcome))
+            return Responses.report(isJSON ? ImportReport(fieldsOf: outcome) : ImportReport(outcome))
         }
         routes.get("/v1/groups", roles: .everyone) { request, context, identity in
             let query = Query(request)
@@ -30,7 +30,7 @@ struct GroupsController {
             let table = try await store.run(as: identity) {
                 GroupTable.table(try GroupStore(connection: $0).list(year: year, agency: agency))
             }
-            return try Reply.table(table, request, sheet: "grupos")
+            return try Responses.table(table, request, sheet: "grupos")
         }
         routes.get("/v1/groups/:code", roles: .everyone) { request, context, identity in
             let code = try GroupScope.code(try context.parameters.require("code"))
@@ -38,19 +38,19 @@ struct GroupsController {
                 try GroupStore(connection: $0).group(code: code)
             }
             guard let listing else { throw APIError.notFound("el grupo") }
-            return Reply.record(GroupTable.record(listing), request)
+            return Responses.record(GroupTable.record(listing), request)
         }
         routes.get("/v1/groups/:code/roster", roles: .everyone) { request, context, identity in
             let code = try GroupScope.code(try context.parameters.require("code"))
-            let wantsCSV = Reply.wantsCSV(request)
-            if Reply.wantsXLSX(request) {
+            let wantsCSV = Responses.wantsCSV(request)
+            if Responses.wantsXLSX(request) {
                 let data = try await store.run(as: identity) { connection -> Data in
                     _ = try GroupScope.listing(code, connection: connection)
                     let roster = try EnrollmentStore(connection: connection).roster(group: code)
                     let table = RosterTable.table(roster) { GroupScope.revealsCURP(identity, agency: $0.agencyCode) }
                     return try DocumentWriter.data(WorkbookDocument(table, sheet: "Lista \(code)"))
                 }
-                return Reply.workbook(data, name: "lista-\(code)")
+                return Responses.workbook(data, name: "lista-\(code)")
             }
             let body = try await store.run(as: identity) { connection -> String in
                 _ = try GroupScope.listing(code, connection: connection)
@@ -62,7 +62,7 @@ struct GroupsController {
                     ? RosterTable.table(roster, revealCURP: reveal).render(.csv)
                     : JSONOutput.string(roster.map { RosterJSON($0, revealCURP: reveal($0)) })
             }
-            return wantsCSV ? Reply.csv(body) : Reply.json(body)
+            return wantsCSV ? Responses.csv(body) : Responses.json(body)
         }
     }
 

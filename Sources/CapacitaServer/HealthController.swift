@@ -6,12 +6,12 @@ import Yams
 
 /// `/health` for load balancers and the OpenAPI document, neither behind a token.
 struct HealthController {
-    let store: Store
+    let store: SharedStore
     let migrations: [Migration]
     let openAPIYAML: String
     let openAPIJSON: String
 
-    init(store: Store, migrations: [Migration], openAPIFile: String) throws {
+    init(store: SharedStore, migrations: [Migration], openAPIFile: String) throws {
         self.store = store
         self.migrations = migrations
         guard let yaml = try? String(contentsOfFile: openAPIFile, encoding: .utf8),
@@ -44,9 +44,9 @@ struct HealthController {
                 let health = Health(
                     status: status.pending.isEmpty ? "ok" : "schema_not_current",
                     schemaVersion: status.applied.map(\.version).max(), pending: status.pending.map(\.fileName))
-                return Reply.json(health, status: status.pending.isEmpty ? .ok : .serviceUnavailable)
+                return Responses.json(health, status: status.pending.isEmpty ? .ok : .serviceUnavailable)
             } catch {
-                var response = Reply.json(
+                var response = Responses.json(
                     Health(status: "database_unavailable", schemaVersion: nil, pending: []), status: .serviceUnavailable
                 )
                 // As every other 503 for an unreachable database: when to ask again.
@@ -56,7 +56,7 @@ struct HealthController {
         }
         let yaml = openAPIYAML
         let json = openAPIJSON
-        routes.get(public: "/openapi.json") { _, _ in Reply.json(json) }
+        routes.get(public: "/openapi.json") { _, _ in Responses.json(json) }
         routes.get(public: "/openapi.yaml") { _, _ in
             Response(
                 status: .ok, headers: [.contentType: "application/yaml; charset=utf-8"],

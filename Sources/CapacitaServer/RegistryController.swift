@@ -9,7 +9,7 @@ import Yams
 
 /// Headcounts (written by the Secretaría Técnica) and fichas diagnósticas (each agency's own).
 struct RegistryController {
-    let store: Store
+    let store: SharedStore
     let needLevels: NeedLevels
     /// Where a ficha's YAML is read: on threads of its own, a few at once, within a deadline.
     let parses: BoundedWork
@@ -27,14 +27,14 @@ struct RegistryController {
             let outcome = try await store.run(as: identity) {
                 try FileImports(connection: $0).headcounts(input, ranBy: identity.user)
             }
-            return Reply.report(ImportReport(fieldsOf: outcome))
+            return Responses.report(ImportReport(fieldsOf: outcome))
         }
         routes.get("/v1/headcounts", roles: .everyone) { request, context, identity in
             let year = try Query(request).requiredYear()
             let table = try await store.run(as: identity) {
                 HeadcountTable.table(try HeadcountStore(connection: $0).list(year: year))
             }
-            return try Reply.table(table, request, sheet: "plantillas")
+            return try Responses.table(table, request, sheet: "plantillas")
         }
         routes.put("/v1/fichas/:agency/:year", roles: [.admin, .enlace]) { request, context, identity in
             let (agency, year) = try await path(request, context, identity, ownAgencyOnly: true)
@@ -45,7 +45,7 @@ struct RegistryController {
             let outcome = try await store.run(as: identity) {
                 try FileImports(connection: $0).fichas(input, ranBy: identity.user, currentYear: Query.currentYear)
             }
-            return Reply.report(ImportReport(outcome))
+            return Responses.report(ImportReport(outcome))
         }
         routes.get("/v1/fichas/:agency/:year", roles: [.admin, .enlace]) { request, context, identity in
             let (agency, year) = try await path(request, context, identity, ownAgencyOnly: true)
@@ -55,7 +55,7 @@ struct RegistryController {
                 }
             }
             guard let body else { throw APIError.notFound("la ficha") }
-            return Reply.json(body)
+            return Responses.json(body)
         }
         routes.get("/v1/fichas/:agency/:year/history", roles: [.admin, .enlace]) { request, context, identity in
             let (agency, year) = try await path(request, context, identity, ownAgencyOnly: true)
@@ -63,12 +63,12 @@ struct RegistryController {
                 FichaHistoryTable.table(try FichaStore(connection: $0).history(agency: agency, year: year))
             }
             guard !versions.rows.isEmpty else { throw APIError.notFound("la ficha") }
-            return try Reply.table(versions, request, sheet: "historial-ficha")
+            return try Responses.table(versions, request, sheet: "historial-ficha")
         }
         routes.get("/v1/fichas/summary", roles: .everyone) { request, context, identity in
             let year = try Query(request).requiredYear()
-            let wantsCSV = Reply.wantsCSV(request)
-            let wantsXLSX = Reply.wantsXLSX(request)
+            let wantsCSV = Responses.wantsCSV(request)
+            let wantsXLSX = Responses.wantsXLSX(request)
             let body = try await store.run(as: identity) { connection -> Data in
                 let summary = FichaSummary.of(
                     year: year, fichas: try FichaStore(connection: connection).current(year: year),
@@ -77,16 +77,16 @@ struct RegistryController {
                 return Data(
                     (wantsCSV ? FichaSummaryTable.table(summary).render(.csv) : JSONOutput.string(summary)).utf8)
             }
-            if wantsXLSX { return Reply.workbook(body, name: "fichas-\(year)") }
+            if wantsXLSX { return Responses.workbook(body, name: "fichas-\(year)") }
             let text = String(decoding: body, as: UTF8.self)
-            return wantsCSV ? Reply.csv(text) : Reply.json(text)
+            return wantsCSV ? Responses.csv(text) : Responses.json(text)
         }
         routes.get("/v1/fichas/plan", roles: .everyone) { request, context, identity in
             let query = Query(request)
             let year = try query.requiredYear()
             let threshold = try ReportsController.options(query, only: ["threshold"]).threshold
-            let wantsCSV = Reply.wantsCSV(request)
-            let wantsXLSX = Reply.wantsXLSX(request)
+            let wantsCSV = Responses.wantsCSV(request)
+            let wantsXLSX = Responses.wantsXLSX(request)
             let needLevels = self.needLevels
             let body = try await store.run(as: identity) { connection -> Data in
                 let plan = try FichaStore(connection: connection).plan(
@@ -98,9 +98,9 @@ struct RegistryController {
                 guard wantsCSV else { return Data(JSONOutput.string(PlanReport.json(year: year, plan)).utf8) }
                 return Data((groups.render(.csv) + "\n\n" + tiers.render(.csv)).utf8)
             }
-            if wantsXLSX { return Reply.workbook(body, name: "plan-\(year)") }
+            if wantsXLSX { return Responses.workbook(body, name: "plan-\(year)") }
             let text = String(decoding: body, as: UTF8.self)
-            return wantsCSV ? Reply.csv(text) : Reply.json(text)
+            return wantsCSV ? Responses.csv(text) : Responses.json(text)
         }
     }
 

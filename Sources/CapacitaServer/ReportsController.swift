@@ -10,7 +10,7 @@ import Postgres
 /// it, CSV with `Accept: text/csv`, a workbook with the .xlsx type (written afresh, not cached:
 /// it is a download, not a dashboard's poll). National figures are aggregates, open to every role.
 struct ReportsController {
-    let store: Store
+    let store: SharedStore
     let cache: ReportCache
 
     func add(to routes: RouteTable) {
@@ -19,7 +19,7 @@ struct ReportsController {
             let year = try query.requiredYear()
             let options = try Self.options(query)
             let agency = try await store.agencyCode(try query.string("agency"), parameter: "agency", as: identity)
-            if Reply.wantsXLSX(request) {
+            if Responses.wantsXLSX(request) {
                 let data = try await store.run(as: identity) { connection in
                     try DocumentWriter.data(
                         WorkbookDocument(
@@ -28,9 +28,9 @@ struct ReportsController {
                                     year: year, options: options, agency: agency)),
                             sheet: "Cobertura \(year)"))
                 }
-                return Reply.workbook(data, name: "cobertura-\(year)" + (agency.map { "-\($0)" } ?? ""))
+                return Responses.workbook(data, name: "cobertura-\(year)" + (agency.map { "-\($0)" } ?? ""))
             }
-            let wantsCSV = Reply.wantsCSV(request)
+            let wantsCSV = Responses.wantsCSV(request)
             let key = "coverage \(year) \(agency ?? "*") \(Self.key(options)) \(wantsCSV ? "csv" : "json")"
             let body = try await cached(key, context, as: identity) { connection in
                 let coverage = try CoverageStore(connection: connection).coverage(
@@ -40,12 +40,12 @@ struct ReportsController {
                     : JSONOutput.string(
                         CoverageJSON(year: year, options: options, agencies: coverage.map(AgencyCoverageJSON.init)))
             }
-            return wantsCSV ? Reply.csv(body) : Reply.json(body)
+            return wantsCSV ? Responses.csv(body) : Responses.json(body)
         }
         routes.get("/v1/reports/indicator", roles: .everyone) { request, context, identity in
             let query = Query(request)
             let options = try Self.options(query)
-            let format: OutputFormat = Reply.wantsCSV(request) ? .csv : .json
+            let format: OutputFormat = Responses.wantsCSV(request) ? .csv : .json
             let series: ClosedRange<Int>?
             if let text = try query.string("series", maxLength: 20) {
                 switch ReportYears.series(text, currentYear: Query.currentYear) {
@@ -57,7 +57,7 @@ struct ReportsController {
             }
             let year = series == nil ? try query.requiredYear() : nil
             let years = series.map { "\($0.lowerBound)-\($0.upperBound)" } ?? "\(year!)"
-            if Reply.wantsXLSX(request) {
+            if Responses.wantsXLSX(request) {
                 let data = try await store.run(as: identity) { connection in
                     let reports = CoverageStore(connection: connection)
                     if let series {
@@ -67,18 +67,18 @@ struct ReportsController {
                     return try DocumentWriter.data(
                         IndicatorText.workbook(try reports.indicator(year: year!, options: options), options: options))
                 }
-                return Reply.workbook(data, name: "parametro-4.2-\(years)")
+                return Responses.workbook(data, name: "parametro-4.2-\(years)")
             }
             let key = "indicator \(years) \(Self.key(options)) \(format.rawValue)"
             let body = try await cached(key, context, as: identity) { connection in
                 try Self.indicator(year: year, series: series, options: options, format: format, connection)
             }
-            return format == .csv ? Reply.csv(body) : Reply.json(body)
+            return format == .csv ? Responses.csv(body) : Responses.json(body)
         }
         routes.get("/v1/reports/events", roles: .everyone) { request, context, identity in
             let year = try Query(request).requiredYear()
-            let wantsCSV = Reply.wantsCSV(request)
-            let wantsXLSX = Reply.wantsXLSX(request)
+            let wantsCSV = Responses.wantsCSV(request)
+            let wantsXLSX = Responses.wantsXLSX(request)
             let body = try await store.run(as: identity) { connection -> Data in
                 let table = EventsTable.build(
                     agencies: try AgencyStore(connection: connection).agencies(),
@@ -92,14 +92,14 @@ struct ReportsController {
                         ? EventsReport.table(table).render(.csv)
                         : JSONOutput.string(EventsReport.json(year: year, table))).utf8)
             }
-            if wantsXLSX { return Reply.workbook(body, name: "eventos-\(year)") }
+            if wantsXLSX { return Responses.workbook(body, name: "eventos-\(year)") }
             let text = String(decoding: body, as: UTF8.self)
-            return wantsCSV ? Reply.csv(text) : Reply.json(text)
+            return wantsCSV ? Responses.csv(text) : Responses.json(text)
         }
         routes.get("/v1/reports/groups/:code", roles: .everyone) { request, context, identity in
             let code = try GroupScope.code(try context.parameters.require("code"))
-            let wantsCSV = Reply.wantsCSV(request)
-            if Reply.wantsXLSX(request) {
+            let wantsCSV = Responses.wantsCSV(request)
+            if Responses.wantsXLSX(request) {
                 let data = try await store.run(as: identity) { connection -> Data in
                     let listing = try GroupScope.listing(code, connection: connection)
                     let roster = try EnrollmentStore(connection: connection).roster(group: code)
@@ -109,7 +109,7 @@ struct ReportsController {
                             code: listing.group.code, roster: table,
                             statistics: ResultStatistics.of(roster.map(\.result))))
                 }
-                return Reply.workbook(data, name: "grupo-\(code)")
+                return Responses.workbook(data, name: "grupo-\(code)")
             }
             let body = try await store.run(as: identity) { connection -> String in
                 let listing = try GroupScope.listing(code, connection: connection)
@@ -124,7 +124,7 @@ struct ReportsController {
                         roster: roster.map { RosterJSON($0, revealCURP: reveal($0)) },
                         statistics: ResultStatistics.of(roster.map(\.result))))
             }
-            return wantsCSV ? Reply.csv(body) : Reply.json(body)
+            return wantsCSV ? Responses.csv(body) : Responses.json(body)
         }
     }
 

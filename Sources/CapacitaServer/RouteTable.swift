@@ -25,7 +25,7 @@ final class RouteTable {
     private let api: RouterGroup<APIContext>
     private(set) var routes: [Route] = []
 
-    init(router: Router<APIContext>, store: Store) {
+    init(router: Router<APIContext>, store: SharedStore) {
         self.router = router
         api = router.group(RouterPath(Self.apiPrefix)).add(middleware: BearerAuthentication(store: store))
     }

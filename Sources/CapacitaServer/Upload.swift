@@ -90,7 +90,7 @@ struct Upload: Sendable {
     }
 }
 
-extension Store {
+extension SharedStore {
     /// An upload imported whole: the body is streamed to a file (cut off with 408 when it arrives
     /// too slowly), and only once it is whole is an import place taken (503 at once when none is
     /// free: a slow or endless body holds none). The file is read as `reading` says (a file of text

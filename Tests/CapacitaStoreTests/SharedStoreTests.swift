@@ -24,7 +24,7 @@ import Testing
         // The pool of the service's own role, as `capacita serve` connects.
         let pool = try ConnectionPool(conninfo: try applicationRoleURL(url), size: 2)
         defer { pool.shutdown() }
-        let store = Store(pool: pool, maxConcurrentImports: 1)
+        let store = SharedStore(pool: pool, maxConcurrentImports: 1)
         let file = try temporaryFile(
             EnrollmentImportTests.header
                 + [EnrollmentImportTests.gloria + ",BAS-1", EnrollmentImportTests.carlos + ",BAS-1"].joined(

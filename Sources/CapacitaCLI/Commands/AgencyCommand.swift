@@ -52,7 +52,7 @@ struct AgencyCommand: ParsableCommand {
         var name: String
 
         func run() throws {
-            print(try Context.agencyCode(name, connection: try Database.connect()))
+            print(try ReferenceData.agencyCode(name, connection: try Database.connect()))
         }
     }
 }

@@ -34,7 +34,7 @@ struct AuditCommand: ParsableCommand {
 
         func run() throws {
             let connection = try Database.connect()
-            let code = try agency.map { try Context.agencyCode($0, connection: connection, option: "--agency") }
+            let code = try agency.map { try ReferenceData.agencyCode($0, connection: connection, option: "--agency") }
             let entries = try AuditStore(connection: connection).list(since: since, agency: code, limit: limit)
             switch output.format {
             case .json: try output.emit(JSONOutput.string(entries))

@@ -66,7 +66,7 @@ extension ReportCommand {
         func run() throws {
             let options = try flags.options()
             let connection = try Database.connect()
-            let code = try agency.map { try Context.agencyCode($0, connection: connection, option: "--agency") }
+            let code = try agency.map { try ReferenceData.agencyCode($0, connection: connection, option: "--agency") }
             let year = try flags.requiredYear()
             let coverage = try CoverageStore(connection: connection).coverage(
                 year: year, options: options, agency: code)

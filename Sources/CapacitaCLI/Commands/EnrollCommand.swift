@@ -38,13 +38,15 @@ struct EnrollCommand: ParsableCommand {
             let input = try InputFile(path: file, sheet: sheet.sheet)
             let connection = try Database.connect()
             // Resolved here first so an unknown --agency reads like any other option, with the closest names.
-            let agencyCode = try agency.map { try Context.agencyCode($0, connection: connection, option: "--agency") }
+            let agencyCode = try agency.map {
+                try ReferenceData.agencyCode($0, connection: connection, option: "--agency")
+            }
             var progress = Progress(total: input.size)
             let outcome = try EnrollmentImporter(connection: connection).run(
                 input,
                 options: .init(
                     agency: agencyCode, group: group, dryRun: dryRun, skipPrerequisites: skipPrerequisites,
-                    tiers: try Context.tierTable(), ranBy: Operator.name,
+                    tiers: try ReferenceData.tierTable(), ranBy: Operator.name,
                     trace: Timings.trace),
                 progress: { progress.update($0) })
             try ImportReport(outcome).emit(output)

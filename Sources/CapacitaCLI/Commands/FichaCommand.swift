@@ -43,7 +43,7 @@ struct FichaCommand: ParsableCommand {
 
         func run() throws {
             let connection = try Database.connect()
-            let code = try Context.agencyCode(agency, connection: connection)
+            let code = try ReferenceData.agencyCode(agency, connection: connection)
             guard let version = try FichaStore(connection: connection).current(agency: code, year: year) else {
                 throw Refused(message: "\(code) no tiene ficha para \(year)")
             }
@@ -68,7 +68,7 @@ struct FichaCommand: ParsableCommand {
 
         func run() throws {
             let connection = try Database.connect()
-            let code = try Context.agencyCode(agency, connection: connection)
+            let code = try ReferenceData.agencyCode(agency, connection: connection)
             let versions = try FichaStore(connection: connection).history(agency: code, year: year)
             try output.emit(FichaHistoryTable.table(versions), sheet: "Historial")
         }

@@ -76,7 +76,7 @@ struct GroupCommand: ParsableCommand {
             let connection = try Database.connect()
             let context = GroupFile.Context(
                 registry: try AgencyStore(connection: connection).registry(),
-                catalog: try Context.catalog(connection))
+                catalog: try ReferenceData.catalog(connection))
             let values: [(String, String?)] = [
                 ("grupo", grupo), ("curso", curso), ("tipo", tipo), ("dependencia", dependencia), ("inicio", inicio),
                 ("fin", fin), ("modalidad", modalidad), ("entidad", entidad), ("cupo", cupo),
@@ -117,7 +117,9 @@ struct GroupCommand: ParsableCommand {
 
         func run() throws {
             let connection = try Database.connect()
-            let agencyCode = try agency.map { try Context.agencyCode($0, connection: connection, option: "--agency") }
+            let agencyCode = try agency.map {
+                try ReferenceData.agencyCode($0, connection: connection, option: "--agency")
+            }
             let listings = try GroupStore(connection: connection).list(year: year, agency: agencyCode)
             try output.emit(GroupTable.table(listings), sheet: "Grupos")
         }

@@ -51,9 +51,9 @@ struct TemplateCommand: ParsableCommand {
 
     func run() throws {
         let connection = try Database.connect()
-        let code = try agency.map { try Context.agencyCode($0, connection: connection, option: "--agency") }
+        let code = try agency.map { try ReferenceData.agencyCode($0, connection: connection, option: "--agency") }
         let lists = try TemplateSource(connection: connection).lists(
-            kind, tiers: try Context.tierTable(), agency: code, year: year ?? YearArgument.currentYear)
+            kind, tiers: try ReferenceData.tierTable(), agency: code, year: year ?? YearArgument.currentYear)
         do {
             try TemplateWriter.write(kind, lists: lists, to: out)
         } catch let error as WorkbookWriteError {

@@ -16,7 +16,7 @@ struct TiersCommand: ParsableCommand {
         @OptionGroup var output: FormatOption
 
         func run() throws {
-            let table = try Context.tierTable()
+            let table = try ReferenceData.tierTable()
             let rows =
                 table.entries.map { [Cell.text($0.label), .code($0.tier.rawValue)] }
                 + Tier.allCases.map { [Cell.text($0.rawValue), .code($0.rawValue)] }

@@ -53,7 +53,7 @@ struct TokenCommand: ParsableCommand {
 
         func run() throws {
             let connection = try Database.connect()
-            let code = try agency.map { try Context.agencyCode($0, connection: connection, option: "--agency") }
+            let code = try agency.map { try ReferenceData.agencyCode($0, connection: connection, option: "--agency") }
             do {
                 let created = try TokenStore(connection: connection).create(
                     role: role, agency: code, groups: group, name: name, expiresOn: expires, createdBy: Operator.name)

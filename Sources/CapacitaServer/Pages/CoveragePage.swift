@@ -73,7 +73,7 @@ extension PagesController {
                     })
             })
         let form = yearForm(title: "Cobertura por instancia", year: year, options: options)
-        return try page(.cobertura, PageView(view, form, chrome(session)), status: .ok)
+        return try page(.cobertura, PageView(view, form, signedInHeader(session)), status: .ok)
     }
 
     struct CoverageView: Sendable {

@@ -24,7 +24,7 @@ extension PagesController {
                 table,
                 caption: "Eventos de capacitación y de sensibilización por instancia, \(year), con sus asistentes"))
         let form = yearForm(title: "Eventos", year: year, options: CoverageOptions())
-        return try page(.tablas, PageView(view, form, chrome(session)), status: .ok)
+        return try page(.tablas, PageView(view, form, signedInHeader(session)), status: .ok)
     }
 
     /// Fichas: the national summary of the year's fichas diagnósticas, and who has not answered.
@@ -51,7 +51,7 @@ extension PagesController {
                 Self.tableView(FichaSummaryTable.answers(summary), caption: "Quién contestó y quién no"),
             ])
         let form = yearForm(title: "Fichas diagnósticas", year: year, options: CoverageOptions())
-        return try page(.tablas, PageView(view, form, chrome(session)), status: .ok)
+        return try page(.tablas, PageView(view, form, signedInHeader(session)), status: .ok)
     }
 
     /// Eventos (one table) and Fichas (a lead, who is missing, two tables) share the `tablas` template.

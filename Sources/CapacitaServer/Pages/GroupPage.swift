@@ -55,7 +55,7 @@ extension PagesController {
                     folio: $0.folio, holder: $0.name.withSurnameInitials, code: $0.code,
                     status: $0.revokedAt == nil ? "válida" : "revocada")
             })
-        return try page(.grupo, PageView(view, chrome(session)), status: .ok)
+        return try page(.grupo, PageView(view, signedInHeader(session)), status: .ok)
     }
 
     struct GroupView: Sendable {

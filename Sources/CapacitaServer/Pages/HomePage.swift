@@ -37,7 +37,7 @@ extension PagesController {
                 heading: identity.role == .admin ? "Secretaría Técnica" : "Instructor", indicator: indicator,
                 dashboard: dashboard)
         }
-        return try page(.inicio, PageView(view, form, chrome(session)), status: .ok)
+        return try page(.inicio, PageView(view, form, signedInHeader(session)), status: .ok)
     }
 
     /// Inicio: an enlace's agency, or the Secretaría Técnica's (and an instructor's) card and counts.

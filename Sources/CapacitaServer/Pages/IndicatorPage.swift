@@ -92,7 +92,7 @@ extension PagesController {
                     current: reading.threshold == options.threshold && reading.rule == options.rule
                         && reading.window == options.window)
             })
-        return try page(.parametro, PageView(view, chrome(session)), status: .ok)
+        return try page(.parametro, PageView(view, signedInHeader(session)), status: .ok)
     }
 
     struct IndicatorView: Sendable {

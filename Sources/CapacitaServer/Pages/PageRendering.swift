@@ -17,21 +17,22 @@ extension PagesController {
             options: OptionsText.line(year, options))
     }
 
-    func chrome(_ session: SessionStore.Current) -> Chrome {
-        Chrome(
+    func signedInHeader(_ session: SessionStore.Current) -> SignedInHeader {
+        SignedInHeader(
             csrf: session.csrf, user: session.identity.user, agency: session.identity.agency,
             uploads: UploadKind.of(session.identity).map { .init(kind: $0.rawValue, label: $0.title) })
     }
 
     /// A short page that says one thing and links onward (not found, no access, expired…), with
-    /// the signed-in chrome when there is a session.
+    /// the signed-in header when there is a session.
     func message(
         _ session: SessionStore.Current?, title: String, _ text: String, link: String = "/",
         linkText: String = "Volver al inicio", status: HTTPResponse.Status
     ) throws -> Response {
         try page(
             .mensaje,
-            PageView(MessageView(title: title, message: text, link: link, linkText: linkText), session.map(chrome)),
+            PageView(
+                MessageView(title: title, message: text, link: link, linkText: linkText), session.map(signedInHeader)),
             status: status)
     }
 
@@ -61,7 +62,7 @@ extension PagesController {
     }
 
     /// An error on a page route as the message page, with the error's status (and Retry-After on a
-    /// 503): a browser is never answered with the API's JSON. Without the session's chrome: the
+    /// 503): a browser is never answered with the API's JSON. Without the session's header: the
     /// error may have come before the session was known (the database down at sign-in).
     static func errorPage(_ error: APIError, library: MustacheLibrary) -> Response? {
         let title: String

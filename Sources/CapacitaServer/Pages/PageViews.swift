@@ -16,7 +16,7 @@ enum PageTemplate: String, CaseIterable, Sendable {
 }
 
 /// What a template is rendered with: typed views looked up in order, as one flat set of keys
-/// (the page's own view first, then what it shares: the year form, the signed-in chrome). A key a
+/// (the page's own view first, then what it shares: the year form, the signed-in header). A key a
 /// view leaves nil falls through to the next, and a key no view has renders nothing: swift-mustache
 /// reads an optional's value, never prints «nil» for an absent one.
 struct PageView: MustacheParent, Sendable {
@@ -40,7 +40,7 @@ struct PageView: MustacheParent, Sendable {
 
 /// What every signed-in page shows around its content: who is signed in, the sign-out form's
 /// token, and the uploads the role may use.
-struct Chrome: Sendable {
+struct SignedInHeader: Sendable {
     struct UploadLink: Sendable {
         var kind: String
         var label: String

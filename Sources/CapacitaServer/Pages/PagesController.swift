@@ -13,7 +13,7 @@ import Postgres
 /// and scopes as the API: every read goes through the store as the signed-in identity, under
 /// row-level security.
 struct PagesController {
-    let store: Store
+    let store: SharedStore
     let library: MustacheLibrary
     let limiter: RateLimiter
     let configuration: ServerConfiguration
@@ -26,7 +26,7 @@ struct PagesController {
     var sessionLifetime: Duration { configuration.sessionLifetime }
 
     init(
-        store: Store, library: MustacheLibrary, limiter: RateLimiter, configuration: ServerConfiguration,
+        store: SharedStore, library: MustacheLibrary, limiter: RateLimiter, configuration: ServerConfiguration,
         tiers: TierTable, signInForms: SignInForms
     ) {
         self.store = store

@@ -50,7 +50,7 @@ extension PagesController {
     static func download(_ document: WorkbookDocument, name: String, _ format: ExportFormat) throws -> Response {
         switch format {
         case .xlsx:
-            return try Reply.workbook(document, name: name)
+            return try Responses.workbook(document, name: name)
         case .csv:
             let parts = document.sheets.map { sheet -> String in
                 switch sheet.content {
@@ -64,7 +64,7 @@ extension PagesController {
                 status: .ok,
                 headers: [
                     .contentType: "text/csv; charset=utf-8",
-                    .contentDisposition: Reply.attachment(name, extension: "csv"), .cacheControl: "no-store",
+                    .contentDisposition: Responses.attachment(name, extension: "csv"), .cacheControl: "no-store",
                 ],
                 body: .init(byteBuffer: ByteBuffer(string: "\u{FEFF}" + parts.joined(separator: "\n\n") + "\n")))
         }

@@ -67,7 +67,8 @@ extension PagesController {
             }
             view.groups = groups.map { .init(code: $0.group.code, course: $0.courseTitle ?? "evento sin curso") }
         }
-        return try page(.subir, PageView(view, chrome(session)), status: problem == nil ? .ok : .unprocessableContent)
+        return try page(
+            .subir, PageView(view, signedInHeader(session)), status: problem == nil ? .ok : .unprocessableContent)
     }
 
     /// The largest upload, for people (`100 MB`).
@@ -165,7 +166,7 @@ extension PagesController {
         let input = try InputFile(path: kept.file.path)
         let rows = try RejectedRows.read(input, headerLine: saved.headerLine, lines: Set(saved.issues.map(\.line)))
         let base = (kept.meta.fileName as NSString).deletingPathExtension
-        return try Reply.workbook(
+        return try Responses.workbook(
             RejectedRowsWorkbook.document(rows, issues: saved.issues), name: "\(base)-rechazadas")
     }
 
@@ -180,7 +181,7 @@ extension PagesController {
             try TemplateSource(connection: connection).lists(
                 template, tiers: tiers, agency: identity.agency, year: Query.currentYear)
         }
-        return Reply.workbook(try TemplateWriter.data(template, lists: lists), name: "plantilla-\(kind.rawValue)")
+        return Responses.workbook(try TemplateWriter.data(template, lists: lists), name: "plantilla-\(kind.rawValue)")
     }
 
     static let issuesName = "motivos.json"
@@ -233,7 +234,7 @@ extension PagesController {
         upload.title = dryRun ? "Vista previa · \(meta.fileName)" : "Resultado · \(meta.fileName)"
         let view = Self.outcomeView(outcome, kind: kind, meta: meta, sha256: kept.sha256)
         return try page(
-            dryRun || !outcome.accepted ? .vistaPrevia : .resultado, PageView(view, upload, chrome(session)),
+            dryRun || !outcome.accepted ? .vistaPrevia : .resultado, PageView(view, upload, signedInHeader(session)),
             status: outcome.accepted ? .ok : .unprocessableContent)
     }
 

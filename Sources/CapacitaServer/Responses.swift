@@ -7,7 +7,7 @@ import Hummingbird
 
 /// Response bodies: the same JSON the command line prints with `--format json` (one encoder,
 /// `JSONOutput`), or CSV or an .xlsx workbook when the client asks for it with `Accept`.
-enum Reply {
+enum Responses {
     static func json(_ text: String, status: HTTPResponse.Status = .ok) -> Response {
         Response(
             status: status, headers: [.contentType: "application/json; charset=utf-8"],

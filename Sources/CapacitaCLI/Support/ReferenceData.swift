@@ -5,7 +5,7 @@ import Foundation
 import Postgres
 
 /// Data the commands read from the repository and the database to check input files.
-enum Context {
+enum ReferenceData {
     /// The pay-grade → tier table, from `db/seed/tiers.csv` (or CAPACITA_TIERS).
     static func tierTable() throws -> TierTable {
         let path =

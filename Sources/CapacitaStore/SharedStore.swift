@@ -4,7 +4,7 @@ import Synchronization
 /// The store as a server shares it: async calls that run the synchronous stores on a pooled
 /// connection acting for the caller, and a cap on imports running at once (each takes 256 MB of
 /// work_mem and a connection for its whole length).
-public final class Store: Sendable {
+public final class SharedStore: Sendable {
     public let pool: ConnectionPool
     public let maxConcurrentImports: Int
     private let importsRunning = Mutex(0)
