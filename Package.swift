@@ -65,7 +65,7 @@ let package = Package(
             ]
         ),
         // What people and programs read: tables in Spanish, JSON and CSV with stable English keys.
-        .target(name: "CapacitaOutput", dependencies: ["Capacita", "CapacitaFiles", "CapacitaStore"]),
+        .target(name: "CapacitaOutput", dependencies: ["Capacita", "CapacitaFiles"]),
         // Workbooks written: reports and lists as .xlsx, and the blank templates agencies fill in.
         .target(name: "CapacitaXLSX", dependencies: ["Capacita", "CapacitaFiles", "CapacitaOutput", "CXLSXWriter"]),
         // The HTTP service: routes per resource, bearer tokens, the error shape, request logs.
@@ -114,7 +114,7 @@ let package = Package(
                 "CapacitaStore", "Capacita", "CapacitaFiles", "Postgres", "TestSupport", "SampleData", "CapacitaXLSX",
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ]),
-        .testTarget(name: "CapacitaOutputTests", dependencies: ["CapacitaOutput", "Capacita", "CapacitaStore"]),
+        .testTarget(name: "CapacitaOutputTests", dependencies: ["CapacitaOutput", "Capacita"]),
         .testTarget(
             name: "CapacitaXLSXTests",
             dependencies: [

@@ -3,22 +3,6 @@ import Capacita
 /// A ficha as a workbook: its counts as fields, under the same column names the table form of a
 /// ficha import reads (edad_18_29, escolaridad_secundaria…), then its puestos and prior courses.
 public enum FichaWorkbook {
-    /// The national summary: the totals by group and category, then who answered.
-    public static func summary(_ summary: FichaSummary, year: Int) -> WorkbookDocument {
-        WorkbookDocument([
-            WorkbookSheet(name: "Resumen \(year)", content: .table(FichaSummaryTable.table(summary))),
-            WorkbookSheet(name: "Respuestas", content: .table(FichaSummaryTable.answers(summary))),
-        ])
-    }
-
-    /// The projection: the groups the needs would ask for, then the coverage it would give.
-    public static func plan(groups: Table, tiers: Table, year: Int) -> WorkbookDocument {
-        WorkbookDocument([
-            WorkbookSheet(name: "Grupos necesarios \(year)", content: .table(groups)),
-            WorkbookSheet(name: "Proyección por nivel", content: .table(tiers)),
-        ])
-    }
-
     public static func document(_ ficha: Ficha) -> WorkbookDocument {
         var fields: [WorkbookSheet.Field] = [
             .init("dependencia", .text(ficha.agencyCode)), .init("anio", .int(ficha.year)),

@@ -1,5 +1,4 @@
 import Capacita
-import CapacitaStore
 
 // The lists the command line prints and the service answers: one builder per list, so a column
 // or a key is named in one place and `--format json` equals the service's body.
@@ -37,7 +36,7 @@ public enum AgencyTable {
 }
 
 public enum GroupTable {
-    public static func table(_ listings: [GroupStore.Listing]) -> Table {
+    public static func table(_ listings: [GroupListing]) -> Table {
         Table(
             columns: [
                 "group", "course", "title", "kind", "agency", "starts_on", "ends_on", "modality", "state", "capacity",
@@ -56,7 +55,7 @@ public enum GroupTable {
     }
 
     /// One group as a record (`group show`, `GET /v1/groups/{code}`).
-    public static func record(_ listing: GroupStore.Listing) -> Record {
+    public static func record(_ listing: GroupListing) -> Record {
         let table = table([listing])
         return Record(Array(zip(table.columns, table.rows[0])))
     }
@@ -76,7 +75,7 @@ public enum HeadcountTable {
 }
 
 public enum ConstanciaTable {
-    public static func table(_ records: [ConstanciaStore.Record]) -> Table {
+    public static func table(_ records: [ConstanciaRecord]) -> Table {
         Table(
             columns: ["folio", "code", "name", "course", "issued_at", "revoked_at"],
             rows: records.map { record in
@@ -88,7 +87,7 @@ public enum ConstanciaTable {
     }
 
     /// What anyone holding the code may read: no CURP, surnames by their initials.
-    public static func verification(_ record: ConstanciaStore.Verification) -> Record {
+    public static func verification(_ record: ConstanciaVerification) -> Record {
         Record([
             ("status", .code(record.revokedOn == nil ? "valid" : "revoked")), ("folio", .text(record.folio)),
             ("holder", .text(record.holder.withSurnameInitials)), ("course", .text(record.courseTitle)),
@@ -100,7 +99,7 @@ public enum ConstanciaTable {
 }
 
 public enum FichaHistoryTable {
-    public static func table(_ versions: [FichaStore.Version]) -> Table {
+    public static func table(_ versions: [FichaVersion]) -> Table {
         Table(
             columns: ["version", "total", "hombres", "mujeres", "otro", "source_file", "imported_at", "superseded_at"],
             rows: versions.map { v in
@@ -137,30 +136,8 @@ public enum FichaSummaryTable {
     }
 }
 
-public enum EventsReport {
-    public static func table(_ table: (rows: [EventsRow], total: EventsRow)) -> Table {
-        func cells(_ row: EventsRow) -> [Cell] {
-            [
-                .text(row.agency), .int(row.capacitacion.eventos), .int(row.capacitacion.publicoGeneral),
-                .int(row.capacitacion.servidoresPublicos), .int(row.sensibilizacion.eventos),
-                .int(row.sensibilizacion.publicoGeneral), .int(row.sensibilizacion.servidoresPublicos),
-            ]
-        }
-        return Table(
-            columns: [
-                "agency", "cap_eventos", "cap_publico_general", "cap_servidores_publicos", "sens_eventos",
-                "sens_publico_general", "sens_servidores_publicos",
-            ],
-            rows: table.rows.map(cells) + [cells(table.total)])
-    }
-
-    public static func json(year: Int, _ table: (rows: [EventsRow], total: EventsRow)) -> EventsJSON {
-        EventsJSON(year: year, rows: table.rows.map(EventsRowJSON.init), total: EventsRowJSON(table.total))
-    }
-}
-
 public enum AuditTable {
-    public static func table(_ entries: [AuditStore.Entry]) -> Table {
+    public static func table(_ entries: [AuditEntry]) -> Table {
         Table(
             columns: ["at", "user", "role", "agency", "action", "target", "batch", "detail"],
             rows: entries.map { entry in
@@ -174,7 +151,7 @@ public enum AuditTable {
 }
 
 public enum BatchTable {
-    public static func table(_ batches: [ImportBatches.Entry]) -> Table {
+    public static func table(_ batches: [ImportBatchEntry]) -> Table {
         Table(
             columns: [
                 "id", "kind", "file_name", "agency", "rows", "imported", "updated", "unchanged", "ran_by", "ran_at",
@@ -185,37 +162,5 @@ public enum BatchTable {
                     .int(b.imported), .int(b.updated), .int(b.unchanged), .text(b.ranBy), .text(b.ranAt),
                 ]
             })
-    }
-}
-
-public enum PlanReport {
-    /// The groups the fichas' needs ask for, and each tier's coverage if every listed post were trained.
-    public static func tables(_ plan: FichaPlan) -> (groups: Table, tiers: Table) {
-        let groups = Table(
-            columns: ["agency", "need", "level", "people", "group_size", "groups"],
-            rows: plan.groups.map { g in
-                [
-                    .text(g.agencyCode), .code(g.need), g.level.map { .code($0.rawValue) } ?? .null, .int(g.people),
-                    g.groupSize.map(Cell.int) ?? .null, g.groups.map(Cell.int) ?? .null,
-                ]
-            })
-        let tiers = Table(
-            columns: [
-                "agency", "tier", "headcount", "trained_now", "to_train", "projected_percent", "projected_meets",
-            ],
-            rows: plan.tiers.map { t in
-                [
-                    .text(t.agencyCode), .code(t.tier.rawValue), t.headcount.map(Cell.int) ?? .nd, .int(t.trainedNow),
-                    .int(t.toTrain), .percent(t.projected?.percent), t.projected.map { .bool($0.meets) } ?? .nd,
-                ]
-            })
-        return (groups, tiers)
-    }
-
-    public static func json(year: Int, _ plan: FichaPlan) -> PlanJSON {
-        let (groups, tiers) = tables(plan)
-        return PlanJSON(
-            year: year, groups: groups.rows.map { JSONObject(keys: groups.columns, values: $0) },
-            tiers: tiers.rows.map { JSONObject(keys: tiers.columns, values: $0) })
     }
 }

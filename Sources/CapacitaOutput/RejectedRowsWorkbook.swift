@@ -1,6 +1,5 @@
 import Capacita
 import CapacitaFiles
-import CapacitaStore
 
 /// The rows an import refused, as a workbook to fix and send again: the file's own header and
 /// cells (so the import reads it as before), then the sheet's row number and every reason for

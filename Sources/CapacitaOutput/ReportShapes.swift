@@ -1,6 +1,5 @@
 import Capacita
 import CapacitaFiles
-import CapacitaStore
 import Foundation
 
 // The JSON shapes and tables of the reports, shared by the CLI and the service (one encoder).
@@ -192,7 +191,7 @@ public struct RosterJSON: Encodable {
 
     /// `revealCURP`: the caller may see this person's CURP in full (the service's admin, or the
     /// enlace of the agency that enrolled them); otherwise it is masked, as on a terminal.
-    public init(_ entry: EnrollmentStore.RosterEntry, revealCURP: Bool = false) {
+    public init(_ entry: RosterEntry, revealCURP: Bool = false) {
         curp = revealCURP ? entry.curp.value : entry.curp.masked
         name = entry.name.full
         tier = entry.tier.rawValue
@@ -242,7 +241,7 @@ public struct CourseReportJSON: Encodable {
 
 public enum RosterTable {
     public static func table(
-        _ roster: [EnrollmentStore.RosterEntry], revealCURP: (EnrollmentStore.RosterEntry) -> Bool = { _ in false }
+        _ roster: [RosterEntry], revealCURP: (RosterEntry) -> Bool = { _ in false }
     ) -> Table {
         Table(
             columns: ["curp", "name", "tier", "agency", "attendance", "pre", "post", "final", "status"],

@@ -49,16 +49,3 @@ public struct WorkbookSheet: Sendable {
         WorkbookSheet(name: name, content: .fields(title: title, record.fields.map { Field($0.key, $0.value) }))
     }
 }
-
-/// A group's report as a workbook: its roster, then its results in one row (`report group`,
-/// the service's group report and the group page's download alike).
-public enum GroupWorkbook {
-    public static func document(code: String, roster: Table, statistics: ResultStatistics) -> WorkbookDocument {
-        WorkbookDocument([
-            WorkbookSheet(name: "Lista \(code)", content: .table(roster)),
-            WorkbookSheet(
-                name: "Resultados",
-                content: .table(Table(columns: StatisticsText.columns, rows: [StatisticsText.row(code, statistics)]))),
-        ])
-    }
-}

@@ -12,16 +12,10 @@ enum GroupScope {
         return code
     }
 
-    static func listing(_ code: String, connection: Connection) throws -> GroupStore.Listing {
+    static func listing(_ code: String, connection: Connection) throws -> GroupListing {
         guard let listing = try GroupReach(connection: connection).listing(code: code) else {
             throw APIError.notFound("el grupo")
         }
         return listing
-    }
-
-    /// Whether the caller sees this person's CURP in full: the Secretaría Técnica, or the enlace of
-    /// the agency that enrolled them. Instructors see it masked.
-    static func revealsCURP(_ identity: Identity, agency: String) -> Bool {
-        identity.role == .admin || (identity.role == .enlace && identity.agency == agency)
     }
 }

@@ -42,27 +42,13 @@ struct GroupsController {
         }
         routes.get("/v1/groups/:code/roster", roles: .everyone) { request, context, identity in
             let code = try GroupScope.code(try context.parameters.require("code"))
-            let wantsCSV = Responses.wantsCSV(request)
-            if Responses.wantsXLSX(request) {
-                let data = try await store.run(as: identity) { connection -> Data in
-                    _ = try GroupScope.listing(code, connection: connection)
-                    let roster = try EnrollmentStore(connection: connection).roster(group: code)
-                    let table = RosterTable.table(roster) { GroupScope.revealsCURP(identity, agency: $0.agencyCode) }
-                    return try DocumentWriter.data(WorkbookDocument(table, sheet: "Lista \(code)"))
+            let report = try await store.run(as: identity) { connection in
+                guard let report = try ReportLoader(connection: connection).group(code: code) else {
+                    throw APIError.notFound("el grupo")
                 }
-                return Responses.workbook(data, name: "lista-\(code)")
+                return RosterReport(report)
             }
-            let body = try await store.run(as: identity) { connection -> String in
-                _ = try GroupScope.listing(code, connection: connection)
-                let roster = try EnrollmentStore(connection: connection).roster(group: code)
-                let reveal = { (entry: EnrollmentStore.RosterEntry) in
-                    GroupScope.revealsCURP(identity, agency: entry.agencyCode)
-                }
-                return wantsCSV
-                    ? RosterTable.table(roster, revealCURP: reveal).render(.csv)
-                    : JSONOutput.string(roster.map { RosterJSON($0, revealCURP: reveal($0)) })
-            }
-            return wantsCSV ? Responses.csv(body) : Responses.json(body)
+            return try Responses.report(report, request)
         }
     }
 

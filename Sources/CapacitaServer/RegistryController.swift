@@ -67,40 +67,18 @@ struct RegistryController {
         }
         routes.get("/v1/fichas/summary", roles: .everyone) { request, context, identity in
             let year = try Query(request).requiredYear()
-            let wantsCSV = Responses.wantsCSV(request)
-            let wantsXLSX = Responses.wantsXLSX(request)
-            let body = try await store.run(as: identity) { connection -> Data in
-                let summary = FichaSummary.of(
-                    year: year, fichas: try FichaStore(connection: connection).current(year: year),
-                    agencies: try AgencyStore(connection: connection).agencies())
-                if wantsXLSX { return try DocumentWriter.data(FichaWorkbook.summary(summary, year: year)) }
-                return Data(
-                    (wantsCSV ? FichaSummaryTable.table(summary).render(.csv) : JSONOutput.string(summary)).utf8)
-            }
-            if wantsXLSX { return Responses.workbook(body, name: "fichas-\(year)") }
-            let text = String(decoding: body, as: UTF8.self)
-            return wantsCSV ? Responses.csv(text) : Responses.json(text)
+            let report = try await store.run(as: identity) { try ReportLoader(connection: $0).fichaSummary(year: year) }
+            return try Responses.report(report, request)
         }
         routes.get("/v1/fichas/plan", roles: .everyone) { request, context, identity in
             let query = Query(request)
             let year = try query.requiredYear()
             let threshold = try ReportsController.options(query, only: ["threshold"]).threshold
-            let wantsCSV = Responses.wantsCSV(request)
-            let wantsXLSX = Responses.wantsXLSX(request)
             let needLevels = self.needLevels
-            let body = try await store.run(as: identity) { connection -> Data in
-                let plan = try FichaStore(connection: connection).plan(
-                    year: year, threshold: threshold, needLevels: needLevels)
-                let (groups, tiers) = PlanReport.tables(plan)
-                if wantsXLSX {
-                    return try DocumentWriter.data(FichaWorkbook.plan(groups: groups, tiers: tiers, year: year))
-                }
-                guard wantsCSV else { return Data(JSONOutput.string(PlanReport.json(year: year, plan)).utf8) }
-                return Data((groups.render(.csv) + "\n\n" + tiers.render(.csv)).utf8)
+            let report = try await store.run(as: identity) {
+                try ReportLoader(connection: $0).fichaPlan(year: year, threshold: threshold, needLevels: needLevels)
             }
-            if wantsXLSX { return Responses.workbook(body, name: "plan-\(year)") }
-            let text = String(decoding: body, as: UTF8.self)
-            return wantsCSV ? Responses.csv(text) : Responses.json(text)
+            return try Responses.report(report, request)
         }
     }
 

@@ -19,113 +19,70 @@ struct ReportsController {
             let year = try query.requiredYear()
             let options = try Self.options(query)
             let agency = try await store.agencyCode(try query.string("agency"), parameter: "agency", as: identity)
-            if Responses.wantsXLSX(request) {
-                let data = try await store.run(as: identity) { connection in
-                    try DocumentWriter.data(
-                        WorkbookDocument(
-                            CoverageTable.table(
-                                try CoverageStore(connection: connection).coverage(
-                                    year: year, options: options, agency: agency)),
-                            sheet: "Cobertura \(year)"))
-                }
-                return Responses.workbook(data, name: "cobertura-\(year)" + (agency.map { "-\($0)" } ?? ""))
+            return try await respond(
+                request, context, as: identity,
+                key: "coverage \(year) \(agency ?? "*") \(Self.key(options))"
+            ) {
+                try ReportLoader(connection: $0).coverage(year: year, options: options, agency: agency)
             }
-            let wantsCSV = Responses.wantsCSV(request)
-            let key = "coverage \(year) \(agency ?? "*") \(Self.key(options)) \(wantsCSV ? "csv" : "json")"
-            let body = try await cached(key, context, as: identity) { connection in
-                let coverage = try CoverageStore(connection: connection).coverage(
-                    year: year, options: options, agency: agency)
-                return wantsCSV
-                    ? CoverageTable.table(coverage).render(.csv)
-                    : JSONOutput.string(
-                        CoverageJSON(year: year, options: options, agencies: coverage.map(AgencyCoverageJSON.init)))
-            }
-            return wantsCSV ? Responses.csv(body) : Responses.json(body)
         }
         routes.get("/v1/reports/indicator", roles: .everyone) { request, context, identity in
             let query = Query(request)
             let options = try Self.options(query)
-            let format: OutputFormat = Responses.wantsCSV(request) ? .csv : .json
-            let series: ClosedRange<Int>?
             if let text = try query.string("series", maxLength: 20) {
+                let series: ClosedRange<Int>
                 switch ReportYears.series(text, currentYear: Query.currentYear) {
                 case .success(let range): series = range
                 case .failure(let problem): throw APIError.badParameter("series", problem.description)
                 }
-            } else {
-                series = nil
-            }
-            let year = series == nil ? try query.requiredYear() : nil
-            let years = series.map { "\($0.lowerBound)-\($0.upperBound)" } ?? "\(year!)"
-            if Responses.wantsXLSX(request) {
-                let data = try await store.run(as: identity) { connection in
-                    let reports = CoverageStore(connection: connection)
-                    if let series {
-                        let values = try series.map { try reports.indicator(year: $0, options: options) }
-                        return try DocumentWriter.data(IndicatorText.workbook(values, years: series, options: options))
-                    }
-                    return try DocumentWriter.data(
-                        IndicatorText.workbook(try reports.indicator(year: year!, options: options), options: options))
+                return try await respond(
+                    request, context, as: identity,
+                    key: "indicator \(series.lowerBound)-\(series.upperBound) \(Self.key(options))"
+                ) {
+                    try ReportLoader(connection: $0).indicatorSeries(years: series, options: options)
                 }
-                return Responses.workbook(data, name: "parametro-4.2-\(years)")
             }
-            let key = "indicator \(years) \(Self.key(options)) \(format.rawValue)"
-            let body = try await cached(key, context, as: identity) { connection in
-                try Self.indicator(year: year, series: series, options: options, format: format, connection)
+            let year = try query.requiredYear()
+            return try await respond(request, context, as: identity, key: "indicator \(year) \(Self.key(options))") {
+                try ReportLoader(connection: $0).indicator(year: year, options: options)
             }
-            return format == .csv ? Responses.csv(body) : Responses.json(body)
         }
         routes.get("/v1/reports/events", roles: .everyone) { request, context, identity in
             let year = try Query(request).requiredYear()
-            let wantsCSV = Responses.wantsCSV(request)
-            let wantsXLSX = Responses.wantsXLSX(request)
-            let body = try await store.run(as: identity) { connection -> Data in
-                let table = EventsTable.build(
-                    agencies: try AgencyStore(connection: connection).agencies(),
-                    groups: try CoverageStore(connection: connection).eventGroups(year: year))
-                if wantsXLSX {
-                    return try DocumentWriter.data(
-                        WorkbookDocument(EventsReport.table(table), sheet: "Eventos \(year)"))
-                }
-                return Data(
-                    (wantsCSV
-                        ? EventsReport.table(table).render(.csv)
-                        : JSONOutput.string(EventsReport.json(year: year, table))).utf8)
+            return try await respond(request, context, as: identity, key: nil) {
+                try ReportLoader(connection: $0).events(year: year)
             }
-            if wantsXLSX { return Responses.workbook(body, name: "eventos-\(year)") }
-            let text = String(decoding: body, as: UTF8.self)
-            return wantsCSV ? Responses.csv(text) : Responses.json(text)
         }
         routes.get("/v1/reports/groups/:code", roles: .everyone) { request, context, identity in
             let code = try GroupScope.code(try context.parameters.require("code"))
-            let wantsCSV = Responses.wantsCSV(request)
-            if Responses.wantsXLSX(request) {
-                let data = try await store.run(as: identity) { connection -> Data in
-                    let listing = try GroupScope.listing(code, connection: connection)
-                    let roster = try EnrollmentStore(connection: connection).roster(group: code)
-                    let table = RosterTable.table(roster) { GroupScope.revealsCURP(identity, agency: $0.agencyCode) }
-                    return try DocumentWriter.data(
-                        GroupWorkbook.document(
-                            code: listing.group.code, roster: table,
-                            statistics: ResultStatistics.of(roster.map(\.result))))
+            return try await respond(request, context, as: identity, key: nil) {
+                guard let report = try ReportLoader(connection: $0).group(code: code) else {
+                    throw APIError.notFound("el grupo")
                 }
-                return Responses.workbook(data, name: "grupo-\(code)")
+                return report
             }
-            let body = try await store.run(as: identity) { connection -> String in
-                let listing = try GroupScope.listing(code, connection: connection)
-                let roster = try EnrollmentStore(connection: connection).roster(group: code)
-                let reveal = { (entry: EnrollmentStore.RosterEntry) in
-                    GroupScope.revealsCURP(identity, agency: entry.agencyCode)
-                }
-                if wantsCSV { return RosterTable.table(roster, revealCURP: reveal).render(.csv) }
-                return JSONOutput.string(
-                    GroupReportJSON(
-                        group: listing.group.code, course: listing.group.courseCode,
-                        roster: roster.map { RosterJSON($0, revealCURP: reveal($0)) },
-                        statistics: ResultStatistics.of(roster.map(\.result))))
-            }
-            return wantsCSV ? Responses.csv(body) : Responses.json(body)
         }
+    }
+
+    /// A report loaded for the caller and rendered as the request asks. With a `key`, its JSON or
+    /// CSV body is kept while the database's report version stands (`cached`); a workbook is a
+    /// download, not a dashboard's poll, and is written afresh.
+    func respond<R: Report>(
+        _ request: Request, _ context: APIContext, as identity: Identity, key: String?,
+        load: @escaping @Sendable (Connection) throws -> R
+    ) async throws -> Response {
+        let format = Responses.reportFormat(request)
+        guard let key, format != .xlsx else {
+            let report = try await store.run(as: identity, load)
+            return try Responses.report(report, request)
+        }
+        let body = try await cached("\(key) \(format.rawValue)", context, as: identity) { connection in
+            switch try load(connection).rendered(format) {
+            case .text(let text): return text
+            case .workbook: return ""
+            }
+        }
+        return Responses.text(body, format)
     }
 
     /// A report body from the cache while the database's report version stands; computed
@@ -148,18 +105,6 @@ struct ReportsController {
         let body = try await store.run(as: identity, compute)
         if settled { cache.store(key, at: version, body) }
         return body
-    }
-
-    static func indicator(
-        year: Int?, series: ClosedRange<Int>?, options: CoverageOptions, format: OutputFormat, _ connection: Connection
-    ) throws -> String {
-        let store = CoverageStore(connection: connection)
-        if let series {
-            let values = try series.map { try store.indicator(year: $0, options: options) }
-            return IndicatorText.series(values, years: series, options: options, format: format)
-        }
-        return IndicatorText.single(
-            try store.indicator(year: year!, options: options), options: options, format: format)
     }
 
     /// The options as a cache key: every reading spelled out, levels sorted.

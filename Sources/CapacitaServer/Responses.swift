@@ -59,6 +59,25 @@ enum Responses {
         workbook(try DocumentWriter.data(document), name: name)
     }
 
+    /// The format a request's `Accept` asks a report in: a workbook, CSV, or JSON by default.
+    static func reportFormat(_ request: Request) -> OutputFormat {
+        wantsXLSX(request) ? .xlsx : wantsCSV(request) ? .csv : .json
+    }
+
+    /// A report rendered as the request asks: a workbook download named by the report, CSV or JSON.
+    static func report(_ report: some Report, _ request: Request) throws -> Response {
+        let format = reportFormat(request)
+        switch report.rendered(format) {
+        case .workbook(let document): return try workbook(document, name: report.fileName)
+        case .text(let text): return format == .csv ? csv(text) : json(text)
+        }
+    }
+
+    /// A report's text already rendered in `format` (a cached body): CSV or JSON.
+    static func text(_ body: String, _ format: OutputFormat) -> Response {
+        format == .csv ? csv(body) : json(body)
+    }
+
     /// A list: JSON rows, or CSV or a workbook when asked for.
     static func table(_ table: Table, _ request: Request, sheet: String = "Datos") throws -> Response {
         if wantsXLSX(request) { return try workbook(WorkbookDocument(table, sheet: sheet), name: sheet) }

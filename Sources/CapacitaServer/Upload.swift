@@ -1,3 +1,4 @@
+import Capacita
 import CapacitaFiles
 import CapacitaStore
 import Foundation

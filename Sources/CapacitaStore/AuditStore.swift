@@ -12,24 +12,6 @@ public struct AuditStore: Sendable {
         self.connection = connection
     }
 
-    public struct Entry: Sendable, Equatable, Encodable {
-        public var id: Int64
-        public var at: String
-        public var user: String
-        public var role: String
-        public var agency: String?
-        public var action: String
-        public var target: String?
-        public var batch: Int64?
-        public var requestID: String?
-        public var detail: String?
-
-        enum CodingKeys: String, CodingKey {
-            case id, at, user, role, agency, action, target, batch, detail
-            case requestID = "request_id"
-        }
-    }
-
     /// Records one write, in the caller's transaction when there is one (it commits or rolls back
     /// with the write). `target` is masked of anything shaped like a CURP; `detail` holds counts.
     public func record(
@@ -58,7 +40,7 @@ public struct AuditStore: Sendable {
 
     /// Newest first, within what the caller may read (row-level security scopes an enlace to its
     /// agency and an instructor to its own rows).
-    public func list(since: CalendarDate? = nil, agency: String? = nil, limit: Int = 1000) throws -> [Entry] {
+    public func list(since: CalendarDate? = nil, agency: String? = nil, limit: Int = 1000) throws -> [AuditEntry] {
         try connection.query(
             """
             SELECT id, to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS at, user_name, role, agency_code,
@@ -68,7 +50,7 @@ public struct AuditStore: Sendable {
             ORDER BY id DESC LIMIT $3
             """, [since?.description, agency, limit]
         ).map { row in
-            Entry(
+            AuditEntry(
                 id: try row.decode("id"), at: try row.decode("at"), user: try row.decode("user_name"),
                 role: try row.decode("role"), agency: try row.decode("agency_code"), action: try row.decode("action"),
                 target: try row.decode("target"), batch: try row.decode("batch_id"),

@@ -9,24 +9,6 @@ public struct ConstanciaStore: Sendable {
         self.connection = connection
     }
 
-    /// What a holder's certificate says.
-    public struct Record: Sendable, Equatable {
-        public var folio: String
-        public var code: String
-        public var groupCode: String
-        public var curp: Curp
-        public var name: PersonName
-        public var courseCode: String
-        public var courseTitle: String
-        public var hours: Double
-        public var startsOn: CalendarDate
-        public var endsOn: CalendarDate?
-        public var agencyName: String
-        public var issuedAt: String
-        public var revokedAt: String?
-        public var revokedReason: String?
-    }
-
     /// Inside the caller's transaction: revokes the valid constancias of enrollments that are no
     /// longer acreditado, and issues one to each acreditado without one, among the enrollments
     /// that a results batch (or a drop) just changed.
@@ -112,38 +94,25 @@ public struct ConstanciaStore: Sendable {
         JOIN agency a ON a.code = e.agency_code
         """ + PersonSeen.join() + "\n"
 
-    public func list(group: String) throws -> [Record] {
+    public func list(group: String) throws -> [ConstanciaRecord] {
         try connection.query(
             Self.select + "WHERE c.group_code = $1 ORDER BY c.folio", [TrainingGroup.normalizeCode(group)]
         ).map(Self.record)
     }
 
-    public func find(folio: String) throws -> Record? {
+    public func find(folio: String) throws -> ConstanciaRecord? {
         try connection.query(Self.select + "WHERE c.folio = $1", [folio.uppercased()]).map(Self.record).first
     }
 
-    public func find(code: String) throws -> Record? {
+    public func find(code: String) throws -> ConstanciaRecord? {
         try connection.query(Self.select + "WHERE c.code = $1", [Constancia.normalizeCode(code)]).map(Self.record).first
     }
 
-    /// What a verification shows, from the definer function anyone may call (db/migrations/0011):
-    /// the holder's given names and surname initials, never a CURP.
-    public struct Verification: Sendable, Equatable {
-        public var folio: String
-        public var holder: PersonName
-        public var courseTitle: String
-        public var hours: Double
-        public var startsOn: CalendarDate
-        public var endsOn: CalendarDate?
-        public var issuedOn: String
-        public var revokedOn: String?
-    }
-
-    public func verify(code: String) throws -> Verification? {
+    public func verify(code: String) throws -> ConstanciaVerification? {
         let normalized = Constancia.normalizeCode(code)
         guard normalized.utf8.count <= 64 else { return nil }
         return try connection.query("SELECT * FROM constancia_verify($1)", [normalized]).map { row in
-            Verification(
+            ConstanciaVerification(
                 folio: try row.decode("folio"),
                 holder: PersonName(
                     givenNames: try row.decode("given_names"), firstSurname: try row.decode("first_initial"),
@@ -155,8 +124,8 @@ public struct ConstanciaStore: Sendable {
         }.first
     }
 
-    private static func record(_ row: Row) throws -> Record {
-        Record(
+    private static func record(_ row: Row) throws -> ConstanciaRecord {
+        ConstanciaRecord(
             folio: try row.decode("folio"), code: try row.decode("code"), groupCode: try row.decode("group_code"),
             curp: Curp(stored: try row.decode("curp")),
             name: PersonName(

@@ -63,16 +63,6 @@ public struct EnrollmentStore: Sendable {
         }
     }
 
-    /// A participant as the group and course reports show them.
-    public struct RosterEntry: Sendable, Equatable {
-        public var groupCode: String
-        public var curp: Curp
-        public var name: PersonName
-        public var tier: Tier
-        public var agencyCode: String
-        public var result: ParticipantResult
-    }
-
     private static let rosterSelect =
         """
         SELECT e.group_code, e.curp, p.given_names, p.first_surname, p.second_surname, e.tier, e.agency_code, e.status,

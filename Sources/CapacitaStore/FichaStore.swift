@@ -10,14 +10,6 @@ public struct FichaStore: Sendable {
         self.connection = connection
     }
 
-    public struct Version: Sendable, Equatable {
-        public var version: Int
-        public var ficha: Ficha
-        public var sourceFile: String
-        public var importedAt: String
-        public var supersededAt: String?
-    }
-
     /// Stores each ficha as the current version of its agency and year; the one it replaces is
     /// kept, marked superseded. A ficha identical to the current one changes nothing.
     public func importFichas(_ fichas: [Ficha], fileName: String, sha256: String, ranBy: String) throws -> ImportOutcome
@@ -85,7 +77,7 @@ public struct FichaStore: Sendable {
         }
     }
 
-    public func current(agency: String, year: Int) throws -> Version? {
+    public func current(agency: String, year: Int) throws -> FichaVersion? {
         try connection.query(
             Self.select + "WHERE agency_code = $1 AND year = $2 AND superseded_at IS NULL", [agency, year]
         )
@@ -93,14 +85,14 @@ public struct FichaStore: Sendable {
     }
 
     /// Every version, newest first.
-    public func history(agency: String, year: Int) throws -> [Version] {
+    public func history(agency: String, year: Int) throws -> [FichaVersion] {
         try connection.query(
             Self.select + "WHERE agency_code = $1 AND year = $2 ORDER BY version DESC", [agency, year]
         ).map(Self.version)
     }
 
-    private static func version(_ row: Row) throws -> Version {
-        Version(
+    private static func version(_ row: Row) throws -> FichaVersion {
+        FichaVersion(
             version: try row.decode("version"),
             ficha: try JSONDecoder().decode(Ficha.self, from: Data(try row.decode("document", as: String.self).utf8)),
             sourceFile: try row.decode("source_file"), importedAt: try row.decode("imported_at"),

@@ -15,7 +15,7 @@ public struct GroupReach: Sendable {
 
     /// The group when the caller reaches it; nil when it does not exist, or is out of reach, or
     /// the connection acts for no one.
-    public func listing(code: String) throws -> GroupStore.Listing? {
+    public func listing(code: String) throws -> GroupListing? {
         guard let identity = connection.identity,
             let listing = try GroupStore(connection: connection).group(code: code)
         else { return nil }

@@ -10,15 +10,6 @@ public struct GroupStore: Sendable {
         self.connection = connection
     }
 
-    /// A group as listed and shown: its data and how many people it holds.
-    public struct Listing: Sendable, Equatable {
-        public var group: TrainingGroup
-        public var courseTitle: String?
-        public var enrolled: Int
-        public var acreditados: Int
-        public var bajas: Int
-    }
-
     /// Upserts groups by code, all or nothing. Refuses a cupo below the people already enrolled
     /// and a change of course for a group that already has people.
     public func upsert(
@@ -145,7 +136,7 @@ public struct GroupStore: Sendable {
         """
 
     /// Groups that start in a year, optionally of one organizing agency.
-    public func list(year: Int, agency: String?) throws -> [Listing] {
+    public func list(year: Int, agency: String?) throws -> [GroupListing] {
         try connection.query(
             """
             WITH listed AS (
@@ -156,7 +147,7 @@ public struct GroupStore: Sendable {
         ).map(Self.listing)
     }
 
-    public func group(code: String) throws -> Listing? {
+    public func group(code: String) throws -> GroupListing? {
         try connection.query(
             "WITH listed AS (SELECT * FROM training_group WHERE code = $1)" + Self.listingSelect,
             [TrainingGroup.normalizeCode(code)]
@@ -169,7 +160,7 @@ public struct GroupStore: Sendable {
         Set(try connection.query("SELECT code FROM training_group").map { try $0.decode("code", as: String.self) })
     }
 
-    private static func listing(_ row: Row) throws -> Listing {
+    private static func listing(_ row: Row) throws -> GroupListing {
         func date(_ column: String) throws -> CalendarDate? {
             try row.decode(column, as: String?.self).flatMap(CalendarDate.parse)
         }
@@ -181,7 +172,7 @@ public struct GroupStore: Sendable {
             modality: try row.decode("modality", as: String?.self).flatMap(Modality.init(rawValue:)),
             state: try row.decode("state"), capacity: try row.decode("capacity"),
             generalPublic: try row.decode("general_public"), publicServants: try row.decode("public_servants"))
-        return Listing(
+        return GroupListing(
             group: group, courseTitle: try row.decode("title"), enrolled: try row.decode("enrolled"),
             acreditados: try row.decode("acreditados"), bajas: try row.decode("bajas"))
     }

@@ -1,3 +1,4 @@
+import Capacita
 import Postgres
 
 /// Records import batches: file, fingerprint, agency, counts, who ran it and when.
@@ -46,20 +47,7 @@ public struct ImportBatches: Sendable {
         self.connection = connection
     }
 
-    public struct Entry: Sendable, Equatable {
-        public var id: Int64
-        public var kind: String
-        public var fileName: String
-        public var agency: String?
-        public var rows: Int
-        public var imported: Int
-        public var updated: Int
-        public var unchanged: Int
-        public var ranBy: String
-        public var ranAt: String
-    }
-
-    public func list(limit: Int = 1000) throws -> [Entry] {
+    public func list(limit: Int = 1000) throws -> [ImportBatchEntry] {
         try connection.query(
             """
             SELECT id, kind, file_name, agency_code, rows, imported, updated, unchanged, ran_by,
@@ -67,7 +55,7 @@ public struct ImportBatches: Sendable {
             FROM import_batch ORDER BY id DESC LIMIT $1
             """, [limit]
         ).map { row in
-            Entry(
+            ImportBatchEntry(
                 id: try row.decode("id"), kind: try row.decode("kind"), fileName: try row.decode("file_name"),
                 agency: try row.decode("agency_code"), rows: try row.decode("rows"),
                 imported: try row.decode("imported"),

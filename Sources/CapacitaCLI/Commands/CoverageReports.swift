@@ -68,19 +68,7 @@ extension ReportCommand {
             let connection = try Database.connect()
             let code = try agency.map { try ReferenceData.agencyCode($0, connection: connection, option: "--agency") }
             let year = try flags.requiredYear()
-            let coverage = try CoverageStore(connection: connection).coverage(
-                year: year, options: options, agency: code)
-            switch output.format {
-            case .json:
-                try output.emit(
-                    JSONOutput.string(
-                        CoverageJSON(
-                            year: year, options: options, agencies: coverage.map(AgencyCoverageJSON.init))))
-            case .table:
-                try output.emit(OptionsText.line(year, options) + "\n" + CoverageTable.table(coverage).render(.table))
-            case .csv, .xlsx:
-                try output.emit(CoverageTable.table(coverage), sheet: "Cobertura \(year)")
-            }
+            try output.emit(ReportLoader(connection: connection).coverage(year: year, options: options, agency: code))
         }
     }
 
@@ -103,18 +91,9 @@ extension ReportCommand {
 
         func run() throws {
             let options = try flags.options()
-            let store = CoverageStore(connection: try Database.connect())
-            if let series {
-                let values = try series.map { try store.indicator(year: $0, options: options) }
-                if output.format == .xlsx {
-                    return try output.emit(IndicatorText.workbook(values, years: series, options: options))
-                }
-                return try output.emit(
-                    IndicatorText.series(values, years: series, options: options, format: output.format))
-            }
-            let indicator = try store.indicator(year: try flags.requiredYear(), options: options)
-            if output.format == .xlsx { return try output.emit(IndicatorText.workbook(indicator, options: options)) }
-            try output.emit(IndicatorText.single(indicator, options: options, format: output.format))
+            let reports = ReportLoader(connection: try Database.connect())
+            if let series { return try output.emit(try reports.indicatorSeries(years: series, options: options)) }
+            try output.emit(try reports.indicator(year: try flags.requiredYear(), options: options))
         }
     }
 
@@ -131,14 +110,7 @@ extension ReportCommand {
         @OptionGroup var output: FormatOption
 
         func run() throws {
-            let connection = try Database.connect()
-            let table = EventsTable.build(
-                agencies: try AgencyStore(connection: connection).agencies(),
-                groups: try CoverageStore(connection: connection).eventGroups(year: year))
-            switch output.format {
-            case .json: try output.emit(JSONOutput.string(EventsReport.json(year: year, table)))
-            case .table, .csv, .xlsx: try output.emit(EventsReport.table(table), sheet: "Eventos \(year)")
-            }
+            try output.emit(try ReportLoader(connection: try Database.connect()).events(year: year))
         }
     }
 }

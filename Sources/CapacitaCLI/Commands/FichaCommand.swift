@@ -87,21 +87,7 @@ struct FichaCommand: ParsableCommand {
         @OptionGroup var output: FormatOption
 
         func run() throws {
-            let connection = try Database.connect()
-            let summary = FichaSummary.of(
-                year: year, fichas: try FichaStore(connection: connection).current(year: year),
-                agencies: try AgencyStore(connection: connection).agencies())
-            switch output.format {
-            case .json: try output.emit(JSONOutput.string(summary))
-            case .csv: try output.emit(FichaSummaryTable.table(summary).render(.csv))
-            case .table:
-                try output.emit(
-                    FichaSummaryTable.table(summary).render(.table) + "\n\nContestaron: "
-                        + summary.answered.joined(separator: ", ") + "\nIntegrantes sin ficha: "
-                        + (summary.missing.isEmpty ? "ninguna" : summary.missing.joined(separator: ", ")))
-            case .xlsx:
-                try output.emit(FichaWorkbook.summary(summary, year: year))
-            }
+            try output.emit(try ReportLoader(connection: try Database.connect()).fichaSummary(year: year))
         }
     }
 
@@ -136,31 +122,15 @@ struct FichaCommand: ParsableCommand {
             case .failure(let issues):
                 throw Refused(message: "\(path): " + issues.issues.map(\.description).joined(separator: "; "))
             }
-            let plan = try FichaStore(connection: connection).plan(
-                year: year, threshold: threshold, needLevels: needLevels)
-            let (groups, tiers) = PlanReport.tables(plan)
-            switch output.format {
-            case .json:
-                try output.emit(JSONOutput.string(PlanReport.json(year: year, plan)))
-            case .csv:
-                try output.emit(groups.render(.csv) + "\n" + tiers.render(.csv))
-            case .table:
-                try output.emit(
-                    [
-                        "PROYECCIÓN \(year) — no son datos de capacitación, sino lo que pedirían las fichas.",
-                        "\nGrupos necesarios (cupo máximo de los cursos del nivel):", groups.render(.table),
-                        "\nSi se capacitara a todas las personas de los puestos de cada ficha (umbral \(threshold) %):",
-                        tiers.render(.table),
-                    ].joined(separator: "\n"))
-            case .xlsx:
-                try output.emit(FichaWorkbook.plan(groups: groups, tiers: tiers, year: year))
-            }
+            try output.emit(
+                try ReportLoader(connection: connection).fichaPlan(
+                    year: year, threshold: threshold, needLevels: needLevels))
         }
     }
 }
 
 enum FichaText {
-    static func text(_ version: FichaStore.Version) -> String {
+    static func text(_ version: FichaVersion) -> String {
         let f = version.ficha
         func line(_ group: String, _ keys: [String], _ values: [String: Int]) -> String {
             "\(group): " + keys.map { "\($0) \(values[$0] ?? 0)" }.joined(separator: ", ")

@@ -19,7 +19,7 @@ enum CertificatePage {
 
     /// `verifyAddress`: where the public checks a code (the service's `/verificar/`), when one
     /// is configured; the page then prints the address with the code. Without one, the code alone.
-    static func html(_ record: ConstanciaStore.Record, verifyAddress: String?) -> String {
+    static func html(_ record: ConstanciaRecord, verifyAddress: String?) -> String {
         let dates = CalendarDate.spanishRange(record.startsOn, record.endsOn)
         let revoked =
             record.revokedAt.map {

@@ -78,6 +78,14 @@ struct FormatOption: ParsableArguments {
         try emit(record.render(format))
     }
 
+    /// A report in the format asked for: the one switch between a report and its renderers.
+    func emit(_ report: some Report) throws {
+        switch report.rendered(format) {
+        case .text(let text): try emit(text)
+        case .workbook(let document): try emit(document)
+        }
+    }
+
     /// A workbook to `--out`; only reached with `--format xlsx`, which `validate` ties to `--out`.
     func emit(_ document: WorkbookDocument) throws {
         guard let out else { throw ValidationError("--format xlsx necesita --out ARCHIVO.xlsx") }

@@ -30,10 +30,10 @@ extension PagesController {
         let year = (try? query.year()) ?? nil ?? Query.currentYear
         let order = (try? query.string("orden", maxLength: 20)).flatMap { $0.flatMap(CoverageOrder.init) } ?? .nombre
         let options = CoverageOptions()
-        let all = try await store.run(as: session.identity) {
-            try CoverageStore(connection: $0).coverage(year: year, options: options, agency: nil)
+        var report = try await store.run(as: session.identity) {
+            try ReportLoader(connection: $0).coverage(year: year, options: options)
         }
-        var rows = all.filter(\.agency.countsInIndicator)
+        var rows = report.agencies.filter(\.agency.countsInIndicator)
         if let tier = Tier(rawValue: order.rawValue) {
             // Lowest first, so who needs help leads; ND (no headcount) after every number.
             rows.sort { a, b in
@@ -47,11 +47,8 @@ extension PagesController {
         } else {
             rows.sort { $0.agency.name < $1.agency.name }
         }
-        if let format = Self.exportFormat(request) {
-            return try Self.download(
-                WorkbookDocument(CoverageTable.table(rows), sheet: "Cobertura \(year)"), name: "cobertura-\(year)",
-                format)
-        }
+        report.agencies = rows
+        if let format = Self.exportFormat(request) { return try Self.download(report, format) }
         let view = CoverageView(
             export: Self.exportLinks(request, path: "/cobertura"),
             threshold: Exact.shortText(options.threshold, places: 2),

@@ -13,32 +13,24 @@ extension PagesController {
     /// their verification links; outside the caller's scope, 404 as a group that does not exist.
     func group(_ request: Request, _ context: APIContext, _ session: SessionStore.Current) async throws -> Response {
         let identity = session.identity
-        let read: (GroupStore.Listing, [EnrollmentStore.RosterEntry], [ConstanciaStore.Record])?
+        let read: (GroupReport, [ConstanciaRecord])?
         do {
             let code = try GroupScope.code(try context.parameters.require("code"))
             read = try await store.run(as: identity) { connection in
-                (
-                    try GroupScope.listing(code, connection: connection),
-                    try EnrollmentStore(connection: connection).roster(group: code),
-                    try ConstanciaStore(connection: connection).list(group: code)
-                )
+                guard let report = try ReportLoader(connection: connection).group(code: code) else { return nil }
+                return (report, try ConstanciaStore(connection: connection).list(group: code))
             }
         } catch let error as APIError where error.status == .notFound {
             read = nil
         }
-        guard let (listing, roster, constancias) = read else {
+        guard let (report, constancias) = read else {
             return try message(
                 session, title: "Grupo no encontrado", "No hay un grupo con esa clave a su alcance.",
                 status: .notFound)
         }
-        if let format = Self.exportFormat(request) {
-            // The download is the group report the API gives: CURPs whole where the caller may see them.
-            let whole = RosterTable.table(roster) { GroupScope.revealsCURP(identity, agency: $0.agencyCode) }
-            return try Self.download(
-                GroupWorkbook.document(
-                    code: listing.group.code, roster: whole, statistics: ResultStatistics.of(roster.map(\.result))),
-                name: "grupo-\(listing.group.code)", format)
-        }
+        // The download is the group report the API gives: CURPs whole where the caller may see them.
+        if let format = Self.exportFormat(request) { return try Self.download(report, format) }
+        let (listing, roster) = (report.listing, report.roster)
         // Pages mask every CURP: a screen is looked at over a shoulder, a download is not.
         let table = RosterTable.table(roster)
         let view = GroupView(
@@ -48,7 +40,7 @@ extension PagesController {
             modality: listing.group.modality.map { Labels.value($0.rawValue) }, hasRoster: !roster.isEmpty,
             columns: table.columns.map(Labels.header), rows: Self.tableRows(table),
             export: Self.exportLinks(request, path: "/grupos/\(listing.group.code)"),
-            statistics: StatisticsText.lines(ResultStatistics.of(roster.map(\.result))),
+            statistics: StatisticsText.lines(report.statistics),
             hasConstancias: !constancias.isEmpty,
             constancias: constancias.map {
                 .init(

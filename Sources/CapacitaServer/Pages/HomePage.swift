@@ -20,11 +20,7 @@ extension PagesController {
             let read = try await store.run(as: identity) { connection in
                 try AgencyHome.read(agency, year: year, options: options, connection)
             }
-            if let format = Self.exportFormat(request) {
-                return try Self.download(
-                    WorkbookDocument(CoverageTable.table(read.coverage), sheet: "Cobertura \(year)"),
-                    name: "cobertura-\(year)-\(agency)", format)
-            }
+            if let format = Self.exportFormat(request) { return try Self.download(read.coverage, format) }
             let agencyView = Self.agencyView(read, year: year, options: options)
             view = HomeView(
                 heading: agencyView.name, agencyView: agencyView.view, export: Self.exportLinks(request, path: "/"))
@@ -106,20 +102,17 @@ extension PagesController {
     /// The Secretaría Técnica's year at a glance: the 4.2 card and its series, how many counted
     /// agencies meet the threshold, lack a headcount, or have not answered their ficha.
     struct Dashboard: Sendable {
-        var series: [Indicator]
-        var coverage: [AgencyCoverage]
-        var fichas: FichaSummary
+        var series: IndicatorSeriesReport
+        var coverage: CoverageReport
+        var fichas: FichaSummaryReport
         var groups: Int
 
         static func read(year: Int, options: CoverageOptions, _ connection: Connection) throws -> Dashboard {
-            let reports = CoverageStore(connection: connection)
-            let first = max(ReportYears.first, year - 3)
+            let reports = ReportLoader(connection: connection)
             return Dashboard(
-                series: try (first...year).map { try reports.indicator(year: $0, options: options) },
-                coverage: try reports.coverage(year: year, options: options, agency: nil),
-                fichas: FichaSummary.of(
-                    year: year, fichas: try FichaStore(connection: connection).current(year: year),
-                    agencies: try AgencyStore(connection: connection).agencies()),
+                series: try reports.indicatorSeries(years: max(ReportYears.first, year - 3)...year, options: options),
+                coverage: try reports.coverage(year: year, options: options),
+                fichas: try reports.fichaSummary(year: year),
                 groups: try GroupStore(connection: connection).list(year: year, agency: nil).count)
         }
     }
@@ -127,17 +120,17 @@ extension PagesController {
     static func dashboardView(_ read: Dashboard, year: Int, options: CoverageOptions) -> (
         IndicatorCard, DashboardView
     ) {
-        let card = read.series.last!
-        let counted = read.coverage.filter(\.agency.countsInIndicator)
+        let card = IndicatorOverview(options: options, year: year, series: read.series.values, readings: []).card
+        let counted = read.coverage.agencies.filter(\.agency.countsInIndicator)
         let lacking = counted.filter { !$0.nd && !$0.meets }.sorted { $0.agency.name < $1.agency.name }
         let indicator = IndicatorCard(
             name: IndicatorText.title, year: card.year, nii: card.nii, tii: card.tii,
             percent: card.percent.map { Rounded.percent($0).description + " %" } ?? "ND", formula: card.formula)
         let dashboard = DashboardView(
-            chart: SeriesChart.svg(read.series, goal: IndicatorGoal.goal(for: year)),
+            chart: SeriesChart.svg(read.series.values, goal: IndicatorGoal.goal(for: year)),
             counted: counted.count, meets: counted.filter(\.meets).count,
             lacking: lacking.count, nd: counted.filter(\.nd).count,
-            answered: read.fichas.answered.count, unanswered: read.fichas.missing.count,
+            answered: read.fichas.summary.answered.count, unanswered: read.fichas.summary.missing.count,
             groups: read.groups, hasLacking: !lacking.isEmpty,
             lackingList: lacking.map { agency in
                 DashboardView.Lacking(
@@ -153,8 +146,8 @@ extension PagesController {
     /// What an enlace's Inicio shows, read in one go as the enlace (row-level security applies).
     struct AgencyHome: Sendable {
         var agency: String
-        var coverage: [AgencyCoverage]
-        var groups: [GroupStore.Listing]
+        var coverage: CoverageReport
+        var groups: [GroupListing]
         var ficha: (version: Int, importedAt: String)?
 
         static func read(_ agency: String, year: Int, options: CoverageOptions, _ connection: Connection) throws
@@ -163,7 +156,7 @@ extension PagesController {
             let ficha = try FichaStore(connection: connection).current(agency: agency, year: year)
             return AgencyHome(
                 agency: agency,
-                coverage: try CoverageStore(connection: connection).coverage(
+                coverage: try ReportLoader(connection: connection).coverage(
                     year: year, options: options, agency: agency),
                 groups: try GroupStore(connection: connection).list(year: year, agency: agency),
                 ficha: ficha.map { (Int($0.version), $0.importedAt) })
@@ -176,7 +169,7 @@ extension PagesController {
         let agency = home.agency
         let groups = home.groups
         let ficha = home.ficha
-        let own = home.coverage.first
+        let own = home.coverage.agencies.first
         let tiers = Tier.allCases.map { tier in
             let trained = own?.trained[tier] ?? 0
             guard let t = own?.tiers?[tier] else {

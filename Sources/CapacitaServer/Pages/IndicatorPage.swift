@@ -27,44 +27,12 @@ extension PagesController {
             problem = "\(error.message); se muestra la lectura predeterminada."
         }
         let first = max(ReportYears.first, year - 3)
-        let readings = IndicatorGoal.readings(levels: options.levels)
         let (chosen, shown) = (options, year)
-        let computed = try await store.run(as: session.identity) { connection in
-            let reports = CoverageStore(connection: connection)
-            return (
-                try (first...shown).map { try reports.indicator(year: $0, options: chosen) },
-                try readings.map { try reports.indicator(year: shown, options: $0) }
-            )
+        let overview = try await store.run(as: session.identity) {
+            try ReportLoader(connection: $0).indicatorOverview(year: shown, firstYear: first, options: chosen)
         }
-        let (series, sensitivity) = computed
-        let card = series.last!
-        if let format = Self.exportFormat(request) {
-            // The card and its agencies, then the page's other two tables: the series and the readings.
-            var document = IndicatorText.workbook(card, options: options)
-            func row(_ value: Indicator) -> [Cell] {
-                [
-                    .int(value.year), .int(value.nii), .int(value.tii),
-                    value.percent.map { .percentage(Rounded.percent($0)) } ?? .nd,
-                ]
-            }
-            document.sheets.append(
-                WorkbookSheet(
-                    name: "Serie",
-                    content: .table(Table(columns: ["year", "nii", "tii", "percent"], rows: series.map(row)))))
-            document.sheets.append(
-                WorkbookSheet(
-                    name: "Sensibilidad",
-                    content: .table(
-                        Table(
-                            columns: ["threshold", "rule", "window", "year", "nii", "tii", "percent"],
-                            rows: zip(readings, sensitivity).map { reading, value in
-                                [
-                                    .decimal(Rounded(reading.threshold, places: 2)), .code(reading.rule.rawValue),
-                                    .code(reading.window.rawValue),
-                                ] + row(value)
-                            }))))
-            return try Self.download(document, name: "parametro-4.2-\(year)", format)
-        }
+        if let format = Self.exportFormat(request) { return try Self.download(overview, format) }
+        let (series, card) = (overview.series, overview.card)
         func percent(_ value: Decimal?) -> String { value.map { Rounded.percent($0).description + " %" } ?? "ND" }
         let goal = IndicatorGoal.goal(for: year)
         let view = IndicatorView(
@@ -84,8 +52,9 @@ extension PagesController {
             },
             seriesFrom: first, chart: SeriesChart.svg(series, goal: goal),
             series: series.map { .init(year: $0.year, nii: $0.nii, tii: $0.tii, percent: percent($0.percent)) },
-            sensitivity: zip(readings, sensitivity).map { reading, value in
-                IndicatorView.Reading(
+            sensitivity: overview.readings.map { reading in
+                let (value, reading) = (reading.indicator, reading.options)
+                return IndicatorView.Reading(
                     threshold: Exact.shortText(reading.threshold, places: 2), rule: Labels.value(reading.rule.rawValue),
                     window: Labels.value(reading.window.rawValue), nii: value.nii, tii: value.tii,
                     percent: percent(value.percent),

@@ -41,6 +41,14 @@ extension PagesController {
             caption: caption)
     }
 
+    /// A report's table with its caption.
+    static func tableView(_ sheet: ReportSheet) -> TableView { tableView(sheet.table, caption: sheet.caption) }
+
+    /// A report as the page's download: its workbook, or that workbook's sheets as CSV.
+    static func download(_ report: some Report, _ format: ExportFormat) throws -> Response {
+        try download(report.workbook, name: report.fileName, format)
+    }
+
     static func tableRows(_ table: Table) -> [TableView.Row] {
         table.rows.map { row in TableView.Row(cells: row.map { .init(text: $0.display, number: isNumber($0)) }) }
     }

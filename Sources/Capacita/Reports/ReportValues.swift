@@ -1,0 +1,163 @@
+import Foundation
+
+/// The reports, each one value: what its loader (`ReportLoader`, in the store) read for a caller
+/// and a set of options, and nothing about how it is shown. The renderers in CapacitaOutput turn
+/// each into a terminal table, JSON, CSV, a workbook and a page's tables, so a column added here
+/// and to the loader reaches every front end at once.
+
+/// Coverage per agency and tier for a year, under one reading of Parámetro 4.2.
+public struct CoverageReport: Sendable, Equatable {
+    public var year: Int
+    public var options: CoverageOptions
+    /// The one agency asked for, or nil for every agency.
+    public var agency: String?
+    public var agencies: [AgencyCoverage]
+
+    public init(year: Int, options: CoverageOptions, agency: String?, agencies: [AgencyCoverage]) {
+        self.year = year
+        self.options = options
+        self.agency = agency
+        self.agencies = agencies
+    }
+}
+
+/// Parámetro 4.2 for one year: the card and its agencies.
+public struct IndicatorReport: Sendable, Equatable {
+    public var options: CoverageOptions
+    public var indicator: Indicator
+
+    public init(options: CoverageOptions, indicator: Indicator) {
+        self.options = options
+        self.indicator = indicator
+    }
+}
+
+/// Parámetro 4.2 year by year, under one reading.
+public struct IndicatorSeriesReport: Sendable, Equatable {
+    public var options: CoverageOptions
+    public var years: ClosedRange<Int>
+    public var values: [Indicator]
+
+    public init(options: CoverageOptions, years: ClosedRange<Int>, values: [Indicator]) {
+        self.options = options
+        self.years = years
+        self.values = values
+    }
+}
+
+/// Parámetro 4.2 as its page shows it: a year's card, the years before it, and the card under
+/// every reading the text leaves open (the sensitivity table).
+public struct IndicatorOverview: Sendable, Equatable {
+    public struct Reading: Sendable, Equatable {
+        public var options: CoverageOptions
+        public var indicator: Indicator
+
+        public init(options: CoverageOptions, indicator: Indicator) {
+            self.options = options
+            self.indicator = indicator
+        }
+    }
+
+    public var options: CoverageOptions
+    public var year: Int
+    /// From `series.first` through `year`; the last is the card.
+    public var series: [Indicator]
+    public var readings: [Reading]
+
+    public init(options: CoverageOptions, year: Int, series: [Indicator], readings: [Reading]) {
+        self.options = options
+        self.year = year
+        self.series = series
+        self.readings = readings
+    }
+
+    /// The year's card: the series ends with it (an empty series has no year yet: all zero).
+    public var card: Indicator {
+        series.last ?? Indicator(year: year, nii: 0, tii: 0, percent: nil, withoutData: [], agencies: [])
+    }
+}
+
+/// The Commission's table of events for a year: capacitación and sensibilización per agency.
+public struct EventsReport: Sendable, Equatable {
+    public var year: Int
+    public var rows: [EventsRow]
+    public var total: EventsRow
+
+    public init(year: Int, rows: [EventsRow], total: EventsRow) {
+        self.year = year
+        self.rows = rows
+        self.total = total
+    }
+}
+
+/// Whose CURPs a report shows whole; every other one is masked.
+public enum CURPDisclosure: Sendable, Equatable {
+    case none
+    case all
+    case agency(String)
+
+    public func reveals(agency: String) -> Bool {
+        switch self {
+        case .none: return false
+        case .all: return true
+        case .agency(let own): return own == agency
+        }
+    }
+}
+
+/// A group: its listing, its roster with results, and the statistics of those results.
+public struct GroupReport: Sendable, Equatable {
+    public var listing: GroupListing
+    public var roster: [RosterEntry]
+    public var statistics: ResultStatistics
+    public var disclosure: CURPDisclosure
+
+    public init(listing: GroupListing, roster: [RosterEntry], disclosure: CURPDisclosure) {
+        self.listing = listing
+        self.roster = roster
+        self.statistics = ResultStatistics.of(roster.map(\.result))
+        self.disclosure = disclosure
+    }
+}
+
+/// A course's results in a year: together and per agency.
+public struct CourseReport: Sendable, Equatable {
+    public var course: String
+    public var year: Int
+    public var groups: Int
+    public var total: ResultStatistics
+    public var byAgency: [String: ResultStatistics]
+
+    public init(course: String, year: Int, roster: [RosterEntry]) {
+        self.course = course
+        self.year = year
+        groups = Set(roster.map(\.groupCode)).count
+        total = ResultStatistics.of(roster.map(\.result))
+        byAgency = Dictionary(grouping: roster, by: \.agencyCode).mapValues { ResultStatistics.of($0.map(\.result)) }
+    }
+}
+
+/// The year's fichas diagnósticas added up nationally, and who has not answered.
+public struct FichaSummaryReport: Sendable, Equatable {
+    public var year: Int
+    public var summary: FichaSummary
+
+    public init(year: Int, summary: FichaSummary) {
+        self.year = year
+        self.summary = summary
+    }
+}
+
+/// A projection, not training done: the groups the fichas' needs ask for, and each tier's
+/// coverage if every listed post were trained.
+public struct FichaPlanReport: Sendable, Equatable {
+    public var year: Int
+    public var threshold: Decimal
+    public var plan: FichaPlan
+
+    public init(year: Int, threshold: Decimal, plan: FichaPlan) {
+        self.year = year
+        self.threshold = threshold
+        self.plan = plan
+    }
+}

@@ -1,0 +1,109 @@
+import Capacita
+
+// What groups did: the Commission's events table, a group's roster and results, a course's year.
+
+extension EventsReport: Report {
+    public var body: EventsJSON {
+        EventsJSON(year: year, rows: rows.map(EventsRowJSON.init), total: EventsRowJSON(total))
+    }
+
+    public var sheets: [ReportSheet] {
+        func cells(_ row: EventsRow) -> [Cell] {
+            [
+                .text(row.agency), .int(row.capacitacion.eventos), .int(row.capacitacion.publicoGeneral),
+                .int(row.capacitacion.servidoresPublicos), .int(row.sensibilizacion.eventos),
+                .int(row.sensibilizacion.publicoGeneral), .int(row.sensibilizacion.servidoresPublicos),
+            ]
+        }
+        let table = Table(
+            columns: [
+                "agency", "cap_eventos", "cap_publico_general", "cap_servidores_publicos", "sens_eventos",
+                "sens_publico_general", "sens_servidores_publicos",
+            ],
+            rows: rows.map(cells) + [cells(total)])
+        return [
+            ReportSheet(
+                "Eventos \(year)",
+                caption: "Eventos de capacitación y de sensibilización por instancia, \(year), con sus asistentes",
+                table)
+        ]
+    }
+
+    public var fileName: String { "eventos-\(year)" }
+}
+
+extension GroupReport: Report {
+    public var body: GroupReportJSON {
+        GroupReportJSON(
+            group: listing.group.code, course: listing.group.courseCode,
+            roster: roster.map { RosterJSON($0, revealCURP: disclosure.reveals(agency: $0.agencyCode)) },
+            statistics: statistics)
+    }
+
+    /// The roster, CURPs whole only where the caller may see them.
+    public var rosterTable: Table { RosterTable.table(roster) { disclosure.reveals(agency: $0.agencyCode) } }
+
+    public var sheets: [ReportSheet] {
+        [
+            ReportSheet("Lista \(listing.group.code)", rosterTable),
+            ReportSheet(
+                "Resultados",
+                Table(
+                    columns: StatisticsText.columns, rows: [StatisticsText.row(listing.group.code, statistics)])),
+        ]
+    }
+
+    public var fileName: String { "grupo-\(listing.group.code)" }
+
+    public var title: String {
+        let dates = CalendarDate.spanishRange(listing.group.startsOn, listing.group.endsOn)
+        return "Grupo \(listing.group.code) — \(listing.courseTitle ?? "evento sin curso"), \(dates)"
+    }
+
+    public var terminal: String {
+        [
+            TerminalText.lines(title), rosterTable.render(.table), "",
+            StatisticsText.lines(statistics).joined(separator: "\n"),
+        ].joined(separator: "\n")
+    }
+
+    /// The roster alone: the results are one row, read in the JSON or the workbook.
+    public var csv: String { rosterTable.render(.csv) }
+}
+
+extension CourseReport: Report {
+    public var body: CourseReportJSON {
+        CourseReportJSON(course: course, year: year, groups: groups, total: total, byAgency: byAgency)
+    }
+
+    public var sheets: [ReportSheet] {
+        let rows =
+            byAgency.sorted { $0.key < $1.key }.map { StatisticsText.row($0.key, $0.value) }
+            + [StatisticsText.row("TOTAL", total)]
+        return [ReportSheet("\(course) \(year)", Table(columns: StatisticsText.columns, rows: rows))]
+    }
+
+    public var fileName: String { "curso-\(course)-\(year)" }
+
+    public var terminal: String {
+        "Curso \(course), \(year): \(Plural.count(groups, "grupo", "grupos"))\n"
+            + (sheets.first?.table.render(.table) ?? "")
+    }
+}
+
+/// A group's roster alone (`GET /v1/groups/{code}/roster`): the group report's first table.
+public struct RosterReport: Report {
+    public var group: GroupReport
+
+    public init(_ group: GroupReport) {
+        self.group = group
+    }
+
+    public var body: [RosterJSON] {
+        group.roster.map { RosterJSON($0, revealCURP: group.disclosure.reveals(agency: $0.agencyCode)) }
+    }
+
+    public var sheets: [ReportSheet] { [ReportSheet("Lista \(group.listing.group.code)", group.rosterTable)] }
+
+    public var fileName: String { "lista-\(group.listing.group.code)" }
+}

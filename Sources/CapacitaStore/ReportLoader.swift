@@ -1,0 +1,95 @@
+import Capacita
+import Foundation
+import Postgres
+
+/// Every report, loaded by one function each for the connection's caller and a set of options.
+/// The CLI (acting for no one, as the operator), the API and the pages all load here, then pick a
+/// renderer (CapacitaOutput's `Report`); none of them reads a report's parts on its own.
+public struct ReportLoader: Sendable {
+    public let connection: Connection
+
+    public init(connection: Connection) {
+        self.connection = connection
+    }
+
+    public func coverage(year: Int, options: CoverageOptions, agency: String? = nil) throws -> CoverageReport {
+        CoverageReport(
+            year: year, options: options, agency: agency,
+            agencies: try CoverageStore(connection: connection).coverage(year: year, options: options, agency: agency))
+    }
+
+    public func indicator(year: Int, options: CoverageOptions) throws -> IndicatorReport {
+        IndicatorReport(
+            options: options,
+            indicator: try CoverageStore(connection: connection).indicator(year: year, options: options))
+    }
+
+    public func indicatorSeries(years: ClosedRange<Int>, options: CoverageOptions) throws -> IndicatorSeriesReport {
+        let store = CoverageStore(connection: connection)
+        return IndicatorSeriesReport(
+            options: options, years: years, values: try years.map { try store.indicator(year: $0, options: options) })
+    }
+
+    /// The card for `year`, the series from `firstYear`, and the card under every reading of the
+    /// text (`IndicatorGoal.readings`) with the levels of `options`.
+    public func indicatorOverview(year: Int, firstYear: Int, options: CoverageOptions) throws -> IndicatorOverview {
+        let store = CoverageStore(connection: connection)
+        return IndicatorOverview(
+            options: options, year: year,
+            series: try (min(firstYear, year)...year).map { try store.indicator(year: $0, options: options) },
+            readings: try IndicatorGoal.readings(levels: options.levels).map {
+                .init(options: $0, indicator: try store.indicator(year: year, options: $0))
+            })
+    }
+
+    public func events(year: Int) throws -> EventsReport {
+        let table = EventsTable.build(
+            agencies: try AgencyStore(connection: connection).agencies(),
+            groups: try CoverageStore(connection: connection).eventGroups(year: year))
+        return EventsReport(year: year, rows: table.rows, total: table.total)
+    }
+
+    /// The group when the caller reaches it (`GroupReach`; the operator on the command line
+    /// reaches every group); nil otherwise, as for a group that does not exist.
+    public func group(code: String) throws -> GroupReport? {
+        let identity = connection.identity
+        let listing =
+            identity == nil
+            ? try GroupStore(connection: connection).group(code: code)
+            : try GroupReach(connection: connection).listing(code: code)
+        guard let listing else { return nil }
+        return GroupReport(
+            listing: listing, roster: try EnrollmentStore(connection: connection).roster(group: listing.group.code),
+            disclosure: Self.disclosure(identity))
+    }
+
+    public func course(code: String, year: Int) throws -> CourseReport {
+        CourseReport(
+            course: code.uppercased(), year: year,
+            roster: try EnrollmentStore(connection: connection).roster(course: code, year: year))
+    }
+
+    public func fichaSummary(year: Int) throws -> FichaSummaryReport {
+        FichaSummaryReport(
+            year: year,
+            summary: FichaSummary.of(
+                year: year, fichas: try FichaStore(connection: connection).current(year: year),
+                agencies: try AgencyStore(connection: connection).agencies()))
+    }
+
+    public func fichaPlan(year: Int, threshold: Decimal, needLevels: NeedLevels) throws -> FichaPlanReport {
+        FichaPlanReport(
+            year: year, threshold: threshold,
+            plan: try FichaStore(connection: connection).plan(year: year, threshold: threshold, needLevels: needLevels))
+    }
+
+    /// Whose CURPs the caller sees whole: the Secretaría Técnica every one, an enlace their own
+    /// agency's people; an instructor and the terminal see them masked.
+    public static func disclosure(_ identity: Identity?) -> CURPDisclosure {
+        switch identity?.role {
+        case .admin: return .all
+        case .enlace: return identity?.agency.map(CURPDisclosure.agency) ?? .none
+        case .instructor, nil: return .none
+        }
+    }
+}
