@@ -27,6 +27,8 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
         // The pages' uploads (issue #16): multipart/form-data parsed as it streams, the file to disk.
         .package(url: "https://github.com/vapor/multipart-kit.git", from: "4.7.1"),
+        // Accounts (issue #27): passwords hashed with bcrypt, two-factor sign-in with TOTP (RFC 6238).
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
     ],
     targets: [
         .systemLibrary(
@@ -39,6 +41,18 @@ let package = Package(
             name: "CXLSXWriter",
             pkgConfig: "xlsxwriter",
             providers: [.apt(["libxlsxwriter-dev"])]
+        ),
+        // Mail over SMTP (issue #27): Debian's libcurl speaks the protocol, STARTTLS and smtps.
+        .systemLibrary(
+            name: "CCurl",
+            pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]
+        ),
+        // The two-factor enrollment's QR code (issue #27): Debian's libqrencode.
+        .systemLibrary(
+            name: "CQRencode",
+            pkgConfig: "libqrencode",
+            providers: [.apt(["libqrencode-dev"])]
         ),
         .target(
             name: "Postgres",
@@ -68,12 +82,17 @@ let package = Package(
         .target(name: "CapacitaOutput", dependencies: ["Capacita", "CapacitaFiles"]),
         // Workbooks written: reports and lists as .xlsx, and the blank templates agencies fill in.
         .target(name: "CapacitaXLSX", dependencies: ["Capacita", "CapacitaFiles", "CapacitaOutput", "CXLSXWriter"]),
+        // Sending mail: one message to an SMTP server through libcurl; knows nothing of the outbox.
+        .target(name: "CapacitaMail", dependencies: ["CCurl"]),
         // The HTTP service: routes per resource, bearer tokens, the error shape, request logs.
         .target(
             name: "CapacitaServer",
             dependencies: [
                 "Capacita", "CapacitaFiles", "CapacitaStore", "CapacitaOutput", "CapacitaXLSX", "Postgres",
+                "CapacitaMail", "CQRencode",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "HummingbirdOTP", package: "hummingbird-auth"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Yams", package: "Yams"),
@@ -89,7 +108,7 @@ let package = Package(
             name: "capacita",
             dependencies: [
                 "Capacita", "CapacitaFiles", "CapacitaStore", "CapacitaOutput", "CapacitaServer", "CapacitaXLSX",
-                "Postgres",
+                "Postgres", "CapacitaMail",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/CapacitaCLI"
@@ -115,6 +134,7 @@ let package = Package(
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ]),
         .testTarget(name: "CapacitaOutputTests", dependencies: ["CapacitaOutput", "Capacita"]),
+        .testTarget(name: "CapacitaMailTests", dependencies: ["CapacitaMail", "TestSupport"]),
         .testTarget(
             name: "CapacitaXLSXTests",
             dependencies: [
@@ -126,6 +146,8 @@ let package = Package(
             dependencies: [
                 "CapacitaServer", "CapacitaStore", "Capacita", "CapacitaFiles", "Postgres", "TestSupport", "SampleData",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                // RFC 6238 computed apart from the service's library, from the key the page shows.
+                .product(name: "Crypto", package: "swift-crypto"),
             ]),
         .testTarget(
             name: "CLITests",

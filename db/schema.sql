@@ -4,6 +4,578 @@
 -- `scripts/schema write`. `scripts/test` fails when this file and the migrations disagree.
 
 --
+-- Name: account; Type: TABLE; Schema: public
+--
+
+CREATE TABLE public.account (
+    id bigint NOT NULL,
+    email text NOT NULL,
+    name text NOT NULL,
+    role text NOT NULL,
+    agency_code text COLLATE pg_catalog."C",
+    active boolean DEFAULT true NOT NULL,
+    created_by text NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    last_sign_in_at timestamp with time zone,
+    password_hash text,
+    password_set_at timestamp with time zone,
+    totp_secret text,
+    totp_confirmed_at timestamp with time zone,
+    failures integer DEFAULT 0 NOT NULL,
+    locked_until timestamp with time zone,
+    lockouts integer DEFAULT 0 NOT NULL,
+    CONSTRAINT account_check CHECK (((role = 'enlace'::text) = (agency_code IS NOT NULL))),
+    CONSTRAINT account_check1 CHECK (((totp_confirmed_at IS NULL) OR (totp_secret IS NOT NULL))),
+    CONSTRAINT account_email_check CHECK (((length(email) <= 254) AND (email ~ '^[^[:space:][:cntrl:]@]+@[^[:space:][:cntrl:]@]+$'::text))),
+    CONSTRAINT account_failures_check CHECK ((failures >= 0)),
+    CONSTRAINT account_lockouts_check CHECK ((lockouts >= 0)),
+    CONSTRAINT account_name_check CHECK (((btrim(name) <> ''::text) AND (length(name) <= 200) AND (name !~ '[[:cntrl:]]'::text))),
+    CONSTRAINT account_password_hash_check CHECK ((password_hash ~ '^\$2[abxy]\$[0-9]{2}\$[./A-Za-z0-9]{53}$'::text)),
+    CONSTRAINT account_role_check CHECK ((role = ANY (ARRAY['admin'::text, 'enlace'::text, 'instructor'::text]))),
+    CONSTRAINT account_totp_secret_check CHECK (((length(totp_secret) >= 16) AND (length(totp_secret) <= 64)))
+);
+
+ALTER TABLE ONLY public.account FORCE ROW LEVEL SECURITY;
+
+--
+-- Name: account_audit(public.account, text, jsonb); Type: FUNCTION; Schema: public
+--
+
+CREATE FUNCTION public.account_audit(subject public.account, action text, detail jsonb DEFAULT NULL::jsonb) RETURNS void
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+    INSERT INTO audit_log (user_name, user_label, role, agency_code, action, target, request_id, detail)
+    VALUES (coalesce(capacita_user(), lower(subject.email), session_user),
+            coalesce(capacita_user(), 'cuenta ' || subject.id),
+            coalesce(capacita_role(), subject.role, 'system'),
+            CASE WHEN capacita_role() IS NULL THEN subject.agency_code ELSE capacita_agency() END,
+            action, 'cuenta ' || subject.id || ' ' || lower(subject.email),
+            nullif(current_setting('capacita.request', true), ''), detail)
+$$;
+
+ALTER FUNCTION public.account_audit(subject public.account, action text, detail jsonb) OWNER TO capacita_definer;
+
+--
+-- Name: account_create(text, text, text, text, text[], text, interval); Type: FUNCTION; Schema: public
+--
+
+CREATE FUNCTION public.account_create(new_email text, new_name text, new_role text, new_agency text, new_groups text[], link_sha256 text, link_lifetime interval) RETURNS bigint
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+DECLARE
+    created account%ROWTYPE;
+BEGIN
+    IF NOT coalesce(account_may_manage(new_role, new_agency, new_groups), false) THEN
+        RAISE EXCEPTION 'account_create: not allowed' USING ERRCODE = '42501';
+    END IF;
+    IF link_lifetime IS NULL OR link_lifetime <= interval '0' OR link_lifetime > interval '30 days' THEN
+        RAISE EXCEPTION 'account_create: link lifetime out of range' USING ERRCODE = '22023';
+    END IF;
+    INSERT INTO account (email, name, role, agency_code, created_by)
+    VALUES (btrim(new_email), btrim(new_name), new_role, new_agency, coalesce(capacita_user(), session_user))
+    RETURNING * INTO created;
+    INSERT INTO group_instructor (group_code, user_name, assigned_by)
+    SELECT DISTINCT g, lower(created.email), coalesce(capacita_user(), session_user)
+    FROM unnest(coalesce(new_groups, '{}')) AS g
+    ON CONFLICT DO NOTHING;
+    INSERT INTO account_link (sha256, account_id, kind, expires_at)
+    VALUES (link_sha256, created.id, 'invitation', now() + link_lifetime);
+    PERFORM account_audit(created, 'account.create', jsonb_build_object('role', new_role));
+    RETURN created.id;
+END
+$$;
+
+ALTER FUNCTION public.account_create(new_email text, new_name text, new_role text, new_agency text, new_groups text[], link_sha256 text, link_lifetime interval) OWNER TO capacita_definer;
+
+--
+-- Name: account_link_peek(text, text); Type: FUNCTION; Schema: public
+--
+
+CREATE FUNCTION public.account_link_peek(link_sha256 text, link_kind text) RETURNS TABLE(id bigint, email text, name text)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+    SELECT a.id, a.email, a.name FROM account_link l JOIN account a ON a.id = l.account_id
+    WHERE l.sha256 = link_sha256 AND l.kind = link_kind AND l.used_at IS NULL AND l.expires_at >= now() AND a.active
+$$;
+
+ALTER FUNCTION public.account_link_peek(link_sha256 text, link_kind text) OWNER TO capacita_definer;
+
+--
+-- Name: account_link_use(text, text, text, text); Type: FUNCTION; Schema: public
+--
+
+CREATE FUNCTION public.account_link_use(link_sha256 text, link_kind text, new_password_hash text, new_name text) RETURNS TABLE(id bigint, email text)
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+DECLARE
+    link account_link%ROWTYPE;
+    target account%ROWTYPE;
+BEGIN
+    SELECT l.* INTO link FROM account_link l
+    WHERE l.sha256 = link_sha256 AND l.kind = link_kind AND l.used_at IS NULL AND l.expires_at >= now()
+    FOR UPDATE;
+    IF NOT FOUND THEN
+        RETURN;
+    END IF;
+    SELECT a.* INTO target FROM account a WHERE a.id = link.account_id AND a.active FOR UPDATE;
+    IF NOT FOUND THEN
+        RETURN;
+    END IF;
+    UPDATE account_link SET used_at = now() WHERE account_id = target.id AND used_at IS NULL;
+    UPDATE account SET password_hash = new_password_hash, password_set_at = now(),
+                       name = CASE WHEN link_kind = 'invitation' AND btrim(coalesce(new_name, '')) <> ''
+                                   THEN btrim(new_name) ELSE account.name END,
+                       failures = 0, locked_until = NULL, lockouts = 0
+    WHERE account.id = target.id;
+    DELETE FROM web_session WHERE account_id = target.id;
+    PERFORM account_audit(target, CASE WHEN link_kind = 'invitation' THEN 'account.invitation_accepted'
+                                       ELSE 'account.password_reset' END);
+    RETURN QUERY SELECT target.id, target.email;
+END
+$$;
+
+ALTER FUNCTION public.account_link_use(link_sha256 text, link_kind text, new_password_hash text, new_name text) OWNER TO capacita_definer;
+
+--
+-- Name: account_may_manage(text, text, text[]); Type: FUNCTION; Schema: public
+--
+
+CREATE FUNCTION public.account_may_manage(target_role text, target_agency text, target_groups text[]) RETURNS boolean
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+    SELECT CASE
+        WHEN capacita_role() IS NULL THEN (SELECT rolsuper FROM pg_roles WHERE rolname = session_user)
+        WHEN capacita_role() = 'admin' THEN true
+        WHEN capacita_role() = 'enlace' THEN target_role = 'instructor' AND target_agency IS NULL
+            AND cardinality(coalesce(target_groups, '{}')) > 0
+            AND NOT EXISTS (
+                SELECT 1 FROM unnest(target_groups) AS t(code)
+                LEFT JOIN training_group g ON g.code = t.code
+                WHERE g.code IS NULL OR g.agency_code IS DISTINCT FROM capacita_agency())
+        ELSE false
+    END
+$$;
+
+ALTER FUNCTION public.account_may_manage(target_role text, target_agency text, target_groups text[]) OWNER TO capacita_definer;
+
+--
+-- Name: account_of_session(text); Type: FUNCTION; Schema: public
+--
+
+CREATE FUNCTION public.account_of_session(session_sha256 text) RETURNS public.account
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+    SELECT a.* FROM web_session s JOIN account a ON a.id = s.account_id
+    WHERE s.sha256 = session_sha256 AND s.expires_at >= now() AND NOT s.pending AND a.active
+$$;
+
+ALTER FUNCTION public.account_of_session(session_sha256 text) OWNER TO capacita_definer;
+
+--
+-- Name: account_recovery_use(text, text); Type: FUNCTION; Schema: public
+--
+
+CREATE FUNCTION public.account_recovery_use(session_sha256 text, code_sha256 text) RETURNS boolean
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+DECLARE
+    target account%ROWTYPE;
+BEGIN
+    SELECT a.* INTO target FROM web_session s JOIN account a ON a.id = s.account_id
+    WHERE s.sha256 = session_sha256 AND s.expires_at >= now();
+    IF NOT FOUND THEN
+        RETURN false;
+    END IF;
+    UPDATE account_recovery_code SET used_at = now()
+    WHERE account_id = target.id AND sha256 = code_sha256 AND used_at IS NULL;
+    IF NOT FOUND THEN
+        RETURN false;
+    END IF;
+    PERFORM account_audit(target, 'account.recovery_code_used');
+    RETURN true;
+END
+$$;
+
+ALTER FUNCTION public.account_recovery_use(session_sha256 text, code_sha256 text) OWNER TO capacita_definer;
+
+--
+-- Name: account_reinvite(text, text, interval); Type: FUNCTION; Schema: public
+--
+
+CREATE FUNCTION public.account_reinvite(target_email text, link_sha256 text, link_lifetime interval) RETURNS TABLE(id bigint, email text, name text)
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+DECLARE
+    target account%ROWTYPE;
+BEGIN
+    SELECT a.* INTO target FROM account a WHERE lower(a.email) = lower(btrim(target_email)) FOR UPDATE;
+    IF NOT FOUND OR target.password_hash IS NOT NULL OR NOT target.active THEN
+        RETURN;
+    END IF;
+    IF NOT coalesce(account_may_manage(target.role, target.agency_code,
+            ARRAY(SELECT gi.group_code::text FROM group_instructor gi WHERE gi.user_name = lower(target.email))), false) THEN
+        RAISE EXCEPTION 'account_reinvite: not allowed' USING ERRCODE = '42501';
+    END IF;
+    UPDATE account_link SET used_at = now() WHERE account_id = target.id AND used_at IS NULL;
+    INSERT INTO account_link (sha256, account_id, kind, expires_at)
+    VALUES (link_sha256, target.id, 'invitation', now() + link_lifetime);
+    PERFORM account_audit(target, 'account.reinvite');
+    RETURN QUERY SELECT target.id, target.email, target.name;
+END
+$$;
+
+ALTER FUNCTION public.account_reinvite(target_email text, link_sha256 text, link_lifetime interval) OWNER TO capacita_definer;
+
+--
+-- Name: account_reset_request(text, text, interval); Type: FUNCTION; Schema: public
+--
+
+CREATE FUNCTION public.account_reset_request(target_email text, link_sha256 text, link_lifetime interval) RETURNS TABLE(id bigint, email text, name text)
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+DECLARE
+    target account%ROWTYPE;
+BEGIN
+    IF link_lifetime IS NULL OR link_lifetime <= interval '0' OR link_lifetime > interval '1 day' THEN
+        RAISE EXCEPTION 'account_reset_request: link lifetime out of range' USING ERRCODE = '22023';
+    END IF;
+    SELECT a.* INTO target FROM account a
+    WHERE lower(a.email) = lower(btrim(target_email)) AND a.active AND a.password_hash IS NOT NULL FOR UPDATE;
+    IF NOT FOUND THEN
+        RETURN;
+    END IF;
+    UPDATE account_link SET used_at = now()
+    WHERE account_id = target.id AND kind = 'password_reset' AND used_at IS NULL;
+    INSERT INTO account_link (sha256, account_id, kind, expires_at)
+    VALUES (link_sha256, target.id, 'password_reset', now() + link_lifetime);
+    PERFORM account_audit(target, 'account.password_reset_requested');
+    RETURN QUERY SELECT target.id, target.email, target.name;
+END
+$$;
+
+ALTER FUNCTION public.account_reset_request(target_email text, link_sha256 text, link_lifetime interval) OWNER TO capacita_definer;
+
+--
+-- Name: account_session_confirm(text); Type: FUNCTION; Schema: public
+--
+
+CREATE FUNCTION public.account_session_confirm(session_sha256 text) RETURNS boolean
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+DECLARE
+    target account%ROWTYPE;
+BEGIN
+    SELECT a.* INTO target FROM web_session s JOIN account a ON a.id = s.account_id
+    WHERE s.sha256 = session_sha256 AND s.pending AND s.expires_at >= now() AND a.active
+      AND (a.locked_until IS NULL OR a.locked_until <= now());
+    IF NOT FOUND THEN
+        RETURN false;
+    END IF;
+    UPDATE web_session SET pending = false WHERE sha256 = session_sha256;
+    UPDATE account SET failures = 0, lockouts = 0, locked_until = NULL, last_sign_in_at = now()
+    WHERE account.id = target.id;
+    PERFORM account_audit(target, 'account.sign_in');
+    RETURN true;
+END
+$$;
+
+ALTER FUNCTION public.account_session_confirm(session_sha256 text) OWNER TO capacita_definer;
+
+--
+-- Name: account_session_end(text, bigint); Type: FUNCTION; Schema: public
+--
+
+CREATE FUNCTION public.account_session_end(session_sha256 text, other_id bigint) RETURNS boolean
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+BEGIN
+    DELETE FROM web_session o USING web_session me
+    WHERE me.sha256 = session_sha256 AND me.account_id IS NOT NULL AND NOT me.pending
+      AND o.account_id = me.account_id AND o.id = other_id;
+    RETURN FOUND;
+END
+$$;
+
+ALTER FUNCTION public.account_session_end(session_sha256 text, other_id bigint) OWNER TO capacita_definer;
+
+--
+-- Name: account_session_factor(text); Type: FUNCTION; Schema: public
+--
+
+CREATE FUNCTION public.account_session_factor(session_sha256 text) RETURNS TABLE(id bigint, email text, role text, pending boolean, totp_secret text, totp_confirmed boolean, csrf text)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+    SELECT a.id, a.email, a.role, s.pending, a.totp_secret, a.totp_confirmed_at IS NOT NULL, s.csrf
+    FROM web_session s JOIN account a ON a.id = s.account_id
+    WHERE s.sha256 = session_sha256 AND s.expires_at >= now() AND a.active
+$$;
+
+ALTER FUNCTION public.account_session_factor(session_sha256 text) OWNER TO capacita_definer;
+
+--
+-- Name: account_session_open(bigint, text, text, interval, text, boolean); Type: FUNCTION; Schema: public
+--
+
+CREATE FUNCTION public.account_session_open(target_id bigint, session_sha256 text, csrf text, lifetime interval, agent text, second_factor_pending boolean) RETURNS boolean
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+DECLARE
+    target account%ROWTYPE;
+BEGIN
+    DELETE FROM web_session WHERE expires_at < now();
+    SELECT a.* INTO target FROM account a
+    WHERE a.id = target_id AND a.active AND (a.locked_until IS NULL OR a.locked_until <= now()) FOR UPDATE;
+    IF NOT FOUND THEN
+        RETURN false;
+    END IF;
+    IF NOT second_factor_pending THEN
+        UPDATE account SET failures = 0, lockouts = 0, locked_until = NULL, last_sign_in_at = now()
+        WHERE account.id = target_id;
+        PERFORM account_audit(target, 'account.sign_in');
+    END IF;
+    INSERT INTO web_session (sha256, account_id, csrf, expires_at, pending, user_agent)
+    VALUES (session_sha256, target_id, csrf, now() + lifetime, second_factor_pending, left(agent, 300));
+    RETURN true;
+END
+$$;
+
+ALTER FUNCTION public.account_session_open(target_id bigint, session_sha256 text, csrf text, lifetime interval, agent text, second_factor_pending boolean) OWNER TO capacita_definer;
+
+--
+-- Name: account_sessions(text); Type: FUNCTION; Schema: public
+--
+
+CREATE FUNCTION public.account_sessions(session_sha256 text) RETURNS TABLE(id bigint, created_at timestamp with time zone, expires_at timestamp with time zone, user_agent text, current boolean)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+    SELECT o.id, o.created_at, o.expires_at, o.user_agent, o.sha256 = session_sha256
+    FROM web_session me JOIN web_session o ON o.account_id = me.account_id
+    WHERE me.sha256 = session_sha256 AND me.expires_at >= now() AND NOT me.pending
+      AND o.expires_at >= now() AND NOT o.pending
+    ORDER BY o.created_at DESC
+$$;
+
+ALTER FUNCTION public.account_sessions(session_sha256 text) OWNER TO capacita_definer;
+
+--
+-- Name: account_set_active(text, boolean); Type: FUNCTION; Schema: public
+--
+
+CREATE FUNCTION public.account_set_active(target_email text, make_active boolean) RETURNS boolean
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+DECLARE
+    target account%ROWTYPE;
+BEGIN
+    SELECT a.* INTO target FROM account a WHERE lower(a.email) = lower(btrim(target_email)) FOR UPDATE;
+    IF NOT FOUND THEN
+        RETURN false;
+    END IF;
+    IF NOT coalesce(account_may_manage(target.role, target.agency_code,
+            ARRAY(SELECT gi.group_code::text FROM group_instructor gi WHERE gi.user_name = lower(target.email))), false) THEN
+        RAISE EXCEPTION 'account_set_active: not allowed' USING ERRCODE = '42501';
+    END IF;
+    UPDATE account SET active = make_active, failures = 0, locked_until = NULL, lockouts = 0 WHERE account.id = target.id;
+    IF NOT make_active THEN
+        DELETE FROM web_session WHERE account_id = target.id;
+        UPDATE api_token SET revoked_at = now() WHERE account_id = target.id AND revoked_at IS NULL;
+    END IF;
+    PERFORM account_audit(target, CASE WHEN make_active THEN 'account.reactivate' ELSE 'account.deactivate' END);
+    RETURN true;
+END
+$$;
+
+ALTER FUNCTION public.account_set_active(target_email text, make_active boolean) OWNER TO capacita_definer;
+
+--
+-- Name: account_sign_in_failed(bigint, integer, interval); Type: FUNCTION; Schema: public
+--
+
+CREATE FUNCTION public.account_sign_in_failed(target_id bigint, max_failures integer, lock_base interval) RETURNS integer
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+DECLARE
+    target account%ROWTYPE;
+    lock_for interval;
+BEGIN
+    IF max_failures IS NULL OR max_failures < 1 OR lock_base IS NULL OR lock_base <= interval '0'
+       OR lock_base > interval '1 day' THEN
+        RAISE EXCEPTION 'account_sign_in_failed: limit or lock out of range' USING ERRCODE = '22023';
+    END IF;
+    UPDATE account SET failures = failures + 1 WHERE account.id = target_id RETURNING * INTO target;
+    IF NOT FOUND THEN
+        RETURN 0;
+    END IF;
+    PERFORM account_audit(target, 'account.sign_in_failed');
+    IF target.failures < max_failures THEN
+        RETURN 0;
+    END IF;
+    lock_for := least(lock_base * power(2, least(target.lockouts, 20)), interval '1 day');
+    UPDATE account SET failures = 0, lockouts = lockouts + 1, locked_until = now() + lock_for
+    WHERE account.id = target_id;
+    PERFORM account_audit(target, 'account.locked', jsonb_build_object('seconds', extract(epoch FROM lock_for)::integer));
+    RETURN ceil(extract(epoch FROM lock_for))::integer;
+END
+$$;
+
+ALTER FUNCTION public.account_sign_in_failed(target_id bigint, max_failures integer, lock_base interval) OWNER TO capacita_definer;
+
+--
+-- Name: account_sign_in_lookup(text); Type: FUNCTION; Schema: public
+--
+
+CREATE FUNCTION public.account_sign_in_lookup(target_email text) RETURNS TABLE(id bigint, email text, name text, role text, agency_code text, active boolean, password_hash text, locked_seconds integer, totp_confirmed boolean)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+    SELECT a.id, a.email, a.name, a.role, a.agency_code::text, a.active, a.password_hash,
+           CASE WHEN a.locked_until > now() THEN greatest(ceil(extract(epoch FROM a.locked_until - now()))::integer, 1)
+                ELSE 0 END,
+           a.totp_confirmed_at IS NOT NULL
+    FROM account a WHERE lower(a.email) = lower(btrim(target_email))
+$$;
+
+ALTER FUNCTION public.account_sign_in_lookup(target_email text) OWNER TO capacita_definer;
+
+--
+-- Name: account_token_create(text, text, text, text, date, integer, integer); Type: FUNCTION; Schema: public
+--
+
+CREATE FUNCTION public.account_token_create(session_sha256 text, token_name text, token_sha256 text, token_hint text, expires date, max_days integer, max_live integer) RETURNS TABLE(outcome text, token_id bigint)
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+DECLARE
+    me account := account_of_session(session_sha256);
+    today date := (now() AT TIME ZONE 'UTC')::date;
+    made bigint;
+BEGIN
+    IF me.id IS NULL THEN RETURN QUERY SELECT 'no_account', NULL::bigint; RETURN; END IF;
+    IF expires IS NULL OR expires <= today OR expires > today + max_days THEN
+        RETURN QUERY SELECT 'bad_expiry', NULL::bigint; RETURN;
+    END IF;
+    -- One creation at a time per account, so the count below holds.
+    PERFORM 1 FROM account WHERE id = me.id FOR UPDATE;
+    IF (SELECT count(*) FROM api_token WHERE account_id = me.id AND revoked_at IS NULL
+        AND (expires_on IS NULL OR expires_on >= today)) >= max_live THEN
+        RETURN QUERY SELECT 'too_many', NULL::bigint; RETURN;
+    END IF;
+    IF EXISTS (SELECT 1 FROM api_token WHERE account_id = me.id AND name = token_name AND revoked_at IS NULL) THEN
+        RETURN QUERY SELECT 'name_taken', NULL::bigint; RETURN;
+    END IF;
+    INSERT INTO api_token (name, role, agency_code, sha256, hint, created_by, expires_on, account_id)
+    VALUES (token_name, me.role, me.agency_code, token_sha256, token_hint, lower(me.email), expires, me.id)
+    RETURNING id INTO made;
+    PERFORM account_audit(me, 'token.create', jsonb_build_object('token', made, 'expires_on', expires));
+    RETURN QUERY SELECT 'created', made;
+END
+$$;
+
+ALTER FUNCTION public.account_token_create(session_sha256 text, token_name text, token_sha256 text, token_hint text, expires date, max_days integer, max_live integer) OWNER TO capacita_definer;
+
+--
+-- Name: account_token_revoke(text, bigint); Type: FUNCTION; Schema: public
+--
+
+CREATE FUNCTION public.account_token_revoke(session_sha256 text, target_id bigint) RETURNS boolean
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+DECLARE
+    me account := account_of_session(session_sha256);
+BEGIN
+    IF me.id IS NULL THEN RETURN false; END IF;
+    UPDATE api_token SET revoked_at = now() WHERE id = target_id AND account_id = me.id AND revoked_at IS NULL;
+    IF NOT FOUND THEN RETURN false; END IF;
+    PERFORM account_audit(me, 'token.revoke', jsonb_build_object('token', target_id));
+    RETURN true;
+END
+$$;
+
+ALTER FUNCTION public.account_token_revoke(session_sha256 text, target_id bigint) OWNER TO capacita_definer;
+
+--
+-- Name: account_tokens(text); Type: FUNCTION; Schema: public
+--
+
+CREATE FUNCTION public.account_tokens(session_sha256 text) RETURNS TABLE(id bigint, name text, hint text, created_at timestamp with time zone, expires_on date, revoked_at timestamp with time zone)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+    SELECT t.id, t.name, t.hint, t.created_at, t.expires_on, t.revoked_at
+    FROM api_token t WHERE t.account_id = (account_of_session(session_sha256)).id
+    ORDER BY t.id DESC
+$$;
+
+ALTER FUNCTION public.account_tokens(session_sha256 text) OWNER TO capacita_definer;
+
+--
+-- Name: account_totp_begin(text, text); Type: FUNCTION; Schema: public
+--
+
+CREATE FUNCTION public.account_totp_begin(session_sha256 text, secret text) RETURNS boolean
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+DECLARE
+    holder bigint;
+BEGIN
+    SELECT s.account_id INTO holder FROM web_session s
+    WHERE s.sha256 = session_sha256 AND s.expires_at >= now() AND s.account_id IS NOT NULL;
+    IF NOT FOUND THEN
+        RETURN false;
+    END IF;
+    -- A confirmed secret is replaced only by a new confirmation; until then the old one stands.
+    UPDATE account SET totp_secret = secret WHERE id = holder AND totp_confirmed_at IS NULL;
+    RETURN FOUND;
+END
+$$;
+
+ALTER FUNCTION public.account_totp_begin(session_sha256 text, secret text) OWNER TO capacita_definer;
+
+--
+-- Name: account_totp_confirm(text, text[]); Type: FUNCTION; Schema: public
+--
+
+CREATE FUNCTION public.account_totp_confirm(session_sha256 text, recovery_sha256 text[]) RETURNS boolean
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+DECLARE
+    target account%ROWTYPE;
+BEGIN
+    SELECT a.* INTO target FROM web_session s JOIN account a ON a.id = s.account_id
+    WHERE s.sha256 = session_sha256 AND s.expires_at >= now() AND a.totp_secret IS NOT NULL FOR UPDATE OF a;
+    IF NOT FOUND OR cardinality(recovery_sha256) <> 10 THEN
+        RETURN false;
+    END IF;
+    UPDATE account SET totp_confirmed_at = now() WHERE id = target.id;
+    DELETE FROM account_recovery_code WHERE account_id = target.id;
+    INSERT INTO account_recovery_code (account_id, sha256) SELECT target.id, h FROM unnest(recovery_sha256) AS h;
+    PERFORM account_audit(target, 'account.two_factor_enabled');
+    RETURN true;
+END
+$$;
+
+ALTER FUNCTION public.account_totp_confirm(session_sha256 text, recovery_sha256 text[]) OWNER TO capacita_definer;
+
+--
 -- Name: audit_log_refuse(); Type: FUNCTION; Schema: public
 --
 
@@ -431,6 +1003,138 @@ $$;
 ALTER FUNCTION public.group_counts(codes text[]) OWNER TO capacita_definer;
 
 --
+-- Name: mail_claim(integer, interval, timestamp with time zone, bigint); Type: FUNCTION; Schema: public
+--
+
+CREATE FUNCTION public.mail_claim(max_messages integer, lease interval, due_by timestamp with time zone, after_id bigint) RETURNS TABLE(id bigint, recipient text, subject text, body_text text, body_html text, kind text, attempts integer)
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+BEGIN
+    IF capacita_role() IS NOT NULL THEN
+        RAISE EXCEPTION 'mail_claim: only the deliverer, acting for no one, claims mail' USING ERRCODE = '42501';
+    END IF;
+    IF max_messages IS NULL OR max_messages NOT BETWEEN 1 AND 1000 OR lease IS NULL
+       OR lease < interval '1 second' OR lease > interval '1 day' THEN
+        RAISE EXCEPTION 'mail_claim: limit or lease out of range' USING ERRCODE = '22023';
+    END IF;
+    DELETE FROM mail_outbox m WHERE coalesce(m.sent_at, m.failed_at) < now() - interval '30 days';
+    RETURN QUERY
+    WITH due AS (
+        SELECT m.id FROM mail_outbox m
+        WHERE m.sent_at IS NULL AND m.failed_at IS NULL
+          AND m.id > coalesce(after_id, 0)
+          AND m.next_attempt_at <= coalesce(due_by, now())
+          AND (m.claimed_until IS NULL OR m.claimed_until <= now())
+        ORDER BY m.id
+        LIMIT max_messages
+        FOR UPDATE SKIP LOCKED
+    )
+    UPDATE mail_outbox m SET claimed_until = now() + lease
+    FROM due WHERE m.id = due.id
+    RETURNING m.id, m.recipient, m.subject, m.body_text, m.body_html, m.kind, m.attempts;
+END
+$$;
+
+ALTER FUNCTION public.mail_claim(max_messages integer, lease interval, due_by timestamp with time zone, after_id bigint) OWNER TO capacita_definer;
+
+--
+-- Name: mail_enqueue(text, text, text, text, text); Type: FUNCTION; Schema: public
+--
+
+CREATE FUNCTION public.mail_enqueue(recipient text, subject text, body_text text, body_html text, kind text) RETURNS bigint
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+    INSERT INTO mail_outbox (recipient, subject, body_text, body_html, kind)
+    VALUES (mail_enqueue.recipient, mail_enqueue.subject, mail_enqueue.body_text, mail_enqueue.body_html,
+            mail_enqueue.kind)
+    RETURNING id
+$$;
+
+ALTER FUNCTION public.mail_enqueue(recipient text, subject text, body_text text, body_html text, kind text) OWNER TO capacita_definer;
+
+--
+-- Name: mail_failed(bigint, text, timestamp with time zone, boolean); Type: FUNCTION; Schema: public
+--
+
+CREATE FUNCTION public.mail_failed(message_id bigint, error_text text, retry_at timestamp with time zone, give_up boolean) RETURNS boolean
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+BEGIN
+    IF capacita_role() IS NOT NULL THEN
+        RAISE EXCEPTION 'mail_failed: only the deliverer records deliveries' USING ERRCODE = '42501';
+    END IF;
+    IF NOT coalesce(give_up, false) AND retry_at IS NULL THEN
+        RAISE EXCEPTION 'mail_failed: a retry time, or give up' USING ERRCODE = '22023';
+    END IF;
+    UPDATE mail_outbox m
+    SET attempts = m.attempts + 1, claimed_until = NULL,
+        last_error = left(regexp_replace(coalesce(error_text, ''), '[[:cntrl:]]+', ' ', 'g'), 500),
+        next_attempt_at = CASE WHEN coalesce(give_up, false) THEN m.next_attempt_at ELSE retry_at END,
+        failed_at = CASE WHEN coalesce(give_up, false) THEN now() END,
+        body_text = CASE WHEN coalesce(give_up, false) THEN '' ELSE m.body_text END,
+        body_html = CASE WHEN coalesce(give_up, false) THEN '' ELSE m.body_html END
+    WHERE m.id = message_id AND m.sent_at IS NULL AND m.failed_at IS NULL;
+    RETURN FOUND;
+END
+$$;
+
+ALTER FUNCTION public.mail_failed(message_id bigint, error_text text, retry_at timestamp with time zone, give_up boolean) OWNER TO capacita_definer;
+
+--
+-- Name: mail_list(integer); Type: FUNCTION; Schema: public
+--
+
+CREATE FUNCTION public.mail_list(max_rows integer) RETURNS TABLE(id bigint, recipient text, subject text, kind text, status text, attempts integer, created_at timestamp with time zone, next_attempt_at timestamp with time zone, failed_at timestamp with time zone, last_error text)
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+BEGIN
+    IF capacita_role() IS DISTINCT FROM 'admin' AND capacita_role() IS NOT NULL THEN
+        RAISE EXCEPTION 'mail_list: only the Secretaría Técnica lists mail' USING ERRCODE = '42501';
+    END IF;
+    RETURN QUERY
+    SELECT m.id, m.recipient, m.subject, m.kind,
+           CASE WHEN m.failed_at IS NOT NULL THEN 'failed'
+                WHEN m.claimed_until > now() THEN 'sending'
+                ELSE 'pending' END,
+           m.attempts, m.created_at,
+           CASE WHEN m.failed_at IS NULL THEN m.next_attempt_at END,
+           m.failed_at, m.last_error
+    FROM mail_outbox m
+    WHERE m.sent_at IS NULL
+    ORDER BY m.id
+    LIMIT greatest(least(coalesce(max_rows, 1000), 10000), 1);
+END
+$$;
+
+ALTER FUNCTION public.mail_list(max_rows integer) OWNER TO capacita_definer;
+
+--
+-- Name: mail_sent(bigint); Type: FUNCTION; Schema: public
+--
+
+CREATE FUNCTION public.mail_sent(message_id bigint) RETURNS boolean
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+BEGIN
+    IF capacita_role() IS NOT NULL THEN
+        RAISE EXCEPTION 'mail_sent: only the deliverer records deliveries' USING ERRCODE = '42501';
+    END IF;
+    UPDATE mail_outbox m
+    SET sent_at = now(), attempts = m.attempts + 1, claimed_until = NULL, last_error = NULL,
+        body_text = '', body_html = ''
+    WHERE m.id = message_id AND m.sent_at IS NULL AND m.failed_at IS NULL;
+    RETURN FOUND;
+END
+$$;
+
+ALTER FUNCTION public.mail_sent(message_id bigint) OWNER TO capacita_definer;
+
+--
 -- Name: person_agency_merge(bigint); Type: FUNCTION; Schema: public
 --
 
@@ -558,13 +1262,18 @@ ALTER FUNCTION public.session_close(session_sha256 text) OWNER TO capacita_defin
 -- Name: session_identity(text); Type: FUNCTION; Schema: public
 --
 
-CREATE FUNCTION public.session_identity(session_sha256 text) RETURNS TABLE(name text, role text, agency_code text, csrf text)
+CREATE FUNCTION public.session_identity(session_sha256 text) RETURNS TABLE(name text, role text, agency_code text, csrf text, account_id bigint, label text)
     LANGUAGE sql STABLE SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'public', 'pg_temp'
     AS $$
-    SELECT t.name, t.role, t.agency_code::text, s.csrf FROM web_session s JOIN api_token t ON t.id = s.token_id
+    SELECT t.name, t.role, t.agency_code::text, s.csrf, NULL::bigint, t.name
+    FROM web_session s JOIN api_token t ON t.id = s.token_id
     WHERE s.sha256 = session_sha256 AND s.expires_at >= now() AND t.revoked_at IS NULL
       AND (t.expires_on IS NULL OR t.expires_on >= (now() AT TIME ZONE 'UTC')::date)
+    UNION ALL
+    SELECT lower(a.email), a.role, a.agency_code::text, s.csrf, a.id, a.name
+    FROM web_session s JOIN account a ON a.id = s.account_id
+    WHERE s.sha256 = session_sha256 AND s.expires_at >= now() AND NOT s.pending AND a.active
 $$;
 
 ALTER FUNCTION public.session_identity(session_sha256 text) OWNER TO capacita_definer;
@@ -714,9 +1423,11 @@ CREATE FUNCTION public.token_identity(token_sha256 text) RETURNS TABLE(id bigint
     LANGUAGE sql STABLE SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'public', 'pg_temp'
     AS $$
-    SELECT t.id, t.name, t.role, t.agency_code::text FROM api_token t
+    SELECT t.id, coalesce(lower(a.email), t.name), t.role, t.agency_code::text
+    FROM api_token t LEFT JOIN account a ON a.id = t.account_id
     WHERE t.sha256 = token_sha256 AND t.revoked_at IS NULL
       AND (t.expires_on IS NULL OR t.expires_on >= (now() AT TIME ZONE 'UTC')::date)
+      AND (t.account_id IS NULL OR a.active)
 $$;
 
 ALTER FUNCTION public.token_identity(token_sha256 text) OWNER TO capacita_definer;
@@ -912,6 +1623,49 @@ CREATE FUNCTION public.trained_year_source(people text[]) RETURNS TABLE(curp tex
 $$;
 
 --
+-- Name: account_id_seq; Type: SEQUENCE; Schema: public
+--
+
+CREATE SEQUENCE public.account_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1;
+
+--
+-- Name: account_id_seq; Type: SEQUENCE OWNED BY; Schema: public
+--
+
+ALTER SEQUENCE public.account_id_seq OWNED BY public.account.id;
+
+--
+-- Name: account_link; Type: TABLE; Schema: public
+--
+
+CREATE TABLE public.account_link (
+    sha256 text NOT NULL,
+    account_id bigint NOT NULL,
+    kind text NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    expires_at timestamp with time zone NOT NULL,
+    used_at timestamp with time zone,
+    CONSTRAINT account_link_kind_check CHECK ((kind = ANY (ARRAY['invitation'::text, 'password_reset'::text]))),
+    CONSTRAINT account_link_sha256_check CHECK ((sha256 ~ '^[0-9a-f]{64}$'::text))
+);
+
+--
+-- Name: account_recovery_code; Type: TABLE; Schema: public
+--
+
+CREATE TABLE public.account_recovery_code (
+    account_id bigint NOT NULL,
+    sha256 text NOT NULL,
+    used_at timestamp with time zone,
+    CONSTRAINT account_recovery_code_sha256_check CHECK ((sha256 ~ '^[0-9a-f]{64}$'::text))
+);
+
+--
 -- Name: agency; Type: TABLE; Schema: public
 --
 
@@ -960,6 +1714,7 @@ CREATE TABLE public.api_token (
     created_by text,
     expires_on date,
     revoked_at timestamp with time zone,
+    account_id bigint,
     CONSTRAINT api_token_check CHECK (((role = 'enlace'::text) = (agency_code IS NOT NULL))),
     CONSTRAINT api_token_name_check CHECK (((btrim(name) <> ''::text) AND (length(name) <= 100) AND (name !~ '[[:cntrl:]]'::text))),
     CONSTRAINT api_token_role_check CHECK ((role = ANY (ARRAY['admin'::text, 'enlace'::text, 'instructor'::text]))),
@@ -1264,6 +2019,51 @@ CREATE SEQUENCE public.import_batch_id_seq
 ALTER SEQUENCE public.import_batch_id_seq OWNED BY public.import_batch.id;
 
 --
+-- Name: mail_outbox; Type: TABLE; Schema: public
+--
+
+CREATE TABLE public.mail_outbox (
+    id bigint NOT NULL,
+    recipient text NOT NULL,
+    subject text NOT NULL,
+    body_text text NOT NULL,
+    body_html text NOT NULL,
+    kind text NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    attempts integer DEFAULT 0 NOT NULL,
+    next_attempt_at timestamp with time zone DEFAULT now() NOT NULL,
+    claimed_until timestamp with time zone,
+    sent_at timestamp with time zone,
+    failed_at timestamp with time zone,
+    last_error text,
+    CONSTRAINT mail_outbox_attempts_check CHECK ((attempts >= 0)),
+    CONSTRAINT mail_outbox_body_html_check CHECK ((length(body_html) <= 65536)),
+    CONSTRAINT mail_outbox_body_text_check CHECK ((length(body_text) <= 65536)),
+    CONSTRAINT mail_outbox_check CHECK (((sent_at IS NULL) OR (failed_at IS NULL))),
+    CONSTRAINT mail_outbox_kind_check CHECK ((kind = ANY (ARRAY['invitation'::text, 'password_reset'::text, 'test'::text]))),
+    CONSTRAINT mail_outbox_last_error_check CHECK ((length(last_error) <= 500)),
+    CONSTRAINT mail_outbox_recipient_check CHECK (((length(recipient) <= 254) AND (recipient ~ '^[^[:space:][:cntrl:]@<>]+@[^[:space:][:cntrl:]@<>]+$'::text))),
+    CONSTRAINT mail_outbox_subject_check CHECK (((btrim(subject) <> ''::text) AND (length(subject) <= 200) AND (subject !~ '[[:cntrl:]]'::text)))
+);
+
+--
+-- Name: mail_outbox_id_seq; Type: SEQUENCE; Schema: public
+--
+
+CREATE SEQUENCE public.mail_outbox_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1;
+
+--
+-- Name: mail_outbox_id_seq; Type: SEQUENCE OWNED BY; Schema: public
+--
+
+ALTER SEQUENCE public.mail_outbox_id_seq OWNED BY public.mail_outbox.id;
+
+--
 -- Name: person; Type: TABLE; Schema: public
 --
 
@@ -1537,13 +2337,43 @@ ALTER TABLE ONLY public.training_group FORCE ROW LEVEL SECURITY;
 
 CREATE TABLE public.web_session (
     sha256 text NOT NULL,
-    token_id bigint NOT NULL,
+    token_id bigint,
     csrf text NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     expires_at timestamp with time zone NOT NULL,
+    account_id bigint,
+    pending boolean DEFAULT false NOT NULL,
+    user_agent text,
+    id bigint NOT NULL,
     CONSTRAINT web_session_csrf_check CHECK (((length(csrf) >= 32) AND (length(csrf) <= 100))),
-    CONSTRAINT web_session_sha256_check CHECK ((sha256 ~ '^[0-9a-f]{64}$'::text))
+    CONSTRAINT web_session_holder CHECK (((token_id IS NULL) <> (account_id IS NULL))),
+    CONSTRAINT web_session_pending CHECK (((NOT pending) OR (account_id IS NOT NULL))),
+    CONSTRAINT web_session_sha256_check CHECK ((sha256 ~ '^[0-9a-f]{64}$'::text)),
+    CONSTRAINT web_session_user_agent_check CHECK ((length(user_agent) <= 300))
 );
+
+--
+-- Name: web_session_id_seq; Type: SEQUENCE; Schema: public
+--
+
+CREATE SEQUENCE public.web_session_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1;
+
+--
+-- Name: web_session_id_seq; Type: SEQUENCE OWNED BY; Schema: public
+--
+
+ALTER SEQUENCE public.web_session_id_seq OWNED BY public.web_session.id;
+
+--
+-- Name: account id; Type: DEFAULT; Schema: public
+--
+
+ALTER TABLE ONLY public.account ALTER COLUMN id SET DEFAULT nextval('public.account_id_seq'::regclass);
 
 --
 -- Name: api_token id; Type: DEFAULT; Schema: public
@@ -1570,6 +2400,12 @@ ALTER TABLE ONLY public.ficha ALTER COLUMN id SET DEFAULT nextval('public.ficha_
 ALTER TABLE ONLY public.import_batch ALTER COLUMN id SET DEFAULT nextval('public.import_batch_id_seq'::regclass);
 
 --
+-- Name: mail_outbox id; Type: DEFAULT; Schema: public
+--
+
+ALTER TABLE ONLY public.mail_outbox ALTER COLUMN id SET DEFAULT nextval('public.mail_outbox_id_seq'::regclass);
+
+--
 -- Name: person_history id; Type: DEFAULT; Schema: public
 --
 
@@ -1594,6 +2430,33 @@ ALTER TABLE ONLY public.result_history ALTER COLUMN id SET DEFAULT nextval('publ
 ALTER TABLE ONLY public.trained_dirty ALTER COLUMN id SET DEFAULT nextval('public.trained_dirty_id_seq'::regclass);
 
 --
+-- Name: web_session id; Type: DEFAULT; Schema: public
+--
+
+ALTER TABLE ONLY public.web_session ALTER COLUMN id SET DEFAULT nextval('public.web_session_id_seq'::regclass);
+
+--
+-- Name: account_link account_link_pkey; Type: CONSTRAINT; Schema: public
+--
+
+ALTER TABLE ONLY public.account_link
+    ADD CONSTRAINT account_link_pkey PRIMARY KEY (sha256);
+
+--
+-- Name: account account_pkey; Type: CONSTRAINT; Schema: public
+--
+
+ALTER TABLE ONLY public.account
+    ADD CONSTRAINT account_pkey PRIMARY KEY (id);
+
+--
+-- Name: account_recovery_code account_recovery_code_pkey; Type: CONSTRAINT; Schema: public
+--
+
+ALTER TABLE ONLY public.account_recovery_code
+    ADD CONSTRAINT account_recovery_code_pkey PRIMARY KEY (account_id, sha256);
+
+--
 -- Name: agency_former_name agency_former_name_pkey; Type: CONSTRAINT; Schema: public
 --
 
@@ -1606,13 +2469,6 @@ ALTER TABLE ONLY public.agency_former_name
 
 ALTER TABLE ONLY public.agency
     ADD CONSTRAINT agency_pkey PRIMARY KEY (code);
-
---
--- Name: api_token api_token_name_key; Type: CONSTRAINT; Schema: public
---
-
-ALTER TABLE ONLY public.api_token
-    ADD CONSTRAINT api_token_name_key UNIQUE (name);
 
 --
 -- Name: api_token api_token_pkey; Type: CONSTRAINT; Schema: public
@@ -1720,6 +2576,13 @@ ALTER TABLE ONLY public.import_batch
     ADD CONSTRAINT import_batch_pkey PRIMARY KEY (id);
 
 --
+-- Name: mail_outbox mail_outbox_pkey; Type: CONSTRAINT; Schema: public
+--
+
+ALTER TABLE ONLY public.mail_outbox
+    ADD CONSTRAINT mail_outbox_pkey PRIMARY KEY (id);
+
+--
 -- Name: person_agency person_agency_pkey; Type: CONSTRAINT; Schema: public
 --
 
@@ -1804,11 +2667,42 @@ ALTER TABLE ONLY public.training_group
     ADD CONSTRAINT training_group_pkey PRIMARY KEY (code);
 
 --
+-- Name: web_session web_session_id_key; Type: CONSTRAINT; Schema: public
+--
+
+ALTER TABLE ONLY public.web_session
+    ADD CONSTRAINT web_session_id_key UNIQUE (id);
+
+--
 -- Name: web_session web_session_pkey; Type: CONSTRAINT; Schema: public
 --
 
 ALTER TABLE ONLY public.web_session
     ADD CONSTRAINT web_session_pkey PRIMARY KEY (sha256);
+
+--
+-- Name: account_email; Type: INDEX; Schema: public
+--
+
+CREATE UNIQUE INDEX account_email ON public.account USING btree (lower(email));
+
+--
+-- Name: account_link_account; Type: INDEX; Schema: public
+--
+
+CREATE INDEX account_link_account ON public.account_link USING btree (account_id);
+
+--
+-- Name: api_token_account_name; Type: INDEX; Schema: public
+--
+
+CREATE UNIQUE INDEX api_token_account_name ON public.api_token USING btree (account_id, name) WHERE ((account_id IS NOT NULL) AND (revoked_at IS NULL));
+
+--
+-- Name: api_token_name; Type: INDEX; Schema: public
+--
+
+CREATE UNIQUE INDEX api_token_name ON public.api_token USING btree (name) WHERE (account_id IS NULL);
 
 --
 -- Name: audit_log_agency_at; Type: INDEX; Schema: public
@@ -1877,6 +2771,18 @@ CREATE INDEX group_instructor_user ON public.group_instructor USING btree (user_
 CREATE INDEX import_batch_agency ON public.import_batch USING btree (agency_code);
 
 --
+-- Name: mail_outbox_done; Type: INDEX; Schema: public
+--
+
+CREATE INDEX mail_outbox_done ON public.mail_outbox USING btree (COALESCE(sent_at, failed_at));
+
+--
+-- Name: mail_outbox_pending; Type: INDEX; Schema: public
+--
+
+CREATE INDEX mail_outbox_pending ON public.mail_outbox USING btree (id) WHERE ((sent_at IS NULL) AND (failed_at IS NULL));
+
+--
 -- Name: person_agency_agency; Type: INDEX; Schema: public
 --
 
@@ -1935,6 +2841,12 @@ CREATE INDEX training_group_ended_on ON public.training_group USING btree (COALE
 --
 
 CREATE INDEX training_group_starts_on ON public.training_group USING btree (starts_on);
+
+--
+-- Name: web_session_account; Type: INDEX; Schema: public
+--
+
+CREATE INDEX web_session_account ON public.web_session USING btree (account_id);
 
 --
 -- Name: web_session_token; Type: INDEX; Schema: public
@@ -2093,11 +3005,39 @@ CREATE CONSTRAINT TRIGGER trained_refresh_at_commit AFTER INSERT ON public.train
 ALTER TABLE public.trained_dirty ENABLE ALWAYS TRIGGER trained_refresh_at_commit;
 
 --
+-- Name: account account_agency_code_fkey; Type: FK CONSTRAINT; Schema: public
+--
+
+ALTER TABLE ONLY public.account
+    ADD CONSTRAINT account_agency_code_fkey FOREIGN KEY (agency_code) REFERENCES public.agency(code) ON UPDATE CASCADE;
+
+--
+-- Name: account_link account_link_account_id_fkey; Type: FK CONSTRAINT; Schema: public
+--
+
+ALTER TABLE ONLY public.account_link
+    ADD CONSTRAINT account_link_account_id_fkey FOREIGN KEY (account_id) REFERENCES public.account(id) ON DELETE CASCADE;
+
+--
+-- Name: account_recovery_code account_recovery_code_account_id_fkey; Type: FK CONSTRAINT; Schema: public
+--
+
+ALTER TABLE ONLY public.account_recovery_code
+    ADD CONSTRAINT account_recovery_code_account_id_fkey FOREIGN KEY (account_id) REFERENCES public.account(id) ON DELETE CASCADE;
+
+--
 -- Name: agency_former_name agency_former_name_agency_code_fkey; Type: FK CONSTRAINT; Schema: public
 --
 
 ALTER TABLE ONLY public.agency_former_name
     ADD CONSTRAINT agency_former_name_agency_code_fkey FOREIGN KEY (agency_code) REFERENCES public.agency(code) ON UPDATE CASCADE ON DELETE CASCADE;
+
+--
+-- Name: api_token api_token_account_id_fkey; Type: FK CONSTRAINT; Schema: public
+--
+
+ALTER TABLE ONLY public.api_token
+    ADD CONSTRAINT api_token_account_id_fkey FOREIGN KEY (account_id) REFERENCES public.account(id) ON DELETE CASCADE;
 
 --
 -- Name: api_token api_token_agency_code_fkey; Type: FK CONSTRAINT; Schema: public
@@ -2303,11 +3243,24 @@ ALTER TABLE ONLY public.training_group
     ADD CONSTRAINT training_group_course_code_fkey FOREIGN KEY (course_code) REFERENCES public.course(code);
 
 --
+-- Name: web_session web_session_account_id_fkey; Type: FK CONSTRAINT; Schema: public
+--
+
+ALTER TABLE ONLY public.web_session
+    ADD CONSTRAINT web_session_account_id_fkey FOREIGN KEY (account_id) REFERENCES public.account(id) ON DELETE CASCADE;
+
+--
 -- Name: web_session web_session_token_id_fkey; Type: FK CONSTRAINT; Schema: public
 --
 
 ALTER TABLE ONLY public.web_session
     ADD CONSTRAINT web_session_token_id_fkey FOREIGN KEY (token_id) REFERENCES public.api_token(id) ON DELETE CASCADE;
+
+--
+-- Name: account; Type: ROW SECURITY; Schema: public
+--
+
+ALTER TABLE public.account ENABLE ROW LEVEL SECURITY;
 
 --
 -- Name: person add; Type: POLICY; Schema: public
@@ -2530,6 +3483,15 @@ CREATE POLICY read_scoped ON public.audit_log FOR SELECT USING (((public.capacit
 ALTER TABLE public.result_history ENABLE ROW LEVEL SECURITY;
 
 --
+-- Name: account scoped; Type: POLICY; Schema: public
+--
+
+CREATE POLICY scoped ON public.account FOR SELECT TO capacita_app USING (((public.capacita_role() = 'admin'::text) OR (lower(email) = lower(public.capacita_user())) OR ((public.capacita_role() = 'enlace'::text) AND ((agency_code = public.capacita_agency()) OR ((role = 'instructor'::text) AND (EXISTS ( SELECT 1
+   FROM (public.group_instructor gi
+     JOIN public.training_group g ON ((g.code = gi.group_code)))
+  WHERE ((gi.user_name = lower(account.email)) AND (g.agency_code = public.capacita_agency())))))))));
+
+--
 -- Name: ficha scoped; Type: POLICY; Schema: public
 --
 
@@ -2619,6 +3581,224 @@ CREATE POLICY visible ON public.result_history FOR SELECT USING (((public.capaci
 
 GRANT USAGE ON SCHEMA public TO capacita_app;
 GRANT USAGE ON SCHEMA public TO capacita_definer;
+
+--
+-- Name: TABLE account; Type: ACL; Schema: public
+--
+
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.account TO capacita_definer;
+
+--
+-- Name: COLUMN account.id; Type: ACL; Schema: public
+--
+
+GRANT SELECT(id) ON TABLE public.account TO capacita_app;
+
+--
+-- Name: COLUMN account.email; Type: ACL; Schema: public
+--
+
+GRANT SELECT(email) ON TABLE public.account TO capacita_app;
+
+--
+-- Name: COLUMN account.name; Type: ACL; Schema: public
+--
+
+GRANT SELECT(name) ON TABLE public.account TO capacita_app;
+
+--
+-- Name: COLUMN account.role; Type: ACL; Schema: public
+--
+
+GRANT SELECT(role) ON TABLE public.account TO capacita_app;
+
+--
+-- Name: COLUMN account.agency_code; Type: ACL; Schema: public
+--
+
+GRANT SELECT(agency_code) ON TABLE public.account TO capacita_app;
+
+--
+-- Name: COLUMN account.active; Type: ACL; Schema: public
+--
+
+GRANT SELECT(active) ON TABLE public.account TO capacita_app;
+
+--
+-- Name: COLUMN account.created_by; Type: ACL; Schema: public
+--
+
+GRANT SELECT(created_by) ON TABLE public.account TO capacita_app;
+
+--
+-- Name: COLUMN account.created_at; Type: ACL; Schema: public
+--
+
+GRANT SELECT(created_at) ON TABLE public.account TO capacita_app;
+
+--
+-- Name: COLUMN account.last_sign_in_at; Type: ACL; Schema: public
+--
+
+GRANT SELECT(last_sign_in_at) ON TABLE public.account TO capacita_app;
+
+--
+-- Name: COLUMN account.totp_confirmed_at; Type: ACL; Schema: public
+--
+
+GRANT SELECT(totp_confirmed_at) ON TABLE public.account TO capacita_app;
+
+--
+-- Name: FUNCTION account_audit(subject public.account, action text, detail jsonb); Type: ACL; Schema: public
+--
+
+REVOKE ALL ON FUNCTION public.account_audit(subject public.account, action text, detail jsonb) FROM PUBLIC;
+
+--
+-- Name: FUNCTION account_create(new_email text, new_name text, new_role text, new_agency text, new_groups text[], link_sha256 text, link_lifetime interval); Type: ACL; Schema: public
+--
+
+REVOKE ALL ON FUNCTION public.account_create(new_email text, new_name text, new_role text, new_agency text, new_groups text[], link_sha256 text, link_lifetime interval) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.account_create(new_email text, new_name text, new_role text, new_agency text, new_groups text[], link_sha256 text, link_lifetime interval) TO capacita_app;
+
+--
+-- Name: FUNCTION account_link_peek(link_sha256 text, link_kind text); Type: ACL; Schema: public
+--
+
+REVOKE ALL ON FUNCTION public.account_link_peek(link_sha256 text, link_kind text) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.account_link_peek(link_sha256 text, link_kind text) TO capacita_app;
+
+--
+-- Name: FUNCTION account_link_use(link_sha256 text, link_kind text, new_password_hash text, new_name text); Type: ACL; Schema: public
+--
+
+REVOKE ALL ON FUNCTION public.account_link_use(link_sha256 text, link_kind text, new_password_hash text, new_name text) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.account_link_use(link_sha256 text, link_kind text, new_password_hash text, new_name text) TO capacita_app;
+
+--
+-- Name: FUNCTION account_may_manage(target_role text, target_agency text, target_groups text[]); Type: ACL; Schema: public
+--
+
+REVOKE ALL ON FUNCTION public.account_may_manage(target_role text, target_agency text, target_groups text[]) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.account_may_manage(target_role text, target_agency text, target_groups text[]) TO capacita_app;
+
+--
+-- Name: FUNCTION account_of_session(session_sha256 text); Type: ACL; Schema: public
+--
+
+REVOKE ALL ON FUNCTION public.account_of_session(session_sha256 text) FROM PUBLIC;
+
+--
+-- Name: FUNCTION account_recovery_use(session_sha256 text, code_sha256 text); Type: ACL; Schema: public
+--
+
+REVOKE ALL ON FUNCTION public.account_recovery_use(session_sha256 text, code_sha256 text) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.account_recovery_use(session_sha256 text, code_sha256 text) TO capacita_app;
+
+--
+-- Name: FUNCTION account_reinvite(target_email text, link_sha256 text, link_lifetime interval); Type: ACL; Schema: public
+--
+
+REVOKE ALL ON FUNCTION public.account_reinvite(target_email text, link_sha256 text, link_lifetime interval) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.account_reinvite(target_email text, link_sha256 text, link_lifetime interval) TO capacita_app;
+
+--
+-- Name: FUNCTION account_reset_request(target_email text, link_sha256 text, link_lifetime interval); Type: ACL; Schema: public
+--
+
+REVOKE ALL ON FUNCTION public.account_reset_request(target_email text, link_sha256 text, link_lifetime interval) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.account_reset_request(target_email text, link_sha256 text, link_lifetime interval) TO capacita_app;
+
+--
+-- Name: FUNCTION account_session_confirm(session_sha256 text); Type: ACL; Schema: public
+--
+
+REVOKE ALL ON FUNCTION public.account_session_confirm(session_sha256 text) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.account_session_confirm(session_sha256 text) TO capacita_app;
+
+--
+-- Name: FUNCTION account_session_end(session_sha256 text, other_id bigint); Type: ACL; Schema: public
+--
+
+REVOKE ALL ON FUNCTION public.account_session_end(session_sha256 text, other_id bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.account_session_end(session_sha256 text, other_id bigint) TO capacita_app;
+
+--
+-- Name: FUNCTION account_session_factor(session_sha256 text); Type: ACL; Schema: public
+--
+
+REVOKE ALL ON FUNCTION public.account_session_factor(session_sha256 text) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.account_session_factor(session_sha256 text) TO capacita_app;
+
+--
+-- Name: FUNCTION account_session_open(target_id bigint, session_sha256 text, csrf text, lifetime interval, agent text, second_factor_pending boolean); Type: ACL; Schema: public
+--
+
+REVOKE ALL ON FUNCTION public.account_session_open(target_id bigint, session_sha256 text, csrf text, lifetime interval, agent text, second_factor_pending boolean) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.account_session_open(target_id bigint, session_sha256 text, csrf text, lifetime interval, agent text, second_factor_pending boolean) TO capacita_app;
+
+--
+-- Name: FUNCTION account_sessions(session_sha256 text); Type: ACL; Schema: public
+--
+
+REVOKE ALL ON FUNCTION public.account_sessions(session_sha256 text) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.account_sessions(session_sha256 text) TO capacita_app;
+
+--
+-- Name: FUNCTION account_set_active(target_email text, make_active boolean); Type: ACL; Schema: public
+--
+
+REVOKE ALL ON FUNCTION public.account_set_active(target_email text, make_active boolean) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.account_set_active(target_email text, make_active boolean) TO capacita_app;
+
+--
+-- Name: FUNCTION account_sign_in_failed(target_id bigint, max_failures integer, lock_base interval); Type: ACL; Schema: public
+--
+
+REVOKE ALL ON FUNCTION public.account_sign_in_failed(target_id bigint, max_failures integer, lock_base interval) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.account_sign_in_failed(target_id bigint, max_failures integer, lock_base interval) TO capacita_app;
+
+--
+-- Name: FUNCTION account_sign_in_lookup(target_email text); Type: ACL; Schema: public
+--
+
+REVOKE ALL ON FUNCTION public.account_sign_in_lookup(target_email text) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.account_sign_in_lookup(target_email text) TO capacita_app;
+
+--
+-- Name: FUNCTION account_token_create(session_sha256 text, token_name text, token_sha256 text, token_hint text, expires date, max_days integer, max_live integer); Type: ACL; Schema: public
+--
+
+REVOKE ALL ON FUNCTION public.account_token_create(session_sha256 text, token_name text, token_sha256 text, token_hint text, expires date, max_days integer, max_live integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.account_token_create(session_sha256 text, token_name text, token_sha256 text, token_hint text, expires date, max_days integer, max_live integer) TO capacita_app;
+
+--
+-- Name: FUNCTION account_token_revoke(session_sha256 text, target_id bigint); Type: ACL; Schema: public
+--
+
+REVOKE ALL ON FUNCTION public.account_token_revoke(session_sha256 text, target_id bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.account_token_revoke(session_sha256 text, target_id bigint) TO capacita_app;
+
+--
+-- Name: FUNCTION account_tokens(session_sha256 text); Type: ACL; Schema: public
+--
+
+REVOKE ALL ON FUNCTION public.account_tokens(session_sha256 text) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.account_tokens(session_sha256 text) TO capacita_app;
+
+--
+-- Name: FUNCTION account_totp_begin(session_sha256 text, secret text); Type: ACL; Schema: public
+--
+
+REVOKE ALL ON FUNCTION public.account_totp_begin(session_sha256 text, secret text) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.account_totp_begin(session_sha256 text, secret text) TO capacita_app;
+
+--
+-- Name: FUNCTION account_totp_confirm(session_sha256 text, recovery_sha256 text[]); Type: ACL; Schema: public
+--
+
+REVOKE ALL ON FUNCTION public.account_totp_confirm(session_sha256 text, recovery_sha256 text[]) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.account_totp_confirm(session_sha256 text, recovery_sha256 text[]) TO capacita_app;
 
 --
 -- Name: FUNCTION audit_log_refuse(); Type: ACL; Schema: public
@@ -2729,6 +3909,41 @@ GRANT ALL ON FUNCTION public.ficha_national(year integer) TO capacita_app;
 
 REVOKE ALL ON FUNCTION public.group_counts(codes text[]) FROM PUBLIC;
 GRANT ALL ON FUNCTION public.group_counts(codes text[]) TO capacita_app;
+
+--
+-- Name: FUNCTION mail_claim(max_messages integer, lease interval, due_by timestamp with time zone, after_id bigint); Type: ACL; Schema: public
+--
+
+REVOKE ALL ON FUNCTION public.mail_claim(max_messages integer, lease interval, due_by timestamp with time zone, after_id bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.mail_claim(max_messages integer, lease interval, due_by timestamp with time zone, after_id bigint) TO capacita_app;
+
+--
+-- Name: FUNCTION mail_enqueue(recipient text, subject text, body_text text, body_html text, kind text); Type: ACL; Schema: public
+--
+
+REVOKE ALL ON FUNCTION public.mail_enqueue(recipient text, subject text, body_text text, body_html text, kind text) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.mail_enqueue(recipient text, subject text, body_text text, body_html text, kind text) TO capacita_app;
+
+--
+-- Name: FUNCTION mail_failed(message_id bigint, error_text text, retry_at timestamp with time zone, give_up boolean); Type: ACL; Schema: public
+--
+
+REVOKE ALL ON FUNCTION public.mail_failed(message_id bigint, error_text text, retry_at timestamp with time zone, give_up boolean) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.mail_failed(message_id bigint, error_text text, retry_at timestamp with time zone, give_up boolean) TO capacita_app;
+
+--
+-- Name: FUNCTION mail_list(max_rows integer); Type: ACL; Schema: public
+--
+
+REVOKE ALL ON FUNCTION public.mail_list(max_rows integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.mail_list(max_rows integer) TO capacita_app;
+
+--
+-- Name: FUNCTION mail_sent(message_id bigint); Type: ACL; Schema: public
+--
+
+REVOKE ALL ON FUNCTION public.mail_sent(message_id bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.mail_sent(message_id bigint) TO capacita_app;
 
 --
 -- Name: FUNCTION person_agency_merge(batch bigint); Type: ACL; Schema: public
@@ -2884,6 +4099,24 @@ REVOKE ALL ON FUNCTION public.trained_year_source(people text[]) FROM PUBLIC;
 GRANT ALL ON FUNCTION public.trained_year_source(people text[]) TO capacita_definer;
 
 --
+-- Name: SEQUENCE account_id_seq; Type: ACL; Schema: public
+--
+
+GRANT USAGE ON SEQUENCE public.account_id_seq TO capacita_definer;
+
+--
+-- Name: TABLE account_link; Type: ACL; Schema: public
+--
+
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.account_link TO capacita_definer;
+
+--
+-- Name: TABLE account_recovery_code; Type: ACL; Schema: public
+--
+
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.account_recovery_code TO capacita_definer;
+
+--
 -- Name: TABLE agency; Type: ACL; Schema: public
 --
 
@@ -2900,19 +4133,27 @@ GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.agency_former_name TO capacita
 -- Name: TABLE api_token; Type: ACL; Schema: public
 --
 
-GRANT SELECT ON TABLE public.api_token TO capacita_definer;
+GRANT SELECT,INSERT,UPDATE ON TABLE public.api_token TO capacita_definer;
+
+--
+-- Name: SEQUENCE api_token_id_seq; Type: ACL; Schema: public
+--
+
+GRANT USAGE ON SEQUENCE public.api_token_id_seq TO capacita_definer;
 
 --
 -- Name: TABLE audit_log; Type: ACL; Schema: public
 --
 
 GRANT SELECT,INSERT ON TABLE public.audit_log TO capacita_app;
+GRANT INSERT ON TABLE public.audit_log TO capacita_definer;
 
 --
 -- Name: SEQUENCE audit_log_id_seq; Type: ACL; Schema: public
 --
 
 GRANT USAGE ON SEQUENCE public.audit_log_id_seq TO capacita_app;
+GRANT USAGE ON SEQUENCE public.audit_log_id_seq TO capacita_definer;
 
 --
 -- Name: TABLE constancia; Type: ACL; Schema: public
@@ -2966,6 +4207,7 @@ GRANT USAGE ON SEQUENCE public.ficha_id_seq TO capacita_app;
 --
 
 GRANT SELECT,INSERT,DELETE ON TABLE public.group_instructor TO capacita_app;
+GRANT SELECT,INSERT,DELETE ON TABLE public.group_instructor TO capacita_definer;
 
 --
 -- Name: TABLE headcount; Type: ACL; Schema: public
@@ -2985,6 +4227,18 @@ GRANT SELECT,UPDATE ON TABLE public.import_batch TO capacita_definer;
 --
 
 GRANT USAGE ON SEQUENCE public.import_batch_id_seq TO capacita_app;
+
+--
+-- Name: TABLE mail_outbox; Type: ACL; Schema: public
+--
+
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.mail_outbox TO capacita_definer;
+
+--
+-- Name: SEQUENCE mail_outbox_id_seq; Type: ACL; Schema: public
+--
+
+GRANT USAGE ON SEQUENCE public.mail_outbox_id_seq TO capacita_definer;
 
 --
 -- Name: TABLE person; Type: ACL; Schema: public
@@ -3091,4 +4345,10 @@ GRANT SELECT,UPDATE ON TABLE public.training_group TO capacita_definer;
 -- Name: TABLE web_session; Type: ACL; Schema: public
 --
 
-GRANT SELECT,INSERT,DELETE ON TABLE public.web_session TO capacita_definer;
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.web_session TO capacita_definer;
+
+--
+-- Name: SEQUENCE web_session_id_seq; Type: ACL; Schema: public
+--
+
+GRANT USAGE ON SEQUENCE public.web_session_id_seq TO capacita_definer;

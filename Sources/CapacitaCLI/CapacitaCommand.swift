@@ -17,7 +17,8 @@ struct CapacitaCommand: ParsableCommand {
             DBCommand.self, CatalogCommand.self, AgencyCommand.self, TiersCommand.self, GroupCommand.self,
             EnrollCommand.self,
             ResultsCommand.self, ConstanciaCommand.self, HeadcountCommand.self, FichaCommand.self, ReportCommand.self,
-            TemplateCommand.self, AuditCommand.self, TokenCommand.self, ServeCommand.self,
+            TemplateCommand.self, AuditCommand.self, TokenCommand.self, UserCommand.self, MailCommand.self,
+            ServeCommand.self,
         ]
     )
 }

@@ -54,6 +54,12 @@ public enum Labels {
         "dry_run": "prueba (sin escribir)", "rows": "filas", "imported": "nuevas", "updated": "actualizadas",
         "unchanged": "sin cambios", "rejected": "problemas", "header_line": "línea del encabezado",
         "ignored_columns": "columnas ignoradas", "answered": "contestó",
+        // Accounts and mail
+        "email": "correo", "active": "activa", "two_factor": "dos pasos",
+        "created_by": "creada por", "account": "cuenta", "last_sign_in_at": "última entrada", "recipient": "para",
+        "subject": "asunto",
+        "attempts": "intentos", "next_attempt_at": "siguiente intento", "failed_at": "abandonado",
+        "last_error": "último error", "sent": "enviados", "retrying": "por reintentar", "gave_up": "abandonados",
     ]
 
     public static let values: [String: String] = [
@@ -79,5 +85,8 @@ public enum Labels {
         "alto": "alto", "medio": "medio", "operativo": "operativo", "federal": "federal", "estatal": "estatal",
         "municipal": "municipal", "admin": "Secretaría Técnica", "enlace": "enlace", "instructor": "instructor",
         "system": "sistema",
+        // Mail kinds and states
+        "invitation": "invitación", "password_reset": "restablecer contraseña", "test": "prueba",
+        "sending": "enviando", "failed": "abandonado",
     ]
 }

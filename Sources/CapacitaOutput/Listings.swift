@@ -164,3 +164,20 @@ public enum BatchTable {
             })
     }
 }
+
+public enum AccountTable {
+    public static func table(_ accounts: [AccountListing]) -> Table {
+        Table(
+            columns: [
+                "email", "name", "role", "agency", "groups", "active", "two_factor", "created_by", "created_at",
+                "last_sign_in_at",
+            ],
+            rows: accounts.map { a in
+                [
+                    .text(a.email), .text(a.name), .code(a.role), a.agency.map(Cell.text) ?? .null, .list(a.groups),
+                    .bool(a.active), .bool(a.twoFactor), .text(a.createdBy), .text(a.createdAt),
+                    a.lastSignInAt.map(Cell.text) ?? .null,
+                ]
+            })
+    }
+}

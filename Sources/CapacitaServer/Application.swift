@@ -44,12 +44,14 @@ public struct CapacitaApplication: Sendable {
     /// within the configured timeout (an import commits or rolls back whole: it is one
     /// transaction), and closes the pool last.
     public func run() async throws {
-        var group = ServiceGroupConfiguration(
-            services: [
-                .init(service: PoolService(pool: pool)),
-                .init(service: application),
-            ],
-            logger: logger)
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: PoolService(pool: pool))]
+        if let mail = configuration.mail {
+            services.append(.init(service: MailDeliveryService(settings: mail, pool: pool, logger: logger)))
+        } else {
+            logger.notice("no mail server (CAPACITA_SMTP_URL unset): messages wait in the outbox")
+        }
+        services.append(.init(service: application))
+        var group = ServiceGroupConfiguration(services: services, logger: logger)
         group.gracefulShutdownSignals = [.sigterm, .sigint]
         group.maximumGracefulShutdownDuration = configuration.shutdownTimeout
         try await ServiceGroup(configuration: group).run()
@@ -90,6 +92,7 @@ public func buildApplication(_ configuration: ServerConfiguration, logger: Logge
         let verifyLimiter = RateLimiter(limit: configuration.verifyLimit, window: configuration.verifyWindow)
         ConstanciasController(store: store, limiter: verifyLimiter).add(to: routes)
         AdminController(store: store).add(to: routes)
+        AccountsController(store: store, settings: configuration.accounts).add(to: routes)
         routes.closeAPI()
         // The pages are for people, not programs: outside the OpenAPI document and the API's
         // routes; the signed-in ones are a group behind `SessionAuthentication`.
@@ -98,7 +101,8 @@ public func buildApplication(_ configuration: ServerConfiguration, logger: Logge
             limiter: verifyLimiter,
             configuration: configuration, tiers: tiers,
             // The sign-in form's key, read once: showing the form never needs the database.
-            signInForms: try await store.run(as: nil) { try SignInForms.load(connection: $0) }
+            signInForms: try await store.run(as: nil) { try SignInForms.load(connection: $0) },
+            accounts: configuration.accounts
         ).add(to: router)
         return CapacitaApplication(
             configuration: configuration,

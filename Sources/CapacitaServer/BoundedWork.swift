@@ -10,11 +10,16 @@ import Synchronization
 final class BoundedWork: Sendable {
     let slots: Int
     let deadline: Duration
+    /// What a request is told when every slot is taken, and when its work passed the deadline.
+    let busyError: APIError
+    let tooSlowError: APIError
     private let running = Mutex(0)
 
-    init(slots: Int, deadline: Duration) {
+    init(slots: Int, deadline: Duration, busy: APIError = BoundedWork.busy, tooSlow: APIError = BoundedWork.tooSlow) {
         self.slots = max(1, slots)
         self.deadline = deadline
+        self.busyError = busy
+        self.tooSlowError = tooSlow
     }
 
     convenience init(_ configuration: ServerConfiguration) {
@@ -37,7 +42,7 @@ final class BoundedWork: Sendable {
             count += 1
             return true
         }
-        guard taken else { throw Self.busy }
+        guard taken else { throw busyError }
         let answer = Answer<T>()
         return try await withCheckedThrowingContinuation { continuation in
             answer.wait(continuation)
@@ -53,7 +58,7 @@ final class BoundedWork: Sendable {
             let milliseconds =
                 Int(clamping: min(max(seconds, 0), 1 << 31)) * 1000 + Int(attoseconds / 1_000_000_000_000_000)
             DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(milliseconds)) {
-                answer.give(.failure(Self.tooSlow))
+                answer.give(.failure(self.tooSlowError))
             }
         }
     }

@@ -45,6 +45,11 @@ public struct ServerConfiguration: Sendable {
     /// answered within `parseDeadline` (past it, 503; `BoundedYAML` keeps the work itself small).
     public var maxConcurrentParses: Int
     public var parseDeadline: Duration
+    /// Accounts: links, bcrypt's cost, the lock, who must use a second factor.
+    public var accounts: AccountSettings
+    /// The SMTP server and the outbox's retries; nil when no mail server is configured (messages
+    /// wait in the outbox until one is, or until `capacita mail send`).
+    public var mail: MailSettings?
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, databaseURL: String, poolSize: Int = 8,
@@ -55,8 +60,11 @@ public struct ServerConfiguration: Sendable {
         pendingUploadLifetime: Duration = .seconds(30 * 60), signInFailureLimit: Int = 10,
         signInFailureWindow: Duration = .seconds(15 * 60),
         bodyTimeout: Duration = .seconds(15 * 60), bodyMinimumRate: Int = 4 << 10,
-        maxConcurrentParses: Int = 2, parseDeadline: Duration = .seconds(5)
+        maxConcurrentParses: Int = 2, parseDeadline: Duration = .seconds(5), accounts: AccountSettings? = nil,
+        mail: MailSettings? = nil
     ) {
+        self.mail = mail
+        self.accounts = accounts ?? AccountSettings(publicURL: "http://\(host):\(port)")
         self.host = host
         self.port = port
         self.databaseURL = databaseURL

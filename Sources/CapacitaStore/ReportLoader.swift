@@ -7,9 +7,12 @@ import Postgres
 /// renderer (CapacitaOutput's `Report`); none of them reads a report's parts on its own.
 public struct ReportLoader: Sendable {
     public let connection: Connection
+    /// A terminal masks every CURP, whoever runs it: a screen is looked at over a shoulder.
+    public let masksEveryCURP: Bool
 
-    public init(connection: Connection) {
+    public init(connection: Connection, masksEveryCURP: Bool = false) {
         self.connection = connection
+        self.masksEveryCURP = masksEveryCURP
     }
 
     public func coverage(year: Int, options: CoverageOptions, agency: String? = nil) throws -> CoverageReport {
@@ -60,7 +63,7 @@ public struct ReportLoader: Sendable {
         guard let listing else { return nil }
         return GroupReport(
             listing: listing, roster: try EnrollmentStore(connection: connection).roster(group: listing.group.code),
-            disclosure: Self.disclosure(identity))
+            disclosure: masksEveryCURP ? .none : Self.disclosure(identity))
     }
 
     public func course(code: String, year: Int) throws -> CourseReport {

@@ -21,6 +21,10 @@ public struct SessionStore {
     public struct Current: Sendable {
         public var identity: Identity
         public var csrf: String
+        /// The account signed in; nil for a session opened with a token.
+        public var account: Int64?
+        /// The account's name, or the token's.
+        public var label: String
     }
 
     /// A session for a valid token; nil for an unknown, revoked or expired one (nothing stored).
@@ -43,11 +47,14 @@ public struct SessionStore {
         guard secret.utf8.count < 200, !secret.isEmpty else { return nil }
         guard
             let row = try connection.query(
-                "SELECT name, role, agency_code, csrf FROM session_identity($1)", [TokenStore.sha256(secret)]
+                "SELECT name, role, agency_code, csrf, account_id, label FROM session_identity($1)",
+                [TokenStore.sha256(secret)]
             ).rows.first,
             let identity = try TokenStore.identity(row)
         else { return nil }
-        return Current(identity: identity, csrf: try row.decode("csrf"))
+        return Current(
+            identity: identity, csrf: try row.decode("csrf"), account: try row.decode("account_id"),
+            label: try row.decode("label"))
     }
 
     /// What a sign-in post came to.
@@ -68,18 +75,41 @@ public struct SessionStore {
         form: SignInForms.Verified, token: String, keys: [String], limits: SignInThrottle.Limits, lifetime: Duration
     ) throws -> SignIn {
         try connection.withTransaction { connection -> SignIn in
-            let unused = try connection.query(
-                "SELECT sign_in_form_use($1, to_timestamp($2::double precision))",
-                [form.sha256, form.expiresAt.timeIntervalSince1970]
-            ).scalar(Bool.self)
-            guard unused == true else { return .forgedForm }
-            let throttle = SignInThrottle(connection: connection)
-            let wait = try throttle.attempt(keys, limits)
-            guard wait == 0 else { return .throttled(seconds: wait) }
-            guard let opened = try open(token: token, lifetime: lifetime) else { return .refused }
-            try throttle.succeeded(keys)
-            return .opened(opened)
+            let admitted = try Self.admit(form: form, keys: keys, limits: limits, connection) {
+                try open(token: token, lifetime: lifetime)
+            }
+            switch admitted {
+            case .forgedForm: return .forgedForm
+            case .throttled(let seconds): return .throttled(seconds: seconds)
+            case .admitted(nil): return .refused
+            case .admitted(let opened?):
+                try SignInThrottle(connection: connection).succeeded(keys)
+                return .opened(opened)
+            }
         }
+    }
+
+    /// Whether a public form's post may go on: its CSRF token unused (then used up) and the
+    /// client under its failure limit (the attempt counted); `then` runs only when it may.
+    public enum Admission<T: Sendable>: Sendable {
+        case forgedForm
+        case throttled(seconds: Int)
+        case admitted(T)
+    }
+
+    /// In the caller's transaction (the throttle's rows stay locked until it ends).
+    public static func admit<T>(
+        form: SignInForms.Verified, keys: [String], limits: SignInThrottle.Limits, _ connection: Connection,
+        then: () throws -> T
+    ) throws -> Admission<T> {
+        let unused = try connection.query(
+            "SELECT sign_in_form_use($1, to_timestamp($2::double precision))",
+            [form.sha256, form.expiresAt.timeIntervalSince1970]
+        ).scalar(Bool.self)
+        guard unused == true else { return .forgedForm }
+        let wait = try SignInThrottle(connection: connection).attempt(keys, limits)
+        guard wait == 0 else { return .throttled(seconds: wait) }
+        return .admitted(try then())
     }
 
     public func close(secret: String) throws {

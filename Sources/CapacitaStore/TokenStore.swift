@@ -26,9 +26,11 @@ public struct TokenStore: Sendable {
         public var createdAt: String
         public var expiresOn: String?
         public var revokedAt: String?
+        /// The account the token acts as (its e-mail), or nil for a token of its own.
+        public var account: String?
 
         enum CodingKeys: String, CodingKey {
-            case id, name, role, agency, hint, groups
+            case id, name, role, agency, hint, groups, account
             case createdAt = "created_at"
             case expiresOn = "expires_on"
             case revokedAt = "revoked_at"
@@ -43,6 +45,9 @@ public struct TokenStore: Sendable {
         case nameTaken(String)
         case badName
         case notFound(String)
+        case unknownAccount(String)
+        case inactiveAccount(String)
+        case accountDecides
 
         public var description: String {
             switch self {
@@ -53,6 +58,11 @@ public struct TokenStore: Sendable {
             case .nameTaken(let name): return "ya hay un token con el nombre «\(name)»"
             case .badName: return "el nombre es obligatorio, de hasta 100 caracteres, sin caracteres de control"
             case .notFound(let name): return "no hay un token vigente «\(name)»"
+            case .unknownAccount(let email): return "no hay una cuenta \(email)"
+            case .inactiveAccount(let email): return "la cuenta \(email) está desactivada"
+            case .accountDecides:
+                return
+                    "con --user el rol, la instancia y los grupos son los de la cuenta: no use --role, --agency ni --group"
             }
         }
     }
@@ -74,6 +84,50 @@ public struct TokenStore: Sendable {
             .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
     }
 
+    /// Creates a token for an account (`capacita token create --user`): it acts as the account, with
+    /// its role, agency and groups, and ends with it. Its name is unique among the account's live
+    /// tokens.
+    public func create(account email: String, name: String, expiresOn: CalendarDate?, createdBy: String) throws
+        -> (token: String, record: Token)
+    {
+        let name = name.trimmingSpaces()
+        guard !name.isEmpty, name.count <= 100, CellText.textProblem(name, limit: 100) == nil else {
+            throw Problem.badName
+        }
+        let token = Self.generate()
+        return try connection.withTransaction { connection in
+            guard
+                let row = try connection.query(
+                    "SELECT id, role, agency_code, active FROM account WHERE lower(email) = lower($1) FOR UPDATE",
+                    [email]
+                ).rows.first
+            else { throw Problem.unknownAccount(email) }
+            guard try row.decode("active", as: Bool.self) else { throw Problem.inactiveAccount(email) }
+            let account: Int64 = try row.decode("id")
+            guard
+                try connection.query(
+                    "SELECT 1 FROM api_token WHERE account_id = $1 AND name = $2 AND revoked_at IS NULL",
+                    [account, name]
+                ).rows.isEmpty
+            else { throw Problem.nameTaken(name) }
+            let id = try connection.query(
+                """
+                INSERT INTO api_token (name, role, agency_code, sha256, hint, created_by, expires_on, account_id)
+                VALUES ($1, $2, $3, $4, $5, $6, $7::date, $8) RETURNING id
+                """,
+                [
+                    name, try row.decode("role", as: String.self), try row.decode("agency_code", as: String?.self),
+                    Self.sha256(token), String(token.prefix(Self.prefix.count + 4)), createdBy,
+                    expiresOn?.description, account,
+                ]
+            ).scalar(Int64.self)
+            guard let id, let record = try list().first(where: { $0.id == id }) else { throw Problem.badName }
+            try AuditStore(connection: connection).record(
+                "token.create", target: name, detail: ["account": Int(account)])
+            return (token, record)
+        }
+    }
+
     /// Creates a token and returns it in full, the only time it is ever shown.
     public func create(
         role: Identity.Role, agency: String?, groups: [String], name: String, expiresOn: CalendarDate?,
@@ -91,7 +145,10 @@ public struct TokenStore: Sendable {
         if role != .instructor, !groups.isEmpty { throw Problem.groupsOnlyForInstructor }
         let token = Self.generate()
         return try connection.withTransaction { connection in
-            guard try connection.query("SELECT 1 FROM api_token WHERE name = $1", [name]).rows.isEmpty else {
+            guard
+                try connection.query("SELECT 1 FROM api_token WHERE name = $1 AND account_id IS NULL", [name]).rows
+                    .isEmpty
+            else {
                 throw Problem.nameTaken(name)
             }
             let id = try connection.query(
@@ -127,8 +184,10 @@ public struct TokenStore: Sendable {
                    to_char(t.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI') AS created_at,
                    t.expires_on::text AS expires_on,
                    to_char(t.revoked_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI') AS revoked_at,
-                   ARRAY(SELECT g.group_code FROM group_instructor g WHERE g.user_name = t.name ORDER BY 1)::text AS groups
-            FROM api_token t ORDER BY t.id DESC
+                   ARRAY(SELECT g.group_code FROM group_instructor g
+                         WHERE g.user_name = coalesce(lower(a.email), t.name) ORDER BY 1)::text AS groups,
+                   lower(a.email) AS account
+            FROM api_token t LEFT JOIN account a ON a.id = t.account_id ORDER BY t.id DESC
             """
         ).map { row in
             let groups: String = try row.decode("groups")
@@ -138,7 +197,7 @@ public struct TokenStore: Sendable {
                 groups: groups.trimmingCharacters(in: CharacterSet(charactersIn: "{}")).split(separator: ",").map(
                     String.init),
                 createdAt: try row.decode("created_at"), expiresOn: try row.decode("expires_on"),
-                revokedAt: try row.decode("revoked_at"))
+                revokedAt: try row.decode("revoked_at"), account: try row.decode("account"))
         }
     }
 
@@ -148,7 +207,7 @@ public struct TokenStore: Sendable {
             let revoked = try connection.query(
                 """
                 UPDATE api_token SET revoked_at = now()
-                WHERE (name = $1 OR id::text = $1) AND revoked_at IS NULL RETURNING name
+                WHERE ((name = $1 AND account_id IS NULL) OR id::text = $1) AND revoked_at IS NULL RETURNING name
                 """, [nameOrID]
             ).scalar(String.self)
             guard let revoked else { throw Problem.notFound(nameOrID) }

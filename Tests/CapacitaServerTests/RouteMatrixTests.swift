@@ -99,6 +99,18 @@ import Testing
                 expected: [404, 404, 404, 404]),
             Row(method: .get, route: "/v1/batches", uri: "/v1/batches", expected: all),
             Row(method: .get, route: "/v1/audit", uri: "/v1/audit?limit=5", expected: [200, 404, 404, 404]),
+            Row(method: .get, route: "/v1/accounts", uri: "/v1/accounts", expected: [200, 200, 200, 404]),
+            // Refused before anything is written (the e-mail is not one), so no cell changes another.
+            Row(
+                method: .post, route: "/v1/accounts", uri: "/v1/accounts",
+                body: #"{"email": "no-es-correo", "name": "Ana", "role": "instructor", "groups": ["\#(group)"]}"#,
+                contentType: "application/json", expected: [422, 422, 422, 404]),
+            Row(
+                method: .post, route: "/v1/accounts/{email}/deactivate", uri: "/v1/accounts/nadie@x.mx/deactivate",
+                expected: [404, 404, 404, 404]),
+            Row(
+                method: .post, route: "/v1/accounts/{email}/reactivate", uri: "/v1/accounts/nadie@x.mx/reactivate",
+                expected: [404, 404, 404, 404]),
         ]
     }
 

@@ -198,7 +198,7 @@ class Check:
 def sign_in(browser, base, token):
     browser.go(base + "/entrar")
     browser.submit(
-        f"document.getElementById('token').value = {json.dumps(token)}; document.querySelector('form.formulario').submit()")
+        f"document.getElementById('token').value = {json.dumps(token)}; document.getElementById('token').form.submit()")
 
 
 def main():

@@ -21,7 +21,10 @@ struct ReportCommand: ParsableCommand {
         @OptionGroup var output: FormatOption
 
         func run() throws {
-            guard let report = try ReportLoader(connection: try Database.connect()).group(code: code) else {
+            guard
+                let report = try ReportLoader(connection: try Database.connect(), masksEveryCURP: true).group(
+                    code: code)
+            else {
                 throw Refused(message: "no hay un grupo con la clave \(code)")
             }
             try output.emit(report)

@@ -71,12 +71,19 @@ struct ServeCommand: AsyncParsableCommand {
         CrashReport.startQuietly()
         guard let root = Project.root() else { throw DatabaseLocationError.noProject }
         let url = try Self.applicationURL()
+        let mail: MailSettings?
+        do {
+            mail = try MailSettings.fromEnvironment()
+        } catch {
+            throw ValidationError(error.description)
+        }
         let configuration = ServerConfiguration(
             host: host, port: port, databaseURL: url, poolSize: pool,
             maxBodyBytes: ServerConfiguration.byteCount(maxBody) ?? 100 << 20, maxConcurrentImports: maxImports,
             projectRoot: root, uploadFolder: uploadFolder, shutdownTimeout: .seconds(shutdownTimeout),
             bodyTimeout: .seconds(bodyTimeout),
-            bodyMinimumRate: Int(ServerConfiguration.byteCount(bodyMinRate) ?? 4 << 10))
+            bodyMinimumRate: Int(ServerConfiguration.byteCount(bodyMinRate) ?? 4 << 10),
+            accounts: try AccountSettings.fromEnvironment(fallbackURL: "http://\(host):\(port)"), mail: mail)
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel =

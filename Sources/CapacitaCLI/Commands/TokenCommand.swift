@@ -13,7 +13,17 @@ struct TokenCommand: ParsableCommand {
 
     struct Create: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Crea un token e imprime el token completo, la única vez que se verá.")
+            abstract: "Crea un token e imprime el token completo, la única vez que se verá.",
+            discussion: """
+                Con --user, el token es de esa cuenta: actúa con su rol, su instancia y sus grupos, y termina con \
+                ella. Sin --user, es un token propio, con --role (y --agency o --group); así se crearon antes de las \
+                cuentas.
+                """)
+
+        @Option(
+            name: .long,
+            help: ArgumentHelp("La cuenta (su correo) en cuyo nombre actúa el token.", valueName: "correo"))
+        var user: String?
 
         @Option(
             name: .long, help: ArgumentHelp("admin, enlace o instructor.", valueName: "rol"),
@@ -23,7 +33,7 @@ struct TokenCommand: ParsableCommand {
                 }
                 return role
             })
-        var role: Identity.Role
+        var role: Identity.Role?
         @Option(
             name: .long,
             help: ArgumentHelp("Instancia del enlace (código, nombre o nombre anterior).", valueName: "instancia"))
@@ -47,6 +57,12 @@ struct TokenCommand: ParsableCommand {
         @OptionGroup var output: FormatOption
 
         func validate() throws {
+            if user != nil, role != nil || agency != nil || !group.isEmpty {
+                throw ValidationError(TokenStore.Problem.accountDecides.description)
+            }
+            if user == nil, role == nil {
+                throw ValidationError("falta --role (o --user, para un token de una cuenta)")
+            }
             // A secret shown once does not belong in a spreadsheet that is passed around.
             if output.format == .xlsx { throw ValidationError("un token no se escribe en un libro: use table o json") }
         }
@@ -55,8 +71,15 @@ struct TokenCommand: ParsableCommand {
             let connection = try Database.connect()
             let code = try agency.map { try ReferenceData.agencyCode($0, connection: connection, option: "--agency") }
             do {
-                let created = try TokenStore(connection: connection).create(
-                    role: role, agency: code, groups: group, name: name, expiresOn: expires, createdBy: Operator.name)
+                let tokens = TokenStore(connection: connection)
+                let created =
+                    if let user {
+                        try tokens.create(account: user, name: name, expiresOn: expires, createdBy: Operator.name)
+                    } else {
+                        try tokens.create(
+                            role: role ?? .instructor, agency: code, groups: group, name: name, expiresOn: expires,
+                            createdBy: Operator.name)
+                    }
                 switch output.format {
                 case .json:
                     try output.emit(JSONOutput.string(CreatedToken(token: created.token, record: created.record)))
@@ -84,11 +107,13 @@ struct TokenCommand: ParsableCommand {
                 try output.emit(
                     Table(
                         columns: [
-                            "id", "name", "role", "agency", "groups", "hint", "created_at", "expires_on", "revoked_at",
+                            "id", "name", "account", "role", "agency", "groups", "hint", "created_at", "expires_on",
+                            "revoked_at",
                         ],
                         rows: tokens.map { token in
                             [
-                                .int(Int(token.id)), .text(token.name), .code(token.role),
+                                .int(Int(token.id)), .text(token.name), token.account.map(Cell.text) ?? .null,
+                                .code(token.role),
                                 token.agency.map(Cell.text) ?? .null, .list(token.groups), .text(token.hint + "…"),
                                 .text(token.createdAt), token.expiresOn.map(Cell.date) ?? .null,
                                 token.revokedAt.map(Cell.text) ?? .null,
@@ -101,7 +126,8 @@ struct TokenCommand: ParsableCommand {
 
     struct Revoke: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Revoca un token por su nombre o id; se rechaza desde la siguiente petición.")
+            abstract: "Revoca un token por su nombre o id; se rechaza desde la siguiente petición.",
+            discussion: "Los tokens de una cuenta se revocan por su id (capacita token list lo muestra).")
 
         @Argument(help: ArgumentHelp("Nombre o id del token.", valueName: "nombre")) var token: String
 

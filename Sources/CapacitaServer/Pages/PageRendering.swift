@@ -20,7 +20,8 @@ extension PagesController {
     func signedInHeader(_ session: SessionStore.Current) -> SignedInHeader {
         SignedInHeader(
             csrf: session.csrf, user: session.identity.user, agency: session.identity.agency,
-            uploads: UploadKind.of(session.identity).map { .init(kind: $0.rawValue, label: $0.title) })
+            uploads: UploadKind.of(session.identity).map { .init(kind: $0.rawValue, label: $0.title) },
+            managesAccounts: session.identity.role != .instructor)
     }
 
     /// A short page that says one thing and links onward (not found, no access, expired…), with

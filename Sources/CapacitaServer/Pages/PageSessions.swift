@@ -37,13 +37,14 @@ extension PagesController {
         guard let sent = form["csrf"], let expected = Self.cookies(request)[Self.signInCookie], !sent.isEmpty,
             Self.same(sent, expected), let issued = signInForms.verify(sent)
         else { return try forbidden() }
+        if let email = form["email"], !email.isEmpty {
+            return try await accountSignIn(request, context, form: form, issued: issued)
+        }
         let token = (form["token"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         let lifetime = sessionLifetime
-        // Counted per client address; an `account:` key joins it once people sign in with accounts.
+        // Counted per client address; an account's own failures lock it (`accountSignIn`).
         let keys = [SignInThrottle.addressKey(context.remoteAddress ?? "local")]
-        let limits = SignInThrottle.Limits(
-            failures: max(configuration.signInFailureLimit, 1),
-            window: min(max(configuration.signInFailureWindow, .seconds(1)), .seconds(24 * 3600)))
+        let limits = signInLimits
         let outcome = try await store.run(as: nil) {
             try SessionStore(connection: $0).signIn(
                 form: issued, token: token, keys: keys, limits: limits, lifetime: lifetime)
@@ -52,16 +53,7 @@ extension PagesController {
         case .forgedForm:
             return try forbidden()
         case .throttled(let seconds):
-            let view = MessageView(
-                title: "Demasiados intentos",
-                message:
-                    "Hubo demasiados intentos fallidos de entrar desde esta dirección. Intente de nuevo en \(Self.minutes(seconds)).",
-                link: "/entrar", linkText: "Volver a la página para entrar")
-            var response = try page(.mensaje, PageView(view), status: .tooManyRequests)
-            response.headers[.retryAfter] = String(seconds)
-            response.headers.append(
-                HTTPField(name: .setCookie, value: cookie(Self.signInCookie, "", request, maxAge: 0)))
-            return response
+            return try throttled(request, seconds: seconds)
         case .refused:
             return try signInPage(
                 request, problem: "El token no es válido: no existe, fue revocado o venció.", status: .unauthorized)

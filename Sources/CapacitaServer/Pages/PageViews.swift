@@ -8,6 +8,8 @@ import Mustache
 enum PageTemplate: String, CaseIterable, Sendable {
     case cobertura, entrar, grupo, inicio, mensaje, parametro, resultado, subir, tablas, verificar
     case vistaPrevia = "vista-previa"
+    case codigo, contrasena, cuentas, olvido, recuperacion, sesiones, tokens
+    case dosPasos = "dos-pasos"
 
     /// Included by the pages with `{{> name}}`: missing, a page would render without them.
     static let partials = ["cabecera", "exportar", "pie", "tabla"]
@@ -51,6 +53,8 @@ struct SignedInHeader: Sendable {
     var user: String
     var agency: String?
     var uploads: [UploadLink]
+    /// The Secretaría Técnica and enlaces see «Cuentas».
+    var managesAccounts: Bool
 }
 
 /// A page about one year: its title, the year form's bounds, the options line.

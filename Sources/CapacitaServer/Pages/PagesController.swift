@@ -22,15 +22,18 @@ struct PagesController {
     let pending: PendingUploads
     /// Mints and checks the sign-in form's CSRF tokens, with the key read at start.
     let signInForms: SignInForms
+    /// Passwords and second factors, and how accounts behave.
+    let security: AccountSecurity
     /// How long a session lasts without signing in again.
     var sessionLifetime: Duration { configuration.sessionLifetime }
 
     init(
         store: SharedStore, library: MustacheLibrary, limiter: RateLimiter, configuration: ServerConfiguration,
-        tiers: TierTable, signInForms: SignInForms
+        tiers: TierTable, signInForms: SignInForms, accounts: AccountSettings
     ) {
         self.store = store
         self.signInForms = signInForms
+        self.security = AccountSecurity(settings: accounts)
         self.library = library
         self.limiter = limiter
         self.configuration = configuration
@@ -99,11 +102,45 @@ struct PagesController {
         routes.post(public: "/entrar") { request, context in
             try await signIn(request, context)
         }
+        // Accounts (issue #27): the code after the password, the two-factor enrollment, the
+        // invitation's and the reset's forms; public, each checks its own link or pending session.
+        routes.get(public: "/entrar/codigo") { request, _ in try await codePage(request, problem: nil, status: .ok) }
+        routes.post(public: "/entrar/codigo") { request, _ in try await codeSubmitted(request) }
+        routes.get(public: "/dos-pasos") { request, _ in try await enrollPage(request, problem: nil, status: .ok) }
+        routes.post(public: "/dos-pasos") { request, _ in try await enrollSubmitted(request) }
+        routes.get(public: "/invitacion") { request, _ in try await passwordForm(.invitation, request) }
+        routes.post(public: "/invitacion") { request, context in
+            try await passwordSubmitted(.invitation, request, context)
+        }
+        routes.get(public: "/contrasena") { request, _ in
+            try publicForm(.olvido, ForgotView(), request, status: .ok)
+        }
+        routes.post(public: "/contrasena") { request, context in try await forgotSubmitted(request, context) }
+        routes.get(public: "/contrasena/nueva") { request, _ in try await passwordForm(.passwordReset, request) }
+        routes.post(public: "/contrasena/nueva") { request, context in
+            try await passwordSubmitted(.passwordReset, request, context)
+        }
         // Without a session it goes back to the form: signing out needs no role.
         routes.post(public: "/salir") { request, _ in
             try await signOut(request)
         }
         routes.get("/", roles: .everyone) { request, _, session in try await home(request, session) }
+        routes.get("/sesiones", roles: .everyone) { request, _, session in try await sessionsPage(request, session) }
+        routes.post("/sesiones/terminar", roles: .everyone) { request, _, session in
+            try await endSession(request, session)
+        }
+        routes.get("/tokens", roles: .everyone) { request, _, session in try await accessTokensPage(request, session) }
+        routes.post("/tokens", roles: .everyone) { request, _, session in
+            try await createAccessToken(request, session)
+        }
+        routes.post("/tokens/revocar", roles: .everyone) { request, _, session in
+            try await revokeAccessToken(request, session)
+        }
+        routes.get("/cuentas", roles: [.admin, .enlace]) { _, _, session in try await accountsPage(session) }
+        routes.post("/cuentas", roles: [.admin, .enlace]) { request, _, session in try await invite(request, session) }
+        routes.post("/cuentas/estado", roles: [.admin, .enlace]) { request, _, session in
+            try await accountState(request, session)
+        }
         routes.get("/parametro", roles: .everyone) { request, _, session in try await indicator(request, session) }
         routes.get("/cobertura", roles: .everyone) { request, _, session in try await coverage(request, session) }
         routes.get("/grupos/:code", roles: .everyone) { request, context, session in

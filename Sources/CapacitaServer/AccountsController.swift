@@ -1,0 +1,92 @@
+import Capacita
+import CapacitaOutput
+import CapacitaStore
+import Hummingbird
+
+/// Accounts through the API: the Secretaría Técnica lists, invites, deactivates and reactivates
+/// any; an enlace their agency's accounts, and invites instructors for the groups their agency
+/// organizes (the database decides, in `account_may_manage`). The invitation goes by e-mail, from
+/// the outbox; the link is never in an answer.
+struct AccountsController {
+    let store: SharedStore
+    let settings: AccountSettings
+
+    struct NewAccountBody: Decodable {
+        var email: String
+        var name: String
+        var role: String
+        var agency: String?
+        var groups: [String]?
+    }
+
+    struct AccountState: Encodable {
+        var email: String
+        var active: Bool
+    }
+
+    struct Created: Encodable {
+        var id: Int64
+        var email: String
+        var invitation = "sent"
+    }
+
+    func add(to routes: RouteTable) {
+        routes.get("/v1/accounts", roles: [.admin, .enlace]) { request, _, identity in
+            let table = try await store.run(as: identity) {
+                AccountTable.table(try AccountStore(connection: $0).list())
+            }
+            return try Responses.table(table, request, sheet: "cuentas")
+        }
+        routes.post("/v1/accounts", roles: [.admin, .enlace]) { request, _, identity in
+            let body = try await EnrollmentsController.decode(NewAccountBody.self, request)
+            guard let role = Identity.Role(rawValue: body.role) else {
+                throw APIError(.unprocessableContent, "bad_role", "role: admin, enlace o instructor")
+            }
+            guard (body.groups?.count ?? 0) <= 200 else {
+                throw APIError(.unprocessableContent, "too_many_groups", "groups: a lo más 200")
+            }
+            let agency = try await store.agencyCode(body.agency, parameter: "agency", as: identity)
+            let settings = self.settings
+            let created = try await Self.mapped {
+                try await store.run(as: identity) {
+                    try AccountStore(connection: $0).create(
+                        .init(
+                            email: body.email, name: body.name, role: role, agency: agency, groups: body.groups ?? []),
+                        linkLifetime: settings.invitationLifetime, link: settings.invitationLink,
+                        invitedBy: identity.user)
+                }
+            }
+            return Responses.json(Created(id: created.id, email: body.email.lowercased()), status: .created)
+        }
+        for (action, active) in [("deactivate", false), ("reactivate", true)] {
+            routes.post("/v1/accounts/:email/\(action)", roles: [.admin, .enlace]) { _, context, identity in
+                let email = try context.parameters.require("email")
+                guard email.utf8.count <= AccountEmail.maximumLength else { throw APIError.notFound("la cuenta") }
+                // An account out of the caller's reach answers as one that does not exist.
+                let changed: Bool
+                do {
+                    changed = try await store.run(as: identity) {
+                        try AccountStore(connection: $0).setActive(email: email, active)
+                    }
+                } catch AccountStore.Problem.notAllowed {
+                    changed = false
+                }
+                guard changed else { throw APIError.notFound("la cuenta") }
+                return Responses.json(AccountState(email: email.lowercased(), active: active))
+            }
+        }
+    }
+
+    /// The store's refusals as the API's errors; an account the caller may not manage is 403.
+    static func mapped<T>(_ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch let problem as AccountStore.Problem {
+            switch problem {
+            case .emailTaken: throw APIError(.conflict, problem.key, problem.description)
+            case .notAllowed: throw APIError(.forbidden, problem.key, problem.description)
+            default: throw APIError(.unprocessableContent, problem.key, problem.description)
+            }
+        }
+    }
+}

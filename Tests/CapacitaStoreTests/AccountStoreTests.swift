@@ -1,0 +1,173 @@
+import Capacita
+import CapacitaStore
+import Foundation
+import Postgres
+import Testing
+
+/// Accounts in the store, as the application role: who may create which account (the database's
+/// `account_may_manage`), e-mails unique without case, the listing under row-level security, the
+/// invitation in the outbox in the same transaction, and deactivation ending sessions.
+@Suite struct AccountStoreTests {
+    static func withGroups<T>(_ body: (Connection) throws -> T) throws -> T {
+        try withLoadedDatabase { connection in
+            try importGroups(
+                String(decoding: try repositoryFile("examples/grupos.csv"), as: UTF8.self), into: connection)
+            return try body(connection)
+        }
+    }
+
+    static func create(
+        _ connection: Connection, _ email: String, _ role: Identity.Role, agency: String? = nil, groups: [String] = []
+    ) throws -> (id: Int64, secret: String) {
+        try AccountStore(connection: connection).create(
+            .init(email: email, name: "Persona de Prueba", role: role, agency: agency, groups: groups),
+            linkLifetime: .seconds(72 * 3600), link: { "https://capacita.test/invitacion?t=\($0)" }, invitedBy: nil)
+    }
+
+    @Test func anEnlaceInvitesOnlyInstructorsOfGroupsItsAgencyOrganizes() throws {
+        try Self.withGroups { connection in
+            connection.act(as: .enlace(of: "SICT", user: "enlace-sict"))
+            _ = try Self.create(connection, "instructora@sict.gob.mx", .instructor, groups: ["SICT-BAS-2024-01"])
+            for (email, role, groups) in [
+                ("otra@sict.gob.mx", Identity.Role.instructor, ["INM-BAS-2024-01"]),
+                ("mezcla@sict.gob.mx", .instructor, ["SICT-BAS-2024-01", "INM-BAS-2024-01"]),
+                ("singrupo@sict.gob.mx", .instructor, []),
+                ("jefa@sict.gob.mx", .admin, []),
+            ] {
+                #expect(throws: AccountStore.Problem.notAllowed, "\(email)") {
+                    _ = try Self.create(connection, email, role, groups: groups)
+                }
+            }
+            #expect(throws: AccountStore.Problem.notAllowed) {
+                _ = try Self.create(connection, "enlace2@sict.gob.mx", .enlace, agency: "SICT")
+            }
+            // An instructor cannot create accounts at all.
+            connection.act(as: .instructor("instructora@sict.gob.mx"))
+            #expect(throws: AccountStore.Problem.notAllowed) {
+                _ = try Self.create(connection, "x@sict.gob.mx", .instructor, groups: ["SICT-BAS-2024-01"])
+            }
+        }
+    }
+
+    @Test func anEmailNamesOneAccountWhateverItsCase() throws {
+        try Self.withGroups { connection in
+            _ = try Self.create(connection, "Ana.Perez@SICT.gob.mx", .enlace, agency: "SICT")
+            #expect(throws: AccountStore.Problem.emailTaken) {
+                _ = try Self.create(connection, "ana.perez@sict.GOB.MX", .admin)
+            }
+            #expect(throws: AccountStore.Problem.badEmail) { _ = try Self.create(connection, "sin-arroba", .admin) }
+            #expect(try AccountStore(connection: connection).list().map(\.email) == ["ana.perez@sict.gob.mx"])
+        }
+    }
+
+    @Test func anEnlaceListsItsAgencysAccountsAndItsGroupsInstructorsOnly() throws {
+        try Self.withGroups { connection in
+            _ = try Self.create(connection, "admin@segob.gob.mx", .admin)
+            _ = try Self.create(connection, "enlace@sict.gob.mx", .enlace, agency: "SICT")
+            _ = try Self.create(connection, "enlace@inm.gob.mx", .enlace, agency: "INM")
+            _ = try Self.create(connection, "instructor@sict.gob.mx", .instructor, groups: ["SICT-BAS-2024-01"])
+            _ = try Self.create(connection, "instructor@inm.gob.mx", .instructor, groups: ["INM-BAS-2024-01"])
+            #expect(try AccountStore(connection: connection).list().count == 5)
+            connection.act(as: .enlace(of: "SICT", user: "enlace@sict.gob.mx"))
+            #expect(
+                try AccountStore(connection: connection).list().map(\.email) == [
+                    "enlace@sict.gob.mx", "instructor@sict.gob.mx",
+                ])
+            // The password hash and the second factor's secret are never the application role's to read.
+            #expect(throws: PostgresError.self) {
+                _ = try connection.query("SELECT password_hash FROM account").rows
+            }
+        }
+    }
+
+    @Test func theInvitationIsInTheOutboxOnlyWhenTheAccountIsCreated() throws {
+        try Self.withGroups { connection in
+            let created = try Self.create(connection, "nueva@sict.gob.mx", .enlace, agency: "SICT")
+            #expect(throws: AccountStore.Problem.emailTaken) {
+                _ = try Self.create(connection, "NUEVA@sict.gob.mx", .enlace, agency: "SICT")
+            }
+            connection.act(as: nil)
+            try connection.execute("RESET ROLE")
+            let bodies = try connection.query(
+                "SELECT body_text FROM mail_outbox WHERE recipient = 'nueva@sict.gob.mx'"
+            ).map { try $0.decode("body_text", as: String.self) }
+            #expect(bodies.count == 1)
+            #expect(bodies.first?.contains("https://capacita.test/invitacion?t=\(created.secret)") == true)
+            // Only the link's hash is kept.
+            let stored = try connection.query("SELECT sha256 FROM account_link").map {
+                try $0.decode("sha256", as: String.self)
+            }
+            #expect(stored == [TokenStore.sha256(created.secret)])
+        }
+    }
+
+    @Test func deactivatingEndsTheAccountsSessionsAndReactivatingDoesNotBringThemBack() throws {
+        try Self.withGroups { connection in
+            _ = try Self.create(connection, "baja@sict.gob.mx", .enlace, agency: "SICT")
+            let sessions = AccountSessions(connection: connection)
+            let credentials = try #require(try sessions.credentials(email: "BAJA@sict.gob.mx"))
+            let opened = try #require(
+                try sessions.open(account: credentials.id, pending: false, lifetime: .seconds(600), userAgent: "prueba")
+            )
+            let store = SessionStore(connection: connection)
+            #expect(try store.current(secret: opened.secret)?.identity.user == "baja@sict.gob.mx")
+            #expect(try AccountStore(connection: connection).setActive(email: "baja@sict.gob.mx", false))
+            #expect(try store.current(secret: opened.secret) == nil)
+            #expect(
+                try sessions.open(account: credentials.id, pending: false, lifetime: .seconds(600), userAgent: nil)
+                    == nil)
+            #expect(try AccountStore(connection: connection).setActive(email: "baja@sict.gob.mx", true))
+            #expect(try store.current(secret: opened.secret) == nil)
+            #expect(try AccountStore(connection: connection).setActive(email: "nadie@sict.gob.mx", false) == false)
+        }
+    }
+
+    @Test func aPendingSessionStandsForNoOneUntilItsSecondFactor() throws {
+        try Self.withGroups { connection in
+            _ = try Self.create(connection, "jefa@segob.gob.mx", .admin)
+            let sessions = AccountSessions(connection: connection)
+            let id = try #require(try sessions.credentials(email: "jefa@segob.gob.mx")).id
+            let opened = try #require(
+                try sessions.open(account: id, pending: true, lifetime: .seconds(600), userAgent: nil))
+            #expect(try SessionStore(connection: connection).current(secret: opened.secret) == nil)
+            #expect(try sessions.factor(session: opened.secret)?.pending == true)
+            #expect(try sessions.confirm(session: opened.secret))
+            #expect(try SessionStore(connection: connection).current(secret: opened.secret)?.account == id)
+        }
+    }
+
+    @Test func aTokenMadeForAnAccountActsAsItAndEndsWithIt() throws {
+        // `capacita token create --user` is the operator's, on the superuser's connection (the
+        // application role never writes api_token but through the page's definer functions).
+        try withLoadedDatabaseAsSuperuser { connection in
+            try importGroups(
+                String(decoding: try repositoryFile("examples/grupos.csv"), as: UTF8.self), into: connection)
+            _ = try Self.create(connection, "Instructora@SICT.gob.mx", .instructor, groups: ["SICT-BAS-2024-01"])
+            let tokens = TokenStore(connection: connection)
+            let made = try tokens.create(
+                account: "instructora@sict.gob.mx", name: "lector", expiresOn: nil, createdBy: "pruebas")
+            #expect(made.record.account == "instructora@sict.gob.mx" && made.record.role == "instructor")
+            // It acts as the account: its e-mail is the user name, so the account's groups are its groups.
+            #expect(made.record.groups == ["SICT-BAS-2024-01"])
+            #expect(try tokens.identity(for: made.token)?.user == "instructora@sict.gob.mx")
+            // Names are the account's own: another account, or a token of its own, may use the same.
+            #expect(throws: TokenStore.Problem.nameTaken("lector")) {
+                _ = try tokens.create(
+                    account: "instructora@sict.gob.mx", name: "lector", expiresOn: nil, createdBy: "pruebas")
+            }
+            _ = try tokens.create(
+                role: .admin, agency: nil, groups: [], name: "lector", expiresOn: nil, createdBy: "pruebas")
+            #expect(throws: TokenStore.Problem.unknownAccount("nadie@sict.gob.mx")) {
+                _ = try tokens.create(account: "nadie@sict.gob.mx", name: "x", expiresOn: nil, createdBy: "pruebas")
+            }
+            connection.act(as: .admin("pruebas"))
+            #expect(try AccountStore(connection: connection).setActive(email: "instructora@sict.gob.mx", false))
+            connection.act(as: nil)
+            #expect(try tokens.identity(for: made.token) == nil)
+            #expect(throws: TokenStore.Problem.inactiveAccount("instructora@sict.gob.mx")) {
+                _ = try tokens.create(
+                    account: "instructora@sict.gob.mx", name: "otro", expiresOn: nil, createdBy: "pruebas")
+            }
+        }
+    }
+}
