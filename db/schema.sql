@@ -24,6 +24,7 @@ CREATE TABLE public.account (
     failures integer DEFAULT 0 NOT NULL,
     locked_until timestamp with time zone,
     lockouts integer DEFAULT 0 NOT NULL,
+    totp_last_step bigint,
     CONSTRAINT account_check CHECK (((role = 'enlace'::text) = (agency_code IS NOT NULL))),
     CONSTRAINT account_check1 CHECK (((totp_confirmed_at IS NULL) OR (totp_secret IS NOT NULL))),
     CONSTRAINT account_email_check CHECK (((length(email) <= 254) AND (email ~ '^[^[:space:][:cntrl:]@]+@[^[:space:][:cntrl:]@]+$'::text))),
@@ -574,6 +575,25 @@ END
 $$;
 
 ALTER FUNCTION public.account_totp_confirm(session_sha256 text, recovery_sha256 text[]) OWNER TO capacita_definer;
+
+--
+-- Name: account_totp_step_use(text, bigint); Type: FUNCTION; Schema: public
+--
+
+CREATE FUNCTION public.account_totp_step_use(session_sha256 text, step bigint) RETURNS boolean
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+BEGIN
+    UPDATE account a SET totp_last_step = step
+    FROM web_session s
+    WHERE s.sha256 = session_sha256 AND s.expires_at >= now() AND s.account_id = a.id AND a.active
+      AND (a.totp_last_step IS NULL OR a.totp_last_step < step);
+    RETURN FOUND;
+END
+$$;
+
+ALTER FUNCTION public.account_totp_step_use(session_sha256 text, step bigint) OWNER TO capacita_definer;
 
 --
 -- Name: audit_log_refuse(); Type: FUNCTION; Schema: public
@@ -1419,11 +1439,11 @@ $$;
 -- Name: token_identity(text); Type: FUNCTION; Schema: public
 --
 
-CREATE FUNCTION public.token_identity(token_sha256 text) RETURNS TABLE(id bigint, name text, role text, agency_code text)
+CREATE FUNCTION public.token_identity(token_sha256 text) RETURNS TABLE(id bigint, name text, role text, agency_code text, account_id bigint)
     LANGUAGE sql STABLE SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'public', 'pg_temp'
     AS $$
-    SELECT t.id, coalesce(lower(a.email), t.name), t.role, t.agency_code::text
+    SELECT t.id, coalesce(lower(a.email), t.name), t.role, t.agency_code::text, t.account_id
     FROM api_token t LEFT JOIN account a ON a.id = t.account_id
     WHERE t.sha256 = token_sha256 AND t.revoked_at IS NULL
       AND (t.expires_on IS NULL OR t.expires_on >= (now() AT TIME ZONE 'UTC')::date)
@@ -3799,6 +3819,13 @@ GRANT ALL ON FUNCTION public.account_totp_begin(session_sha256 text, secret text
 
 REVOKE ALL ON FUNCTION public.account_totp_confirm(session_sha256 text, recovery_sha256 text[]) FROM PUBLIC;
 GRANT ALL ON FUNCTION public.account_totp_confirm(session_sha256 text, recovery_sha256 text[]) TO capacita_app;
+
+--
+-- Name: FUNCTION account_totp_step_use(session_sha256 text, step bigint); Type: ACL; Schema: public
+--
+
+REVOKE ALL ON FUNCTION public.account_totp_step_use(session_sha256 text, step bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.account_totp_step_use(session_sha256 text, step bigint) TO capacita_app;
 
 --
 -- Name: FUNCTION audit_log_refuse(); Type: ACL; Schema: public

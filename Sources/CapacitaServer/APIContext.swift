@@ -16,9 +16,9 @@ public struct APIContext: RequestContext {
     /// The signed-in session of a page, set by `SessionAuthentication`.
     var session: SessionStore.Current?
     public let remoteAddress: String?
-    /// The token's name for the log line. A context is a value: the middleware that names the
-    /// caller runs inside `RequestLog`, which sees it only through this shared box.
-    let tokenName = TokenName()
+    /// Who asked, for the log line. A context is a value: the middleware that names the caller
+    /// runs inside `RequestLog`, which sees it only through this shared box.
+    let caller = CallerName()
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
@@ -29,11 +29,12 @@ public struct APIContext: RequestContext {
     public var maxUploadSize: Int { Int.max }
 }
 
-/// The name of the token a request came with, written once by authentication, read by the log.
-final class TokenName: Sendable {
-    private let name = Mutex<String?>(nil)
+/// Who a request came from, written once by authentication, read by the log: the user name (an
+/// account's e-mail, or the name of a token of its own) and the account's id when it is one.
+final class CallerName: Sendable {
+    private let name = Mutex<(user: String, account: Int64?)?>(nil)
 
-    var value: String? {
+    var value: (user: String, account: Int64?)? {
         get { name.withLock { $0 } }
         set { name.withLock { $0 = newValue } }
     }

@@ -142,12 +142,16 @@ struct AccountSecurity: Sendable {
         return (uri, grouped.joined(separator: " "))
     }
 
-    /// Whether `code` is the TOTP code of `secret` now, or one step before or after (clocks drift).
-    static func check(code: String, secret: String, at date: Date = Date()) -> Bool {
+    /// The 30-second time step whose TOTP code of `secret` is `code`: now, or one step before or
+    /// after (clocks drift); nil when it is none of them. The step is recorded as used
+    /// (`AccountSessions.useStep`), so each code opens at most one session.
+    static func step(of code: String, secret: String, at date: Date = Date()) -> Int64? {
         let digits = code.filter { !$0.isWhitespace }
         guard digits.count == 6, digits.allSatisfy(\.isASCII), digits.allSatisfy(\.isNumber), let value = Int(digits)
-        else { return false }
+        else { return nil }
         let totp = TOTP(secret: secret)
-        return [-30.0, 0, 30].contains { totp.compute(date: date.addingTimeInterval($0)) == value }
+        let now = Int64((date.timeIntervalSince1970 / 30).rounded(.down))
+        return [Int64(-1), 0, 1].first { totp.compute(date: date.addingTimeInterval(Double($0) * 30)) == value }
+            .map { now + $0 }
     }
 }

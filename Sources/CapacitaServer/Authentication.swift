@@ -19,7 +19,7 @@ struct BearerAuthentication: RouterMiddleware {
         // The audit rows this request writes carry the id its log line carries.
         identity.request = context.id
         context.identity = identity
-        context.tokenName.value = identity.user
+        context.caller.value = (identity.user, identity.account)
         return try await next(request, context)
     }
 
@@ -55,6 +55,7 @@ struct SessionAuthentication: RouterMiddleware {
         guard let session = try await pages.session(request) else { return PagesController.redirect("/entrar") }
         var context = context
         context.session = session
+        context.caller.value = (session.identity.user, session.account)
         return try await next(request, context)
     }
 }

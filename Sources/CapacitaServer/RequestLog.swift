@@ -6,10 +6,11 @@ import Mustache
 
 /// The outermost middleware but the security headers: turns every error into the service's error
 /// shape, and writes one structured line per request (request id, method, route pattern, status,
-/// milliseconds, token name). The line holds the route's pattern, never the path itself, so no
-/// CURP, code or name typed into a URL reaches the log; nor does a token. Who is asking is not
-/// decided here: `BearerAuthentication` names the caller, inside this middleware, and leaves the
-/// token's name for the line. An error on a page route is answered with a page (`library`'s
+/// milliseconds, and who asked: `user`, an account's e-mail or a token's name, and `account`, the
+/// account's id). The line holds the route's pattern, never the path itself, so no CURP, code or
+/// name typed into a URL reaches the log; nor does a token's secret. Who is asking is not decided
+/// here: `BearerAuthentication` and `SessionAuthentication` name the caller, inside this
+/// middleware, and leave them for the line. An error on a page route is answered with a page (`library`'s
 /// message page), not JSON.
 struct RequestLog: RouterMiddleware {
     typealias Context = APIContext
@@ -35,7 +36,8 @@ struct RequestLog: RouterMiddleware {
                 "request_id": .string(context.id), "method": .string(request.method.rawValue),
                 "route": .string(context.endpointPath ?? "unmatched"),
                 "status": .stringConvertible(response.status.code),
-                "ms": .string(String(format: "%.1f", milliseconds)), "token": .string(context.tokenName.value ?? "-"),
+                "ms": .string(String(format: "%.1f", milliseconds)), "user": .string(context.caller.value?.user ?? "-"),
+                "account": .string(context.caller.value?.account.map(String.init) ?? "-"),
             ])
         return response
     }

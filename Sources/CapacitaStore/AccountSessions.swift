@@ -134,6 +134,14 @@ public struct AccountSessions {
         ).scalar(Bool.self) ?? false
     }
 
+    /// Records a TOTP code's time step as used by the session's account; false when that step or a
+    /// later one was already used (the same code again, or an older one).
+    public func useStep(session secret: String, step: Int64) throws -> Bool {
+        guard AccountStore.plausible(secret) else { return false }
+        return try connection.query("SELECT account_totp_step_use($1, $2)", [TokenStore.sha256(secret), step])
+            .scalar(Bool.self) ?? false
+    }
+
     /// A recovery code in place of the TOTP code; true once per code.
     public func useRecoveryCode(session secret: String, code: String) throws -> Bool {
         guard AccountStore.plausible(secret), (8...40).contains(code.utf8.count) else { return false }

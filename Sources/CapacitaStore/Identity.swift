@@ -12,8 +12,12 @@ public struct Identity: Sendable, Equatable {
     public var role: Role
     /// The enlace's agency; nil for the others.
     public var agency: String?
-    /// A stable user name: the token's name, or the operator running the CLI.
+    /// A stable user name: an account's e-mail, a token's name (a token of its own), or the
+    /// operator running the CLI.
     public var user: String
+    /// The account the caller is, when it is one (a session, or a token made by an account): the
+    /// request log names it.
+    public var account: Int64?
     /// The service's request id, recorded with each audit row the request writes (nil on the CLI).
     public var request: String?
 

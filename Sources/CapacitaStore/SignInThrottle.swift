@@ -48,7 +48,7 @@ public struct SignInThrottle {
 /// The sign-in form's CSRF tokens (db/migrations/0016). Showing the form writes nothing: a token
 /// is a random nonce and its expiry, with an HMAC-SHA256 of both under a key every instance shares
 /// (kept in PostgreSQL, read once at start). A post is taken only with a token whose MAC and
-/// expiry hold, checked here, and then only once: `SessionStore.signIn` records it as used.
+/// expiry hold, checked here, and then only once: `SessionStore.admit` records it as used.
 public struct SignInForms: Sendable {
     /// The key's bytes (SymmetricKey is not Sendable; one is made for each use).
     let keyBytes: [UInt8]

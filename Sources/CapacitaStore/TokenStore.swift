@@ -235,7 +235,7 @@ public struct TokenStore: Sendable {
         let valid = token.hasPrefix(Self.prefix) && token.utf8.count < 200
         let row = try connection.query(
             """
-            SELECT v.version, v.settled, t.name, t.role, t.agency_code
+            SELECT v.version, v.settled, t.name, t.role, t.agency_code, t.account_id
             FROM report_version() v LEFT JOIN token_identity($1) t ON $2
             """, [Self.sha256(token), valid]
         ).rows.first
@@ -243,7 +243,8 @@ public struct TokenStore: Sendable {
             version: try row?.decode("version") ?? 0, settled: try row?.decode("settled") ?? false)
         guard let row, let role = try row.decode("role", as: String?.self).flatMap(Identity.Role.init(rawValue:))
         else { return (nil, version) }
-        let identity = Identity(role: role, agency: try row.decode("agency_code"), user: try row.decode("name"))
+        var identity = Identity(role: role, agency: try row.decode("agency_code"), user: try row.decode("name"))
+        identity.account = try row.decode("account_id")
         return (identity, version)
     }
 
@@ -252,9 +253,11 @@ public struct TokenStore: Sendable {
     public func identity(for token: String) throws -> Identity? {
         guard token.hasPrefix(Self.prefix), token.utf8.count < 200 else { return nil }
         let row = try connection.query(
-            "SELECT name, role, agency_code FROM token_identity($1)", [Self.sha256(token)]
+            "SELECT name, role, agency_code, account_id FROM token_identity($1)", [Self.sha256(token)]
         ).rows.first
-        return try row.flatMap(Self.identity)
+        guard let row, var identity = try Self.identity(row) else { return nil }
+        identity.account = try row.decode("account_id")
+        return identity
     }
 
     /// The identity a definer function's row names (name, role, agency_code).

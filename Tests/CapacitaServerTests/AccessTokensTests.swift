@@ -3,6 +3,7 @@ import CapacitaStore
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
+import Logging
 import Postgres
 import Testing
 
@@ -45,7 +46,7 @@ import Testing
     }
 
     @Test func aTokenMadeOnThePageActsAsTheAccountUntilRevoked() async throws {
-        try await withService(adjust: cheapHashes) { served in
+        try await withService { served in
             let session = try await Self.signedIn(served, "ana@sict.gob.mx", agency: "SICT")
             let made = try await Self.post(
                 served, session, "/tokens", [("nombre", "tablero de la SICT"), ("vence", Self.inDays(30))])
@@ -94,7 +95,7 @@ import Testing
     }
 
     @Test func theFormRefusesAnExpiryTooFarANameInUseAndATokenSession() async throws {
-        try await withService(adjust: cheapHashes) { served in
+        try await withService { served in
             let session = try await Self.signedIn(served, "ana@sict.gob.mx", agency: "SICT")
             let far = try await Self.post(
                 served, session, "/tokens", [("nombre", "lejos"), ("vence", Self.inDays(400))])
@@ -106,8 +107,8 @@ import Testing
             #expect(first.status == .ok)
             let again = try await Self.post(served, session, "/tokens", [("nombre", "uno"), ("vence", Self.inDays(5))])
             #expect(again.status == .unprocessableContent && again.text.contains("Ya tiene un token vigente"))
-            // A session opened with a token has no account: it makes no tokens.
-            let tokenSession = try await Pages.session(served, .sict)
+            // A session opened with a token before accounts has no account: it makes no tokens.
+            let tokenSession = try Pages.tokenSession(served, token: try #require(served.fixture.tokens[.sict]))
             let none = try await Self.post(
                 served, tokenSession, "/tokens", [("nombre", "dos"), ("vence", Self.inDays(5))])
             #expect(none.status == .forbidden)
@@ -115,7 +116,7 @@ import Testing
     }
 
     @Test func deactivatingTheAccountEndsItsTokens() async throws {
-        try await withService(adjust: cheapHashes) { served in
+        try await withService { served in
             let session = try await Self.signedIn(served, "ana@sict.gob.mx", agency: "SICT")
             let made = try await Self.post(
                 served, session, "/tokens", [("nombre", "robot"), ("vence", Self.inDays(10))])
@@ -132,6 +133,33 @@ import Testing
                 try await served.send(
                     .get, "/v1/groups/\(ServiceFixture.sictGroup)/roster", as: nil, headers: Self.bearer(token)
                 ).status == .unauthorized)
+        }
+    }
+
+    @Test func theRequestLogNamesTheAccountByIdAndEmailNeverTheToken() async throws {
+        let records = LogRecords()
+        let logger = Logger(label: "capacita-test") { _ in RecordingLogHandler(records: records) }
+        try await withService(logger: logger) { served in
+            let session = try await Self.signedIn(served, "ana@sict.gob.mx", agency: "SICT")
+            let made = try await Self.post(
+                served, session, "/tokens", [("nombre", "robot"), ("vence", Self.inDays(10))])
+            let shown = try #require(made.text.firstMatch(of: try Regex(#"<code id="token-nuevo">([^<]+)</code>"#)))
+            let token = String(shown.output[1].substring ?? "")
+            let uri = "/v1/groups/\(ServiceFixture.sictGroup)/roster"
+            #expect(try await served.send(.get, uri, as: nil, headers: Self.bearer(token)).status == .ok)
+            let id = try #require(
+                try Connection(served.fixture.ownerURL).query(
+                    "SELECT id FROM account WHERE email = 'ana@sict.gob.mx'"
+                ).scalar(Int64.self))
+            let lines = records.all.filter { $0.hasPrefix("request ") }
+            // The API call with the account's token, and the page that made it, both name the account.
+            #expect(
+                lines.contains {
+                    $0.contains("route=/v1/groups/{code}/roster") && $0.contains("user=ana@sict.gob.mx")
+                        && $0.contains("account=\(id)")
+                })
+            #expect(lines.contains { $0.contains("route=/tokens") && $0.contains("account=\(id)") })
+            #expect(!records.all.contains { $0.contains(token) || $0.contains(String(token.dropFirst(9).prefix(12))) })
         }
     }
 }

@@ -47,6 +47,13 @@ import Testing
         #expect(Self.totp(base32: key, at: Date(timeIntervalSince1970: 59)) == "287082")
     }
 
+    /// The fixture's administrator signs in with codes from `adminTOTPKey`: the key the enrollment
+    /// page would have shown for the secret the fixture stores.
+    @Test func theFixturesAdministratorKeyIsTheOneItsEnrollmentWouldShow() {
+        let shown = AccountSecurity.enrollment(secret: ServiceFixture.adminTOTPSecret, email: "prueba@segob.gob.mx")
+        #expect(shown.key.filter { $0 != " " } == ServiceFixture.adminTOTPKey)
+    }
+
     /// The link of the newest message to `email` in the outbox, as the person would click it.
     static func link(_ served: Served, to email: String, path: String) throws -> String {
         let text = try #require(
@@ -92,8 +99,57 @@ import Testing
 
     static func withSession(_ cookie: String) -> HTTPFields { [.cookie: "capacita_sesion=\(cookie)"] }
 
+    /// Posts `code` on /entrar/codigo for a session that owes it.
+    static func postCode(_ served: Served, _ session: String, _ code: String) async throws -> TestResponse {
+        let page = try await served.send(.get, "/entrar/codigo", as: nil, headers: withSession(session))
+        var headers = Pages.form
+        headers[.cookie] = "capacita_sesion=\(session)"
+        return try await served.send(
+            .post, "/entrar/codigo", as: nil,
+            body: "csrf=\(Pages.escaped(try Pages.hiddenCSRF(page.text)))&code=\(code)",
+            headers: headers)
+    }
+
+    @Test func aTOTPCodeOpensOneSessionAndNeverAgain() async throws {
+        try await withService { served in
+            let email = "titular@segob.gob.mx"
+            let password = "una contraseña larga"
+            try Self.createAccount(served, email: email, role: .admin)
+            try await Self.accept(served, email: email, password: password)
+            let first = try #require(
+                Pages.cookie(try await Self.signIn(served, email: email, password: password), "capacita_sesion"))
+            let enroll = try await served.send(.get, "/dos-pasos", as: nil, headers: Self.withSession(first))
+            let keyMatch = try #require(
+                enroll.text.firstMatch(of: try Regex(#"<code class="clave">([A-Z2-7 ]+)</code>"#)))
+            let key = String(keyMatch.output[1].substring ?? "")
+            var headers = Pages.form
+            headers[.cookie] = "capacita_sesion=\(first)"
+            let now = Date()
+            let enrolled = try await served.send(
+                .post, "/dos-pasos", as: nil,
+                body:
+                    "csrf=\(Pages.escaped(try Pages.hiddenCSRF(enroll.text)))&code=\(Self.totp(base32: key, at: now))",
+                headers: headers)
+            #expect(enrolled.status == .ok)
+
+            // The enrollment's code again, still within its window: refused, and counted as a failure.
+            let second = try #require(
+                Pages.cookie(try await Self.signIn(served, email: email, password: password), "capacita_sesion"))
+            let replayed = try await Self.postCode(served, second, Self.totp(base32: key, at: now))
+            #expect(replayed.status == .unauthorized)
+            // The next step's code (within the ±1 step the service allows) opens it, once.
+            let next = Self.totp(base32: key, at: now.addingTimeInterval(30))
+            let accepted = try await Self.postCode(served, second, next)
+            #expect(accepted.status == .seeOther && accepted.headers[.location] == "/")
+            let third = try #require(
+                Pages.cookie(try await Self.signIn(served, email: email, password: password), "capacita_sesion"))
+            #expect(try await Self.postCode(served, third, next).status == .unauthorized)
+            #expect(try await Pages.home(served, third).headers[.location] == "/entrar")
+        }
+    }
+
     @Test func anAdministratorIsInvitedSetsAPasswordAndMustEnrollASecondFactor() async throws {
-        try await withService(adjust: cheapHashes) { served in
+        try await withService { served in
             let email = "admin@segob.gob.mx"
             try Self.createAccount(served, email: email, role: .admin)
             try await Self.accept(served, email: email, password: "una contraseña larga")
@@ -164,7 +220,7 @@ import Testing
     }
 
     @Test func tenWrongPasswordsLockTheAccountAndTheRightOneIsRefusedUntilTheLockEnds() async throws {
-        try await withService(adjust: cheapHashesWithoutAddressLimit) { served in
+        try await withService(adjust: withoutAddressLimit) { served in
             let email = "enlace@sict.gob.mx"
             try Self.createAccount(served, email: email, role: .enlace, agency: "SICT")
             try await Self.accept(served, email: email, password: "contraseña de enlace")
@@ -189,7 +245,7 @@ import Testing
     }
 
     @Test func aResetLinkWorksOnceAndOnlyWithinItsHour() async throws {
-        try await withService(adjust: cheapHashes) { served in
+        try await withService { served in
             let email = "enlace@inm.gob.mx"
             try Self.createAccount(served, email: email, role: .enlace, agency: "INM")
             try await Self.accept(served, email: email, password: "primera contraseña")
@@ -223,7 +279,7 @@ import Testing
     }
 
     @Test func aPasswordTooShortOrTheEmailIsRefusedInSpanish() async throws {
-        try await withService(adjust: cheapHashes) { served in
+        try await withService { served in
             let email = "corta@sict.gob.mx"
             try Self.createAccount(served, email: email, role: .enlace, agency: "SICT")
             let link = try Self.link(served, to: email, path: "/invitacion")
@@ -242,7 +298,7 @@ import Testing
     }
 
     @Test func deactivatingAnAccountEndsItsSessionAtOnce() async throws {
-        try await withService(adjust: cheapHashes) { served in
+        try await withService { served in
             let email = "baja@sict.gob.mx"
             try Self.createAccount(served, email: email, role: .enlace, agency: "SICT")
             try await Self.accept(served, email: email, password: "contraseña de baja")
@@ -264,13 +320,7 @@ import Testing
     }
 }
 
-/// bcrypt at its lowest cost: the tests check what is done with a hash, not its cost.
-@Sendable func cheapHashes(_ configuration: inout ServerConfiguration) {
-    configuration.accounts.bcryptCost = 4
-}
-
 /// The address limit out of the way, for a test of the account's own lock.
-@Sendable private func cheapHashesWithoutAddressLimit(_ configuration: inout ServerConfiguration) {
-    cheapHashes(&configuration)
+@Sendable private func withoutAddressLimit(_ configuration: inout ServerConfiguration) {
     configuration.signInFailureLimit = 100
 }

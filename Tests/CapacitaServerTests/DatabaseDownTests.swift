@@ -82,7 +82,7 @@ import Testing
             #expect(home.headers[.contentType]?.hasPrefix("text/html") == true, "\(home.text.prefix(200))")
             #expect(home.headers[.retryAfter] != nil)
             #expect(home.text.contains("no responde"))
-            let signIn = try await PagesTests.signIn(served, token: served.fixture.tokens[.inm]!)
+            let signIn = try await PagesTests.signIn(served, .inm)
             #expect(signIn.status == .serviceUnavailable)
             #expect(signIn.headers[.contentType]?.hasPrefix("text/html") == true, "\(signIn.text.prefix(200))")
 

@@ -95,13 +95,13 @@ import Testing
             let requestLines = lines.filter { $0.contains("info request ") }
             #expect(requestLines.count == requests.count, "\(lines)")
             for line in requestLines {
-                for field in ["request_id=", "method=", "route=", "status=", "ms=", "token="] {
+                for field in ["request_id=", "method=", "route=", "status=", "ms=", "user=", "account="] {
                     #expect(line.contains(field), "\(line)")
                 }
             }
             #expect(
                 requestLines.contains {
-                    $0.contains("route=/v1/groups/{code}/roster") && $0.contains("token=prueba-sict")
+                    $0.contains("route=/v1/groups/{code}/roster") && $0.contains("user=prueba-sict")
                 })
             let people: [(String, String)] = try Connection(served.fixture.ownerURL).query(
                 "SELECT curp, first_surname FROM person"

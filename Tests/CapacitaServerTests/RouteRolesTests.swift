@@ -61,7 +61,7 @@ import Testing
             #expect(try await served.send(.get, "/v1/constancias/verify/NOEXISTE1", as: nil).status == .notFound)
             // The log names no route for them, and the token that came.
             let lines = capture.all.filter { $0.contains("request_id=") && $0.contains("status=404") }
-            #expect(lines.contains { $0.contains("route=unmatched") && $0.contains("token=prueba-admin") })
+            #expect(lines.contains { $0.contains("route=unmatched") && $0.contains("user=prueba-admin") })
             #expect(!lines.contains { $0.contains("route=/v1/**") })
         }
     }

@@ -15,14 +15,18 @@ import TestSupport
 import Testing
 
 /// A fresh database loaded with the demo's data (catalog, registry, the example groups, SICT's
-/// enrollment file in Windows-1252, two INM people, SICT's results, headcounts, SICT's ficha) and
-/// one token per caller, served as the application role. Each test gets its own.
+/// enrollment file in Windows-1252, two INM people, SICT's results, headcounts, SICT's ficha), one
+/// API token per caller, and one account per caller but the revoked one (the pages' sign-in),
+/// served as the application role. Each test gets its own.
 struct ServiceFixture: Sendable {
     /// The superuser's URL (set-up and checks) and the application role's (the service).
     let ownerURL: String
     let appURL: String
     let database: String
     let tokens: [Caller: String]
+    /// Each caller's account e-mail (all with `password`); the administrator's second factor is
+    /// `adminTOTPSecret` (its codes made from `adminTOTPKey`), already confirmed.
+    let accounts: [Caller: String]
 
     enum Caller: String, Sendable, CaseIterable {
         case admin, sict, inm, instructor, revoked
@@ -30,6 +34,16 @@ struct ServiceFixture: Sendable {
 
     static let sictGroup = "SICT-BAS-2024-01"
     static let inmGroup = "INM-BAS-2024-01"
+
+    /// Every fixture account's password, and its bcrypt hash at cost 4 (made apart from the
+    /// service's library, with Python's bcrypt): the service checks the one against the other.
+    static let password = "contraseña de prueba"
+    static let passwordHash = "$2b$04$Y9RyXyr8rhLQ49L2uDb7nOhMdsFhibDXebCk1Dv/yZ4YK/w52s1ba"
+    /// The administrator's TOTP secret as the service stores it (32 characters of base32's
+    /// alphabet, as `/dos-pasos` makes them), and the key an authenticator app holds for it: the
+    /// base32 of the secret's bytes, as the enrollment page shows it.
+    static let adminTOTPSecret = "PRUEBAADMINCAPACITA2345672345672"
+    static let adminTOTPKey = "KBJFKRKCIFAUITKJJZBUCUCBINEVIQJSGM2DKNRXGIZTINJWG4ZA"
 
     static func make() throws -> ServiceFixture {
         let (database, ownerURL) = try TestDatabase.create()
@@ -74,9 +88,38 @@ struct ServiceFixture: Sendable {
         try create(.instructor, .instructor, groups: [sictGroup])
         try create(.revoked, .admin)
         try store.revoke("prueba-revoked")
+        let accounts = try makeAccounts(connection)
         var app = URLComponents(string: ownerURL)!
         app.user = "capacita_app"
-        return ServiceFixture(ownerURL: ownerURL, appURL: app.string!, database: database, tokens: tokens)
+        return ServiceFixture(
+            ownerURL: ownerURL, appURL: app.string!, database: database, tokens: tokens, accounts: accounts)
+    }
+
+    /// An account per caller with the same role, agency and groups as its token, made as people
+    /// are: created with an invitation, whose link then sets the password. The administrator's
+    /// second factor is stored confirmed, as its enrollment would leave it.
+    static func makeAccounts(_ connection: Connection) throws -> [Caller: String] {
+        let store = AccountStore(connection: connection)
+        var accounts: [Caller: String] = [:]
+        func create(_ caller: Caller, _ role: Identity.Role, agency: String? = nil, groups: [String] = []) throws {
+            let email = "prueba-\(caller.rawValue)@\((agency ?? "segob").lowercased()).gob.mx"
+            let created = try store.create(
+                .init(
+                    email: email, name: "Cuenta de prueba \(caller.rawValue)", role: role, agency: agency,
+                    groups: groups),
+                linkLifetime: .seconds(3600), link: { "http://capacita.test/invitacion?t=\($0)" }, invitedBy: nil)
+            guard try store.use(link: created.secret, kind: .invitation, passwordHash: passwordHash, name: nil) != nil
+            else { throw FixtureError(message: "the invitation of \(email) did not set its password") }
+            accounts[caller] = email
+        }
+        try create(.admin, .admin)
+        try create(.sict, .enlace, agency: "SICT")
+        try create(.inm, .enlace, agency: "INM")
+        try create(.instructor, .instructor, groups: [sictGroup])
+        _ = try connection.query(
+            "UPDATE account SET totp_secret = $1, totp_confirmed_at = now() WHERE email = $2",
+            [adminTOTPSecret, accounts[.admin]])
+        return accounts
     }
 
     func drop() {
@@ -121,10 +164,13 @@ struct ServiceFixture: Sendable {
     func configuration(
         maxBodyBytes: Int64 = 1 << 20, verifyLimit: Int = 1000, pendingUploadLifetime: Duration = .seconds(1800)
     ) -> ServerConfiguration {
-        ServerConfiguration(
+        var configuration = ServerConfiguration(
             host: "127.0.0.1", port: 0, databaseURL: appURL, poolSize: 4, maxBodyBytes: maxBodyBytes,
             maxConcurrentImports: 2, projectRoot: TestDatabase.projectRoot, uploadFolder: uploadFolder,
             verifyLimit: verifyLimit, pendingUploadLifetime: pendingUploadLifetime)
+        // bcrypt at its lowest cost: the tests check what is done with a hash, not its cost.
+        configuration.accounts.bcryptCost = 4
+        return configuration
     }
 
     func query<T: PostgresDecodable>(_ sql: String, as type: T.Type = T.self) throws -> T? {

@@ -8,7 +8,7 @@ import TestSupport
 import Testing
 
 /// Signing in on the pages (issue #25, section 4): failed sign-ins counted per client address in
-/// PostgreSQL, refused with 429 past a limit without checking the token; and the sign-in form's
+/// PostgreSQL, refused with 429 past a limit without checking the password; and the sign-in form's
 /// CSRF token one the service issued (its MAC under the shared key), unexpired, usable once, with
 /// nothing written and no database needed to show the form.
 @Suite struct SignInThrottleTests {
@@ -29,22 +29,22 @@ import Testing
             }, body)
     }
 
-    static let wrong = "capacita_" + String(repeating: "x", count: 43)
+    static let wrong = "no es la contraseña"
 
-    @Test func pastTheLimitEvenTheRightTokenIs429UntilTheWindowEnds() async throws {
+    @Test func pastTheLimitEvenTheRightPasswordIs429UntilTheWindowEnds() async throws {
         try await Self.throttled { served in
             for _ in 0..<Self.limit {
-                #expect(try await PagesTests.signIn(served, token: Self.wrong).status == .unauthorized)
+                #expect(try await PagesTests.signIn(served, .sict, password: Self.wrong).status == .unauthorized)
             }
-            // The limit + 1st wrong token: refused unchecked, with when to come back, in Spanish.
-            let refused = try await PagesTests.signIn(served, token: Self.wrong)
+            // The limit + 1st wrong password: refused unchecked, with when to come back, in Spanish.
+            let refused = try await PagesTests.signIn(served, .sict, password: Self.wrong)
             #expect(refused.status == .tooManyRequests)
             let wait = try #require(refused.headers[.retryAfter].flatMap { Int($0) })
             #expect(wait > 0 && wait <= 3600)
             #expect(refused.text.contains("Demasiados intentos") && refused.text.contains("Intente de nuevo en"))
             #expect(refused.headers[.contentType] == "text/html; charset=utf-8")
-            // The right token from the same address: 429 too, and no session.
-            let right = try await PagesTests.signIn(served, token: served.fixture.tokens[.sict]!)
+            // The right password from the same address: 429 too, and no session.
+            let right = try await PagesTests.signIn(served, .sict)
             #expect(right.status == .tooManyRequests)
             #expect(PagesTests.cookie(right, "capacita_sesion") == nil)
             #expect(try served.fixture.query("SELECT count(*) FROM web_session", as: Int.self) == 0)
@@ -53,22 +53,28 @@ import Testing
                 try served.fixture.query(
                     "SELECT failures FROM sign_in_failure WHERE key = 'address:127.0.0.1'", as: Int.self)
                     == Self.limit + 1)
-            // Once the window has ended (moved back here rather than waited for), the token works.
+            // Unchecked: the account itself counted only the passwords checked.
+            let email = try #require(served.fixture.accounts[.sict])
+            #expect(
+                try Connection(served.fixture.ownerURL).query(
+                    "SELECT failures FROM account WHERE email = $1", [email]
+                ).scalar(Int.self) == Self.limit)
+            // Once the window has ended (moved back here rather than waited for), the password works.
             try Connection(served.fixture.ownerURL).execute(
                 "UPDATE sign_in_failure SET window_start = now() - interval '2 hours'")
-            let later = try await PagesTests.signIn(served, token: served.fixture.tokens[.sict]!)
+            let later = try await PagesTests.signIn(served, .sict)
             #expect(later.status == .seeOther && PagesTests.cookie(later, "capacita_sesion") != nil)
         }
     }
 
-    /// A success takes back only its own attempt: someone holding one valid token cannot reset
-    /// the count between guesses.
+    /// A success takes back only its own attempt: someone holding one account's password cannot
+    /// reset the count between guesses.
     @Test func aSuccessDoesNotClearEarlierFailures() async throws {
         try await Self.throttled { served in
-            let right = served.fixture.tokens[.sict]!
+            let right = ServiceFixture.password
             var statuses: [HTTPResponse.Status] = []
-            for token in [Self.wrong, Self.wrong, right, Self.wrong, Self.wrong, right] {
-                statuses.append(try await PagesTests.signIn(served, token: token).status)
+            for password in [Self.wrong, Self.wrong, right, Self.wrong, Self.wrong, right] {
+                statuses.append(try await PagesTests.signIn(served, .sict, password: password).status)
             }
             #expect(
                 statuses == [
@@ -104,13 +110,20 @@ import Testing
         }
     }
 
-    /// Posts the sign-in form with this cookie and field, as a browser (or an attacker) would.
-    static func post(_ served: Served, csrf: String, token: String) async throws -> TestResponse {
+    /// Posts the sign-in form with this cookie and field, as a browser (or an attacker) would, with
+    /// SICT's enlace's e-mail and `password`.
+    static func post(_ served: Served, csrf: String, password: String = ServiceFixture.password) async throws
+        -> TestResponse
+    {
         var headers = PagesTests.form
         headers[.cookie] = "capacita_entrada=\(csrf)"
         return try await served.send(
-            .post, "/entrar", as: nil, body: "csrf=\(PagesTests.escaped(csrf))&token=\(PagesTests.escaped(token))",
+            .post, "/entrar", as: nil, body: "csrf=\(PagesTests.escaped(csrf))&\(try credentials(served, password))",
             headers: headers)
+    }
+
+    static func credentials(_ served: Served, _ password: String = ServiceFixture.password) throws -> String {
+        "email=\(PagesTests.escaped(try #require(served.fixture.accounts[.sict])))&password=\(PagesTests.escaped(password))"
     }
 
     /// The service's own minting and checking, with the key of the fixture's database (the one
@@ -128,9 +141,8 @@ import Testing
 
     @Test func theSignInFormTakesOnlyAnIssuedUnexpiredUnusedCSRFToken() async throws {
         try await withService { served in
-            let token = served.fixture.tokens[.sict]!
             // A pair of the sender's choosing, cookie and field alike: 403.
-            let forged = try await Self.post(served, csrf: TokenStore.randomSecret(), token: token)
+            let forged = try await Self.post(served, csrf: TokenStore.randomSecret())
             #expect(forged.status == .forbidden && forged.text.contains("CSRF"))
             #expect(PagesTests.cookie(forged, "capacita_sesion") == nil)
             let page = try await served.send(.get, "/entrar", as: nil)
@@ -138,11 +150,10 @@ import Testing
             #expect(issued.split(separator: ".").count == 3)
             // The right shape with a wrong MAC, or an issued token with its expiry moved: 403.
             let wrongMAC = Self.replacing(issued, part: 2, with: String(repeating: "ab", count: 32))
-            #expect(try await Self.post(served, csrf: wrongMAC, token: token).status == .forbidden)
+            #expect(try await Self.post(served, csrf: wrongMAC).status == .forbidden)
             let later = String(Int(Date().timeIntervalSince1970) + 86_400)
             #expect(
-                try await Self.post(served, csrf: Self.replacing(issued, part: 1, with: later), token: token).status
-                    == .forbidden)
+                try await Self.post(served, csrf: Self.replacing(issued, part: 1, with: later)).status == .forbidden)
             // A cookie that is not the field (each issued): 403.
             let another = try #require(
                 PagesTests.cookie(try await served.send(.get, "/entrar", as: nil), "capacita_entrada"))
@@ -150,36 +161,33 @@ import Testing
             headers[.cookie] = "capacita_entrada=\(another)"
             let mismatched = try await served.send(
                 .post, "/entrar", as: nil,
-                body: "csrf=\(PagesTests.escaped(issued))&token=\(PagesTests.escaped(token))",
-                headers: headers)
+                body: "csrf=\(PagesTests.escaped(issued))&\(try Self.credentials(served))", headers: headers)
             #expect(mismatched.status == .forbidden)
             // None of these was recorded: a token is written down only when a post uses it.
             #expect(try served.fixture.query("SELECT count(*) FROM sign_in_form_used", as: Int.self) == 0)
             // A fresh pair from the form: signs in.
-            let fresh = try await Self.post(served, csrf: issued, token: token)
+            let fresh = try await Self.post(served, csrf: issued)
             #expect(fresh.status == .seeOther && PagesTests.cookie(fresh, "capacita_sesion") != nil)
             // The same pair again: already used, 403, no second session.
-            let reused = try await Self.post(served, csrf: issued, token: token)
+            let reused = try await Self.post(served, csrf: issued)
             #expect(reused.status == .forbidden && PagesTests.cookie(reused, "capacita_sesion") == nil)
             #expect(try served.fixture.query("SELECT count(*) FROM web_session", as: Int.self) == 1)
             // A pair used by a failed sign-in is spent too; the form shown again carries a new one.
             let other = try await served.send(.get, "/entrar", as: nil)
             let second = try #require(PagesTests.cookie(other, "capacita_entrada"))
-            let failed = try await Self.post(served, csrf: second, token: Self.wrong)
+            let failed = try await Self.post(served, csrf: second, password: Self.wrong)
             #expect(failed.status == .unauthorized)
             let next = try #require(PagesTests.cookie(failed, "capacita_entrada"))
             #expect(next != second)
-            #expect(try await Self.post(served, csrf: second, token: token).status == .forbidden)
-            #expect(try await Self.post(served, csrf: next, token: token).status == .seeOther)
+            #expect(try await Self.post(served, csrf: second).status == .forbidden)
+            #expect(try await Self.post(served, csrf: next).status == .seeOther)
             // Minted by the service's own code and key, but at a clock two hours back (good for
             // one): expired, 403; the same minted now works.
             let forms = try Self.forms(served)
             let expired = forms.issue(now: Date().addingTimeInterval(-7200), lifetime: .seconds(3600))
             #expect(forms.verify(expired, now: Date().addingTimeInterval(-7200)) != nil)
-            #expect(try await Self.post(served, csrf: expired, token: token).status == .forbidden)
-            #expect(
-                try await Self.post(served, csrf: forms.issue(lifetime: .seconds(3600)), token: token).status
-                    == .seeOther)
+            #expect(try await Self.post(served, csrf: expired).status == .forbidden)
+            #expect(try await Self.post(served, csrf: forms.issue(lifetime: .seconds(3600))).status == .seeOther)
         }
     }
 
@@ -211,7 +219,7 @@ import Testing
             #expect(page.status == .ok, "\(page.text.prefix(200))")
             let csrf = try #require(PagesTests.cookie(page, "capacita_entrada"))
             #expect(try PagesTests.hiddenCSRF(page.text) == csrf)
-            let post = try await Self.post(served, csrf: csrf, token: served.fixture.tokens[.sict]!)
+            let post = try await Self.post(served, csrf: csrf)
             #expect(post.status == .serviceUnavailable)
             #expect(post.headers[.contentType]?.hasPrefix("text/html") == true)
         }

@@ -3,11 +3,18 @@
 --remote-debugging-pipe: a person signs in with the form, opens each page, and uploads a sheet
 with errors through the file input. For each page: a screenshot (PNG under the screens folder),
 the DOM as rendered, checks of what it must show, and a check that the screenshot is not blank.
+People get in as they would: the first administrator's invitation is read from the SMTP sink's
+folder, its link opened, a password chosen, the second factor enrolled with a TOTP code computed
+here (RFC 6238); the administrator invites SICT's enlace on Cuentas, whose invitation is followed
+the same way; later sign-ins give the password and, for the administrator, a fresh code.
 
-    check.py URL SCREENS_DIR ADMIN_TOKEN ENLACE_TOKEN BAD_SHEET
+    check.py URL SCREENS_DIR MAIL_DIR ADMIN_EMAIL BAD_SHEET
 
 Only the standard library: the pipe carries JSON messages ended by a NUL byte.
 """
+import base64
+import hashlib
+import hmac
 import json
 import os
 import re
@@ -15,6 +22,7 @@ import struct
 import subprocess
 import sys
 import tempfile
+import time
 import zlib
 
 # The demo's enlace is SICT's; another counted member agency must never appear on its pages.
@@ -195,20 +203,124 @@ class Check:
         return dom
 
 
-def sign_in(browser, base, token):
+def totp(key, at=None):
+    """RFC 6238: HMAC-SHA1 over 30-second steps, six digits; `key` as the page shows it (base32)."""
+    key = key.replace(" ", "").upper()
+    secret = base64.b32decode(key + "=" * (-len(key) % 8))
+    counter = struct.pack(">Q", int((time.time() if at is None else at) // 30))
+    mac = hmac.new(secret, counter, hashlib.sha1).digest()
+    offset = mac[-1] & 0x0F
+    return "%06d" % ((struct.unpack(">I", mac[offset:offset + 4])[0] & 0x7FFFFFFF) % 1000000)
+
+
+assert totp("GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ", at=59) == "287082"  # RFC 6238, appendix B
+
+
+class Mailbox:
+    """The SMTP sink's folder: one NNNNNN.json per message, written whole before the server said 250."""
+
+    def __init__(self, folder):
+        self.folder = folder
+        self.read = set()
+
+    def wait(self, recipient, seconds=90):
+        deadline = time.time() + seconds
+        while time.time() < deadline:
+            for name in sorted(os.listdir(self.folder)):
+                if not name.endswith(".json") or name in self.read:
+                    continue
+                with open(os.path.join(self.folder, name), encoding="utf-8") as handle:
+                    message = json.load(handle)
+                if recipient in message["recipients"]:
+                    self.read.add(name)
+                    return message
+            time.sleep(0.2)
+        raise RuntimeError(f"no message to {recipient} within {seconds} s")
+
+
+def invitation_link(message):
+    """The invitation's link, from the plain text; the message is checked as a person's mail."""
+    problems = []
+    if message["defects"] or message["bare_lf"] or message["long_lines"]:
+        problems.append("a malformed message")
+    if not message["html"] or not message["text"]:
+        problems.append("no text and HTML parts")
+    if CURP.search(message["text"] or "") or CURP.search(message["html"] or ""):
+        problems.append("a CURP in the message")
+    link = re.search(r"https?://\S+/invitacion\?t=[A-Za-z0-9_-]+", message["text"] or "")
+    if not link:
+        problems.append("no invitation link")
+    if problems:
+        raise RuntimeError("invitation to " + ", ".join(message["recipients"]) + ": " + "; ".join(problems))
+    return link.group(0)
+
+
+def fill(browser, fields, submit_id):
+    """Sets the form's fields (by element id) and submits the form of `submit_id`."""
+    script = "".join(f"document.getElementById({json.dumps(k)}).value = {json.dumps(v)};" for k, v in fields.items())
+    browser.submit(script + f"document.getElementById({json.dumps(submit_id)}).form.submit()")
+
+
+def accept(browser, check, link, name, password, screen):
+    browser.go(link)
+    check.page(screen, must=["Contraseña", "confirmation"])
+    fill(browser, {"name": name, "password": password, "confirmation": password}, "password")
+    check.page(screen + "-hecha", must=["Cuenta activada"])
+
+
+def sign_in(browser, base, email, password, key=None):
     browser.go(base + "/entrar")
-    browser.submit(
-        f"document.getElementById('token').value = {json.dumps(token)}; document.getElementById('token').form.submit()")
+    fill(browser, {"email": email, "password": password}, "email")
+    if key is not None:
+        if "/entrar/codigo" not in browser.evaluate("location.pathname"):
+            raise RuntimeError(f"{email}: no code asked after the password")
+        # A code opens one session: the enrollment's was this step's, so the check gives the next
+        # step's code, which the service takes (it allows one step of clock drift either way).
+        fill(browser, {"code": totp(key, at=time.time() + 30)}, "code")
+        if browser.evaluate("location.pathname") != "/":
+            raise RuntimeError(f"{email}: the code was refused")
+
+
+def sign_out(browser):
+    browser.submit("document.querySelector('form.salir').submit()")
 
 
 def main():
-    base, screens, admin, enlace, bad_sheet = sys.argv[1:6]
+    base, screens, mail_dir, admin_email, bad_sheet = sys.argv[1:6]
     os.makedirs(screens, exist_ok=True)
+    mailbox = Mailbox(mail_dir)
     browser = Browser()
     check = Check(browser, screens)
+    admin_password = "una frase larga de la titular"
+    enlace_email, enlace_password = "enlace.capacitacion@sct.gob.mx", "otra frase larga del enlace"
     try:
         browser.width(1280)
-        sign_in(browser, base, admin)
+        # The first administrator: the invitation `capacita user create` queued, sent by the service.
+        accept(browser, check, invitation_link(mailbox.wait(admin_email)), "Titular de la Secretaría Técnica",
+               admin_password, "invitacion")
+        browser.go(base + "/entrar")
+        check.page("entrar", must=["Correo", "Contraseña", "¿Olvidó su contraseña?"], must_not=['name="token"'])
+        fill(browser, {"email": admin_email, "password": admin_password}, "email")
+        # An administrator must enroll a second factor before anything else.
+        dom = check.page("dos-pasos", must=["<svg", 'class="clave"'])
+        key = re.search(r'<code class="clave">([^<]+)</code>', dom)
+        if not key:
+            raise RuntimeError("dos-pasos: no key shown as text")
+        key = key.group(1)
+        fill(browser, {"code": totp(key)}, "code")
+        dom = check.page("recuperacion", must=["códigos"])
+        if len(re.findall(r"<li><code>", dom)) != 10:
+            check.failures.append("recuperacion (not ten recovery codes)")
+        # Signing in again: the password, then a code computed now.
+        browser.go(base + "/")
+        sign_out(browser)
+        sign_in(browser, base, admin_email, admin_password, key=key)
+        # The administrator invites SICT's enlace on Cuentas; the service mails the invitation.
+        browser.go(base + "/cuentas")
+        check.page("cuentas", must=["Cuentas", admin_email])
+        browser.evaluate("document.getElementById('role').value = 'enlace'")
+        fill(browser, {"email": enlace_email, "name": "Enlace de capacitación SICT", "agency": "SICT"}, "agency")
+        check.page("cuentas-invitacion", must=["Invitación enviada a " + enlace_email])
         # The demo's data is of 2024: the year the pages are read in.
         browser.go(base + "/?year=2024")
         check.page("admin-inicio", must=["Secretaría Técnica", "PII% = (", "Instancias contadas", "<svg"])
@@ -220,9 +332,11 @@ def main():
         check.page("eventos", must=["<td>SICT</td>", "<td>SEGOB</td>", "Descargar esta tabla"])
         browser.go(base + "/fichas?year=2024")
         check.page("fichas", must=["Resumen nacional", "Quién contestó"])
-        browser.evaluate("document.querySelector('form.salir').submit()")
+        sign_out(browser)
 
-        sign_in(browser, base, enlace)
+        accept(browser, check, invitation_link(mailbox.wait(enlace_email)), "Enlace de capacitación SICT",
+               enlace_password, "invitacion-enlace")
+        sign_in(browser, base, enlace_email, enlace_password)
         browser.go(base + "/?year=2024")
         check.page("enlace-inicio", must=[SICT, "Hacia el umbral"], must_not=[OTHER], no_curp=True)
         # Usable at 360 px: the page itself does not scroll sideways (wide tables scroll in their box).
@@ -234,6 +348,10 @@ def main():
             print(f"browser-check: enlace-inicio-360: the page is {wide} px wide at 360 px: FAILED")
             check.failures.append("enlace-inicio-360")
         browser.width(1280)
+        browser.go(base + "/sesiones")
+        check.page("sesiones", must=["Mis sesiones", "esta sesión"])
+        browser.go(base + "/tokens")
+        check.page("tokens", must=["Tokens de acceso", "Crear token"])
         browser.go(base + "/subir/inscripcion")
         document = browser.page("DOM.getDocument")["root"]["nodeId"]
         node = browser.page("DOM.querySelector", nodeId=document, selector="#archivo")["nodeId"]

@@ -213,7 +213,7 @@ extension PagesController {
         }
         let form = try await Self.form(request)
         guard let sent = form["csrf"], Self.same(sent, factor.csrf) else { return try forbidden() }
-        guard AccountSecurity.check(code: form["code"] ?? "", secret: secret) else {
+        guard let step = AccountSecurity.step(of: form["code"] ?? "", secret: secret) else {
             return try await enrollPage(
                 request, problem: "El código no es correcto; revise la hora de su teléfono.",
                 status: .unprocessableContent)
@@ -224,6 +224,8 @@ extension PagesController {
             try connection.withTransaction { connection -> Bool in
                 let sessions = AccountSessions(connection: connection)
                 guard try sessions.confirmTwoFactor(session: session, recoveryCodes: codes) else { return false }
+                // The enrollment's code is used: signing in again needs a later one.
+                _ = try sessions.useStep(session: session, step: step)
                 if factor.pending { return try sessions.confirm(session: session) }
                 return true
             }

@@ -111,7 +111,11 @@ extension PagesController {
         let rule = security.settings.lock
         let confirmed = try await store.run(as: nil) { connection -> Bool in
             let sessions = AccountSessions(connection: connection)
-            var right = AccountSecurity.check(code: code, secret: secret)
+            // A code already used (replayed within its window) is as wrong as any other.
+            var right =
+                try AccountSecurity.step(of: code, secret: secret).map {
+                    try sessions.useStep(session: session, step: $0)
+                } ?? false
             if !right, code.count > 6 { right = try sessions.useRecoveryCode(session: session, code: code) }
             guard right else {
                 try sessions.failed(account: factor.account, rule)

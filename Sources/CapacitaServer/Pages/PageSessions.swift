@@ -7,7 +7,8 @@ import Hummingbird
 import Mustache
 import Postgres
 
-/// Signing in with a token, signing out, and the session a request carries (cookies, CSRF, forms).
+/// The sign-in form (accounts sign in through `accountSignIn`), signing out, and the session a
+/// request carries (cookies, CSRF, forms).
 extension PagesController {
     /// The sign-in form, with a CSRF token that carries its own proof (`SignInForms`): showing it
     /// needs no database and writes nothing; a post is taken only with a token issued by an
@@ -37,37 +38,9 @@ extension PagesController {
         guard let sent = form["csrf"], let expected = Self.cookies(request)[Self.signInCookie], !sent.isEmpty,
             Self.same(sent, expected), let issued = signInForms.verify(sent)
         else { return try forbidden() }
-        if let email = form["email"], !email.isEmpty {
-            return try await accountSignIn(request, context, form: form, issued: issued)
-        }
-        let token = (form["token"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-        let lifetime = sessionLifetime
-        // Counted per client address; an account's own failures lock it (`accountSignIn`).
-        let keys = [SignInThrottle.addressKey(context.remoteAddress ?? "local")]
-        let limits = signInLimits
-        let outcome = try await store.run(as: nil) {
-            try SessionStore(connection: $0).signIn(
-                form: issued, token: token, keys: keys, limits: limits, lifetime: lifetime)
-        }
-        switch outcome {
-        case .forgedForm:
-            return try forbidden()
-        case .throttled(let seconds):
-            return try throttled(request, seconds: seconds)
-        case .refused:
-            return try signInPage(
-                request, problem: "El token no es válido: no existe, fue revocado o venció.", status: .unauthorized)
-        case .opened(let opened):
-            var response = Self.redirect("/")
-            response.headers.append(
-                HTTPField(
-                    name: .setCookie,
-                    value: cookie(Self.sessionCookie, opened.secret, request, maxAge: Int(lifetime.components.seconds)))
-            )
-            response.headers.append(
-                HTTPField(name: .setCookie, value: cookie(Self.signInCookie, "", request, maxAge: 0)))
-            return response
-        }
+        // Only accounts sign in here. A post of the old token field (the form has it no more) is
+        // an account sign-in without an e-mail: refused with the one message, counted per address.
+        return try await accountSignIn(request, context, form: form, issued: issued)
     }
 
     /// "1 minuto", "15 minutos": a wait in whole minutes, rounded up.
@@ -89,8 +62,9 @@ extension PagesController {
         return response
     }
 
-    /// The signed-in session of a request, read from PostgreSQL each time: a token revoked through
-    /// any instance ends its sessions at once.
+    /// The signed-in session of a request, read from PostgreSQL each time: an account deactivated
+    /// through any instance (or the token behind a session opened before accounts, revoked) ends
+    /// its sessions at once.
     func session(_ request: Request) async throws -> SessionStore.Current? {
         guard let secret = Self.cookies(request)[Self.sessionCookie] else { return nil }
         return try await store.run(as: nil) { try SessionStore(connection: $0).current(secret: secret) }

@@ -9,7 +9,7 @@ import Postgres
 
 /// The web pages under `/` (issue #16), server-rendered from the templates in Pages/Templates
 /// (swift-mustache: logic-less, HTML-escaped by default) and working without JavaScript.
-/// A person signs in with their token once; a session cookie stands for it after. The same roles
+/// A person signs in with their account; a session cookie stands for it after. The same roles
 /// and scopes as the API: every read goes through the store as the signed-in identity, under
 /// row-level security.
 struct PagesController {
