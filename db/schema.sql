@@ -91,6 +91,66 @@ $$;
 ALTER FUNCTION public.account_create(new_email text, new_name text, new_role text, new_agency text, new_groups text[], link_sha256 text, link_lifetime interval) OWNER TO capacita_definer;
 
 --
+-- Name: account_invite_instructor(text, text, text[], text, interval); Type: FUNCTION; Schema: public
+--
+
+CREATE FUNCTION public.account_invite_instructor(new_email text, new_name text, new_groups text[], link_sha256 text, link_lifetime interval) RETURNS TABLE(invitation_id bigint, account_created boolean)
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+DECLARE
+    caller_agency text := capacita_agency();
+    existing account%ROWTYPE;
+    created account%ROWTYPE;
+    invitation bigint;
+BEGIN
+    IF capacita_role() IS DISTINCT FROM 'enlace' OR caller_agency IS NULL
+       OR cardinality(coalesce(new_groups, '{}')) = 0
+       OR EXISTS (SELECT 1 FROM unnest(new_groups) AS t(code) LEFT JOIN training_group g ON g.code = t.code
+                  WHERE g.code IS NULL OR g.agency_code IS DISTINCT FROM caller_agency) THEN
+        RAISE EXCEPTION 'account_invite_instructor: not allowed' USING ERRCODE = '42501';
+    END IF;
+    IF link_lifetime IS NULL OR link_lifetime <= interval '0' OR link_lifetime > interval '30 days' THEN
+        RAISE EXCEPTION 'account_invite_instructor: link lifetime out of range' USING ERRCODE = '22023';
+    END IF;
+    INSERT INTO group_instructor (group_code, user_name, assigned_by)
+    SELECT DISTINCT g, lower(btrim(new_email)), capacita_user() FROM unnest(new_groups) AS g
+    ON CONFLICT DO NOTHING;
+    INSERT INTO account_invitation (agency_code, email, name, groups, invited_by)
+    VALUES (caller_agency, lower(btrim(new_email)), btrim(new_name),
+            ARRAY(SELECT DISTINCT g FROM unnest(new_groups) AS g ORDER BY 1), capacita_user())
+    RETURNING id INTO invitation;
+    -- The enlace's agency gets one audit row, the same whichever case; what happened to an account
+    -- is recorded for the Secretaría Técnica only (no agency on the row).
+    INSERT INTO audit_log (user_name, user_label, role, agency_code, action, target, request_id, detail)
+    VALUES (capacita_user(), capacita_user(), 'enlace', caller_agency, 'account.invite', lower(btrim(new_email)),
+            nullif(current_setting('capacita.request', true), ''),
+            jsonb_build_object('invitation', invitation, 'groups', cardinality(new_groups)));
+    SELECT a.* INTO existing FROM account a WHERE lower(a.email) = lower(btrim(new_email));
+    IF FOUND THEN
+        INSERT INTO audit_log (user_name, user_label, role, agency_code, action, target, request_id, detail)
+        VALUES (capacita_user(), capacita_user(), 'enlace', NULL, 'account.groups_assigned',
+                'cuenta ' || existing.id || ' ' || lower(existing.email),
+                nullif(current_setting('capacita.request', true), ''), jsonb_build_object('invitation', invitation));
+        RETURN QUERY SELECT invitation, false;
+        RETURN;
+    END IF;
+    INSERT INTO account (email, name, role, agency_code, created_by)
+    VALUES (btrim(new_email), btrim(new_name), 'instructor', NULL, capacita_user())
+    RETURNING * INTO created;
+    INSERT INTO account_link (sha256, account_id, kind, expires_at)
+    VALUES (link_sha256, created.id, 'invitation', now() + link_lifetime);
+    INSERT INTO audit_log (user_name, user_label, role, agency_code, action, target, request_id, detail)
+    VALUES (capacita_user(), capacita_user(), 'enlace', NULL, 'account.create',
+            'cuenta ' || created.id || ' ' || lower(created.email),
+            nullif(current_setting('capacita.request', true), ''), jsonb_build_object('invitation', invitation));
+    RETURN QUERY SELECT invitation, true;
+END
+$$;
+
+ALTER FUNCTION public.account_invite_instructor(new_email text, new_name text, new_groups text[], link_sha256 text, link_lifetime interval) OWNER TO capacita_definer;
+
+--
 -- Name: account_link_peek(text, text); Type: FUNCTION; Schema: public
 --
 
@@ -151,14 +211,7 @@ CREATE FUNCTION public.account_may_manage(target_role text, target_agency text, 
     AS $$
     SELECT CASE
         WHEN capacita_role() IS NULL THEN (SELECT rolsuper FROM pg_roles WHERE rolname = session_user)
-        WHEN capacita_role() = 'admin' THEN true
-        WHEN capacita_role() = 'enlace' THEN target_role = 'instructor' AND target_agency IS NULL
-            AND cardinality(coalesce(target_groups, '{}')) > 0
-            AND NOT EXISTS (
-                SELECT 1 FROM unnest(target_groups) AS t(code)
-                LEFT JOIN training_group g ON g.code = t.code
-                WHERE g.code IS NULL OR g.agency_code IS DISTINCT FROM capacita_agency())
-        ELSE false
+        ELSE capacita_role() = 'admin'
     END
 $$;
 
@@ -1660,6 +1713,42 @@ CREATE SEQUENCE public.account_id_seq
 ALTER SEQUENCE public.account_id_seq OWNED BY public.account.id;
 
 --
+-- Name: account_invitation; Type: TABLE; Schema: public
+--
+
+CREATE TABLE public.account_invitation (
+    id bigint NOT NULL,
+    agency_code text NOT NULL COLLATE pg_catalog."C",
+    email text NOT NULL,
+    name text NOT NULL,
+    groups text[] NOT NULL,
+    invited_by text NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT account_invitation_email_check CHECK (((length(email) <= 254) AND (email ~ '^[^[:space:][:cntrl:]@]+@[^[:space:][:cntrl:]@]+$'::text))),
+    CONSTRAINT account_invitation_groups_check CHECK (((cardinality(groups) >= 1) AND (cardinality(groups) <= 200))),
+    CONSTRAINT account_invitation_name_check CHECK (((btrim(name) <> ''::text) AND (length(name) <= 200) AND (name !~ '[[:cntrl:]]'::text)))
+);
+
+ALTER TABLE ONLY public.account_invitation FORCE ROW LEVEL SECURITY;
+
+--
+-- Name: account_invitation_id_seq; Type: SEQUENCE; Schema: public
+--
+
+CREATE SEQUENCE public.account_invitation_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1;
+
+--
+-- Name: account_invitation_id_seq; Type: SEQUENCE OWNED BY; Schema: public
+--
+
+ALTER SEQUENCE public.account_invitation_id_seq OWNED BY public.account_invitation.id;
+
+--
 -- Name: account_link; Type: TABLE; Schema: public
 --
 
@@ -2060,7 +2149,7 @@ CREATE TABLE public.mail_outbox (
     CONSTRAINT mail_outbox_body_html_check CHECK ((length(body_html) <= 65536)),
     CONSTRAINT mail_outbox_body_text_check CHECK ((length(body_text) <= 65536)),
     CONSTRAINT mail_outbox_check CHECK (((sent_at IS NULL) OR (failed_at IS NULL))),
-    CONSTRAINT mail_outbox_kind_check CHECK ((kind = ANY (ARRAY['invitation'::text, 'password_reset'::text, 'test'::text]))),
+    CONSTRAINT mail_outbox_kind_check CHECK ((kind = ANY (ARRAY['invitation'::text, 'password_reset'::text, 'test'::text, 'group_assignment'::text]))),
     CONSTRAINT mail_outbox_last_error_check CHECK ((length(last_error) <= 500)),
     CONSTRAINT mail_outbox_recipient_check CHECK (((length(recipient) <= 254) AND (recipient ~ '^[^[:space:][:cntrl:]@<>]+@[^[:space:][:cntrl:]@<>]+$'::text))),
     CONSTRAINT mail_outbox_subject_check CHECK (((btrim(subject) <> ''::text) AND (length(subject) <= 200) AND (subject !~ '[[:cntrl:]]'::text)))
@@ -2396,6 +2485,12 @@ ALTER SEQUENCE public.web_session_id_seq OWNED BY public.web_session.id;
 ALTER TABLE ONLY public.account ALTER COLUMN id SET DEFAULT nextval('public.account_id_seq'::regclass);
 
 --
+-- Name: account_invitation id; Type: DEFAULT; Schema: public
+--
+
+ALTER TABLE ONLY public.account_invitation ALTER COLUMN id SET DEFAULT nextval('public.account_invitation_id_seq'::regclass);
+
+--
 -- Name: api_token id; Type: DEFAULT; Schema: public
 --
 
@@ -2454,6 +2549,13 @@ ALTER TABLE ONLY public.trained_dirty ALTER COLUMN id SET DEFAULT nextval('publi
 --
 
 ALTER TABLE ONLY public.web_session ALTER COLUMN id SET DEFAULT nextval('public.web_session_id_seq'::regclass);
+
+--
+-- Name: account_invitation account_invitation_pkey; Type: CONSTRAINT; Schema: public
+--
+
+ALTER TABLE ONLY public.account_invitation
+    ADD CONSTRAINT account_invitation_pkey PRIMARY KEY (id);
 
 --
 -- Name: account_link account_link_pkey; Type: CONSTRAINT; Schema: public
@@ -2705,6 +2807,12 @@ ALTER TABLE ONLY public.web_session
 --
 
 CREATE UNIQUE INDEX account_email ON public.account USING btree (lower(email));
+
+--
+-- Name: account_invitation_agency; Type: INDEX; Schema: public
+--
+
+CREATE INDEX account_invitation_agency ON public.account_invitation USING btree (agency_code, id);
 
 --
 -- Name: account_link_account; Type: INDEX; Schema: public
@@ -3032,6 +3140,13 @@ ALTER TABLE ONLY public.account
     ADD CONSTRAINT account_agency_code_fkey FOREIGN KEY (agency_code) REFERENCES public.agency(code) ON UPDATE CASCADE;
 
 --
+-- Name: account_invitation account_invitation_agency_code_fkey; Type: FK CONSTRAINT; Schema: public
+--
+
+ALTER TABLE ONLY public.account_invitation
+    ADD CONSTRAINT account_invitation_agency_code_fkey FOREIGN KEY (agency_code) REFERENCES public.agency(code) ON UPDATE CASCADE;
+
+--
 -- Name: account_link account_link_account_id_fkey; Type: FK CONSTRAINT; Schema: public
 --
 
@@ -3283,6 +3398,12 @@ ALTER TABLE ONLY public.web_session
 ALTER TABLE public.account ENABLE ROW LEVEL SECURITY;
 
 --
+-- Name: account_invitation; Type: ROW SECURITY; Schema: public
+--
+
+ALTER TABLE public.account_invitation ENABLE ROW LEVEL SECURITY;
+
+--
 -- Name: person add; Type: POLICY; Schema: public
 --
 
@@ -3506,10 +3627,13 @@ ALTER TABLE public.result_history ENABLE ROW LEVEL SECURITY;
 -- Name: account scoped; Type: POLICY; Schema: public
 --
 
-CREATE POLICY scoped ON public.account FOR SELECT TO capacita_app USING (((public.capacita_role() = 'admin'::text) OR (lower(email) = lower(public.capacita_user())) OR ((public.capacita_role() = 'enlace'::text) AND ((agency_code = public.capacita_agency()) OR ((role = 'instructor'::text) AND (EXISTS ( SELECT 1
-   FROM (public.group_instructor gi
-     JOIN public.training_group g ON ((g.code = gi.group_code)))
-  WHERE ((gi.user_name = lower(account.email)) AND (g.agency_code = public.capacita_agency())))))))));
+CREATE POLICY scoped ON public.account FOR SELECT TO capacita_app USING (((public.capacita_role() = 'admin'::text) OR (lower(email) = lower(public.capacita_user())) OR ((public.capacita_role() = 'enlace'::text) AND (agency_code = public.capacita_agency()))));
+
+--
+-- Name: account_invitation scoped; Type: POLICY; Schema: public
+--
+
+CREATE POLICY scoped ON public.account_invitation FOR SELECT TO capacita_app USING (((public.capacita_role() = 'admin'::text) OR ((public.capacita_role() = 'enlace'::text) AND (agency_code = public.capacita_agency()))));
 
 --
 -- Name: ficha scoped; Type: POLICY; Schema: public
@@ -3680,6 +3804,13 @@ REVOKE ALL ON FUNCTION public.account_audit(subject public.account, action text,
 
 REVOKE ALL ON FUNCTION public.account_create(new_email text, new_name text, new_role text, new_agency text, new_groups text[], link_sha256 text, link_lifetime interval) FROM PUBLIC;
 GRANT ALL ON FUNCTION public.account_create(new_email text, new_name text, new_role text, new_agency text, new_groups text[], link_sha256 text, link_lifetime interval) TO capacita_app;
+
+--
+-- Name: FUNCTION account_invite_instructor(new_email text, new_name text, new_groups text[], link_sha256 text, link_lifetime interval); Type: ACL; Schema: public
+--
+
+REVOKE ALL ON FUNCTION public.account_invite_instructor(new_email text, new_name text, new_groups text[], link_sha256 text, link_lifetime interval) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.account_invite_instructor(new_email text, new_name text, new_groups text[], link_sha256 text, link_lifetime interval) TO capacita_app;
 
 --
 -- Name: FUNCTION account_link_peek(link_sha256 text, link_kind text); Type: ACL; Schema: public
@@ -4130,6 +4261,19 @@ GRANT ALL ON FUNCTION public.trained_year_source(people text[]) TO capacita_defi
 --
 
 GRANT USAGE ON SEQUENCE public.account_id_seq TO capacita_definer;
+
+--
+-- Name: TABLE account_invitation; Type: ACL; Schema: public
+--
+
+GRANT SELECT ON TABLE public.account_invitation TO capacita_app;
+GRANT SELECT,INSERT ON TABLE public.account_invitation TO capacita_definer;
+
+--
+-- Name: SEQUENCE account_invitation_id_seq; Type: ACL; Schema: public
+--
+
+GRANT USAGE ON SEQUENCE public.account_invitation_id_seq TO capacita_definer;
 
 --
 -- Name: TABLE account_link; Type: ACL; Schema: public

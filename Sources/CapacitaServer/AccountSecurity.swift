@@ -78,6 +78,7 @@ public struct AccountSettings: Sendable {
     }
 
     public func invitationLink(_ secret: String) -> String { "\(publicURL)/invitacion?t=\(secret)" }
+    public var signInLink: String { "\(publicURL)/entrar" }
     public func resetLink(_ secret: String) -> String { "\(publicURL)/contrasena/nueva?t=\(secret)" }
 
     public func needsTwoFactor(_ role: Identity.Role) -> Bool { twoFactorRoles.contains(role) }

@@ -4,9 +4,10 @@ import CapacitaStore
 import Hummingbird
 
 /// Accounts through the API: the Secretaría Técnica lists, invites, deactivates and reactivates
-/// any; an enlace their agency's accounts, and invites instructors for the groups their agency
-/// organizes (the database decides, in `account_may_manage`). The invitation goes by e-mail, from
-/// the outbox; the link is never in an answer.
+/// any (the database decides, in `account_may_manage`); an enlace lists their agency's accounts
+/// and invites instructors to the groups their agency organizes (`account_invite_instructor`),
+/// answered the same whether or not the e-mail has an account. The invitation goes by e-mail,
+/// from the outbox; the link is never in an answer.
 struct AccountsController {
     let store: SharedStore
     let settings: AccountSettings
@@ -47,19 +48,29 @@ struct AccountsController {
             }
             let agency = try await store.agencyCode(body.agency, parameter: "agency", as: identity)
             let settings = self.settings
-            let created = try await Self.mapped {
-                try await store.run(as: identity) {
-                    try AccountStore(connection: $0).create(
+            let id = try await Self.mapped {
+                try await store.run(as: identity) { connection -> Int64 in
+                    let accounts = AccountStore(connection: connection)
+                    // An enlace's invitation: the same answer (the invitation's id) for every e-mail.
+                    if identity.role == .enlace {
+                        guard role == .instructor, agency == nil else { throw AccountStore.Problem.notAllowed }
+                        return try accounts.inviteInstructor(
+                            email: body.email, name: body.name, groups: body.groups ?? [],
+                            agencyName: identity.agency ?? "", linkLifetime: settings.invitationLifetime,
+                            link: settings.invitationLink, signIn: settings.signInLink, invitedBy: identity.user)
+                    }
+                    return try accounts.create(
                         .init(
                             email: body.email, name: body.name, role: role, agency: agency, groups: body.groups ?? []),
                         linkLifetime: settings.invitationLifetime, link: settings.invitationLink,
-                        invitedBy: identity.user)
+                        invitedBy: identity.user
+                    ).id
                 }
             }
-            return Responses.json(Created(id: created.id, email: body.email.lowercased()), status: .created)
+            return Responses.json(Created(id: id, email: body.email.lowercased()), status: .created)
         }
         for (action, active) in [("deactivate", false), ("reactivate", true)] {
-            routes.post("/v1/accounts/:email/\(action)", roles: [.admin, .enlace]) { _, context, identity in
+            routes.post("/v1/accounts/:email/\(action)", roles: [.admin]) { _, context, identity in
                 let email = try context.parameters.require("email")
                 guard email.utf8.count <= AccountEmail.maximumLength else { throw APIError.notFound("la cuenta") }
                 // An account out of the caller's reach answers as one that does not exist.

@@ -107,6 +107,64 @@ public struct AccountStore {
         return (id, secret)
     }
 
+    /// An enlace invites an instructor to their agency's groups (db/migrations/0024): the same
+    /// answer, the invitation's id, whether or not the e-mail has an account. A new person gets an
+    /// invitation to set a password; a person with an account, a note that the groups were
+    /// assigned (`signIn`, where they sign in). Which one was sent never leaves this function.
+    public func inviteInstructor(
+        email: String, name: String, groups: [String], agencyName: String, linkLifetime: Duration,
+        link: (String) -> String, signIn: String, invitedBy: String?
+    ) throws -> Int64 {
+        guard let email = AccountEmail.normalize(email) else { throw Problem.badEmail }
+        let name = name.trimmingSpaces()
+        guard !name.isEmpty, name.count <= 200, CellText.textProblem(name, limit: 200) == nil else {
+            throw Problem.badName
+        }
+        let groups = Array(Set(groups.map(TrainingGroup.normalizeCode))).sorted()
+        guard !groups.isEmpty else { throw Problem.notAllowed }
+        let secret = TokenStore.randomSecret()
+        let hours = Int(linkLifetime.components.seconds / 3600)
+        return try mapped {
+            try connection.withTransaction { connection -> Int64 in
+                guard
+                    let row = try connection.query(
+                        """
+                        SELECT invitation_id, account_created FROM account_invite_instructor(
+                            $1, $2, $3::text[], $4, make_interval(secs => $5::double precision))
+                        """,
+                        [email, name, groups, TokenStore.sha256(secret), Double(linkLifetime.components.seconds)]
+                    ).rows.first
+                else { throw Problem.notAllowed }
+                let message =
+                    try row.decode("account_created", as: Bool.self)
+                    ? AccountMessage.invitation(
+                        name: name, link: link(secret), hours: max(hours, 1), invitedBy: invitedBy)
+                    : AccountMessage.groupAssignment(name: name, agency: agencyName, groups: groups, signIn: signIn)
+                try Self.enqueue(
+                    message, to: email,
+                    kind: try row.decode("account_created", as: Bool.self) ? "invitation" : "group_assignment",
+                    connection)
+                return try row.decode("invitation_id")
+            }
+        }
+    }
+
+    /// The invitations the caller may read (an enlace, their agency's), newest first.
+    public func invitations(limit: Int = 500) throws -> [InstructorInvitation] {
+        try connection.query(
+            """
+            SELECT id, email, name, array_to_string(groups, ',') AS groups, invited_by,
+                   to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI "UTC"') AS created_at
+            FROM account_invitation ORDER BY id DESC LIMIT $1
+            """, [limit]
+        ).map { row in
+            InstructorInvitation(
+                id: try row.decode("id"), email: try row.decode("email"), name: try row.decode("name"),
+                groups: try row.decode("groups", as: String.self).split(separator: ",").map(String.init),
+                invitedBy: try row.decode("invited_by"), createdAt: try row.decode("created_at"))
+        }
+    }
+
     /// A new invitation for an account that has not chosen its password; nil otherwise.
     public func reinvite(email: String, linkLifetime: Duration, link: (String) -> String, invitedBy: String?) throws
         -> String?

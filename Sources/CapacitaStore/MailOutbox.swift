@@ -8,6 +8,7 @@ public struct OutgoingMail: Sendable, Equatable {
         case invitation
         case passwordReset = "password_reset"
         case test
+        case groupAssignment = "group_assignment"
     }
 
     public var recipient: String

@@ -24,28 +24,77 @@ import Testing
             linkLifetime: .seconds(72 * 3600), link: { "https://capacita.test/invitacion?t=\($0)" }, invitedBy: nil)
     }
 
-    @Test func anEnlaceInvitesOnlyInstructorsOfGroupsItsAgencyOrganizes() throws {
+    static func invite(_ connection: Connection, _ email: String, groups: [String]) throws -> Int64 {
+        try AccountStore(connection: connection).inviteInstructor(
+            email: email, name: "Persona Invitada", groups: groups, agencyName: "SICT",
+            linkLifetime: .seconds(72 * 3600), link: { "https://capacita.test/invitacion?t=\($0)" },
+            signIn: "https://capacita.test/entrar", invitedBy: "enlace-sict")
+    }
+
+    @Test func anEnlaceInvitesInstructorsToItsOwnGroupsAndCreatesNoOtherAccount() throws {
         try Self.withGroups { connection in
             connection.act(as: .enlace(of: "SICT", user: "enlace-sict"))
-            _ = try Self.create(connection, "instructora@sict.gob.mx", .instructor, groups: ["SICT-BAS-2024-01"])
-            for (email, role, groups) in [
-                ("otra@sict.gob.mx", Identity.Role.instructor, ["INM-BAS-2024-01"]),
-                ("mezcla@sict.gob.mx", .instructor, ["SICT-BAS-2024-01", "INM-BAS-2024-01"]),
-                ("singrupo@sict.gob.mx", .instructor, []),
-                ("jefa@sict.gob.mx", .admin, []),
-            ] {
-                #expect(throws: AccountStore.Problem.notAllowed, "\(email)") {
-                    _ = try Self.create(connection, email, role, groups: groups)
+            _ = try Self.invite(connection, "instructora@sict.gob.mx", groups: ["SICT-BAS-2024-01"])
+            // Another agency's group, a mix, none, and a group that does not exist: refused alike.
+            for groups in [["INM-BAS-2024-01"], ["SICT-BAS-2024-01", "INM-BAS-2024-01"], [], ["NO-EXISTE-2024-01"]] {
+                #expect(throws: AccountStore.Problem.notAllowed, "\(groups)") {
+                    _ = try Self.invite(connection, "otra@sict.gob.mx", groups: groups)
                 }
             }
+            // Creating or turning off accounts is the Secretaría Técnica's.
             #expect(throws: AccountStore.Problem.notAllowed) {
                 _ = try Self.create(connection, "enlace2@sict.gob.mx", .enlace, agency: "SICT")
             }
-            // An instructor cannot create accounts at all.
+            #expect(throws: AccountStore.Problem.notAllowed) {
+                _ = try Self.create(connection, "inst@sict.gob.mx", .instructor, groups: ["SICT-BAS-2024-01"])
+            }
+            #expect(throws: AccountStore.Problem.notAllowed) {
+                _ = try AccountStore(connection: connection).setActive(email: "instructora@sict.gob.mx", false)
+            }
+            // An instructor invites no one.
             connection.act(as: .instructor("instructora@sict.gob.mx"))
             #expect(throws: AccountStore.Problem.notAllowed) {
-                _ = try Self.create(connection, "x@sict.gob.mx", .instructor, groups: ["SICT-BAS-2024-01"])
+                _ = try Self.invite(connection, "x@sict.gob.mx", groups: ["SICT-BAS-2024-01"])
             }
+        }
+    }
+
+    /// "Known elsewhere" and "unknown" answer alike: the enlace sees the same invitation, the same
+    /// assignment and the same accounts whether or not the e-mail had an account; only the person's
+    /// mail differs (an invitation, or a note that groups were assigned).
+    @Test func anEnlaceLearnsNothingFromInvitingAnEmailThatHasAnAccountElsewhere() throws {
+        try Self.withGroups { connection in
+            _ = try Self.create(connection, "ya.tiene@inm.gob.mx", .instructor, groups: ["INM-BAS-2024-01"])
+            _ = try Self.create(connection, "enlace@inm.gob.mx", .enlace, agency: "INM")
+            connection.act(as: .enlace(of: "SICT", user: "enlace-sict"))
+            let before = try AccountStore(connection: connection).list()
+            var seen: [[String]] = []
+            for email in ["ya.tiene@inm.gob.mx", "enlace@inm.gob.mx", "nueva@sict.gob.mx"] {
+                let id = try Self.invite(connection, email, groups: ["SICT-BAS-2024-01"])
+                let invitation = try #require(try AccountStore(connection: connection).invitations().first)
+                #expect(invitation.id == id && invitation.email == email && invitation.name == "Persona Invitada")
+                #expect(invitation.groups == ["SICT-BAS-2024-01"])
+                let assigned = try connection.query(
+                    "SELECT count(*) FROM group_instructor WHERE user_name = $1", [email]
+                ).scalar(Int64.self)
+                seen.append([invitation.invitedBy, "\(assigned ?? -1)"])
+                // No account appears or differs for the enlace in any case.
+                #expect(try AccountStore(connection: connection).list() == before)
+            }
+            #expect(Set(seen.map { $0.joined(separator: " ") }).count == 1)
+            connection.act(as: nil)
+            // The outbox is read as the superuser: the application role never reads it.
+            try connection.execute("RESET ROLE")
+            let kinds = try connection.query(
+                "SELECT recipient || ' ' || kind FROM mail_outbox ORDER BY id"
+            ).map { try $0.decode(at: 0, as: String.self) }
+            #expect(kinds.contains("ya.tiene@inm.gob.mx group_assignment"))
+            #expect(kinds.contains("enlace@inm.gob.mx group_assignment"))
+            #expect(kinds.contains("nueva@sict.gob.mx invitation"))
+            // The new person is an instructor of the group; the existing ones keep their accounts.
+            #expect(
+                try connection.query("SELECT role FROM account WHERE email = 'nueva@sict.gob.mx'").scalar(String.self)
+                    == "instructor")
         }
     }
 
@@ -60,7 +109,7 @@ import Testing
         }
     }
 
-    @Test func anEnlaceListsItsAgencysAccountsAndItsGroupsInstructorsOnly() throws {
+    @Test func anEnlaceListsItsAgencysAccountsOnly() throws {
         try Self.withGroups { connection in
             _ = try Self.create(connection, "admin@segob.gob.mx", .admin)
             _ = try Self.create(connection, "enlace@sict.gob.mx", .enlace, agency: "SICT")
@@ -70,9 +119,7 @@ import Testing
             #expect(try AccountStore(connection: connection).list().count == 5)
             connection.act(as: .enlace(of: "SICT", user: "enlace@sict.gob.mx"))
             #expect(
-                try AccountStore(connection: connection).list().map(\.email) == [
-                    "enlace@sict.gob.mx", "instructor@sict.gob.mx",
-                ])
+                try AccountStore(connection: connection).list().map(\.email) == ["enlace@sict.gob.mx"])
             // The password hash and the second factor's secret are never the application role's to read.
             #expect(throws: PostgresError.self) {
                 _ = try connection.query("SELECT password_hash FROM account").rows

@@ -48,6 +48,30 @@ public struct AccountMessage: Sendable, Equatable {
     }
 }
 
+extension AccountMessage {
+    /// To a person who already has an account: an enlace assigned them groups to teach. No link
+    /// to act on: they sign in as always (`signIn`, the sign-in page's address).
+    public static func groupAssignment(name: String, agency: String, groups: [String], signIn: String)
+        -> AccountMessage
+    {
+        let list = groups.joined(separator: ", ")
+        return AccountMessage(
+            subject: "Grupos asignados en capacita",
+            text: """
+                Hola, \(name):
+
+                La instancia \(agency) le asignó como instructor(a) de estos grupos en capacita, el sistema del Programa Nacional de Capacitación en materia de trata de personas: \(list).
+
+                Ya tiene una cuenta con este correo: entre como siempre en \(signIn). Si usted no esperaba este mensaje, avise a la Secretaría Técnica.
+                """,
+            html: """
+                <p>Hola, \(HTMLText.escape(name)):</p>
+                <p>La instancia \(HTMLText.escape(agency)) le asignó como instructor(a) de estos grupos en capacita, el sistema del Programa Nacional de Capacitación en materia de trata de personas: \(HTMLText.escape(list)).</p>
+                <p>Ya tiene una cuenta con este correo: entre como siempre en <a href="\(HTMLText.escape(signIn))">\(HTMLText.escape(signIn))</a>. Si usted no esperaba este mensaje, avise a la Secretaría Técnica.</p>
+                """)
+    }
+}
+
 /// Text made safe inside HTML.
 public enum HTMLText {
     public static func escape(_ text: String) -> String {

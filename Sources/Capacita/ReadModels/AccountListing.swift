@@ -31,3 +31,23 @@ public struct AccountListing: Sendable, Equatable {
         self.twoFactor = twoFactor
     }
 }
+
+/// An enlace's invitation of an instructor to their agency's groups, as the enlace reads it: what
+/// they asked, never whether the e-mail already had an account.
+public struct InstructorInvitation: Sendable, Equatable {
+    public var id: Int64
+    public var email: String
+    public var name: String
+    public var groups: [String]
+    public var invitedBy: String
+    public var createdAt: String
+
+    public init(id: Int64, email: String, name: String, groups: [String], invitedBy: String, createdAt: String) {
+        self.id = id
+        self.email = email
+        self.name = name
+        self.groups = groups
+        self.invitedBy = invitedBy
+        self.createdAt = createdAt
+    }
+}

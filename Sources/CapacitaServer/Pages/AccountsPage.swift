@@ -26,8 +26,19 @@ extension PagesController {
             var label: String
         }
 
+        struct Invitation: Sendable {
+            var email: String
+            var name: String
+            var groups: String
+            var invitedBy: String
+            var createdAt: String
+        }
+
         var title = "Cuentas"
         var lines: [Line]
+        /// An enlace's invitations of instructors (what they asked; never whether the e-mail had
+        /// an account).
+        var invitations: [Invitation]
         var roles: [Role]
         var admin: Bool
         var notice: String?
@@ -38,7 +49,9 @@ extension PagesController {
         _ session: SessionStore.Current, notice: String? = nil, problem: String? = nil,
         status: HTTPResponse.Status = .ok
     ) async throws -> Response {
-        let accounts = try await store.run(as: session.identity) { try AccountStore(connection: $0).list() }
+        let (accounts, invitations) = try await store.run(as: session.identity) {
+            (try AccountStore(connection: $0).list(), try AccountStore(connection: $0).invitations())
+        }
         let admin = session.identity.role == .admin
         let roles: [Identity.Role] = admin ? [.admin, .enlace, .instructor] : [.instructor]
         let view = AccountsView(
@@ -47,6 +60,11 @@ extension PagesController {
                     email: $0.email, name: $0.name, role: Labels.value($0.role), agency: $0.agency,
                     groups: $0.groups.isEmpty ? nil : $0.groups.joined(separator: ", "), active: $0.active,
                     twoFactor: $0.twoFactor, lastSignIn: $0.lastSignInAt ?? "nunca")
+            },
+            invitations: invitations.map {
+                .init(
+                    email: $0.email, name: $0.name, groups: $0.groups.joined(separator: ", "), invitedBy: $0.invitedBy,
+                    createdAt: $0.createdAt)
             },
             roles: roles.map { .init(value: $0.rawValue, label: Labels.value($0.rawValue)) }, admin: admin,
             notice: notice, problem: problem)
@@ -67,12 +85,22 @@ extension PagesController {
             let agencyText = (form["agency"] ?? "").trimmingCharacters(in: .whitespaces)
             let agency = try await store.agencyCode(
                 agencyText.isEmpty ? nil : agencyText, parameter: "instancia", as: identity)
-            _ = try await store.run(as: identity) {
-                try AccountStore(connection: $0).create(
+            _ = try await store.run(as: identity) { connection -> Int64 in
+                let accounts = AccountStore(connection: connection)
+                // An enlace invites instructors to their groups, answered the same for every e-mail.
+                if identity.role == .enlace {
+                    guard role == .instructor, agency == nil else { throw AccountStore.Problem.notAllowed }
+                    return try accounts.inviteInstructor(
+                        email: form["email"] ?? "", name: form["name"] ?? "", groups: Array(groups),
+                        agencyName: identity.agency ?? "", linkLifetime: settings.invitationLifetime,
+                        link: settings.invitationLink, signIn: settings.signInLink, invitedBy: identity.user)
+                }
+                return try accounts.create(
                     .init(
                         email: form["email"] ?? "", name: form["name"] ?? "", role: role, agency: agency,
                         groups: Array(groups)),
-                    linkLifetime: settings.invitationLifetime, link: settings.invitationLink, invitedBy: identity.user)
+                    linkLifetime: settings.invitationLifetime, link: settings.invitationLink, invitedBy: identity.user
+                ).id
             }
         } catch let problem as AccountStore.Problem {
             return try await accountsPage(

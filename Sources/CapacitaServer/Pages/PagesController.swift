@@ -138,7 +138,7 @@ struct PagesController {
         }
         routes.get("/cuentas", roles: [.admin, .enlace]) { _, _, session in try await accountsPage(session) }
         routes.post("/cuentas", roles: [.admin, .enlace]) { request, _, session in try await invite(request, session) }
-        routes.post("/cuentas/estado", roles: [.admin, .enlace]) { request, _, session in
+        routes.post("/cuentas/estado", roles: [.admin]) { request, _, session in
             try await accountState(request, session)
         }
         routes.get("/parametro", roles: .everyone) { request, _, session in try await indicator(request, session) }
