@@ -2065,6 +2065,27 @@ CREATE TABLE public.group_instructor (
 ALTER TABLE ONLY public.group_instructor FORCE ROW LEVEL SECURITY;
 
 --
+-- Name: group_session; Type: TABLE; Schema: public
+--
+
+CREATE TABLE public.group_session (
+    group_code text NOT NULL COLLATE pg_catalog."C",
+    session_date date NOT NULL,
+    starts_at time(0) without time zone NOT NULL,
+    ends_at time(0) without time zone NOT NULL,
+    place text,
+    place_kind text,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT group_session_link_https CHECK (((place_kind IS DISTINCT FROM 'link'::text) OR (place ~* '^https://[^/[:space:]]+'::text))),
+    CONSTRAINT group_session_place_has_kind CHECK (((place IS NULL) = (place_kind IS NULL))),
+    CONSTRAINT group_session_place_kind_check CHECK ((place_kind = ANY (ARRAY['place'::text, 'link'::text]))),
+    CONSTRAINT group_session_place_text CHECK (((place IS NULL) OR ((btrim(place) <> ''::text) AND (length(place) <= 500) AND (place !~ '[[:cntrl:]]'::text)))),
+    CONSTRAINT group_session_starts_before_end CHECK ((starts_at < ends_at))
+);
+
+ALTER TABLE ONLY public.group_session FORCE ROW LEVEL SECURITY;
+
+--
 -- Name: headcount; Type: TABLE; Schema: public
 --
 
@@ -2101,7 +2122,7 @@ CREATE TABLE public.import_batch (
     ran_by text NOT NULL,
     ran_at timestamp with time zone DEFAULT now() NOT NULL,
     CONSTRAINT import_batch_imported_check CHECK ((imported >= 0)),
-    CONSTRAINT import_batch_kind_check CHECK ((kind = ANY (ARRAY['groups'::text, 'enrollment'::text, 'results'::text, 'headcount'::text, 'ficha'::text]))),
+    CONSTRAINT import_batch_kind_check CHECK ((kind = ANY (ARRAY['groups'::text, 'enrollment'::text, 'results'::text, 'headcount'::text, 'ficha'::text, 'sessions'::text]))),
     CONSTRAINT import_batch_rows_check CHECK ((rows >= 0)),
     CONSTRAINT import_batch_sha256_check CHECK ((sha256 ~ '^[0-9a-f]{64}$'::text)),
     CONSTRAINT import_batch_unchanged_check CHECK ((unchanged >= 0)),
@@ -2682,6 +2703,13 @@ ALTER TABLE ONLY public.ficha
 
 ALTER TABLE ONLY public.group_instructor
     ADD CONSTRAINT group_instructor_pkey PRIMARY KEY (group_code, user_name);
+
+--
+-- Name: group_session group_session_pkey; Type: CONSTRAINT; Schema: public
+--
+
+ALTER TABLE ONLY public.group_session
+    ADD CONSTRAINT group_session_pkey PRIMARY KEY (group_code, session_date, starts_at);
 
 --
 -- Name: headcount headcount_pkey; Type: CONSTRAINT; Schema: public
@@ -3273,6 +3301,13 @@ ALTER TABLE ONLY public.group_instructor
     ADD CONSTRAINT group_instructor_group_code_fkey FOREIGN KEY (group_code) REFERENCES public.training_group(code) ON UPDATE CASCADE ON DELETE CASCADE;
 
 --
+-- Name: group_session group_session_group_code_fkey; Type: FK CONSTRAINT; Schema: public
+--
+
+ALTER TABLE ONLY public.group_session
+    ADD CONSTRAINT group_session_group_code_fkey FOREIGN KEY (group_code) REFERENCES public.training_group(code) ON UPDATE CASCADE;
+
+--
 -- Name: headcount headcount_agency_code_fkey; Type: FK CONSTRAINT; Schema: public
 --
 
@@ -3528,6 +3563,12 @@ ALTER TABLE public.ficha ENABLE ROW LEVEL SECURITY;
 ALTER TABLE public.group_instructor ENABLE ROW LEVEL SECURITY;
 
 --
+-- Name: group_session; Type: ROW SECURITY; Schema: public
+--
+
+ALTER TABLE public.group_session ENABLE ROW LEVEL SECURITY;
+
+--
 -- Name: headcount; Type: ROW SECURITY; Schema: public
 --
 
@@ -3574,6 +3615,14 @@ ALTER TABLE public.person_agency ENABLE ROW LEVEL SECURITY;
 --
 
 ALTER TABLE public.person_history ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: group_session read_as_group; Type: POLICY; Schema: public
+--
+
+CREATE POLICY read_as_group ON public.group_session FOR SELECT USING (((public.capacita_role() IS NOT NULL) AND (EXISTS ( SELECT 1
+   FROM public.training_group g
+  WHERE (g.code = group_session.group_code)))));
 
 --
 -- Name: agency read_identified; Type: POLICY; Schema: public
@@ -3660,6 +3709,16 @@ CREATE POLICY scoped ON public.import_batch USING (((public.capacita_role() = 'a
 --
 
 CREATE POLICY scoped ON public.person_agency USING (((public.capacita_role() = 'admin'::text) OR ((public.capacita_role() = 'enlace'::text) AND (agency_code = public.capacita_agency())))) WITH CHECK (((public.capacita_role() = 'admin'::text) OR ((public.capacita_role() = 'enlace'::text) AND (agency_code = public.capacita_agency()))));
+
+--
+-- Name: group_session scoped_writes; Type: POLICY; Schema: public
+--
+
+CREATE POLICY scoped_writes ON public.group_session USING (((public.capacita_role() = 'admin'::text) OR ((public.capacita_role() = 'enlace'::text) AND (group_code IN ( SELECT g.code
+   FROM public.training_group g
+  WHERE (g.agency_code = public.capacita_agency())))))) WITH CHECK (((public.capacita_role() = 'admin'::text) OR ((public.capacita_role() = 'enlace'::text) AND (group_code IN ( SELECT g.code
+   FROM public.training_group g
+  WHERE (g.agency_code = public.capacita_agency()))))));
 
 --
 -- Name: training_group scoped_writes; Type: POLICY; Schema: public
@@ -4379,6 +4438,12 @@ GRANT USAGE ON SEQUENCE public.ficha_id_seq TO capacita_app;
 
 GRANT SELECT,INSERT,DELETE ON TABLE public.group_instructor TO capacita_app;
 GRANT SELECT,INSERT,DELETE ON TABLE public.group_instructor TO capacita_definer;
+
+--
+-- Name: TABLE group_session; Type: ACL; Schema: public
+--
+
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.group_session TO capacita_app;
 
 --
 -- Name: TABLE headcount; Type: ACL; Schema: public

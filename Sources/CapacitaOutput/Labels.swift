@@ -18,6 +18,9 @@ public enum Labels {
         "ends_on": "fin", "modality": "modalidad", "capacity": "cupo", "enrolled": "inscritas",
         "acreditados": "acreditadas", "no_acreditados": "no acreditadas", "bajas": "bajas",
         "general_public": "público general", "public_servants": "servidores públicos",
+        // Sessions
+        "session": "sesión", "date": "fecha", "starts_at": "hora de inicio", "ends_at": "hora de fin",
+        "place": "lugar", "place_kind": "tipo de lugar", "source": "origen",
         // People and results
         "curp": "CURP", "tier": "nivel de mando", "attendance": "asistencia", "pre": "pre", "post": "post",
         "final": "calificación", "status": "estado", "pass_rate": "acreditación",
@@ -75,6 +78,8 @@ public enum Labels {
         "intermedio": "intermedio", "formador": "formador de personas formadoras", "especializado": "especializado",
         "especializacion": "especialización", "presencial": "presencial", "en_linea": "en línea", "mixta": "mixta",
         "reaccion": "reacción",
+        // Session places and where a session comes from
+        "place": "lugar", "link": "enlace", "scheduled": "programada", "per_day": "una por día",
         // Ficha summary groups
         "orden": "orden de gobierno", "sexo": "sexo", "edad": "edad", "escolaridad": "escolaridad", "area": "área",
         "necesidades": "necesidades", "total": "total", "ND": "ND",

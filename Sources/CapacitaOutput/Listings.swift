@@ -61,6 +61,27 @@ public enum GroupTable {
     }
 }
 
+/// A group's sessions (`group sessions`, `GET /v1/groups/{code}/sessions`, the group page).
+public enum SessionTable {
+    public static let columns = [
+        "session", "group", "date", "starts_at", "ends_at", "place", "place_kind", "source",
+    ]
+
+    public static func table(_ sessions: [GroupSession]) -> Table {
+        Table(
+            columns: columns,
+            rows: sessions.map { session in
+                [
+                    .text(session.code), .text(session.groupCode), .date(session.date.description),
+                    session.startsAt.map { .text($0.description) } ?? .null,
+                    session.endsAt.map { .text($0.description) } ?? .null,
+                    session.place.map { .text($0.text) } ?? .null, session.place.map { .code($0.kind) } ?? .null,
+                    .code(session.scheduled ? "scheduled" : "per_day"),
+                ]
+            })
+    }
+}
+
 public enum HeadcountTable {
     public static func table(_ rows: [Headcount]) -> Table {
         Table(

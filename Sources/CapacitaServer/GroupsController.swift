@@ -50,7 +50,39 @@ struct GroupsController {
             }
             return try Responses.report(report, request)
         }
+        routes.get("/v1/groups/:code/sessions", roles: .everyone) { request, context, identity in
+            let code = try GroupScope.code(try context.parameters.require("code"))
+            let sessions = try await store.run(as: identity) {
+                try GroupSessionStore(connection: $0).list(group: code)
+            }
+            guard let sessions else { throw APIError.notFound("el grupo") }
+            return try Responses.table(SessionTable.table(sessions), request, sheet: "sesiones")
+        }
+        // The sessions file of one group: the Secretaría Técnica, and the enlace of the agency that
+        // organizes it; for any other enlace the group is not there (404), before the body is read.
+        routes.put("/v1/groups/:code/sessions", roles: [.admin, .enlace]) { request, context, identity in
+            let code = try GroupScope.code(try context.parameters.require("code"))
+            let dryRun = try Query(request).bool("dry_run")
+            let organizer = try await store.run(as: identity) {
+                try GroupStore(connection: $0).group(code: code)?.group.agencyCode
+            }
+            guard let organizer, identity.role == .admin || organizer == identity.agency else {
+                throw APIError.notFound("el grupo")
+            }
+            let outcome = try await store.importUpload(
+                request, configuration, fallbackName: "sesiones-\(code).csv", limit: Self.sessionsBodyLimit,
+                as: identity
+            ) { input, connection in
+                try FileImports(connection: connection).sessions(
+                    input, ranBy: identity.user, dryRun: dryRun, group: code)
+            }
+            return Responses.report(ImportReport(outcome))
+        }
     }
+
+    /// A group's sessions file: a row a session, a few dozen bytes each; a mebibyte is years of
+    /// daily sessions.
+    static let sessionsBodyLimit: Int64 = 1 << 20
 
     /// One group as JSON (the groups file's column names as keys) made into the one-row CSV the
     /// groups import reads, so both go through the same checks and messages.

@@ -81,6 +81,8 @@ public enum AccessRules {
         case groupOfAnotherAgency
         /// An enlace enrolls people only into the groups its own agency organizes.
         case groupOrganizedElsewhere(String)
+        /// A group's sessions are given by the Secretaría Técnica and the organizing agency's enlace.
+        case sessionsOfAnotherAgency
 
         public var message: String {
             switch self {
@@ -98,6 +100,9 @@ public enum AccessRules {
             case .groupOrganizedElsewhere(let mine):
                 return
                     "solo puede inscribir en los grupos que organiza su instancia (\(mine)); para un grupo de otra instancia, su enlace o la Secretaría Técnica inscriben"
+            case .sessionsOfAnotherAgency:
+                return
+                    "las sesiones de un grupo las dan el enlace de la instancia que lo organiza y la Secretaría Técnica"
             }
         }
 

@@ -29,6 +29,16 @@ public struct FileImports: Sendable {
         return Self.noting(bytes, AgencyFile.columns, try agencies(file, bytes: bytes))
     }
 
+    /// A sessions file (`grupo, fecha, inicio, fin, lugar`): each group in it ends with exactly its
+    /// sessions. `group`: the file is that group's only (the service's `PUT …/sessions`).
+    public func sessions(_ file: InputFile, ranBy: String, dryRun: Bool = false, group: String? = nil) throws
+        -> ImportOutcome
+    {
+        let bytes = try file.readAll()
+        return Self.noting(
+            bytes, SessionFile.columns, try sessions(file, bytes: bytes, ranBy: ranBy, dryRun: dryRun, group: group))
+    }
+
     /// The line the header was found on (a title or notes may sit above it), for the report. Only
     /// the start of the file is read again: the header is among its first rows.
     static func noting(_ bytes: [UInt8], _ specs: [ColumnSpec], _ outcome: ImportOutcome) -> ImportOutcome {
@@ -68,6 +78,32 @@ public struct FileImports: Sendable {
             guard foreign.isEmpty else { return try refused("groups", file, foreign, dryRun: dryRun) }
             return try GroupStore(connection: connection).upsert(
                 groups, fileName: file.name, sha256: try file.fingerprint().sha256, ranBy: ranBy, dryRun: dryRun)
+        }
+    }
+
+    private func sessions(_ file: InputFile, bytes: [UInt8], ranBy: String, dryRun: Bool, group: String?) throws
+        -> ImportOutcome
+    {
+        if let identity = connection.identity, identity.role == .instructor {
+            return try refused(
+                "sessions", file, [AccessRules.Refusal.sessionsOfAnotherAgency.issue(column: "")], dryRun: dryRun)
+        }
+        let store = GroupSessionStore(connection: connection)
+        let groups = try store.groups()
+        switch SessionFile.parse(bytes, context: SessionFile.Context(groups: groups, onlyGroup: group)) {
+        case .failure(let issues):
+            return try refused("sessions", file, issues.issues, dryRun: dryRun)
+        case .success(let sessions):
+            var foreign: [ImportIssue] = []
+            if let identity = connection.identity, identity.role == .enlace {
+                foreign = sessions.filter { groups[$0.session.groupCode]?.agencyCode != identity.agency }.map {
+                    AccessRules.Refusal.sessionsOfAnotherAgency.issue(
+                        line: $0.line, column: "grupo", value: $0.session.groupCode)
+                }
+            }
+            guard foreign.isEmpty else { return try refused("sessions", file, foreign, dryRun: dryRun) }
+            return try store.replace(
+                sessions, fileName: file.name, sha256: try file.fingerprint().sha256, ranBy: ranBy, dryRun: dryRun)
         }
     }
 

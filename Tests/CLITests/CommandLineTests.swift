@@ -161,6 +161,7 @@ import Testing
         ["report", "group", "SICT-BAS-2024-01"], ["report", "course", "PNC22-BAS", "--year", "2024"],
         ["constancia", "list", "--group", "SICT-BAS-2024-01"], ["headcount", "list", "--year", "2024"],
         ["ficha", "history", "SICT", "--year", "2024"], ["ficha", "summary", "--year", "2024"], ["db", "status"],
+        ["group", "sessions", "SICT-BAS-2024-01"],
         ["report", "indicator", "--series", "2022-2024"], ["audit", "list"], ["token", "list"],
     ]
 

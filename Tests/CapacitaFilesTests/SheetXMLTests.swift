@@ -96,6 +96,22 @@ import Testing
         #expect(late[1].cells[3] == "2028-03-05")
     }
 
+    /// A session's hours typed into time-formatted cells (built-in "h:mm", a custom "hh:mm") are
+    /// fractions of a day; they read as the times they show, a date cell as before.
+    @Test func timeCellsReadAsTimesOfDay() throws {
+        let styles = """
+            <styleSheet><numFmts><numFmt numFmtId="164" formatCode="hh:mm"/></numFmts>\
+            <cellXfs><xf numFmtId="0"/><xf numFmtId="20"/><xf numFmtId="164"/><xf numFmtId="14"/></cellXfs></styleSheet>
+            """
+        let sheet = """
+            <worksheet><sheetData><row r="2"><c r="A2" s="1"><v>0.375</v></c><c r="B2" s="2"><v>0.5625</v></c>\
+            <c r="C2" s="1"><v>0</v></c><c r="D2" s="3"><v>45355</v></c><c r="E2"><v>0.375</v></c></row></sheetData></worksheet>
+            """
+        let rows = try Self.rows(sheet, styles: styles)
+        #expect(rows.first?.cells == ["09:00", "13:30", "00:00", "2024-03-04", "0.375"])
+        #expect(SerialDate.timeOfDay(serial: 1) == nil && SerialDate.timeOfDay(serial: -0.1) == nil)
+    }
+
     @Test func aReferencePastTheLastColumnOrRowIsRefused() {
         #expect(throws: SheetRows.Failure.self) {
             try Self.rows("<row r=\"1\"><c r=\"ZZZZZ1\"><v>1</v></c></row>")

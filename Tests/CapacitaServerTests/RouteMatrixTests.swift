@@ -34,6 +34,7 @@ import Testing
     static let oneGroup = """
         {"grupo": "SICT-TALLER-9", "curso": "PNC22-SENS", "dependencia": "SICT", "inicio": "2024-09-02"}
         """
+    static let sessions = "grupo,fecha,inicio,fin,lugar\n\(group),2024-03-04,09:00,14:00,Aula 3\n"
     static let headcount = #"{"alto": 12, "medio": 35, "operativo": 40}"#
 
     static var rows: [Row] {
@@ -56,6 +57,11 @@ import Testing
             Row(
                 method: .get, route: "/v1/groups/{code}/roster", uri: "/v1/groups/\(group)/roster",
                 expected: ownAgencyAndAssigned),
+            Row(
+                method: .get, route: "/v1/groups/{code}/sessions", uri: "/v1/groups/\(group)/sessions", expected: all),
+            Row(
+                method: .put, route: "/v1/groups/{code}/sessions", uri: "/v1/groups/\(group)/sessions?dry_run=true",
+                body: sessions, contentType: "text/csv", expected: ownAgency),
             Row(
                 method: .post, route: "/v1/enrollments", uri: "/v1/enrollments?dry_run=true", body: newPerson,
                 contentType: "text/csv", expected: [200, 200, 422, 404]),

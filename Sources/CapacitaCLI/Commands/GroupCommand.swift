@@ -9,7 +9,7 @@ struct GroupCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "group",
         abstract: "Grupos y eventos de capacitación y sensibilización.",
-        subcommands: [Import.self, Create.self, List.self, Show.self]
+        subcommands: [Import.self, Create.self, List.self, Show.self, Sessions.self, SessionsImport.self]
     )
 
     struct Import: ParsableCommand {
@@ -137,6 +137,47 @@ struct GroupCommand: ParsableCommand {
                 throw Refused(message: "no hay un grupo con la clave \(code)")
             }
             try output.emit(GroupTable.record(listing), sheet: "Grupo")
+        }
+    }
+
+    struct Sessions: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract:
+                "Lista las sesiones de un grupo: las de su archivo de sesiones, o una por día de inicio a fin si no tiene."
+        )
+
+        @Argument(help: ArgumentHelp("Clave del grupo.", valueName: "código")) var code: String
+        @OptionGroup var output: FormatOption
+
+        func run() throws {
+            guard let sessions = try GroupSessionStore(connection: try Database.connect()).list(group: code) else {
+                throw Refused(message: "no hay un grupo con la clave \(code)")
+            }
+            try output.emit(SessionTable.table(sessions), sheet: "Sesiones")
+        }
+    }
+
+    struct SessionsImport: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "sessions-import",
+            abstract:
+                "Importa sesiones (grupo, fecha, inicio, fin, lugar); las de cada grupo del archivo reemplazan las que tenía. Todo o nada."
+        )
+
+        @Argument(help: ArgumentHelp("Archivo CSV, de texto o libro .xlsx.", valueName: "archivo"))
+        var file: String
+
+        @Flag(name: .long, help: "Solo valida y dice qué haría; no escribe nada.")
+        var dryRun = false
+
+        @OptionGroup var sheet: SheetOption
+        @OptionGroup var output: FormatOption
+
+        func run() throws {
+            let input = try InputFile(path: file, sheet: sheet.sheet)
+            let outcome = try FileImports(connection: try Database.connect()).sessions(
+                input, ranBy: Operator.name, dryRun: dryRun)
+            try ImportReport(outcome).emit(output)
         }
     }
 }

@@ -31,6 +31,9 @@ extension ImportReport {
                         "Constancias: \(Plural.count(issued, "emitida", "emitidas")), "
                             + "\(Plural.count(revoked, "revocada", "revocadas")).")
                 }
+                if let removed = extra["removed"] {
+                    lines.append("Sesiones que el archivo ya no lista, borradas: \(removed).")
+                }
             }
             if headerLine > 1 {
                 lines.append(

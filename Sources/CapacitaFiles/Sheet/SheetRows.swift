@@ -103,10 +103,11 @@ public struct SheetRows: Sendable {
         case "b": return raw == "1" ? "VERDADERO" : raw == "0" ? "FALSO" : raw
         default:
             let trimmed = raw.trimmingCellSpaces()
-            if styles.isDate(style: style), let serial = Double(trimmed),
-                let date = SerialDate.date(serial: serial, date1904: date1904)
-            {
-                return date.description
+            if styles.isDate(style: style), let serial = Double(trimmed) {
+                // A time typed alone (a session's 9:00) is a fraction of a day under a time format,
+                // which reads as a date format; it is no day a course has, so it is given as a time.
+                if let time = SerialDate.timeOfDay(serial: serial) { return time }
+                if let date = SerialDate.date(serial: serial, date1904: date1904) { return date.description }
             }
             return SheetNumber.text(trimmed)
         }
@@ -140,7 +141,7 @@ public struct SheetRows: Sendable {
 
 /// Excel's serial dates: days since 1899-12-31 (the 1900 system, which counts a 29 February
 /// 1900 that never was, serial 60) or since 1904-01-01 (the 1904 system). The time of day, the
-/// fraction, is dropped.
+/// fraction, is dropped; a serial below one day alone is a time (`timeOfDay`).
 public enum SerialDate {
     /// A day of the calendar as a cell shows it: the text is what the domain reads back as its
     /// own date, so this module needs no calendar type of its own.
@@ -170,6 +171,15 @@ public enum SerialDate {
         }
         guard days >= 1 else { return nil }
         return civil(daysSince18991230: days)
+    }
+
+    /// A serial below one day as a time of day, "HH:MM" to the nearest minute; nil for any other.
+    public static func timeOfDay(serial: Double) -> String? {
+        guard serial.isFinite, serial >= 0, serial < 1 else { return nil }
+        let (minutesPerHour, hoursPerDay) = (60, 24)
+        let minutes = Int((serial * Double(minutesPerHour * hoursPerDay)).rounded())
+        func pad(_ value: Int) -> String { value < 10 ? "0\(value)" : String(value) }
+        return "\(pad(minutes / minutesPerHour)):\(pad(minutes % minutesPerHour))"
     }
 
     /// The calendar date `days` after 1899-12-30 (Howard Hinnant's days_from_civil, inverted).

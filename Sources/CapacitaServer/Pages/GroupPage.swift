@@ -13,17 +13,20 @@ extension PagesController {
     /// their verification links; outside the caller's scope, 404 as a group that does not exist.
     func group(_ request: Request, _ context: APIContext, _ session: SessionStore.Current) async throws -> Response {
         let identity = session.identity
-        let read: (GroupReport, [ConstanciaRecord])?
+        let read: (GroupReport, [ConstanciaRecord], [GroupSession])?
         do {
             let code = try GroupScope.code(try context.parameters.require("code"))
             read = try await store.run(as: identity) { connection in
                 guard let report = try ReportLoader(connection: connection).group(code: code) else { return nil }
-                return (report, try ConstanciaStore(connection: connection).list(group: code))
+                return (
+                    report, try ConstanciaStore(connection: connection).list(group: code),
+                    try GroupSessionStore(connection: connection).list(group: code) ?? []
+                )
             }
         } catch let error as APIError where error.status == .notFound {
             read = nil
         }
-        guard let (report, constancias) = read else {
+        guard let (report, constancias, sessions) = read else {
             return try message(
                 session, title: "Grupo no encontrado", "No hay un grupo con esa clave a su alcance.",
                 status: .notFound)
@@ -41,6 +44,14 @@ extension PagesController {
             columns: table.columns.map(Labels.header), rows: Self.tableRows(table),
             export: Self.exportLinks(request, path: "/grupos/\(listing.group.code)"),
             statistics: StatisticsText.lines(report.statistics),
+            sessions: sessions.map { session in
+                .init(
+                    code: session.code, date: session.date.spanishLong,
+                    hours: session.startsAt.map { "\($0)–\(session.endsAt?.description ?? "")" },
+                    place: session.place.flatMap { if case .place(let text) = $0 { text } else { nil } },
+                    link: session.place.flatMap { if case .link(let text) = $0 { text } else { nil } })
+            },
+            sessionsScheduled: sessions.contains(where: \.scheduled),
             hasConstancias: !constancias.isEmpty,
             constancias: constancias.map {
                 .init(
@@ -51,6 +62,14 @@ extension PagesController {
     }
 
     struct GroupView: Sendable {
+        struct SessionLine: Sendable {
+            var code: String
+            var date: String
+            var hours: String?
+            var place: String?
+            var link: String?
+        }
+
         struct ConstanciaLine: Sendable {
             var folio: String
             var holder: String
@@ -68,6 +87,9 @@ extension PagesController {
         var rows: [TableView.Row]
         var export: ExportLinks
         var statistics: [String]
+        var sessions: [SessionLine]
+        /// Given in a sessions file; otherwise the list is a day per day of the group.
+        var sessionsScheduled: Bool
         var hasConstancias: Bool
         var constancias: [ConstanciaLine]
     }

@@ -50,7 +50,8 @@ BEGIN
     PERFORM test_assert((SELECT count(*) FROM person) + (SELECT count(*) FROM enrollment) + (SELECT count(*) FROM constancia)
                         + (SELECT count(*) FROM import_batch) + (SELECT count(*) FROM audit_log) + (SELECT count(*) FROM ficha)
                         + (SELECT count(*) FROM person_history) + (SELECT count(*) FROM result_history)
-                        + (SELECT count(*) FROM group_instructor) + (SELECT count(*) FROM training_group) = 0,
+                        + (SELECT count(*) FROM group_instructor) + (SELECT count(*) FROM training_group)
+                        + (SELECT count(*) FROM group_session) = 0,
                         'no identity: no rows at all');
     BEGIN
         PERFORM * FROM trained_counts(2022, 2024);
@@ -122,6 +123,21 @@ BEGIN
         RAISE EXCEPTION 'FAILED: SEGOB created an SRE group';
     EXCEPTION WHEN insufficient_privilege THEN
         PERFORM test_assert(true, 'WITH CHECK: SEGOB cannot create a group for SRE');
+    END;
+    -- A group's sessions (0025): read as the group; written for SEGOB's own groups only.
+    PERFORM test_assert((SELECT count(*) FROM group_session WHERE group_code = 'G-SRE-2') = 1,
+                        'SEGOB reads the sessions of SRE''s group, as it reads the group');
+    DELETE FROM group_session WHERE group_code = 'G-SRE-2';
+    GET DIAGNOSTICS n = ROW_COUNT;
+    PERFORM test_assert(n = 0, 'SEGOB''s DELETE of SRE''s sessions touches nothing');
+    INSERT INTO group_session (group_code, session_date, starts_at, ends_at) VALUES ('G-SEGOB-2', '2024-03-01', '09:00', '10:00');
+    PERFORM test_assert((SELECT count(*) FROM group_session WHERE group_code = 'G-SEGOB-2') = 1,
+                        'SEGOB gives the sessions of its own group');
+    BEGIN
+        INSERT INTO group_session (group_code, session_date, starts_at, ends_at) VALUES ('G-SRE-2', '2024-04-02', '09:00', '10:00');
+        RAISE EXCEPTION 'FAILED: SEGOB gave a session of an SRE group';
+    EXCEPTION WHEN insufficient_privilege THEN
+        PERFORM test_assert(true, 'WITH CHECK: SEGOB cannot give the sessions of an SRE group');
     END;
     BEGIN
         INSERT INTO audit_log (user_name, role, agency_code, action) VALUES ('someone', 'admin', NULL, 'forged');

@@ -33,6 +33,9 @@ INSERT INTO training_group (code, course_code, kind, agency_code, starts_on, end
     ('G-SRE-1',   'PNC22-BAS', 'capacitacion', 'SRE',   '2023-04-01', '2023-04-05', 1000, 1),
     ('G-SRE-2',   'PNC22-BAS', 'capacitacion', 'SRE',   '2024-04-01', '2024-04-05', 1000, 1),
     ('G-SALUD-1', 'PNC22-BAS', 'capacitacion', 'SALUD', '2024-05-01', NULL, 1000, 1);
+-- A session of SRE's group (0025): SEGOB reads it, as it reads the group, and cannot change it.
+INSERT INTO group_session (group_code, session_date, starts_at, ends_at, place, place_kind) VALUES
+    ('G-SRE-2', '2024-04-01', '09:00', '12:00', 'Aula 1', 'place');
 -- People 1..100 SEGOB's; 101..200 SRE's; 201..210 SRE's people in a SEGOB group; 1..20 moved to
 -- SRE in 2024 (their latest acreditado enrollment is SRE's); 301..330 SALUD's.
 INSERT INTO person (curp, given_names, first_surname, second_surname, sex)
