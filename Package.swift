@@ -54,6 +54,12 @@ let package = Package(
             pkgConfig: "libqrencode",
             providers: [.apt(["libqrencode-dev"])]
         ),
+        // PDF documents (issue #28): Debian's libharu. Debian ships no pkg-config file for it, so
+        // the module map links it by name.
+        .systemLibrary(
+            name: "CHaru",
+            providers: [.apt(["libhpdf-dev"])]
+        ),
         .target(
             name: "Postgres",
             dependencies: ["CLibPQ"]
@@ -82,6 +88,10 @@ let package = Package(
         .target(name: "CapacitaOutput", dependencies: ["Capacita", "CapacitaFiles"]),
         // Workbooks written: reports and lists as .xlsx, and the blank templates agencies fill in.
         .target(name: "CapacitaXLSX", dependencies: ["Capacita", "CapacitaFiles", "CapacitaOutput", "CXLSXWriter"]),
+        // QR symbols from libqrencode, drawn by the pages (SVG) and the PDF documents alike.
+        .target(name: "CapacitaQR", dependencies: ["CQRencode"]),
+        // PDF documents through libharu: the listas de asistencia; knows the domain, not the store.
+        .target(name: "CapacitaPDF", dependencies: ["Capacita", "CapacitaQR", "CHaru"]),
         // Sending mail: one message to an SMTP server through libcurl; knows nothing of the outbox.
         .target(name: "CapacitaMail", dependencies: ["CCurl"]),
         // The HTTP service: routes per resource, bearer tokens, the error shape, request logs.
@@ -89,7 +99,7 @@ let package = Package(
             name: "CapacitaServer",
             dependencies: [
                 "Capacita", "CapacitaFiles", "CapacitaStore", "CapacitaOutput", "CapacitaXLSX", "Postgres",
-                "CapacitaMail", "CQRencode",
+                "CapacitaMail", "CapacitaQR", "CapacitaPDF",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "HummingbirdOTP", package: "hummingbird-auth"),
@@ -108,7 +118,7 @@ let package = Package(
             name: "capacita",
             dependencies: [
                 "Capacita", "CapacitaFiles", "CapacitaStore", "CapacitaOutput", "CapacitaServer", "CapacitaXLSX",
-                "Postgres", "CapacitaMail",
+                "Postgres", "CapacitaMail", "CapacitaPDF",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/CapacitaCLI"
@@ -145,6 +155,7 @@ let package = Package(
             name: "CapacitaServerTests",
             dependencies: [
                 "CapacitaServer", "CapacitaStore", "Capacita", "CapacitaFiles", "Postgres", "TestSupport", "SampleData",
+                "CapacitaPDF", "CapacitaQR",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 // RFC 6238 computed apart from the service's library, from the key the page shows.
                 .product(name: "Crypto", package: "swift-crypto"),

@@ -15,7 +15,7 @@ struct CapacitaCommand: ParsableCommand {
         version: "capacita \(version)",
         subcommands: [
             DBCommand.self, CatalogCommand.self, AgencyCommand.self, TiersCommand.self, GroupCommand.self,
-            EnrollCommand.self,
+            EnrollCommand.self, AttendanceCommand.self,
             ResultsCommand.self, ConstanciaCommand.self, HeadcountCommand.self, FichaCommand.self, ReportCommand.self,
             TemplateCommand.self, AuditCommand.self, TokenCommand.self, UserCommand.self, MailCommand.self,
             ServeCommand.self,

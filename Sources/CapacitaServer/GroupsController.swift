@@ -1,6 +1,7 @@
 import Capacita
 import CapacitaFiles
 import CapacitaOutput
+import CapacitaPDF
 import CapacitaStore
 import CapacitaXLSX
 import Foundation
@@ -58,6 +59,16 @@ struct GroupsController {
             guard let sessions else { throw APIError.notFound("el grupo") }
             return try Responses.table(SessionTable.table(sessions), request, sheet: "sesiones")
         }
+        // The lista de asistencia of a day's sessions, one page set per session: the Secretaría
+        // Técnica, the enlace of the organizing agency and the group's instructors; for anyone
+        // else the group is not there (404), as it is for a day without a session.
+        routes.get("/v1/groups/:code/sessions/:date/lista.pdf", roles: .everyone) { request, context, identity in
+            let code = try GroupScope.code(try context.parameters.require("code"))
+            let raw = try context.parameters.require("date")
+            guard raw.utf8.count <= 10, let date = CalendarDate.parse(raw) else { throw APIError.notFound("la sesión") }
+            return try await Self.attendanceSheet(
+                store, identity, code: code, date: date, blankRows: try Self.blankRows(Query(request)))
+        }
         // The sessions file of one group: the Secretaría Técnica, and the enlace of the agency that
         // organizes it; for any other enlace the group is not there (404), before the body is read.
         routes.put("/v1/groups/:code/sessions", roles: [.admin, .enlace]) { request, context, identity in
@@ -78,6 +89,40 @@ struct GroupsController {
             }
             return Responses.report(ImportReport(outcome))
         }
+    }
+
+    /// The PDF of `code`'s lists on `date` for `identity`; 404 for a group out of reach or a day
+    /// without a session. Rendered on the connection's own thread, never on the server's: a day's
+    /// lists are a few pages. The API and the group page answer through it.
+    static func attendanceSheet(
+        _ store: SharedStore, _ identity: Identity, code: String, date: CalendarDate, blankRows: Int
+    ) async throws -> Response {
+        let bytes = try await store.run(as: identity) { connection -> [UInt8] in
+            switch try AttendanceSheetLoader(connection: connection).sheets(
+                group: code, date: date, blankRows: blankRows)
+            {
+            case .noGroup: throw APIError.notFound("el grupo")
+            case .noSession: throw APIError.notFound("la sesión")
+            case .sheets(let sheets): return try AttendanceSheetPDF.render(sheets)
+            }
+        }
+        return Response(
+            status: .ok,
+            headers: [
+                .contentType: "application/pdf",
+                .contentDisposition: Responses.attachment("lista-\(code)-\(date)", extension: "pdf"),
+            ],
+            body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+
+    /// `?blank_rows=`: the blank rows after the participants, `AttendanceSheet.defaultBlankRows`
+    /// when not given.
+    static func blankRows(_ query: Query) throws(APIError) -> Int {
+        guard let text = try query.string("blank_rows", maxLength: 3) else { return AttendanceSheet.defaultBlankRows }
+        guard let value = Int(text), (0...AttendanceSheet.blankRowLimit).contains(value) else {
+            throw .badParameter("blank_rows", "un número de 0 a \(AttendanceSheet.blankRowLimit)")
+        }
+        return value
     }
 
     /// A group's sessions file: a row a session, a few dozen bytes each; a mebibyte is years of

@@ -60,6 +60,9 @@ import Testing
             Row(
                 method: .get, route: "/v1/groups/{code}/sessions", uri: "/v1/groups/\(group)/sessions", expected: all),
             Row(
+                method: .get, route: "/v1/groups/{code}/sessions/{date}/lista.pdf",
+                uri: "/v1/groups/\(group)/sessions/2024-03-04/lista.pdf", expected: ownAgencyAndAssigned),
+            Row(
                 method: .put, route: "/v1/groups/{code}/sessions", uri: "/v1/groups/\(group)/sessions?dry_run=true",
                 body: sessions, contentType: "text/csv", expected: ownAgency),
             Row(

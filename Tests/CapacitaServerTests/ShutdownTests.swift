@@ -74,7 +74,7 @@ import Glibc
         // would stop the service at its next log line.
         let reader = errors.fileHandleForReading
         let kept = TestDatabase.projectRoot.appendingPathComponent(".build/serve-\(process.processIdentifier).log")
-        FileManager.default.createFile(atPath: kept.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: kept.path, contents: nil)
         let sink = FileHandle(forWritingAtPath: kept.path)
         Thread {
             while let chunk = try? reader.read(upToCount: 4096), !chunk.isEmpty { try? sink?.write(contentsOf: chunk) }

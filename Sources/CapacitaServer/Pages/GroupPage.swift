@@ -36,6 +36,9 @@ extension PagesController {
         let (listing, roster) = (report.listing, report.roster)
         // Pages mask every CURP: a screen is looked at over a shoulder, a download is not.
         let table = RosterTable.table(roster)
+        // The lists are the organizer's paper: an enlace who reaches the group only through their
+        // own people in it gets no link (the list would answer 404).
+        let printsLists = identity.role != .enlace || identity.agency == listing.group.agencyCode
         let view = GroupView(
             title: "Grupo \(listing.group.code)", code: listing.group.code,
             course: listing.courseTitle ?? "evento sin curso",
@@ -49,7 +52,8 @@ extension PagesController {
                     code: session.code, date: session.date.spanishLong,
                     hours: session.startsAt.map { "\($0)–\(session.endsAt?.description ?? "")" },
                     place: session.place.flatMap { if case .place(let text) = $0 { text } else { nil } },
-                    link: session.place.flatMap { if case .link(let text) = $0 { text } else { nil } })
+                    link: session.place.flatMap { if case .link(let text) = $0 { text } else { nil } },
+                    sheet: printsLists ? "/grupos/\(listing.group.code)/sesiones/\(session.date)/lista.pdf" : nil)
             },
             sessionsScheduled: sessions.contains(where: \.scheduled),
             hasConstancias: !constancias.isEmpty,
@@ -61,6 +65,25 @@ extension PagesController {
         return try page(.grupo, PageView(view, signedInHeader(session)), status: .ok)
     }
 
+    /// A day's lista de asistencia as PDF, as the API gives it (`?blank_rows=` too); a group out
+    /// of reach or a day without a session, the page's 404.
+    func attendanceSheet(_ request: Request, _ context: APIContext, _ session: SessionStore.Current) async throws
+        -> Response
+    {
+        do {
+            let code = try GroupScope.code(try context.parameters.require("code"))
+            let raw = try context.parameters.require("fecha")
+            guard raw.utf8.count <= 10, let date = CalendarDate.parse(raw) else { throw APIError.notFound("la sesión") }
+            return try await GroupsController.attendanceSheet(
+                store, session.identity, code: code, date: date,
+                blankRows: try GroupsController.blankRows(Query(request)))
+        } catch let error as APIError where error.status == .notFound {
+            return try message(
+                session, title: "Lista no encontrada", "No hay una sesión de ese grupo en esa fecha a su alcance.",
+                status: .notFound)
+        }
+    }
+
     struct GroupView: Sendable {
         struct SessionLine: Sendable {
             var code: String
@@ -68,6 +91,8 @@ extension PagesController {
             var hours: String?
             var place: String?
             var link: String?
+            /// The day's lista de asistencia (PDF), for who may print it.
+            var sheet: String?
         }
 
         struct ConstanciaLine: Sendable {

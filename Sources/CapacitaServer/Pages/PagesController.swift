@@ -146,6 +146,9 @@ struct PagesController {
         routes.get("/grupos/:code", roles: .everyone) { request, context, session in
             try await group(request, context, session)
         }
+        routes.get("/grupos/:code/sesiones/:fecha/lista.pdf", roles: .everyone) { request, context, session in
+            try await attendanceSheet(request, context, session)
+        }
         routes.get("/eventos", roles: .everyone) { request, _, session in try await events(request, session) }
         routes.get("/fichas", roles: .everyone) { request, _, session in try await fichas(request, session) }
         for (kind, roles) in Self.uploadRoles {

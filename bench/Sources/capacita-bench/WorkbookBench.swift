@@ -69,7 +69,7 @@ enum SampleWorkbook {
         try FileManager.default.createDirectory(
             at: folder.appendingPathComponent("_rels"), withIntermediateDirectories: true)
         let sheetURL = folder.appendingPathComponent("xl/worksheets/sheet1.xml")
-        FileManager.default.createFile(atPath: sheetURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: sheetURL.path, contents: nil)
         let sheet = try FileHandle(forWritingTo: sheetURL)
         var buffer = Array(
             "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"><sheetData>"
