@@ -4,10 +4,15 @@ import Testing
 
 /// The built executable run as a user would, against `url`, and a database set up through it.
 enum CLI {
-    static func run(_ arguments: [String], url: String?) -> (status: Int32, output: String, error: String) {
+    static func run(_ arguments: [String], url: String?, publicURL: String? = nil) -> (
+        status: Int32, output: String, error: String
+    ) {
         var environment = ProcessInfo.processInfo.environment
         environment["DATABASE_URL"] = url
         environment["CAPACITA_ROOT"] = TestDatabase.projectRoot.path
+        // The public address is the test's to give (links in pages the CLI writes): none unless said.
+        environment["CAPACITA_PUBLIC_URL"] = publicURL
+        environment["CAPACITA_VERIFY_URL"] = nil
         return TestDatabase.runCapturing(CLITests.executable, arguments, environment: environment)
     }
 

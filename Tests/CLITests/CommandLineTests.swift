@@ -138,8 +138,10 @@ import Testing
 
 /// Read commands on a database with the demo's data: tables in Spanish, JSON and CSV in English.
 @Suite struct SpanishTablesTests {
-    private func capacita(_ arguments: [String], url: String) -> (status: Int32, output: String, error: String) {
-        CLI.run(arguments, url: url)
+    private func capacita(_ arguments: [String], url: String, publicURL: String? = nil) -> (
+        status: Int32, output: String, error: String
+    ) {
+        CLI.run(arguments, url: url, publicURL: publicURL)
     }
 
     private func prepared(_ url: String) throws {
@@ -269,6 +271,14 @@ import Testing
             #expect(withAddress.status == 0)
             let linked = try String(contentsOf: page, encoding: .utf8)
             #expect(linked.contains("https://pnc.example/verificar/\(fields[1])"))
+            // The service's public address (CAPACITA_PUBLIC_URL, the one every link starts with)
+            // gives the verification page's address when no other is given.
+            let fromPublic = capacita(
+                ["constancia", "render", fields[0], "--out", page.path], url: url,
+                publicURL: "https://capacita.example.gob.mx/")
+            #expect(fromPublic.status == 0)
+            let published = try String(contentsOf: page, encoding: .utf8)
+            #expect(published.contains("https://capacita.example.gob.mx/verificar/\(fields[1])"))
         }
     }
 
