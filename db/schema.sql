@@ -193,6 +193,9 @@ BEGIN
                        failures = 0, locked_until = NULL, lockouts = 0
     WHERE account.id = target.id;
     DELETE FROM web_session WHERE account_id = target.id;
+    IF link_kind = 'password_reset' THEN
+        UPDATE api_token SET revoked_at = now() WHERE account_id = target.id AND revoked_at IS NULL;
+    END IF;
     PERFORM account_audit(target, CASE WHEN link_kind = 'invitation' THEN 'account.invitation_accepted'
                                        ELSE 'account.password_reset' END);
     RETURN QUERY SELECT target.id, target.email;
@@ -243,7 +246,8 @@ DECLARE
     target account%ROWTYPE;
 BEGIN
     SELECT a.* INTO target FROM web_session s JOIN account a ON a.id = s.account_id
-    WHERE s.sha256 = session_sha256 AND s.expires_at >= now();
+    WHERE s.sha256 = session_sha256 AND s.expires_at >= now() AND a.active
+      AND (a.locked_until IS NULL OR a.locked_until <= now());
     IF NOT FOUND THEN
         RETURN false;
     END IF;
@@ -319,33 +323,6 @@ $$;
 ALTER FUNCTION public.account_reset_request(target_email text, link_sha256 text, link_lifetime interval) OWNER TO capacita_definer;
 
 --
--- Name: account_session_confirm(text); Type: FUNCTION; Schema: public
---
-
-CREATE FUNCTION public.account_session_confirm(session_sha256 text) RETURNS boolean
-    LANGUAGE plpgsql SECURITY DEFINER
-    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
-    AS $$
-DECLARE
-    target account%ROWTYPE;
-BEGIN
-    SELECT a.* INTO target FROM web_session s JOIN account a ON a.id = s.account_id
-    WHERE s.sha256 = session_sha256 AND s.pending AND s.expires_at >= now() AND a.active
-      AND (a.locked_until IS NULL OR a.locked_until <= now());
-    IF NOT FOUND THEN
-        RETURN false;
-    END IF;
-    UPDATE web_session SET pending = false WHERE sha256 = session_sha256;
-    UPDATE account SET failures = 0, lockouts = 0, locked_until = NULL, last_sign_in_at = now()
-    WHERE account.id = target.id;
-    PERFORM account_audit(target, 'account.sign_in');
-    RETURN true;
-END
-$$;
-
-ALTER FUNCTION public.account_session_confirm(session_sha256 text) OWNER TO capacita_definer;
-
---
 -- Name: account_session_end(text, bigint); Type: FUNCTION; Schema: public
 --
 
@@ -388,25 +365,64 @@ CREATE FUNCTION public.account_session_open(target_id bigint, session_sha256 tex
     AS $$
 DECLARE
     target account%ROWTYPE;
+    owed boolean;
 BEGIN
+    IF capacita_role() IS NOT NULL THEN
+        RAISE EXCEPTION 'account_session_open: only the sign-in form opens sessions' USING ERRCODE = '42501';
+    END IF;
     DELETE FROM web_session WHERE expires_at < now();
     SELECT a.* INTO target FROM account a
     WHERE a.id = target_id AND a.active AND (a.locked_until IS NULL OR a.locked_until <= now()) FOR UPDATE;
     IF NOT FOUND THEN
         RETURN false;
     END IF;
-    IF NOT second_factor_pending THEN
+    owed := coalesce(second_factor_pending, true) OR target.totp_confirmed_at IS NOT NULL OR target.role = 'admin';
+    IF NOT owed THEN
         UPDATE account SET failures = 0, lockouts = 0, locked_until = NULL, last_sign_in_at = now()
         WHERE account.id = target_id;
         PERFORM account_audit(target, 'account.sign_in');
     END IF;
     INSERT INTO web_session (sha256, account_id, csrf, expires_at, pending, user_agent)
-    VALUES (session_sha256, target_id, csrf, now() + lifetime, second_factor_pending, left(agent, 300));
+    VALUES (session_sha256, target_id, csrf, now() + lifetime, owed, left(agent, 300));
     RETURN true;
 END
 $$;
 
 ALTER FUNCTION public.account_session_open(target_id bigint, session_sha256 text, csrf text, lifetime interval, agent text, second_factor_pending boolean) OWNER TO capacita_definer;
+
+--
+-- Name: account_session_rotate(text, text, text, interval); Type: FUNCTION; Schema: public
+--
+
+CREATE FUNCTION public.account_session_rotate(session_sha256 text, new_sha256 text, new_csrf text, lifetime interval) RETURNS boolean
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+DECLARE
+    target account%ROWTYPE;
+    old web_session%ROWTYPE;
+BEGIN
+    SELECT s.* INTO old FROM web_session s
+    WHERE s.sha256 = session_sha256 AND s.pending AND s.expires_at >= now() FOR UPDATE;
+    IF NOT FOUND THEN
+        RETURN false;
+    END IF;
+    SELECT a.* INTO target FROM account a
+    WHERE a.id = old.account_id AND a.active AND (a.locked_until IS NULL OR a.locked_until <= now()) FOR UPDATE;
+    IF NOT FOUND THEN
+        RETURN false;
+    END IF;
+    DELETE FROM web_session WHERE sha256 = session_sha256;
+    INSERT INTO web_session (sha256, account_id, csrf, expires_at, pending, user_agent)
+    VALUES (new_sha256, target.id, new_csrf, now() + lifetime, false, old.user_agent);
+    UPDATE account SET failures = 0, lockouts = 0, locked_until = NULL, last_sign_in_at = now()
+    WHERE account.id = target.id;
+    PERFORM account_audit(target, 'account.sign_in');
+    RETURN true;
+END
+$$;
+
+ALTER FUNCTION public.account_session_rotate(session_sha256 text, new_sha256 text, new_csrf text, lifetime interval) OWNER TO capacita_definer;
 
 --
 -- Name: account_sessions(text); Type: FUNCTION; Schema: public
@@ -472,7 +488,9 @@ BEGIN
        OR lock_base > interval '1 day' THEN
         RAISE EXCEPTION 'account_sign_in_failed: limit or lock out of range' USING ERRCODE = '22023';
     END IF;
-    UPDATE account SET failures = failures + 1 WHERE account.id = target_id RETURNING * INTO target;
+    UPDATE account SET failures = failures + 1
+    WHERE account.id = target_id AND (locked_until IS NULL OR locked_until <= now())
+    RETURNING * INTO target;
     IF NOT FOUND THEN
         RETURN 0;
     END IF;
@@ -502,7 +520,7 @@ CREATE FUNCTION public.account_sign_in_lookup(target_email text) RETURNS TABLE(i
            CASE WHEN a.locked_until > now() THEN greatest(ceil(extract(epoch FROM a.locked_until - now()))::integer, 1)
                 ELSE 0 END,
            a.totp_confirmed_at IS NOT NULL
-    FROM account a WHERE lower(a.email) = lower(btrim(target_email))
+    FROM account a WHERE lower(a.email) = lower(btrim(target_email)) AND capacita_role() IS NULL
 $$;
 
 ALTER FUNCTION public.account_sign_in_lookup(target_email text) OWNER TO capacita_definer;
@@ -525,7 +543,11 @@ BEGIN
         RETURN QUERY SELECT 'bad_expiry', NULL::bigint; RETURN;
     END IF;
     -- One creation at a time per account, so the count below holds.
-    PERFORM 1 FROM account WHERE id = me.id FOR UPDATE;
+    PERFORM 1 FROM account WHERE id = me.id AND active FOR UPDATE;
+    IF NOT FOUND OR NOT EXISTS (
+        SELECT 1 FROM web_session s WHERE s.sha256 = session_sha256 AND s.expires_at >= now() AND NOT s.pending) THEN
+        RETURN QUERY SELECT 'no_account', NULL::bigint; RETURN;
+    END IF;
     IF (SELECT count(*) FROM api_token WHERE account_id = me.id AND revoked_at IS NULL
         AND (expires_on IS NULL OR expires_on >= today)) >= max_live THEN
         RETURN QUERY SELECT 'too_many', NULL::bigint; RETURN;
@@ -590,12 +612,11 @@ CREATE FUNCTION public.account_totp_begin(session_sha256 text, secret text) RETU
 DECLARE
     holder bigint;
 BEGIN
-    SELECT s.account_id INTO holder FROM web_session s
-    WHERE s.sha256 = session_sha256 AND s.expires_at >= now() AND s.account_id IS NOT NULL;
+    SELECT s.account_id INTO holder FROM web_session s JOIN account a ON a.id = s.account_id
+    WHERE s.sha256 = session_sha256 AND s.expires_at >= now() AND a.active;
     IF NOT FOUND THEN
         RETURN false;
     END IF;
-    -- A confirmed secret is replaced only by a new confirmation; until then the old one stands.
     UPDATE account SET totp_secret = secret WHERE id = holder AND totp_confirmed_at IS NULL;
     RETURN FOUND;
 END
@@ -615,7 +636,9 @@ DECLARE
     target account%ROWTYPE;
 BEGIN
     SELECT a.* INTO target FROM web_session s JOIN account a ON a.id = s.account_id
-    WHERE s.sha256 = session_sha256 AND s.expires_at >= now() AND a.totp_secret IS NOT NULL FOR UPDATE OF a;
+    WHERE s.sha256 = session_sha256 AND s.expires_at >= now() AND a.active
+      AND a.totp_secret IS NOT NULL AND a.totp_confirmed_at IS NULL
+    FOR UPDATE OF a;
     IF NOT FOUND OR cardinality(recovery_sha256) <> 10 THEN
         RETURN false;
     END IF;
@@ -641,6 +664,7 @@ BEGIN
     UPDATE account a SET totp_last_step = step
     FROM web_session s
     WHERE s.sha256 = session_sha256 AND s.expires_at >= now() AND s.account_id = a.id AND a.active
+      AND (a.locked_until IS NULL OR a.locked_until <= now())
       AND (a.totp_last_step IS NULL OR a.totp_last_step < step);
     RETURN FOUND;
 END
@@ -3920,13 +3944,6 @@ REVOKE ALL ON FUNCTION public.account_reset_request(target_email text, link_sha2
 GRANT ALL ON FUNCTION public.account_reset_request(target_email text, link_sha256 text, link_lifetime interval) TO capacita_app;
 
 --
--- Name: FUNCTION account_session_confirm(session_sha256 text); Type: ACL; Schema: public
---
-
-REVOKE ALL ON FUNCTION public.account_session_confirm(session_sha256 text) FROM PUBLIC;
-GRANT ALL ON FUNCTION public.account_session_confirm(session_sha256 text) TO capacita_app;
-
---
 -- Name: FUNCTION account_session_end(session_sha256 text, other_id bigint); Type: ACL; Schema: public
 --
 
@@ -3946,6 +3963,13 @@ GRANT ALL ON FUNCTION public.account_session_factor(session_sha256 text) TO capa
 
 REVOKE ALL ON FUNCTION public.account_session_open(target_id bigint, session_sha256 text, csrf text, lifetime interval, agent text, second_factor_pending boolean) FROM PUBLIC;
 GRANT ALL ON FUNCTION public.account_session_open(target_id bigint, session_sha256 text, csrf text, lifetime interval, agent text, second_factor_pending boolean) TO capacita_app;
+
+--
+-- Name: FUNCTION account_session_rotate(session_sha256 text, new_sha256 text, new_csrf text, lifetime interval); Type: ACL; Schema: public
+--
+
+REVOKE ALL ON FUNCTION public.account_session_rotate(session_sha256 text, new_sha256 text, new_csrf text, lifetime interval) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.account_session_rotate(session_sha256 text, new_sha256 text, new_csrf text, lifetime interval) TO capacita_app;
 
 --
 -- Name: FUNCTION account_sessions(session_sha256 text); Type: ACL; Schema: public

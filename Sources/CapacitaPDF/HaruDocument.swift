@@ -140,15 +140,27 @@ struct HaruPage {
 
     /// `text` cut to fit `width` points, with an ellipsis when it was cut.
     func fitted(_ text: String, width: Float, font: HPDF_Font, size: Float) throws -> String {
-        if try self.width(text, font: font, size: size) <= width { return text }
-        var characters = Array(text)
-        while !characters.isEmpty {
-            characters.removeLast()
-            let candidate = String(characters).trimmingTrailingSpaces() + "…"
-            if try self.width(candidate, font: font, size: size) <= width { return candidate }
+        // No line of a letter page holds more than a few hundred characters at any size used here,
+        // so a longer value is cut first: the cost below never grows with what a file carried.
+        let characters = Array(text.prefix(Self.longestLine + 1))
+        if characters.count <= Self.longestLine, try self.width(text, font: font, size: size) <= width { return text }
+        func candidate(_ count: Int) -> String { String(characters.prefix(count)).trimmingTrailingSpaces() + "…" }
+        // The longest prefix that fits with its ellipsis, by halving (widths grow with length).
+        var low = 0
+        var high = characters.count - 1
+        while low < high {
+            let middle = (low + high + 1) / 2
+            if try self.width(candidate(middle), font: font, size: size) <= width {
+                low = middle
+            } else {
+                high = middle - 1
+            }
         }
-        return ""
+        if low == 0 { return try self.width("…", font: font, size: size) <= width ? "…" : "" }
+        return candidate(low)
     }
+
+    static let longestLine = 400
 
     func strokeRectangle(x: Float, y: Float, width: Float, height: Float, lineWidth: Float = 0.6) throws {
         try document.check(HPDF_Page_SetLineWidth(page, lineWidth), "línea")
@@ -175,7 +187,7 @@ struct HaruPage {
 }
 
 extension String {
-    fileprivate func trimmingTrailingSpaces() -> String {
+    func trimmingTrailingSpaces() -> String {
         var text = self
         while text.last == " " { text.removeLast() }
         return text

@@ -84,7 +84,10 @@ public func buildApplication(_ configuration: ServerConfiguration, logger: Logge
         try HealthController(store: store, migrations: migrations, openAPIFile: configuration.openAPIFile).add(
             to: routes)
         CatalogController(store: store).add(to: routes)
-        GroupsController(store: store, configuration: configuration).add(to: routes)
+        let documents = BoundedWork(
+            slots: configuration.maxConcurrentParses, deadline: configuration.parseDeadline, busy: BoundedWork.drawing,
+            tooSlow: BoundedWork.drawing)
+        GroupsController(store: store, configuration: configuration, documents: documents).add(to: routes)
         EnrollmentsController(store: store, configuration: configuration, tiers: tiers).add(to: routes)
         RegistryController(store: store, needLevels: needLevels, parses: BoundedWork(configuration)).add(to: routes)
         ReportsController(store: store, cache: ReportCache()).add(to: routes)
@@ -102,7 +105,7 @@ public func buildApplication(_ configuration: ServerConfiguration, logger: Logge
             configuration: configuration, tiers: tiers,
             // The sign-in form's key, read once: showing the form never needs the database.
             signInForms: try await store.run(as: nil) { try SignInForms.load(connection: $0) },
-            accounts: configuration.accounts
+            accounts: configuration.accounts, documents: documents
         ).add(to: router)
         return CapacitaApplication(
             configuration: configuration,

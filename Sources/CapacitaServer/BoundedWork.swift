@@ -1,7 +1,7 @@
 import Foundation
 import Synchronization
 
-/// Runs synchronous parsing (a ficha's YAML) on a thread of its own, never on Swift's cooperative
+/// Runs synchronous work (parsing a ficha's YAML, drawing a PDF) on a thread of its own, never on Swift's cooperative
 /// pool or the server's event loops: a few at once (`slots`; past them the request is told to try
 /// again, 503) and each within `deadline` (past it the request is answered 503 and the thread
 /// finishes in the background, its slot taken until then, so a slow parse can never pile up
@@ -31,6 +31,9 @@ final class BoundedWork: Sendable {
 
     static let busy = APIError(
         .serviceUnavailable, "busy", "el servicio está leyendo otros archivos; intente de nuevo en unos segundos")
+
+    static let drawing = APIError(
+        .serviceUnavailable, "busy", "el servicio está generando otros documentos; intente de nuevo en unos segundos")
 
     static let tooSlow = APIError(
         .serviceUnavailable, "busy",

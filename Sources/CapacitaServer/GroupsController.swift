@@ -11,6 +11,8 @@ import Hummingbird
 struct GroupsController {
     let store: SharedStore
     let configuration: ServerConfiguration
+    /// Where PDFs are drawn: off the pooled connection and the server's threads.
+    let documents: BoundedWork
 
     func add(to routes: RouteTable) {
         routes.post("/v1/groups", roles: [.admin, .enlace]) { request, context, identity in
@@ -67,7 +69,7 @@ struct GroupsController {
             let raw = try context.parameters.require("date")
             guard raw.utf8.count <= 10, let date = CalendarDate.parse(raw) else { throw APIError.notFound("la sesión") }
             return try await Self.attendanceSheet(
-                store, identity, code: code, date: date, blankRows: try Self.blankRows(Query(request)))
+                store, documents, identity, code: code, date: date, blankRows: try Self.blankRows(Query(request)))
         }
         // The sessions file of one group: the Secretaría Técnica, and the enlace of the agency that
         // organizes it; for any other enlace the group is not there (404), before the body is read.
@@ -92,20 +94,23 @@ struct GroupsController {
     }
 
     /// The PDF of `code`'s lists on `date` for `identity`; 404 for a group out of reach or a day
-    /// without a session. Rendered on the connection's own thread, never on the server's: a day's
-    /// lists are a few pages. The API and the group page answer through it.
+    /// without a session. The lists are read, the connection goes back to the pool, and the PDF is
+    /// drawn on one of `documents`' threads (never the server's). The API and the group page answer
+    /// through it.
     static func attendanceSheet(
-        _ store: SharedStore, _ identity: Identity, code: String, date: CalendarDate, blankRows: Int
+        _ store: SharedStore, _ documents: BoundedWork, _ identity: Identity, code: String, date: CalendarDate,
+        blankRows: Int
     ) async throws -> Response {
-        let bytes = try await store.run(as: identity) { connection -> [UInt8] in
-            switch try AttendanceSheetLoader(connection: connection).sheets(
-                group: code, date: date, blankRows: blankRows)
-            {
-            case .noGroup: throw APIError.notFound("el grupo")
-            case .noSession: throw APIError.notFound("la sesión")
-            case .sheets(let sheets): return try AttendanceSheetPDF.render(sheets)
-            }
+        let loaded = try await store.run(as: identity) { connection in
+            try AttendanceSheetLoader(connection: connection).sheets(group: code, date: date, blankRows: blankRows)
         }
+        let sheets: [AttendanceSheet]
+        switch loaded {
+        case .noGroup: throw APIError.notFound("el grupo")
+        case .noSession: throw APIError.notFound("la sesión")
+        case .sheets(let found): sheets = found
+        }
+        let bytes = try await documents.run { Result { try AttendanceSheetPDF.render(sheets) } }.get()
         return Response(
             status: .ok,
             headers: [

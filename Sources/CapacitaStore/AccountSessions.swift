@@ -110,11 +110,19 @@ public struct AccountSessions {
             }
     }
 
-    /// The second factor was given: the pending session becomes a full one.
-    public func confirm(session secret: String) throws -> Bool {
-        guard AccountStore.plausible(secret) else { return false }
-        return try connection.query("SELECT account_session_confirm($1)", [TokenStore.sha256(secret)]).scalar(
-            Bool.self) ?? false
+    /// The second factor was given: the pending session ends and a new, full one takes its place
+    /// (a new secret and CSRF token); nil when the session was not pending or the account is off
+    /// or locked.
+    public func rotate(session secret: String, lifetime: Duration) throws -> (secret: String, csrf: String)? {
+        guard AccountStore.plausible(secret) else { return nil }
+        let fresh = TokenStore.randomSecret()
+        let csrf = TokenStore.randomSecret()
+        let rotated = try connection.query(
+            "SELECT account_session_rotate($1, $2, $3, make_interval(secs => $4::double precision))",
+            [TokenStore.sha256(secret), TokenStore.sha256(fresh), csrf, Double(lifetime.components.seconds)]
+        ).scalar(Bool.self)
+        guard rotated == true else { return nil }
+        return (fresh, csrf)
     }
 
     /// Keeps a new, unconfirmed TOTP secret for the session's account.

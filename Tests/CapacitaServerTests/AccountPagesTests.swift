@@ -141,6 +141,11 @@ import Testing
             let next = Self.totp(base32: key, at: now.addingTimeInterval(30))
             let accepted = try await Self.postCode(served, second, next)
             #expect(accepted.status == .seeOther && accepted.headers[.location] == "/")
+            // The pending cookie ends with the code; the new one stands.
+            let opened = try #require(Pages.cookie(accepted, "capacita_sesion"))
+            #expect(opened != second)
+            #expect(try await Pages.home(served, second).headers[.location] == "/entrar")
+            #expect(try await Pages.home(served, opened).status == .ok)
             let third = try #require(
                 Pages.cookie(try await Self.signIn(served, email: email, password: password), "capacita_sesion"))
             #expect(try await Self.postCode(served, third, next).status == .unauthorized)
@@ -178,7 +183,10 @@ import Testing
             let codes = confirmed.text.matches(of: try Regex(#"<li><code>([A-Z0-9]{5}-[A-Z0-9]{5})</code></li>"#))
                 .compactMap { $0.output[1].substring.map(String.init) }
             #expect(codes.count == 10)
-            let home = try await Pages.home(served, pending)
+            // Enrolling ended the pending session and opened a new one with its own cookie.
+            let enrolledSession = try #require(Pages.cookie(confirmed, "capacita_sesion"))
+            #expect(try await Pages.home(served, pending).headers[.location] == "/entrar")
+            let home = try await Pages.home(served, enrolledSession)
             #expect(home.status == .ok && home.text.contains("Secretaría Técnica"))
 
             // Next time: the password, then the code; a recovery code works once.
@@ -193,7 +201,8 @@ import Testing
                 .post, "/entrar/codigo", as: nil, body: "csrf=\(Pages.escaped(codeCSRF))&code=\(codes[0])",
                 headers: post)
             #expect(recovered.status == .seeOther && recovered.headers[.location] == "/")
-            #expect(try await Pages.home(served, second).status == .ok)
+            let recoveredSession = try #require(Pages.cookie(recovered, "capacita_sesion"))
+            #expect(try await Pages.home(served, recoveredSession).status == .ok)
 
             let third = try await Self.signIn(served, email: email, password: "una contraseña larga")
             let thirdCookie = try #require(Pages.cookie(third, "capacita_sesion"))

@@ -152,6 +152,27 @@ import Testing
         #expect(try Self.qr(pdf, page: pages) == "SICT-GRANDE-2024-S20240304-0900")
     }
 
+    /// A value longer than any line is cut to the box with an ellipsis: the longest prefix that
+    /// fits, whatever the value's length (a million characters costs what four hundred do).
+    @Test func aLongValueIsCutToItsBoxWithAnEllipsis() throws {
+        let document = try HaruDocument()
+        let font = try document.embedFont(AttendanceSheetPDF.regularFont)
+        let page = try document.addLetterPage()
+        for text in [
+            "Ana Úrsula Díaz " + String(repeating: "Ñ", count: 1_000_000), String(repeating: "Íñigo ", count: 60),
+        ] {
+            let cut = try page.fitted(text, width: 200, font: font, size: 9)
+            let drawn = try page.width(cut, font: font, size: 9)
+            #expect(cut.hasSuffix("…") && drawn <= 200)
+            // One more character would not fit: the cut is the longest one.
+            let prefix = cut.dropLast()
+            let longer = String(text.prefix(prefix.count + 1)).trimmingTrailingSpaces() + "…"
+            let wider = try page.width(longer, font: font, size: 9)
+            #expect(wider > 200 || longer == cut)
+        }
+        #expect(try page.fitted("Corto", width: 200, font: font, size: 9) == "Corto")
+    }
+
     @Test func libharusErrorsAreThrownNotFatal() throws {
         let document = try HaruDocument()
         #expect(throws: PDFError.self) { _ = try document.embedFont("/no/existe/fuente.ttf") }

@@ -81,7 +81,8 @@ import Testing
             .post, "/entrar/codigo", as: nil, body: "csrf=\(escaped(try hiddenCSRF(page.text)))&code=\(code)",
             headers: headers)
         try #require(confirmed.status == .seeOther && confirmed.headers[.location] == "/", "\(confirmed.text)")
-        return session
+        // The code opened a new session: its cookie is the one that stands from now on.
+        return try #require(cookie(confirmed, "capacita_sesion"))
     }
 
     /// A session opened with `token` as the service opened them before accounts (`session_open`,

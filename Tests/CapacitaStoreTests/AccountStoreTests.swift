@@ -151,6 +151,8 @@ import Testing
     @Test func deactivatingEndsTheAccountsSessionsAndReactivatingDoesNotBringThemBack() throws {
         try Self.withGroups { connection in
             _ = try Self.create(connection, "baja@sict.gob.mx", .enlace, agency: "SICT")
+            // Signing in acts for no one (the sign-in form), as the service does.
+            connection.act(as: nil)
             let sessions = AccountSessions(connection: connection)
             let credentials = try #require(try sessions.credentials(email: "BAJA@sict.gob.mx"))
             let opened = try #require(
@@ -172,14 +174,141 @@ import Testing
     @Test func aPendingSessionStandsForNoOneUntilItsSecondFactor() throws {
         try Self.withGroups { connection in
             _ = try Self.create(connection, "jefa@segob.gob.mx", .admin)
+            // Signing in acts for no one (the sign-in form), as the service does.
+            connection.act(as: nil)
             let sessions = AccountSessions(connection: connection)
             let id = try #require(try sessions.credentials(email: "jefa@segob.gob.mx")).id
             let opened = try #require(
                 try sessions.open(account: id, pending: true, lifetime: .seconds(600), userAgent: nil))
             #expect(try SessionStore(connection: connection).current(secret: opened.secret) == nil)
             #expect(try sessions.factor(session: opened.secret)?.pending == true)
-            #expect(try sessions.confirm(session: opened.secret))
-            #expect(try SessionStore(connection: connection).current(secret: opened.secret)?.account == id)
+            let rotated = try #require(try sessions.rotate(session: opened.secret, lifetime: .seconds(600)))
+            // The second factor gives a new session: the pending cookie now stands for nothing.
+            #expect(rotated.secret != opened.secret && rotated.csrf != opened.csrf)
+            #expect(try SessionStore(connection: connection).current(secret: rotated.secret)?.account == id)
+            #expect(try sessions.factor(session: opened.secret) == nil)
+            #expect(try sessions.rotate(session: opened.secret, lifetime: .seconds(600)) == nil)
+            #expect(try sessions.rotate(session: rotated.secret, lifetime: .seconds(600)) == nil)
+        }
+    }
+
+    /// The database, not only the service, decides that a second factor is owed: an administrator
+    /// and an account with TOTP get a pending session even when the caller asks for a full one.
+    @Test func aSecondFactorIsOwedWhateverTheCallerAsks() throws {
+        try Self.withGroups { connection in
+            _ = try Self.create(connection, "jefa@segob.gob.mx", .admin)
+            _ = try Self.create(connection, "inst@sict.gob.mx", .instructor, groups: ["SICT-BAS-2024-01"])
+            // Signing in acts for no one (the sign-in form), as the service does.
+            connection.act(as: nil)
+            let sessions = AccountSessions(connection: connection)
+            let admin = try #require(try sessions.credentials(email: "jefa@segob.gob.mx")).id
+            let asAdmin = try #require(
+                try sessions.open(account: admin, pending: false, lifetime: .seconds(600), userAgent: nil))
+            #expect(try sessions.factor(session: asAdmin.secret)?.pending == true)
+            #expect(try SessionStore(connection: connection).current(secret: asAdmin.secret) == nil)
+            let instructor = try #require(try sessions.credentials(email: "inst@sict.gob.mx")).id
+            let first = try #require(
+                try sessions.open(account: instructor, pending: false, lifetime: .seconds(600), userAgent: nil))
+            #expect(try sessions.factor(session: first.secret)?.pending == false)
+            #expect(try sessions.beginTwoFactor(session: first.secret, totpSecret: String(repeating: "A", count: 32)))
+            #expect(
+                try sessions.confirmTwoFactor(session: first.secret, recoveryCodes: AccountSessions.newRecoveryCodes()))
+            let second = try #require(
+                try sessions.open(account: instructor, pending: false, lifetime: .seconds(600), userAgent: nil))
+            #expect(try sessions.factor(session: second.secret)?.pending == true)
+            // A request acting for someone opens no session and reads no password hash.
+            connection.act(as: .admin("pruebas"))
+            #expect(throws: PostgresError.self) {
+                _ = try sessions.open(account: instructor, pending: true, lifetime: .seconds(600), userAgent: nil)
+            }
+            #expect(try sessions.credentials(email: "inst@sict.gob.mx") == nil)
+        }
+    }
+
+    /// Enrollment happens once: a confirmed secret is not replaced, nor its recovery codes, by
+    /// another confirmation through any session of the account.
+    @Test func aConfirmedSecondFactorIsNotEnrolledAgain() throws {
+        try Self.withGroups { connection in
+            _ = try Self.create(connection, "inst@sict.gob.mx", .instructor, groups: ["SICT-BAS-2024-01"])
+            // Signing in acts for no one (the sign-in form), as the service does.
+            connection.act(as: nil)
+            let sessions = AccountSessions(connection: connection)
+            let id = try #require(try sessions.credentials(email: "inst@sict.gob.mx")).id
+            let opened = try #require(
+                try sessions.open(account: id, pending: false, lifetime: .seconds(600), userAgent: nil))
+            let secret = String(repeating: "B", count: 32)
+            #expect(try sessions.beginTwoFactor(session: opened.secret, totpSecret: secret))
+            #expect(
+                try sessions.confirmTwoFactor(session: opened.secret, recoveryCodes: AccountSessions.newRecoveryCodes())
+            )
+            #expect(try !sessions.beginTwoFactor(session: opened.secret, totpSecret: String(repeating: "C", count: 32)))
+            #expect(
+                try !sessions.confirmTwoFactor(
+                    session: opened.secret, recoveryCodes: AccountSessions.newRecoveryCodes()))
+            #expect(try sessions.factor(session: opened.secret)?.totpSecret == secret)
+        }
+    }
+
+    /// A locked account uses up no code: the TOTP step and the recovery code are still good once
+    /// the lock ends, and failures while locked do not lengthen the lock.
+    @Test func aLockedAccountUsesUpNoCode() throws {
+        // Ending the lock early is the operator's (an UPDATE the application role may not make).
+        try withLoadedDatabaseAsSuperuser { connection in
+            try importGroups(
+                String(decoding: try repositoryFile("examples/grupos.csv"), as: UTF8.self), into: connection)
+            _ = try Self.create(connection, "inst@sict.gob.mx", .instructor, groups: ["SICT-BAS-2024-01"])
+            // Signing in acts for no one (the sign-in form), as the service does.
+            connection.act(as: nil)
+            let sessions = AccountSessions(connection: connection)
+            let id = try #require(try sessions.credentials(email: "inst@sict.gob.mx")).id
+            let full = try #require(
+                try sessions.open(account: id, pending: false, lifetime: .seconds(600), userAgent: nil))
+            let codes = AccountSessions.newRecoveryCodes()
+            #expect(try sessions.beginTwoFactor(session: full.secret, totpSecret: String(repeating: "D", count: 32)))
+            #expect(try sessions.confirmTwoFactor(session: full.secret, recoveryCodes: codes))
+            let pending = try #require(
+                try sessions.open(account: id, pending: true, lifetime: .seconds(600), userAgent: nil))
+            let rule = AccountSessions.LockRule(failures: 2, lock: .seconds(900))
+            #expect(try sessions.failed(account: id, rule) == 0)
+            #expect(try sessions.failed(account: id, rule) == 900)
+            #expect(try sessions.failed(account: id, rule) == 0)
+            #expect(try !sessions.useStep(session: pending.secret, step: 1000))
+            #expect(try !sessions.useRecoveryCode(session: pending.secret, code: codes[0]))
+            #expect(try sessions.rotate(session: pending.secret, lifetime: .seconds(600)) == nil)
+            let lockouts = try connection.query(
+                "SELECT lockouts, failures FROM account WHERE id = $1", [id]
+            ).rows.first.map { [try $0.decode("lockouts", as: Int.self), try $0.decode("failures", as: Int.self)] }
+            #expect(lockouts == [1, 0])
+            _ = try connection.query(
+                "UPDATE account SET locked_until = now() - interval '1 second' WHERE id = $1", [id])
+            #expect(try sessions.useStep(session: pending.secret, step: 1000))
+            #expect(try sessions.useRecoveryCode(session: pending.secret, code: codes[0]))
+            #expect(try sessions.rotate(session: pending.secret, lifetime: .seconds(600)) != nil)
+        }
+    }
+
+    /// Setting a password through a reset link ends the account's tokens with its sessions.
+    @Test func aPasswordResetRevokesTheAccountsTokens() throws {
+        // Tokens for an account are made by the operator (`capacita token create --user`).
+        try withLoadedDatabaseAsSuperuser { connection in
+            try importGroups(
+                String(decoding: try repositoryFile("examples/grupos.csv"), as: UTF8.self), into: connection)
+            let created = try Self.create(connection, "inst@sict.gob.mx", .instructor, groups: ["SICT-BAS-2024-01"])
+            let accounts = AccountStore(connection: connection)
+            let hash = "$2b$04$" + String(repeating: "a", count: 53)
+            #expect(try accounts.use(link: created.secret, kind: .invitation, passwordHash: hash, name: nil) != nil)
+            let tokens = TokenStore(connection: connection)
+            let made = try tokens.create(
+                account: "inst@sict.gob.mx", name: "lector", expiresOn: nil, createdBy: "pruebas")
+            var link: String?
+            try accounts.requestReset(email: "inst@sict.gob.mx", lifetime: .seconds(3600)) {
+                link = $0
+                return "https://capacita.test/contrasena/nueva?t=\($0)"
+            }
+            let secret = try #require(link)
+            #expect(try tokens.identity(for: made.token) != nil)
+            #expect(try accounts.use(link: secret, kind: .passwordReset, passwordHash: hash, name: nil) != nil)
+            #expect(try tokens.identity(for: made.token) == nil)
         }
     }
 

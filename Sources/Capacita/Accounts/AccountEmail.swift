@@ -1,8 +1,8 @@
 import Foundation
 
 /// An account's e-mail as people type it: trimmed, compared without case, bounded (RFC 5321's 254),
-/// one `@` with something on each side, no spaces or control characters (they would also let a
-/// value break a mail header).
+/// one `@` with something on each side, no spaces, control characters or angle brackets (they
+/// would let a value break a mail header or the SMTP envelope's `<…>`, and the outbox refuses them).
 public enum AccountEmail {
     public static let maximumLength = 254
 
@@ -10,7 +10,7 @@ public enum AccountEmail {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         guard !trimmed.isEmpty, trimmed.utf8.count <= maximumLength,
             !trimmed.unicodeScalars.contains(where: {
-                $0.properties.isWhitespace || $0.properties.generalCategory == .control
+                $0.properties.isWhitespace || $0.properties.generalCategory == .control || $0 == "<" || $0 == ">"
             })
         else { return nil }
         let parts = trimmed.split(separator: "@", omittingEmptySubsequences: false)

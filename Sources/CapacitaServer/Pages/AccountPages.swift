@@ -220,18 +220,37 @@ extension PagesController {
         }
         let session = Self.secret(request)
         let codes = AccountSessions.newRecoveryCodes()
-        let done = try await store.run(as: nil) { connection in
-            try connection.withTransaction { connection -> Bool in
-                let sessions = AccountSessions(connection: connection)
-                guard try sessions.confirmTwoFactor(session: session, recoveryCodes: codes) else { return false }
-                // The enrollment's code is used: signing in again needs a later one.
-                _ = try sessions.useStep(session: session, step: step)
-                if factor.pending { return try sessions.confirm(session: session) }
-                return true
+        let lifetime = sessionLifetime
+        // One transaction: the secret, the recovery codes and the session's promotion stand or
+        // fall together, so codes never shown are never kept.
+        let done: (secret: String, csrf: String)??
+        do {
+            done = try await store.run(as: nil) { connection in
+                try connection.withTransaction { connection -> (secret: String, csrf: String)?? in
+                    let sessions = AccountSessions(connection: connection)
+                    guard try sessions.confirmTwoFactor(session: session, recoveryCodes: codes) else { return nil }
+                    // The enrollment's code is used: signing in again needs a later one.
+                    _ = try sessions.useStep(session: session, step: step)
+                    guard factor.pending else { return .some(nil) }
+                    guard let rotated = try sessions.rotate(session: session, lifetime: lifetime) else {
+                        throw SecondFactorRefused()
+                    }
+                    return .some(rotated)
+                }
             }
+        } catch is SecondFactorRefused {
+            done = nil
         }
-        guard done else { return Self.redirect("/entrar") }
-        return try page(.recuperacion, PageView(RecoveryView(codes: codes)), status: .ok)
+        guard let done else { return Self.redirect("/entrar") }
+        var response = try page(.recuperacion, PageView(RecoveryView(codes: codes)), status: .ok)
+        if let rotated = done {
+            response.headers.append(
+                HTTPField(
+                    name: .setCookie,
+                    value: cookie(
+                        Self.sessionCookie, rotated.secret, request, maxAge: Int(lifetime.components.seconds))))
+        }
+        return response
     }
 
     struct SessionsView: Sendable {

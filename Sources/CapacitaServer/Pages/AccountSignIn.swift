@@ -100,6 +100,8 @@ extension PagesController {
     }
 
     /// The TOTP code, or one of the recovery codes (used once). A wrong one counts toward the lock.
+    /// A right one ends the pending session and opens a new one (a new cookie), in one transaction
+    /// with the code's use: a code is used up only by a sign-in that happens.
     func codeSubmitted(_ request: Request) async throws -> Response {
         guard let factor = try await factor(request), factor.pending, factor.confirmed,
             let secret = factor.totpSecret
@@ -109,23 +111,49 @@ extension PagesController {
         let code = (form["code"] ?? "").trimmingCharacters(in: .whitespaces)
         let session = Self.secret(request)
         let rule = security.settings.lock
-        let confirmed = try await store.run(as: nil) { connection -> Bool in
-            let sessions = AccountSessions(connection: connection)
-            // A code already used (replayed within its window) is as wrong as any other.
-            var right =
-                try AccountSecurity.step(of: code, secret: secret).map {
-                    try sessions.useStep(session: session, step: $0)
-                } ?? false
-            if !right, code.count > 6 { right = try sessions.useRecoveryCode(session: session, code: code) }
-            guard right else {
-                try sessions.failed(account: factor.account, rule)
-                return false
+        let lifetime = sessionLifetime
+        let opened: (secret: String, csrf: String)?
+        do {
+            opened = try await store.run(as: nil) { connection in
+                try connection.withTransaction { connection -> (secret: String, csrf: String)? in
+                    let sessions = AccountSessions(connection: connection)
+                    // A code already used (replayed within its window) is as wrong as any other; a
+                    // locked account uses up none.
+                    var right =
+                        try AccountSecurity.step(of: code, secret: secret).map {
+                            try sessions.useStep(session: session, step: $0)
+                        } ?? false
+                    if !right, code.count > 6 { right = try sessions.useRecoveryCode(session: session, code: code) }
+                    guard right else {
+                        try sessions.failed(account: factor.account, rule)
+                        return nil
+                    }
+                    guard let rotated = try sessions.rotate(session: session, lifetime: lifetime) else {
+                        throw SecondFactorRefused()
+                    }
+                    return rotated
+                }
             }
-            return try sessions.confirm(session: session)
+        } catch is SecondFactorRefused {
+            opened = nil
         }
-        guard confirmed else {
+        guard let opened else {
             return try await codePage(request, problem: "El código no es correcto.", status: .unauthorized)
         }
-        return Self.redirect("/")
+        return signedIn(request, opened, lifetime: lifetime)
+    }
+
+    /// Where a sign-in ends: the new session's cookie, and home.
+    func signedIn(_ request: Request, _ opened: (secret: String, csrf: String), lifetime: Duration) -> Response {
+        var response = Self.redirect("/")
+        response.headers.append(
+            HTTPField(
+                name: .setCookie,
+                value: cookie(Self.sessionCookie, opened.secret, request, maxAge: Int(lifetime.components.seconds))))
+        return response
     }
 }
+
+/// Thrown inside a transaction to undo it: the code was right, but the session could not become a
+/// full one (the account was turned off or locked meanwhile).
+struct SecondFactorRefused: Error {}

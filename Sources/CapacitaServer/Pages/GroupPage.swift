@@ -75,7 +75,7 @@ extension PagesController {
             let raw = try context.parameters.require("fecha")
             guard raw.utf8.count <= 10, let date = CalendarDate.parse(raw) else { throw APIError.notFound("la sesión") }
             return try await GroupsController.attendanceSheet(
-                store, session.identity, code: code, date: date,
+                store, documents, session.identity, code: code, date: date,
                 blankRows: try GroupsController.blankRows(Query(request)))
         } catch let error as APIError where error.status == .notFound {
             return try message(

@@ -24,14 +24,17 @@ struct PagesController {
     let signInForms: SignInForms
     /// Passwords and second factors, and how accounts behave.
     let security: AccountSecurity
+    /// Where PDFs are drawn, shared with the API.
+    let documents: BoundedWork
     /// How long a session lasts without signing in again.
     var sessionLifetime: Duration { configuration.sessionLifetime }
 
     init(
         store: SharedStore, library: MustacheLibrary, limiter: RateLimiter, configuration: ServerConfiguration,
-        tiers: TierTable, signInForms: SignInForms, accounts: AccountSettings
+        tiers: TierTable, signInForms: SignInForms, accounts: AccountSettings, documents: BoundedWork
     ) {
         self.store = store
+        self.documents = documents
         self.signInForms = signInForms
         self.security = AccountSecurity(settings: accounts)
         self.library = library
