@@ -12,8 +12,9 @@ public enum IndicatorText {
             ("threshold", .amount(Rounded(options.threshold, places: 4))),
             ("rule", .code(options.rule.rawValue)), ("window", .code(options.window.rawValue)),
             ("levels", .list(options.levels.map { $0.map(\.rawValue).sorted() } ?? [])),
-            ("nii", .int(indicator.nii)), ("tii", .int(indicator.tii)), ("percent", .percent(indicator.percent)),
-            ("formula", .text(indicator.formula)), ("without_data", .list(indicator.withoutData)),
+            ("nii", .int(indicator.nii)), ("tii", .int(indicator.tii)), ("percent", .percent(indicator)),
+            ("mark", .mark(indicator)), ("formula", .text(indicator.formula)),
+            ("formula_official", .text(indicator.officialFormula)), ("without_data", .list(indicator.withoutData)),
         ]
     }
 
@@ -43,11 +44,11 @@ public enum IndicatorText {
 
     static func seriesTable(_ values: [Indicator]) -> Table {
         Table(
-            columns: ["year", "nii", "tii", "percent", "without_data", "formula"],
+            columns: ["year", "nii", "tii", "percent", "mark", "without_data", "formula", "formula_official"],
             rows: values.map {
                 [
-                    .int($0.year), .int($0.nii), .int($0.tii), .percent($0.percent), .list($0.withoutData),
-                    .text($0.formula),
+                    .int($0.year), .int($0.nii), .int($0.tii), .percent($0), .mark($0), .list($0.withoutData),
+                    .text($0.formula), .text($0.officialFormula),
                 ]
             })
     }
@@ -66,7 +67,7 @@ public enum IndicatorText {
             var lines = [
                 "\(title), \(indicator.year)", OptionsText.line(nil, options), "", agencies.render(.table), "",
                 "NII (instancias que cumplen): \(indicator.nii)   TII (instancias contadas): \(indicator.tii)",
-                indicator.formula,
+                indicator.formula, "Sustitución como la imprime la ficha oficial: \(indicator.officialFormula)",
             ]
             if !indicator.withoutData.isEmpty {
                 lines.append("Sin plantilla para \(indicator.year) (ND, no cumplen):")
@@ -86,11 +87,11 @@ public enum IndicatorText {
             return seriesTable(values).render(.csv)
         case .table, .xlsx:
             let table = Table(
-                columns: ["year", "nii", "tii", "percent", "without_data", "formula"],
+                columns: ["year", "nii", "tii", "percent", "mark", "without_data", "formula", "formula_official"],
                 rows: values.map {
                     [
-                        .int($0.year), .int($0.nii), .int($0.tii), .percent($0.percent), .int($0.withoutData.count),
-                        .text($0.formula),
+                        .int($0.year), .int($0.nii), .int($0.tii), .percent($0), .mark($0),
+                        .int($0.withoutData.count), .text($0.formula), .text($0.officialFormula),
                     ]
                 })
             var lines = [

@@ -119,11 +119,15 @@ public struct IndicatorJSON: Encodable {
     public var tii: Int
     public var percent: Rounded?
     public var formula: String
+    public var formulaOfficial: String
+    /// `N/A`, `ND` or `p/` as the official reports mark the value; absent when unmarked.
+    public var mark: String?
     public var withoutData: [String]
     public var agencies: [AgencyCoverageJSON]
 
     enum CodingKeys: String, CodingKey {
-        case year, threshold, rule, window, levels, nii, tii, percent, formula, agencies
+        case year, threshold, rule, window, levels, nii, tii, percent, formula, mark, agencies
+        case formulaOfficial = "formula_official"
         case withoutData = "without_data"
     }
 
@@ -137,6 +141,8 @@ public struct IndicatorJSON: Encodable {
         tii = indicator.tii
         percent = indicator.percent.map(Rounded.percent)
         formula = indicator.formula
+        formulaOfficial = indicator.officialFormula
+        mark = indicator.mark?.rawValue
         withoutData = indicator.withoutData
         agencies = indicator.agencies.map(AgencyCoverageJSON.init)
     }

@@ -29,6 +29,8 @@ public enum Cell: Encodable, Sendable, Equatable {
     case null
     /// No data (ND): "ND" for people and in CSV, null in JSON; never shown as 0.
     case nd
+    /// Not applicable (N/A): a year before an indicator existed; null in JSON.
+    case na
 
     /// Hours and other amounts: at most `Exact.hourPlaces`, no trailing zeros (`72.5`, `40`).
     case amount(Rounded)
@@ -40,6 +42,17 @@ public enum Cell: Encodable, Sendable, Equatable {
     /// A percentage with `Exact.percentPlaces`; ND when unknown.
     public static func percent(_ value: Decimal?) -> Cell {
         value.map { .percentage(.percent($0)) } ?? .nd
+    }
+
+    /// Parámetro 4.2's percent: the number, or N/A or ND as the card marks it (a preliminary
+    /// value is still its number; its mark is a field of its own).
+    public static func percent(_ indicator: Indicator) -> Cell {
+        indicator.mark == .notApplicable ? .na : percent(indicator.percent)
+    }
+
+    /// The card's mark (`N/A`, `ND`, `p/`), or nothing.
+    public static func mark(_ indicator: Indicator) -> Cell {
+        indicator.mark.map { .text($0.rawValue) } ?? .null
     }
 
     /// A score or mean with `Exact.percentPlaces`, a gain or rate with `Exact.ratioPlaces`.
@@ -64,6 +77,7 @@ public enum Cell: Encodable, Sendable, Equatable {
         case .codes(let items): return items.map(Labels.value).joined(separator: ", ")
         case .null: return ""
         case .nd: return "ND"
+        case .na: return "N/A"
         }
     }
 
@@ -82,7 +96,7 @@ public enum Cell: Encodable, Sendable, Equatable {
     public var csvField: String {
         switch self {
         case .text, .code, .list, .codes: return CSVText.neutralized(raw)
-        case .int, .decimal, .percentage, .amount, .date, .bool, .null, .nd: return raw
+        case .int, .decimal, .percentage, .amount, .date, .bool, .null, .nd, .na: return raw
         }
     }
 
@@ -95,7 +109,7 @@ public enum Cell: Encodable, Sendable, Equatable {
         case .decimal(let value), .percentage(let value), .amount(let value): try container.encode(value)
         case .bool(let value): try container.encode(value)
         case .list(let items), .codes(let items): try container.encode(items)
-        case .null, .nd: try container.encodeNil()
+        case .null, .nd, .na: try container.encodeNil()
         }
     }
 }

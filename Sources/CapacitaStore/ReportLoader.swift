@@ -9,10 +9,25 @@ public struct ReportLoader: Sendable {
     public let connection: Connection
     /// A terminal masks every CURP, whoever runs it: a screen is looked at over a shoulder.
     public let masksEveryCURP: Bool
+    /// The year in progress: Parámetro 4.2's figure for it is preliminary (p/).
+    public let currentYear: Int
 
-    public init(connection: Connection, masksEveryCURP: Bool = false) {
+    public init(connection: Connection, masksEveryCURP: Bool = false, currentYear: Int = ReportLoader.thisYear) {
         self.connection = connection
         self.masksEveryCURP = masksEveryCURP
+        self.currentYear = currentYear
+    }
+
+    /// The calendar year now, in Mexico City (the programme's reports follow its calendar).
+    public static var thisYear: Int {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "America/Mexico_City") ?? .gmt
+        return calendar.component(.year, from: Date())
+    }
+
+    /// The card for a year under the options, with the official report's mark.
+    func card(_ store: CoverageStore, year: Int, options: CoverageOptions) throws -> Indicator {
+        try store.indicator(year: year, options: options).marked(currentYear: currentYear)
     }
 
     public func coverage(year: Int, options: CoverageOptions, agency: String? = nil) throws -> CoverageReport {
@@ -24,13 +39,13 @@ public struct ReportLoader: Sendable {
     public func indicator(year: Int, options: CoverageOptions) throws -> IndicatorReport {
         IndicatorReport(
             options: options,
-            indicator: try CoverageStore(connection: connection).indicator(year: year, options: options))
+            indicator: try card(CoverageStore(connection: connection), year: year, options: options))
     }
 
     public func indicatorSeries(years: ClosedRange<Int>, options: CoverageOptions) throws -> IndicatorSeriesReport {
         let store = CoverageStore(connection: connection)
         return IndicatorSeriesReport(
-            options: options, years: years, values: try years.map { try store.indicator(year: $0, options: options) })
+            options: options, years: years, values: try years.map { try card(store, year: $0, options: options) })
     }
 
     /// The card for `year`, the series from `firstYear`, and the card under every reading of the
@@ -39,9 +54,9 @@ public struct ReportLoader: Sendable {
         let store = CoverageStore(connection: connection)
         return IndicatorOverview(
             options: options, year: year,
-            series: try (min(firstYear, year)...year).map { try store.indicator(year: $0, options: options) },
+            series: try (min(firstYear, year)...year).map { try card(store, year: $0, options: options) },
             readings: try IndicatorGoal.readings(levels: options.levels).map {
-                .init(options: $0, indicator: try store.indicator(year: year, options: $0))
+                .init(options: $0, indicator: try card(store, year: year, options: $0))
             })
     }
 

@@ -108,7 +108,7 @@ public enum DocumentWriter {
             }
         case .null:
             return 0
-        case .text, .code, .list, .codes, .nd:
+        case .text, .code, .list, .codes, .nd, .na:
             // Written as text cells, never as formulas: a name beginning with «=» stays a name.
             try sheet.write(cell.display, row: row, column: column)
         }

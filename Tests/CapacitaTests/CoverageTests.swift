@@ -149,3 +149,44 @@ import Testing
             ])
     }
 }
+
+/// The official reports' marks on Parámetro 4.2: N/A before the indicator existed, ND when nothing
+/// could be counted (never a 0), p/ for the year in progress; and the substitution as the card
+/// prints it.
+@Suite struct IndicatorMarkTests {
+    static let member = Agency(code: "A", name: "A", order: .federal, countsInIndicator: true)
+    static let other = Agency(code: "B", name: "B", order: .federal, countsInIndicator: true)
+
+    static func indicator(year: Int, headcounts: [String: Headcount], trained: Int = 1) -> Indicator {
+        Indicator.compute(
+            year: year,
+            coverage: CoverageCalculator.coverage(
+                agencies: [member, other], headcounts: headcounts,
+                trained: [TrainedCount(agencyCode: "A", tier: .operativo, people: trained)], options: CoverageOptions())
+        )
+    }
+
+    static let staffed = ["A": Headcount(agencyCode: "A", year: 2023, alto: 0, medio: 0, operativo: 10)]
+
+    @Test func aYearBeforeTheIndicatorIsNotApplicable() {
+        let value = Self.indicator(year: 2020, headcounts: Self.staffed).marked(currentYear: 2026)
+        #expect(value.mark == .notApplicable && value.percent == nil && value.percentText == "N/A")
+        #expect(IndicatorGoal.firstYear == 2021)
+    }
+
+    @Test func aYearWithoutAnyHeadcountIsNoDataNotZero() {
+        let value = Self.indicator(year: 2023, headcounts: [:]).marked(currentYear: 2026)
+        #expect(value.mark == .noData && value.percent == nil)
+        #expect(value.formula == "PII% = (0/2) × 100 = ND")
+    }
+
+    @Test func theYearInProgressIsPreliminaryAndAClosedYearUnmarked() {
+        let running = Self.indicator(year: 2026, headcounts: Self.staffed).marked(currentYear: 2026)
+        #expect(running.mark == .preliminary && running.percent == 50 && running.percentText == "50.00 p/")
+        let closed = Self.indicator(year: 2025, headcounts: Self.staffed).marked(currentYear: 2026)
+        #expect(closed.mark == nil && closed.percentText == "50.00")
+        // A closed year with data and nobody meeting is a real 0, as the card prints it.
+        let zero = Self.indicator(year: 2024, headcounts: Self.staffed, trained: 0).marked(currentYear: 2026)
+        #expect(zero.mark == nil && zero.percent == 0 && zero.officialFormula == "PII%=(0/2)*100")
+    }
+}

@@ -31,8 +31,11 @@ import Testing
     @Test func yearsOutsideTheProgramAreRefused() {
         #expect(ReportYears.year("2024", currentYear: 2026) == .success(2024))
         #expect(ReportYears.year("2027", currentYear: 2026) == .success(2027))
-        #expect(ReportYears.year("2028", currentYear: 2026) == .failure(.outOfRange(2028, 2012...2027)))
-        #expect(ReportYears.year("1999", currentYear: 2026) == .failure(.outOfRange(1999, 2012...2027)))
+        #expect(ReportYears.year("2028", currentYear: 2026) == .failure(.outOfRange(2028, 2007...2027)))
+        #expect(ReportYears.year("1999", currentYear: 2026) == .failure(.outOfRange(1999, 2007...2027)))
+        // The Comisión dates from the 2007 law; the 2010-2012 programme reports training for 2010.
+        #expect(ReportYears.year("2007", currentYear: 2026) == .success(2007))
+        #expect(ReportYears.year("2006", currentYear: 2026) == .failure(.outOfRange(2006, 2007...2027)))
         #expect(ReportYears.year("24", currentYear: 2026) == .failure(.notAYear("24")))
     }
 

@@ -125,6 +125,18 @@ public enum CoverageCalculator {
     }
 }
 
+/// The marks the official reports put on a value instead of, or beside, a number (Avance y
+/// Resultados 2023-2024, the parameter's card and its summary table): a value is never shown as 0
+/// when it is one of these.
+public enum IndicatorMark: String, Sendable, Equatable, CaseIterable {
+    /// No aplica: a year before the indicator existed (the card gives 2019 and 2020 as N/A).
+    case notApplicable = "N/A"
+    /// No disponible: nothing to compute from (no counted agency, or none with a headcount).
+    case noData = "ND"
+    /// Preliminar: the year is still running; the figure is cumulative and may still grow.
+    case preliminary = "p/"
+}
+
 /// Parámetro 4.2: PII% = NII / TII × 100.
 public struct Indicator: Sendable, Equatable {
     public var year: Int
@@ -132,11 +144,62 @@ public struct Indicator: Sendable, Equatable {
     public var nii: Int
     /// Agencies counted in the indicator (from the registry).
     public var tii: Int
-    /// Rounded to 2 decimals; nil when TII is 0.
+    /// Rounded to 2 decimals; nil when TII is 0, and when marked N/A or ND.
     public var percent: Decimal?
     /// Counted members without a headcount for the year.
     public var withoutData: [String]
     public var agencies: [AgencyCoverage]
+    /// The official mark, when the value carries one (`marked(currentYear:)`).
+    public var mark: IndicatorMark?
+
+    public init(
+        year: Int, nii: Int, tii: Int, percent: Decimal?, withoutData: [String], agencies: [AgencyCoverage],
+        mark: IndicatorMark? = nil
+    ) {
+        self.year = year
+        self.nii = nii
+        self.tii = tii
+        self.percent = percent
+        self.withoutData = withoutData
+        self.agencies = agencies
+        self.mark = mark
+    }
+
+    /// The value as the official reports mark it in `currentYear`: N/A before the indicator's
+    /// first year, ND when nothing could be counted (no counted agency, or none with a headcount:
+    /// never a 0 made of missing data), p/ for the year in progress (the card is annual and
+    /// cumulative, available in January of the next year).
+    public func marked(currentYear: Int, firstYear: Int = IndicatorGoal.firstYear) -> Indicator {
+        var value = self
+        if year < firstYear {
+            value.mark = .notApplicable
+            value.percent = nil
+        } else if tii == 0 || withoutData.count == tii {
+            value.mark = .noData
+            value.percent = nil
+        } else if year >= currentYear {
+            value.mark = .preliminary
+        } else {
+            value.mark = nil
+        }
+        return value
+    }
+
+    /// The percent as a person reads it on the card: `53.85`, `53.85 p/`, `ND`, `N/A`.
+    public var percentText: String {
+        switch (percent, mark) {
+        case (_, .notApplicable): return IndicatorMark.notApplicable.rawValue
+        case (nil, _): return IndicatorMark.noData.rawValue
+        case (let value?, .preliminary): return Self.format(value) + " " + IndicatorMark.preliminary.rawValue
+        case (let value?, _): return Self.format(value)
+        }
+    }
+
+    /// The substitution exactly as the official card prints it ("Sustitución en método de
+    /// cálculo"): `PII%=(0/13)*100`.
+    public var officialFormula: String {
+        "PII%=(\(nii)/\(tii))*100"
+    }
 
     public static func compute(year: Int, coverage: [AgencyCoverage]) -> Indicator {
         let counted = coverage.filter(\.agency.countsInIndicator)
@@ -153,9 +216,10 @@ public struct Indicator: Sendable, Equatable {
             withoutData: counted.filter(\.nd).map(\.agency.code), agencies: counted)
     }
 
-    /// As the official reports print the filled-in formula: "PII% = (7/13) × 100 = 53.85".
+    /// capacita's clearer form of the filled-in formula, with its result and mark:
+    /// "PII% = (7/13) × 100 = 53.85 p/". The card's own form is `officialFormula`.
     public var formula: String {
-        "PII% = (\(nii)/\(tii)) × 100 = " + (percent.map { Self.format($0) } ?? "ND")
+        "PII% = (\(nii)/\(tii)) × 100 = " + percentText
     }
 
     public static func format(_ value: Decimal) -> String {

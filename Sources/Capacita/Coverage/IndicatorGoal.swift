@@ -3,9 +3,14 @@ import Foundation
 /// Parámetro 4.2's published goals and the readings its text leaves open, as data with their
 /// source, for the pages that draw the goal line and the sensitivity table.
 public enum IndicatorGoal {
-    /// The goal per year as the official card states it: 2024 = 50 % (Informe Anual 2024,
-    /// annex card of the parameter). Years without a published goal have none.
+    /// The goal per year as the official card states it: 2024 = 50 % (the report "Avance y
+    /// Resultados Enero 2023 – Junio 2024" of the Programa Nacional 2022-2024, the parameter's annex
+    /// card). Years without a published goal have none.
     public static let published: [Int: Decimal] = [2024: 50]
+
+    /// The indicator's first year: its baseline, 2021 = 0 on the same card, which gives 2019 and
+    /// 2020 as N/A (the parameter belongs to the 2022-2024 programme).
+    public static let firstYear = 2021
 
     /// The thresholds the same report gives: 5 % in the parameter's name, 10 % in its table of
     /// variables.

@@ -3,9 +3,10 @@ import CapacitaFiles
 /// The years a report, a plan or a URL may ask for. A year outside them is a typing error, not a
 /// query: `--series 1-999999` once ran for ten minutes and took 2 GB.
 public enum ReportYears {
-    /// The Ley General en materia de trata de personas (June 2012) created the Comisión and its
-    /// program: nothing is recorded before it.
-    public static let first = 2012
+    /// The Comisión (then CIPSTP) was created by the Ley para Prevenir y Sancionar la Trata de
+    /// Personas (DOF, 27 November 2007); the 2012 Ley General replaced that law and kept it. The
+    /// 2010-2012 programme reports training for 2010, so records and reports start in 2007.
+    public static let first = 2007
     /// How far ahead of the current year a plan or a headcount may be entered.
     public static let yearsAhead = 1
     /// The longest `--series`: more years than the program has existed, with room to spare.

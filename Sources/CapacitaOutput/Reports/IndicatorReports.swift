@@ -59,8 +59,7 @@ extension IndicatorOverview: Report {
 
     private static func row(_ value: Indicator) -> [Cell] {
         [
-            .int(value.year), .int(value.nii), .int(value.tii),
-            value.percent.map { .percentage(Rounded.percent($0)) } ?? .nd,
+            .int(value.year), .int(value.nii), .int(value.tii), .percent(value), .mark(value),
         ]
     }
 
@@ -69,11 +68,11 @@ extension IndicatorOverview: Report {
         [
             ReportSheet("Instancias", CoverageTable.table(card.agencies)),
             ReportSheet(
-                "Serie", Table(columns: ["year", "nii", "tii", "percent"], rows: series.map(Self.row))),
+                "Serie", Table(columns: ["year", "nii", "tii", "percent", "mark"], rows: series.map(Self.row))),
             ReportSheet(
                 "Sensibilidad",
                 Table(
-                    columns: ["threshold", "rule", "window", "year", "nii", "tii", "percent"],
+                    columns: ["threshold", "rule", "window", "year", "nii", "tii", "percent", "mark"],
                     rows: readings.map { reading in
                         [
                             .decimal(Rounded(reading.options.threshold, places: 2)),

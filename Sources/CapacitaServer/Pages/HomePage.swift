@@ -125,7 +125,7 @@ extension PagesController {
         let lacking = counted.filter { !$0.nd && !$0.meets }.sorted { $0.agency.name < $1.agency.name }
         let indicator = IndicatorCard(
             name: IndicatorText.title, year: card.year, nii: card.nii, tii: card.tii,
-            percent: card.percent.map { Rounded.percent($0).description + " %" } ?? "ND", formula: card.formula)
+            percent: Self.percentLabel(card), formula: card.formula)
         let dashboard = DashboardView(
             chart: SeriesChart.svg(read.series.values, goal: IndicatorGoal.goal(for: year)),
             counted: counted.count, meets: counted.filter(\.meets).count,

@@ -33,11 +33,12 @@ extension PagesController {
         }
         if let format = Self.exportFormat(request) { return try Self.download(overview, format) }
         let (series, card) = (overview.series, overview.card)
-        func percent(_ value: Decimal?) -> String { value.map { Rounded.percent($0).description + " %" } ?? "ND" }
+        let percent = Self.percentLabel
         let goal = IndicatorGoal.goal(for: year)
         let view = IndicatorView(
             problem: problem, export: Self.exportLinks(request, path: "/parametro"), name: IndicatorText.title,
-            year: year, nii: card.nii, tii: card.tii, percent: percent(card.percent), formula: card.formula,
+            year: year, nii: card.nii, tii: card.tii, percent: percent(card), formula: card.formula,
+            officialFormula: card.officialFormula, preliminary: card.mark == .preliminary,
             goal: goal.map { Exact.shortText($0.percent, places: 2) }, goalYear: goal?.year,
             withoutData: card.withoutData.isEmpty ? nil : card.withoutData.joined(separator: ", "),
             options: OptionsText.line(year, options), firstYear: ReportYears.first,
@@ -51,17 +52,27 @@ extension PagesController {
                 .init(value: $0.rawValue, label: Labels.value($0.rawValue), selected: $0 == options.window)
             },
             seriesFrom: first, chart: SeriesChart.svg(series, goal: goal),
-            series: series.map { .init(year: $0.year, nii: $0.nii, tii: $0.tii, percent: percent($0.percent)) },
+            series: series.map { .init(year: $0.year, nii: $0.nii, tii: $0.tii, percent: percent($0)) },
             sensitivity: overview.readings.map { reading in
                 let (value, reading) = (reading.indicator, reading.options)
                 return IndicatorView.Reading(
                     threshold: Exact.shortText(reading.threshold, places: 2), rule: Labels.value(reading.rule.rawValue),
                     window: Labels.value(reading.window.rawValue), nii: value.nii, tii: value.tii,
-                    percent: percent(value.percent),
+                    percent: percent(value),
                     current: reading.threshold == options.threshold && reading.rule == options.rule
                         && reading.window == options.window)
             })
         return try page(.parametro, PageView(view, signedInHeader(session)), status: .ok)
+    }
+
+    /// The percent on a page: `53.85 %`, with the official marks (`53.85 % p/`, `ND`, `N/A`).
+    static func percentLabel(_ indicator: Indicator) -> String {
+        switch (indicator.percent, indicator.mark) {
+        case (_, .notApplicable): return IndicatorMark.notApplicable.rawValue
+        case (nil, _): return IndicatorMark.noData.rawValue
+        case (let value?, let mark):
+            return Rounded.percent(value).description + " %" + (mark == .preliminary ? " p/" : "")
+        }
     }
 
     struct IndicatorView: Sendable {
@@ -91,6 +102,8 @@ extension PagesController {
         var tii: Int
         var percent: String
         var formula: String
+        var officialFormula: String
+        var preliminary: Bool
         var goal: String?
         var goalYear: Int?
         var withoutData: String?
