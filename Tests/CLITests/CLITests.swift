@@ -57,7 +57,7 @@ import Testing
             #expect(courses.contains { $0["code"] as? String == "PNC22-SENS" && $0["hours"] as? Int == 4 })
 
             let agencies = capacita("agency", "list", "--format", "csv", url: url)
-            #expect(agencies.output.split(separator: "\n").count == 16)
+            #expect(agencies.output.split(separator: "\n").count == 18)
             let show = capacita("catalog", "show", "PNC22-BAS", url: url)
             #expect(show.status == 0 && show.output.contains("Curso Básico"))
         }

@@ -82,7 +82,7 @@ import Testing
                     (AccessRules.Resource.person, 3, 2, 1, 1), (.enrollment, 3, 2, 1, 1), (.constancia, 3, 2, 1, 1),
                     (.trainingGroup, 2, 2, 2, 2), (.headcount, 2, 2, 2, 2), (.ficha, 1, 1, 0, 0),
                     (.importBatch, batches, 1, 1, 0), (.auditLog, audit, 1, 0, 1), (.course, 14, 14, 14, 14),
-                    (.agency, 15, 15, 15, 15),
+                    (.agency, 17, 17, 17, 17),
                 ] {
                     let expected: Int
                     if let identity {

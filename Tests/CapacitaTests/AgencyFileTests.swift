@@ -10,18 +10,23 @@ import Testing
         AgencyFile.parse(Array(text.utf8), existing: existing)
     }
 
-    @Test func seedFileHoldsTheThirteenMembersINACIPEAndFGR() throws {
+    @Test func seedFileHoldsTheThirteenMembersAndThoseTakingPart() throws {
         let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
             "../../db/seed/agencies.csv")
         let agencies = try parse(String(contentsOf: url, encoding: .utf8)).get()
-        #expect(agencies.count == 15)
+        #expect(agencies.count == 17)
         #expect(agencies.filter(\.countsInIndicator).count == 13)
-        #expect(Set(agencies.filter { !$0.countsInIndicator }.map(\.code)) == ["INACIPE", "FGR"])
+        // Taking part, not counted in TII: INACIPE, FGR, and the two the 2018 programme's table of
+        // 2017 events lists beside the ministries.
+        #expect(Set(agencies.filter { !$0.countsInIndicator }.map(\.code)) == ["INACIPE", "FGR", "CNS", "CAMDIP"])
         let registry = AgencyRegistry(agencies)
         let expectations = [
             "SCT": "SICT", "SEDESOL": "BIENESTAR", "Procuraduría General de la República": "FGR",
             "inami": "INM", "Procuraduria Social de Atencion a Victimas del Delito": "CEAV",
             "Secretaría de Seguridad Pública": "SSPC", "DIF": "SNDIF",
+            // The names the 2018 programme's table of 2017 events uses.
+            "Comunicaciones y Transportes": "SICT", "Trabajo y Previsión Social": "STPS",
+            "Comisión Nacional de Seguridad": "CNS", "Cámara de Diputados": "CAMDIP",
         ]
         for (name, code) in expectations {
             guard case .found(let agency) = registry.resolve(name) else {

@@ -43,7 +43,8 @@ public struct Course: Sendable, Equatable, Codable {
 
     public var kind: TrainingKind { level.kind }
 
-    /// The largest group of this modality (a classroom holds 40; an online course for a whole
+    /// The largest group of this modality (the catalog's 40 for a classroom is an assumption: the
+    /// maximum of the 2018 programme's SINTRA sessions, Anexo VI; an online course for a whole
     /// agency, more), or the course's single size; with no modality, the smallest of its sizes.
     public func maxGroupSize(for modality: Modality?) -> Int {
         guard let groupSizes else { return maxGroupSize }
