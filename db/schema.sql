@@ -1356,6 +1356,171 @@ $$;
 ALTER FUNCTION public.session_close(session_sha256 text) OWNER TO capacita_definer;
 
 --
+-- Name: session_evidence_access(text); Type: FUNCTION; Schema: public
+--
+
+CREATE FUNCTION public.session_evidence_access(target_group text) RETURNS text
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+DECLARE
+    organizer text;
+BEGIN
+    PERFORM capacita_require_identity();
+    SELECT g.agency_code INTO organizer FROM training_group g WHERE g.code = target_group;
+    IF NOT FOUND THEN
+        RETURN NULL;
+    END IF;
+    IF capacita_role() = 'admin' OR (capacita_role() = 'enlace' AND organizer = capacita_agency()) THEN
+        RETURN 'full';
+    END IF;
+    IF capacita_role() = 'instructor' AND EXISTS (
+        SELECT 1 FROM group_instructor i WHERE i.group_code = target_group AND i.user_name = capacita_user()) THEN
+        RETURN 'upload';
+    END IF;
+    RETURN NULL;
+END
+$$;
+
+ALTER FUNCTION public.session_evidence_access(target_group text) OWNER TO capacita_definer;
+
+--
+-- Name: session_evidence_attach(text, date, time without time zone, text, bytea); Type: FUNCTION; Schema: public
+--
+
+CREATE FUNCTION public.session_evidence_attach(target_group text, target_date date, target_start time without time zone, new_name text, new_content bytea) RETURNS TABLE(id bigint, media_type text, size_bytes integer, sha256 text, file_name text, created boolean, attached_at timestamp with time zone)
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+DECLARE
+    g training_group%ROWTYPE;
+    found_type text;
+    digest text;
+    made session_evidence%ROWTYPE;
+BEGIN
+    IF session_evidence_access(target_group) IS NULL THEN
+        RAISE EXCEPTION 'session_evidence_attach: not allowed' USING ERRCODE = '42501';
+    END IF;
+    -- The group's calendar stays as it is until this transaction ends.
+    SELECT * INTO g FROM training_group t WHERE t.code = target_group FOR KEY SHARE;
+    IF EXISTS (SELECT 1 FROM group_session s WHERE s.group_code = target_group) THEN
+        IF target_start IS NULL OR NOT EXISTS (
+            SELECT 1 FROM group_session s
+            WHERE s.group_code = target_group AND s.session_date = target_date AND s.starts_at = target_start) THEN
+            RAISE EXCEPTION 'session_evidence_attach: no such session' USING ERRCODE = 'P0002';
+        END IF;
+    ELSIF target_start IS NOT NULL OR target_date < g.starts_on OR target_date > coalesce(g.ends_on, g.starts_on)
+          OR target_date - g.starts_on >= 366 THEN
+        RAISE EXCEPTION 'session_evidence_attach: no such session' USING ERRCODE = 'P0002';
+    END IF;
+    found_type := CASE
+        WHEN substring(new_content FROM 1 FOR 5) = '\x255044462d'::bytea THEN 'application/pdf'
+        WHEN substring(new_content FROM 1 FOR 3) = '\xffd8ff'::bytea THEN 'image/jpeg'
+        WHEN substring(new_content FROM 1 FOR 8) = '\x89504e470d0a1a0a'::bytea THEN 'image/png'
+    END;
+    IF found_type IS NULL THEN
+        RAISE EXCEPTION 'session_evidence_attach: not a PDF, JPEG or PNG' USING ERRCODE = '22023';
+    END IF;
+    digest := encode(sha256(new_content), 'hex');
+    INSERT INTO session_evidence AS e (group_code, session_date, starts_at, media_type, file_name, size_bytes, sha256,
+                                       content, attached_by, attached_role)
+    VALUES (target_group, target_date, target_start, found_type, new_name, octet_length(new_content), digest,
+            new_content, capacita_user(), capacita_role())
+    ON CONFLICT ON CONSTRAINT session_evidence_once DO NOTHING
+    RETURNING e.* INTO made;
+    IF made.id IS NULL THEN
+        RETURN QUERY SELECT e.id, e.media_type, e.size_bytes, e.sha256::text, e.file_name, false, e.attached_at
+        FROM session_evidence e
+        WHERE e.group_code = target_group AND e.session_date = target_date
+          AND e.starts_at IS NOT DISTINCT FROM target_start AND e.sha256 = digest;
+        RETURN;
+    END IF;
+    -- The organizing agency's row: its enlace reads in the audit log who attached what.
+    INSERT INTO audit_log (user_name, user_label, role, agency_code, action, target, request_id, detail)
+    VALUES (capacita_user(), capacita_user(), capacita_role(), g.agency_code, 'evidence.attach',
+            session_evidence_code(target_group, target_date, target_start),
+            nullif(current_setting('capacita.request', true), ''),
+            jsonb_build_object('evidence', made.id, 'media_type', made.media_type, 'size', made.size_bytes,
+                               'sha256', made.sha256));
+    RETURN QUERY SELECT made.id, made.media_type, made.size_bytes, made.sha256::text, made.file_name, true,
+        made.attached_at;
+END
+$$;
+
+ALTER FUNCTION public.session_evidence_attach(target_group text, target_date date, target_start time without time zone, new_name text, new_content bytea) OWNER TO capacita_definer;
+
+--
+-- Name: session_evidence_code(text, date, time without time zone); Type: FUNCTION; Schema: public
+--
+
+CREATE FUNCTION public.session_evidence_code(group_code text, session_date date, starts_at time without time zone) RETURNS text
+    LANGUAGE sql STABLE
+    SET search_path TO 'pg_catalog'
+    AS $$
+    SELECT group_code || '-S' || to_char(session_date, 'YYYYMMDD') || coalesce('-' || to_char(starts_at, 'HH24MI'), '')
+$$;
+
+--
+-- Name: session_evidence_counts(text); Type: FUNCTION; Schema: public
+--
+
+CREATE FUNCTION public.session_evidence_counts(target_group text) RETURNS TABLE(session_date date, starts_at time without time zone, scans integer, last_attached_at timestamp with time zone)
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+BEGIN
+    IF session_evidence_access(target_group) IS NULL THEN
+        RETURN;
+    END IF;
+    RETURN QUERY SELECT e.session_date, e.starts_at, count(*)::integer, max(e.attached_at)
+    FROM session_evidence e WHERE e.group_code = target_group
+    GROUP BY e.session_date, e.starts_at ORDER BY e.session_date, e.starts_at NULLS FIRST;
+END
+$$;
+
+ALTER FUNCTION public.session_evidence_counts(target_group text) OWNER TO capacita_definer;
+
+--
+-- Name: session_evidence_detach(bigint); Type: FUNCTION; Schema: public
+--
+
+CREATE FUNCTION public.session_evidence_detach(target_id bigint) RETURNS TABLE(id bigint, group_code text, session_date date, starts_at time without time zone, file_name text, sha256 text)
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+DECLARE
+    scan_group text;
+    gone record;
+    organizer text;
+BEGIN
+    PERFORM capacita_require_identity();
+    SELECT e.group_code INTO scan_group FROM session_evidence e WHERE e.id = target_id;
+    IF NOT FOUND OR session_evidence_access(scan_group) IS DISTINCT FROM 'full' THEN
+        RETURN;
+    END IF;
+    -- Removed by a request at the same time: the second finds nothing.
+    DELETE FROM session_evidence e WHERE e.id = target_id
+    RETURNING e.id, e.group_code, e.session_date, e.starts_at, e.file_name, e.media_type, e.size_bytes, e.sha256,
+              e.attached_by, e.attached_at INTO gone;
+    IF NOT FOUND THEN
+        RETURN;
+    END IF;
+    SELECT g.agency_code INTO organizer FROM training_group g WHERE g.code = gone.group_code;
+    INSERT INTO audit_log (user_name, user_label, role, agency_code, action, target, request_id, detail)
+    VALUES (capacita_user(), capacita_user(), capacita_role(), organizer, 'evidence.detach',
+            session_evidence_code(gone.group_code, gone.session_date, gone.starts_at),
+            nullif(current_setting('capacita.request', true), ''),
+            jsonb_build_object('evidence', gone.id, 'media_type', gone.media_type, 'size', gone.size_bytes,
+                               'sha256', gone.sha256, 'attached_by', gone.attached_by,
+                               'attached_at', gone.attached_at));
+    RETURN QUERY SELECT gone.id::bigint, gone.group_code::text, gone.session_date::date, gone.starts_at::time,
+        gone.file_name::text, gone.sha256::text;
+END
+$$;
+
+ALTER FUNCTION public.session_evidence_detach(target_id bigint) OWNER TO capacita_definer;
+
+--
 -- Name: session_identity(text); Type: FUNCTION; Schema: public
 --
 
@@ -2379,6 +2544,50 @@ CREATE TABLE public.schema_migration (
 );
 
 --
+-- Name: session_evidence; Type: TABLE; Schema: public
+--
+
+CREATE TABLE public.session_evidence (
+    id bigint NOT NULL,
+    group_code text NOT NULL COLLATE pg_catalog."C",
+    session_date date NOT NULL,
+    starts_at time(0) without time zone,
+    media_type text NOT NULL,
+    file_name text NOT NULL,
+    size_bytes integer NOT NULL,
+    sha256 text NOT NULL COLLATE pg_catalog."C",
+    content bytea NOT NULL,
+    attached_by text NOT NULL,
+    attached_role text NOT NULL,
+    attached_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT session_evidence_attached_by_check CHECK ((btrim(attached_by) <> ''::text)),
+    CONSTRAINT session_evidence_attached_role_check CHECK ((attached_role = ANY (ARRAY['admin'::text, 'enlace'::text, 'instructor'::text]))),
+    CONSTRAINT session_evidence_file_name_check CHECK ((((char_length(file_name) >= 1) AND (char_length(file_name) <= 100)) AND (file_name !~ '[[:cntrl:]/\\]'::text))),
+    CONSTRAINT session_evidence_media_type_check CHECK ((media_type = ANY (ARRAY['application/pdf'::text, 'image/jpeg'::text, 'image/png'::text]))),
+    CONSTRAINT session_evidence_sha256 CHECK ((sha256 = encode(sha256(content), 'hex'::text))),
+    CONSTRAINT session_evidence_sha256_check CHECK ((sha256 ~ '^[0-9a-f]{64}$'::text)),
+    CONSTRAINT session_evidence_size CHECK ((size_bytes = octet_length(content))),
+    CONSTRAINT session_evidence_size_bytes_check CHECK ((size_bytes > 0)),
+    CONSTRAINT session_evidence_type CHECK ((((media_type = 'application/pdf'::text) AND (SUBSTRING(content FROM 1 FOR 5) = '\x255044462d'::bytea)) OR ((media_type = 'image/jpeg'::text) AND (SUBSTRING(content FROM 1 FOR 3) = '\xffd8ff'::bytea)) OR ((media_type = 'image/png'::text) AND (SUBSTRING(content FROM 1 FOR 8) = '\x89504e470d0a1a0a'::bytea))))
+);
+ALTER TABLE ONLY public.session_evidence ALTER COLUMN content SET STORAGE EXTERNAL;
+
+ALTER TABLE ONLY public.session_evidence FORCE ROW LEVEL SECURITY;
+
+--
+-- Name: session_evidence_id_seq; Type: SEQUENCE; Schema: public
+--
+
+ALTER TABLE public.session_evidence ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME public.session_evidence_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+--
 -- Name: sign_in_failure; Type: TABLE; Schema: public
 --
 
@@ -2799,6 +3008,20 @@ ALTER TABLE ONLY public.schema_migration
     ADD CONSTRAINT schema_migration_pkey PRIMARY KEY (version);
 
 --
+-- Name: session_evidence session_evidence_once; Type: CONSTRAINT; Schema: public
+--
+
+ALTER TABLE ONLY public.session_evidence
+    ADD CONSTRAINT session_evidence_once UNIQUE NULLS NOT DISTINCT (group_code, session_date, starts_at, sha256);
+
+--
+-- Name: session_evidence session_evidence_pkey; Type: CONSTRAINT; Schema: public
+--
+
+ALTER TABLE ONLY public.session_evidence
+    ADD CONSTRAINT session_evidence_pkey PRIMARY KEY (id);
+
+--
 -- Name: sign_in_failure sign_in_failure_pkey; Type: CONSTRAINT; Schema: public
 --
 
@@ -2979,6 +3202,12 @@ CREATE INDEX person_history_curp ON public.person_history USING btree (curp);
 --
 
 CREATE INDEX result_history_enrollment ON public.result_history USING btree (group_code, curp);
+
+--
+-- Name: session_evidence_group; Type: INDEX; Schema: public
+--
+
+CREATE INDEX session_evidence_group ON public.session_evidence USING btree (group_code, session_date, starts_at);
 
 --
 -- Name: sign_in_failure_window; Type: INDEX; Schema: public
@@ -3416,6 +3645,13 @@ ALTER TABLE ONLY public.result_history
     ADD CONSTRAINT result_history_results_batch_id_fkey FOREIGN KEY (results_batch_id) REFERENCES public.import_batch(id);
 
 --
+-- Name: session_evidence session_evidence_group_code_fkey; Type: FK CONSTRAINT; Schema: public
+--
+
+ALTER TABLE ONLY public.session_evidence
+    ADD CONSTRAINT session_evidence_group_code_fkey FOREIGN KEY (group_code) REFERENCES public.training_group(code) ON UPDATE CASCADE;
+
+--
 -- Name: training_group training_group_agency_code_fkey; Type: FK CONSTRAINT; Schema: public
 --
 
@@ -3623,6 +3859,14 @@ CREATE POLICY instructor_results ON public.enrollment FOR UPDATE USING (((public
   WHERE (gi.user_name = public.capacita_user())))));
 
 --
+-- Name: session_evidence organizer_reads; Type: POLICY; Schema: public
+--
+
+CREATE POLICY organizer_reads ON public.session_evidence FOR SELECT USING (((public.capacita_role() = 'admin'::text) OR ((public.capacita_role() = 'enlace'::text) AND (group_code IN ( SELECT g.code
+   FROM public.training_group g
+  WHERE (g.agency_code = public.capacita_agency()))))));
+
+--
 -- Name: person; Type: ROW SECURITY; Schema: public
 --
 
@@ -3749,6 +3993,12 @@ CREATE POLICY scoped_writes ON public.group_session USING (((public.capacita_rol
 --
 
 CREATE POLICY scoped_writes ON public.training_group USING (((public.capacita_role() = 'admin'::text) OR ((public.capacita_role() = 'enlace'::text) AND (agency_code = public.capacita_agency())))) WITH CHECK (((public.capacita_role() = 'admin'::text) OR ((public.capacita_role() = 'enlace'::text) AND (agency_code = public.capacita_agency()))));
+
+--
+-- Name: session_evidence; Type: ROW SECURITY; Schema: public
+--
+
+ALTER TABLE public.session_evidence ENABLE ROW LEVEL SECURITY;
 
 --
 -- Name: trained_dirty; Type: ROW SECURITY; Schema: public
@@ -4227,6 +4477,42 @@ REVOKE ALL ON FUNCTION public.session_close(session_sha256 text) FROM PUBLIC;
 GRANT ALL ON FUNCTION public.session_close(session_sha256 text) TO capacita_app;
 
 --
+-- Name: FUNCTION session_evidence_access(target_group text); Type: ACL; Schema: public
+--
+
+REVOKE ALL ON FUNCTION public.session_evidence_access(target_group text) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.session_evidence_access(target_group text) TO capacita_app;
+
+--
+-- Name: FUNCTION session_evidence_attach(target_group text, target_date date, target_start time without time zone, new_name text, new_content bytea); Type: ACL; Schema: public
+--
+
+REVOKE ALL ON FUNCTION public.session_evidence_attach(target_group text, target_date date, target_start time without time zone, new_name text, new_content bytea) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.session_evidence_attach(target_group text, target_date date, target_start time without time zone, new_name text, new_content bytea) TO capacita_app;
+
+--
+-- Name: FUNCTION session_evidence_code(group_code text, session_date date, starts_at time without time zone); Type: ACL; Schema: public
+--
+
+REVOKE ALL ON FUNCTION public.session_evidence_code(group_code text, session_date date, starts_at time without time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.session_evidence_code(group_code text, session_date date, starts_at time without time zone) TO capacita_app;
+GRANT ALL ON FUNCTION public.session_evidence_code(group_code text, session_date date, starts_at time without time zone) TO capacita_definer;
+
+--
+-- Name: FUNCTION session_evidence_counts(target_group text); Type: ACL; Schema: public
+--
+
+REVOKE ALL ON FUNCTION public.session_evidence_counts(target_group text) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.session_evidence_counts(target_group text) TO capacita_app;
+
+--
+-- Name: FUNCTION session_evidence_detach(target_id bigint); Type: ACL; Schema: public
+--
+
+REVOKE ALL ON FUNCTION public.session_evidence_detach(target_id bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.session_evidence_detach(target_id bigint) TO capacita_app;
+
+--
 -- Name: FUNCTION session_identity(session_sha256 text); Type: ACL; Schema: public
 --
 
@@ -4468,6 +4754,7 @@ GRANT SELECT,INSERT,DELETE ON TABLE public.group_instructor TO capacita_definer;
 --
 
 GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.group_session TO capacita_app;
+GRANT SELECT ON TABLE public.group_session TO capacita_definer;
 
 --
 -- Name: TABLE headcount; Type: ACL; Schema: public
@@ -4557,6 +4844,13 @@ GRANT USAGE ON SEQUENCE public.result_history_id_seq TO capacita_definer;
 --
 
 GRANT SELECT ON TABLE public.schema_migration TO capacita_app;
+
+--
+-- Name: TABLE session_evidence; Type: ACL; Schema: public
+--
+
+GRANT SELECT ON TABLE public.session_evidence TO capacita_app;
+GRANT SELECT,INSERT,DELETE ON TABLE public.session_evidence TO capacita_definer;
 
 --
 -- Name: TABLE sign_in_failure; Type: ACL; Schema: public

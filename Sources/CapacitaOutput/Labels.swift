@@ -21,6 +21,9 @@ public enum Labels {
         // Sessions
         "session": "sesión", "date": "fecha", "starts_at": "hora de inicio", "ends_at": "hora de fin",
         "place": "lugar", "place_kind": "tipo de lugar", "source": "origen",
+        // Scanned signed lists
+        "file_name": "archivo", "media_type": "tipo", "size_bytes": "bytes", "sha256": "SHA-256",
+        "attached_by": "adjuntó", "attached_at": "adjuntada", "created": "nueva",
         // People and results
         "curp": "CURP", "tier": "nivel de mando", "attendance": "asistencia", "pre": "pre", "post": "post",
         "final": "calificación", "status": "estado", "pass_rate": "acreditación",

@@ -39,6 +39,9 @@ final class RouteTable {
     func put(_ path: String, roles: Set<Identity.Role>, _ handler: @escaping Handler) {
         add(.put, path, roles, handler)
     }
+    func delete(_ path: String, roles: Set<Identity.Role>, _ handler: @escaping Handler) {
+        add(.delete, path, roles, handler)
+    }
 
     /// A route for anyone, without a token: /health, the OpenAPI document, a constancia's verification.
     func get(public path: String, _ handler: @escaping PublicHandler) {

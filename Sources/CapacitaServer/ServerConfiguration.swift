@@ -1,3 +1,4 @@
+import Capacita
 import Foundation
 
 /// Everything the service reads at start, in one value: `capacita serve` fills it from its options
@@ -11,6 +12,9 @@ public struct ServerConfiguration: Sendable {
     public var poolSize: Int
     /// Largest request body; a larger upload is refused with 413 before it is stored.
     public var maxBodyBytes: Int64
+    /// Largest scan of a signed list (`--max-evidence`, `CAPACITA_MAX_EVIDENCE`; 10 MB by default):
+    /// a larger one is refused with 413 before it is read.
+    public var maxEvidenceBytes: Int64 = SessionEvidence.defaultMaxBytes
     /// Imports running at once (each holds a connection and up to 256 MB of work_mem); more get 503.
     public var maxConcurrentImports: Int
     public var migrationsFolder: URL
@@ -92,6 +96,18 @@ public struct ServerConfiguration: Sendable {
     /// `capacita-uploads` in the temporary folder (TMPDIR).
     public static var defaultUploadFolder: String {
         URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("capacita-uploads").path
+    }
+
+    /// The environment variable that sets `maxEvidenceBytes` (the service's and the command line's
+    /// bound on a scan), overridden by `capacita serve --max-evidence`.
+    public static let evidenceLimitVariable = "CAPACITA_MAX_EVIDENCE"
+
+    /// The bound on a scan the environment sets; the default when unset; nil when it is not a size.
+    public static func evidenceLimit(_ environment: [String: String]) -> Int64? {
+        guard let text = environment[evidenceLimitVariable], !text.isEmpty else {
+            return SessionEvidence.defaultMaxBytes
+        }
+        return byteCount(text)
     }
 
     /// "100MB", "512KB", "2GB" or plain bytes.

@@ -36,6 +36,7 @@ import Testing
         """
     static let sessions = "grupo,fecha,inicio,fin,lugar\n\(group),2024-03-04,09:00,14:00,Aula 3\n"
     static let headcount = #"{"alto": 12, "medio": 35, "operativo": 40}"#
+    static let scan = "%PDF-1.4\n% lista firmada\n%%EOF\n"
 
     static var rows: [Row] {
         let all = [200, 200, 200, 200]
@@ -65,6 +66,18 @@ import Testing
             Row(
                 method: .put, route: "/v1/groups/{code}/sessions", uri: "/v1/groups/\(group)/sessions?dry_run=true",
                 body: sessions, contentType: "text/csv", expected: ownAgency),
+            // Scanned signed lists: a dry run (checked, nothing kept); no scan exists in the fixture,
+            // so the download and the removal are 404 for everyone (EvidenceAPITests covers them).
+            Row(
+                method: .post, route: "/v1/groups/{code}/sessions/{date}/evidence",
+                uri: "/v1/groups/\(group)/sessions/2024-03-04/evidence?dry_run=true", body: scan,
+                contentType: "application/pdf", expected: ownAgencyAndAssigned),
+            Row(
+                method: .get, route: "/v1/groups/{code}/evidence", uri: "/v1/groups/\(group)/evidence",
+                expected: ownAgency),
+            Row(method: .get, route: "/v1/evidence/{id}", uri: "/v1/evidence/999999", expected: [404, 404, 404, 404]),
+            Row(
+                method: .delete, route: "/v1/evidence/{id}", uri: "/v1/evidence/999999", expected: [404, 404, 404, 404]),
             Row(
                 method: .post, route: "/v1/enrollments", uri: "/v1/enrollments?dry_run=true", body: newPerson,
                 contentType: "text/csv", expected: [200, 200, 422, 404]),

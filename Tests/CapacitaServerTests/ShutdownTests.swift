@@ -132,6 +132,25 @@ final class RawConnection {
         }
     }
 
+    /// One answer: its head, then as many body bytes as its Content-Length says; returns as soon
+    /// as they are in (the server may keep the connection open), or at close.
+    func readAnswer() throws -> [UInt8] {
+        var result: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        while true {
+            if let end = result.firstRange(of: Array("\r\n\r\n".utf8)) {
+                let head = String(decoding: result[..<end.lowerBound], as: UTF8.self).lowercased()
+                let length =
+                    head.split(separator: "\r\n").first { $0.hasPrefix("content-length:") }
+                    .flatMap { Int($0.dropFirst("content-length:".count).trimmingCharacters(in: .whitespaces)) } ?? 0
+                if result.count - end.upperBound >= length { return result }
+            }
+            let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+            if n <= 0 { return result }
+            result += buffer[..<n]
+        }
+    }
+
     func readToEnd() throws -> [UInt8] {
         var result: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 65536)

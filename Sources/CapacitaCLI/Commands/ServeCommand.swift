@@ -47,6 +47,12 @@ struct ServeCommand: AsyncParsableCommand {
             "Carpeta propia del servicio para los archivos subidos (se crea 0700 y se vacía al iniciar; una por instancia).",
             valueName: "carpeta"))
     var uploadFolder = ServerConfiguration.defaultUploadFolder
+    @Option(
+        name: .customLong("max-evidence"),
+        help: ArgumentHelp(
+            "Tamaño máximo del escaneo de una lista firmada (predeterminado: CAPACITA_MAX_EVIDENCE, o 10MB).",
+            valueName: "tamaño"))
+    var maxEvidence: String?
 
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port va de 0 (uno libre) a 65535") }
@@ -61,6 +67,7 @@ struct ServeCommand: AsyncParsableCommand {
             throw ValidationError("--body-min-rate: un tamaño como 4KB o un número de bytes")
         }
         guard !uploadFolder.isEmpty else { throw ValidationError("--upload-folder no puede estar vacía") }
+        _ = try evidenceLimit()
     }
 
     func run() async throws {
@@ -77,13 +84,14 @@ struct ServeCommand: AsyncParsableCommand {
         } catch {
             throw ValidationError(error.description)
         }
-        let configuration = ServerConfiguration(
+        var configuration = ServerConfiguration(
             host: host, port: port, databaseURL: url, poolSize: pool,
             maxBodyBytes: ServerConfiguration.byteCount(maxBody) ?? 100 << 20, maxConcurrentImports: maxImports,
             projectRoot: root, uploadFolder: uploadFolder, shutdownTimeout: .seconds(shutdownTimeout),
             bodyTimeout: .seconds(bodyTimeout),
             bodyMinimumRate: Int(ServerConfiguration.byteCount(bodyMinRate) ?? 4 << 10),
             accounts: try AccountSettings.fromEnvironment(fallbackURL: "http://\(host):\(port)"), mail: mail)
+        configuration.maxEvidenceBytes = try evidenceLimit()
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel =
@@ -95,6 +103,21 @@ struct ServeCommand: AsyncParsableCommand {
         let service = try await buildApplication(configuration, logger: logger)
         try await service.run()
         logger.info("service stopped")
+    }
+
+    /// `--max-evidence`, else CAPACITA_MAX_EVIDENCE, else the default.
+    func evidenceLimit() throws -> Int64 {
+        if let maxEvidence {
+            guard let bytes = ServerConfiguration.byteCount(maxEvidence) else {
+                throw ValidationError("--max-evidence: un tamaño como 10MB, 512KB o un número de bytes")
+            }
+            return bytes
+        }
+        guard let bytes = ServerConfiguration.evidenceLimit(ProcessInfo.processInfo.environment) else {
+            throw ValidationError(
+                "\(ServerConfiguration.evidenceLimitVariable): un tamaño como 10MB, 512KB o un número de bytes")
+        }
+        return bytes
     }
 
     /// DATABASE_URL, or the project-local cluster as the application role.

@@ -62,7 +62,8 @@ extension PagesController {
                     folio: $0.folio, holder: $0.name.withSurnameInitials, code: $0.code,
                     status: $0.revokedAt == nil ? "válida" : "revocada")
             })
-        return try page(.grupo, PageView(view, signedInHeader(session)), status: .ok)
+        let evidence = try await evidenceLayer(listing.group.code, sessions, identity)
+        return try page(.grupo, PageView(view, evidence, signedInHeader(session)), status: .ok)
     }
 
     /// A day's lista de asistencia as PDF, as the API gives it (`?blank_rows=` too); a group out

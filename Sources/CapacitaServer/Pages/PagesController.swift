@@ -152,6 +152,18 @@ struct PagesController {
         routes.get("/grupos/:code/sesiones/:fecha/lista.pdf", roles: .everyone) { request, context, session in
             try await attendanceSheet(request, context, session)
         }
+        // Scanned signed lists (EvidencePages.swift): attached by whoever reaches the group's scans
+        // (an instructor of the group too), downloaded and removed by the Secretaría Técnica and
+        // the organizing enlace.
+        routes.post("/grupos/:code/sesiones/:fecha/evidencia", roles: .everyone) { request, context, session in
+            try await attachEvidence(request, context, session)
+        }
+        routes.get("/evidencia/:id", roles: [.admin, .enlace]) { _, context, session in
+            try await downloadEvidence(context, session)
+        }
+        routes.post("/evidencia/:id/quitar", roles: [.admin, .enlace]) { request, context, session in
+            try await removeEvidence(request, context, session)
+        }
         routes.get("/eventos", roles: .everyone) { request, _, session in try await events(request, session) }
         routes.get("/fichas", roles: .everyone) { request, _, session in try await fichas(request, session) }
         for (kind, roles) in Self.uploadRoles {

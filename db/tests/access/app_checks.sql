@@ -293,3 +293,74 @@ BEGIN
 END
 $$;
 ROLLBACK;
+
+-- 9. Scanned signed lists (0029): read by the Secretaría Técnica and the organizing enlace only;
+-- attached through session_evidence_attach (an instructor of the group too), removed through
+-- session_evidence_detach, each with its audit row; no direct INSERT or DELETE.
+BEGIN;
+SELECT set_config('capacita.role', 'instructor', true), set_config('capacita.user', 'inst1', true) \gset
+DO $$
+DECLARE
+    made record;
+BEGIN
+    SELECT * INTO made FROM session_evidence_attach('G-SRE-1', '2023-04-02', NULL, 'lista.png', '\x89504e470d0a1a0a00'::bytea);
+    PERFORM test_assert(made.created AND made.media_type = 'image/png', 'an instructor of the group attaches a scan');
+    SELECT * INTO made FROM session_evidence_attach('G-SRE-1', '2023-04-02', NULL, 'otra.png', '\x89504e470d0a1a0a00'::bytea);
+    PERFORM test_assert(NOT made.created, 'the same bytes on the same session are one scan');
+    PERFORM test_assert((SELECT count(*) FROM session_evidence) = 0, 'the instructor reads no scan');
+    PERFORM test_assert((SELECT scans FROM session_evidence_counts('G-SRE-1')) = 1, 'the instructor reads how many');
+    BEGIN
+        PERFORM session_evidence_attach('G-SEGOB-1', '2023-03-02', NULL, 'x.png', '\x89504e470d0a1a0a00'::bytea);
+        RAISE EXCEPTION 'FAILED: an instructor attached to a group not theirs';
+    EXCEPTION WHEN insufficient_privilege THEN
+        PERFORM test_assert(true, 'an instructor of another group cannot attach');
+    END;
+    BEGIN
+        PERFORM session_evidence_attach('G-SRE-1', '2023-04-09', NULL, 'x.png', '\x89504e470d0a1a0a00'::bytea);
+        RAISE EXCEPTION 'FAILED: a scan attached to a day without a session';
+    EXCEPTION WHEN no_data_found THEN
+        PERFORM test_assert(true, 'a day without a session of the group is refused');
+    END;
+    BEGIN
+        PERFORM session_evidence_attach('G-SRE-1', '2023-04-03', NULL, 'x.pdf', 'hola'::bytea);
+        RAISE EXCEPTION 'FAILED: text kept as a scan';
+    EXCEPTION WHEN invalid_parameter_value THEN
+        PERFORM test_assert(true, 'bytes that are no PDF, JPEG or PNG are refused');
+    END;
+END
+$$;
+COMMIT;
+BEGIN;
+SELECT set_config('capacita.role', 'enlace', true), set_config('capacita.agency', 'SEGOB', true), set_config('capacita.user', 'segob', true) \gset
+DO $$
+BEGIN
+    PERFORM test_assert((SELECT count(*) FROM session_evidence) = 0, 'another agency''s enlace reads no scan');
+    PERFORM test_assert(session_evidence_access('G-SRE-1') IS NULL, 'another agency''s enlace has no access, as for no group');
+    PERFORM test_assert(session_evidence_access('NO-EXISTE') IS NULL, 'a group that does not exist: the same');
+    -- id 1: the instructor's scan above, the first of a freshly seeded database.
+    PERFORM test_assert(NOT EXISTS (SELECT 1 FROM session_evidence_detach(1)),
+                        'another agency''s enlace removes nothing');
+    BEGIN
+        INSERT INTO session_evidence (group_code, session_date, media_type, file_name, size_bytes, sha256, content, attached_by, attached_role)
+        VALUES ('G-SEGOB-1', '2023-03-02', 'application/pdf', 'x.pdf', 5, encode(sha256('%PDF-'::bytea), 'hex'), '%PDF-'::bytea, 'segob', 'enlace');
+        RAISE EXCEPTION 'FAILED: a scan inserted without the function';
+    EXCEPTION WHEN insufficient_privilege THEN
+        PERFORM test_assert(true, 'no direct INSERT of a scan');
+    END;
+END
+$$;
+COMMIT;
+BEGIN;
+SELECT set_config('capacita.role', 'enlace', true), set_config('capacita.agency', 'SRE', true), set_config('capacita.user', 'sre', true) \gset
+DO $$
+DECLARE
+    scan bigint;
+BEGIN
+    SELECT id INTO scan FROM session_evidence WHERE group_code = 'G-SRE-1';
+    PERFORM test_assert(scan IS NOT NULL, 'the organizing enlace reads the scan');
+    PERFORM test_assert((SELECT count(*) FROM session_evidence_detach(scan)) = 1, 'the organizing enlace removes it');
+    PERFORM test_assert((SELECT count(*) FROM audit_log WHERE action IN ('evidence.attach', 'evidence.detach')
+                         AND agency_code = 'SRE') = 2, 'attach and removal are in the organizing agency''s audit log');
+END
+$$;
+COMMIT;
