@@ -90,8 +90,13 @@ let package = Package(
         .target(name: "CapacitaXLSX", dependencies: ["Capacita", "CapacitaFiles", "CapacitaOutput", "CXLSXWriter"]),
         // QR symbols from libqrencode, drawn by the pages (SVG) and the PDF documents alike.
         .target(name: "CapacitaQR", dependencies: ["CQRencode"]),
-        // PDF documents through libharu: the listas de asistencia; knows the domain, not the store.
-        .target(name: "CapacitaPDF", dependencies: ["Capacita", "CapacitaQR", "CHaru"]),
+        // PDF documents through libharu: the listas de asistencia and the constancias (and their
+        // ZIP, through ZIPFoundation); knows the domain, not the store.
+        .target(
+            name: "CapacitaPDF",
+            dependencies: [
+                "Capacita", "CapacitaQR", "CHaru", .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ]),
         // Sending mail: one message to an SMTP server through libcurl; knows nothing of the outbox.
         .target(name: "CapacitaMail", dependencies: ["CCurl"]),
         // The HTTP service: routes per resource, bearer tokens, the error shape, request logs.
@@ -128,7 +133,7 @@ let package = Package(
         .executableTarget(
             name: "capacita-bench",
             dependencies: [
-                "SampleData", "Capacita", "CapacitaFiles", "CapacitaStore", "Postgres",
+                "SampleData", "Capacita", "CapacitaFiles", "CapacitaStore", "Postgres", "CapacitaPDF",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ],
@@ -157,6 +162,8 @@ let package = Package(
                 "CapacitaServer", "CapacitaStore", "Capacita", "CapacitaFiles", "Postgres", "TestSupport", "SampleData",
                 "CapacitaPDF", "CapacitaQR",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                // The constancias' ZIP read back.
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
                 // RFC 6238 computed apart from the service's library, from the key the page shows.
                 .product(name: "Crypto", package: "swift-crypto"),
             ]),
@@ -164,6 +171,7 @@ let package = Package(
             name: "CLITests",
             dependencies: [
                 "TestSupport", "SampleData", "CapacitaOutput", "CapacitaStore", "CapacitaFiles", "Postgres",
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ]),
         // Shared test helpers: a fresh database per test on the cluster that scripts/dev-db runs.
         .target(

@@ -756,6 +756,46 @@ END
 $$;
 
 --
+-- Name: constancia_documents(text, text, text, integer); Type: FUNCTION; Schema: public
+--
+
+CREATE FUNCTION public.constancia_documents(only_group text, only_folio text, after_folio text, max_rows integer) RETURNS TABLE(folio text, code text, group_code text, given_names text, first_surname text, second_surname text, agency_name text, course_code text, course_title text, hours double precision, starts_on text, ends_on text, issued_on text, revoked_on text)
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+DECLARE
+    who text := capacita_require_identity();
+    mine text := capacita_agency();
+    me text := capacita_user();
+BEGIN
+    IF only_group IS NULL AND only_folio IS NULL THEN
+        RAISE EXCEPTION 'constancia_documents needs a group or a folio' USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    RETURN QUERY
+    SELECT c.folio::text, c.code::text, c.group_code::text, p.given_names, p.first_surname, p.second_surname,
+           a.name, co.code::text, co.title, co.hours::float8, g.starts_on::text, g.ends_on::text,
+           to_char(c.issued_at, 'YYYY-MM-DD'), to_char(c.revoked_at, 'YYYY-MM-DD')
+    FROM constancia c
+    JOIN enrollment e ON e.group_code = c.group_code AND e.curp = c.curp
+    JOIN person p ON p.curp = c.curp
+    JOIN agency a ON a.code = e.agency_code
+    JOIN training_group g ON g.code = c.group_code
+    JOIN course co ON co.code = g.course_code
+    WHERE (only_folio IS NULL OR c.folio = only_folio)
+      AND (only_group IS NULL OR c.group_code = only_group)
+      AND (after_folio IS NULL OR c.folio > after_folio)
+      AND (who = 'admin'
+           OR (who = 'enlace' AND e.agency_code = mine)
+           OR (who = 'instructor'
+               AND EXISTS (SELECT 1 FROM group_instructor gi WHERE gi.group_code = c.group_code AND gi.user_name = me)))
+    ORDER BY c.folio
+    LIMIT greatest(least(coalesce(max_rows, 1), 1000), 1);
+END
+$$;
+
+ALTER FUNCTION public.constancia_documents(only_group text, only_folio text, after_folio text, max_rows integer) OWNER TO capacita_definer;
+
+--
 -- Name: constancia_verify(text); Type: FUNCTION; Schema: public
 --
 
@@ -774,6 +814,22 @@ CREATE FUNCTION public.constancia_verify(code text) RETURNS TABLE(folio text, gi
 $$;
 
 ALTER FUNCTION public.constancia_verify(code text) OWNER TO capacita_definer;
+
+--
+-- Name: constancia_verify_pdfs(text); Type: FUNCTION; Schema: public
+--
+
+CREATE FUNCTION public.constancia_verify_pdfs(code text) RETURNS TABLE(sha256 text, issued_on text)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+    SELECT d.sha256::text, to_char(d.issued_at, 'YYYY-MM-DD')
+    FROM constancia c JOIN constancia_pdf d ON d.folio = c.folio
+    WHERE c.code = upper(constancia_verify_pdfs.code)
+    ORDER BY d.issued_at, d.sha256
+$$;
+
+ALTER FUNCTION public.constancia_verify_pdfs(code text) OWNER TO capacita_definer;
 
 --
 -- Name: enrollment_import_apply(bigint); Type: FUNCTION; Schema: public
@@ -2098,6 +2154,19 @@ CREATE TABLE public.constancia (
 ALTER TABLE ONLY public.constancia FORCE ROW LEVEL SECURITY;
 
 --
+-- Name: constancia_pdf; Type: TABLE; Schema: public
+--
+
+CREATE TABLE public.constancia_pdf (
+    folio text NOT NULL COLLATE pg_catalog."C",
+    sha256 text NOT NULL COLLATE pg_catalog."C",
+    issued_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT constancia_pdf_sha256_check CHECK ((sha256 ~ '^[0-9a-f]{64}$'::text))
+);
+
+ALTER TABLE ONLY public.constancia_pdf FORCE ROW LEVEL SECURITY;
+
+--
 -- Name: constancia_sequence; Type: TABLE; Schema: public
 --
 
@@ -2875,6 +2944,13 @@ ALTER TABLE ONLY public.constancia
     ADD CONSTRAINT constancia_code_key UNIQUE (code);
 
 --
+-- Name: constancia_pdf constancia_pdf_pkey; Type: CONSTRAINT; Schema: public
+--
+
+ALTER TABLE ONLY public.constancia_pdf
+    ADD CONSTRAINT constancia_pdf_pkey PRIMARY KEY (folio, sha256);
+
+--
 -- Name: constancia constancia_pkey; Type: CONSTRAINT; Schema: public
 --
 
@@ -3484,6 +3560,13 @@ ALTER TABLE ONLY public.constancia
     ADD CONSTRAINT constancia_group_code_curp_fkey FOREIGN KEY (group_code, curp) REFERENCES public.enrollment(group_code, curp) ON UPDATE CASCADE;
 
 --
+-- Name: constancia_pdf constancia_pdf_folio_fkey; Type: FK CONSTRAINT; Schema: public
+--
+
+ALTER TABLE ONLY public.constancia_pdf
+    ADD CONSTRAINT constancia_pdf_folio_fkey FOREIGN KEY (folio) REFERENCES public.constancia(folio);
+
+--
 -- Name: course_prerequisite course_prerequisite_course_code_fkey; Type: FK CONSTRAINT; Schema: public
 --
 
@@ -3787,6 +3870,12 @@ CREATE POLICY change ON public.person FOR UPDATE USING ((public.capacita_role() 
 ALTER TABLE public.constancia ENABLE ROW LEVEL SECURITY;
 
 --
+-- Name: constancia_pdf; Type: ROW SECURITY; Schema: public
+--
+
+ALTER TABLE public.constancia_pdf ENABLE ROW LEVEL SECURITY;
+
+--
 -- Name: course; Type: ROW SECURITY; Schema: public
 --
 
@@ -3859,6 +3948,14 @@ CREATE POLICY instructor_results ON public.enrollment FOR UPDATE USING (((public
   WHERE (gi.user_name = public.capacita_user())))));
 
 --
+-- Name: constancia_pdf issue_as_constancia; Type: POLICY; Schema: public
+--
+
+CREATE POLICY issue_as_constancia ON public.constancia_pdf FOR INSERT WITH CHECK (((public.capacita_role() IS NOT NULL) AND (EXISTS ( SELECT 1
+   FROM public.constancia c
+  WHERE ((c.folio = constancia_pdf.folio) AND (c.revoked_at IS NULL))))));
+
+--
 -- Name: session_evidence organizer_reads; Type: POLICY; Schema: public
 --
 
@@ -3883,6 +3980,14 @@ ALTER TABLE public.person_agency ENABLE ROW LEVEL SECURITY;
 --
 
 ALTER TABLE public.person_history ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: constancia_pdf read_as_constancia; Type: POLICY; Schema: public
+--
+
+CREATE POLICY read_as_constancia ON public.constancia_pdf FOR SELECT USING (((public.capacita_role() IS NOT NULL) AND (EXISTS ( SELECT 1
+   FROM public.constancia c
+  WHERE (c.folio = constancia_pdf.folio)))));
 
 --
 -- Name: group_session read_as_group; Type: POLICY; Schema: public
@@ -4331,11 +4436,25 @@ GRANT ALL ON FUNCTION public.capacita_user() TO capacita_app;
 GRANT ALL ON FUNCTION public.capacita_user() TO capacita_definer;
 
 --
+-- Name: FUNCTION constancia_documents(only_group text, only_folio text, after_folio text, max_rows integer); Type: ACL; Schema: public
+--
+
+REVOKE ALL ON FUNCTION public.constancia_documents(only_group text, only_folio text, after_folio text, max_rows integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.constancia_documents(only_group text, only_folio text, after_folio text, max_rows integer) TO capacita_app;
+
+--
 -- Name: FUNCTION constancia_verify(code text); Type: ACL; Schema: public
 --
 
 REVOKE ALL ON FUNCTION public.constancia_verify(code text) FROM PUBLIC;
 GRANT ALL ON FUNCTION public.constancia_verify(code text) TO capacita_app;
+
+--
+-- Name: FUNCTION constancia_verify_pdfs(code text); Type: ACL; Schema: public
+--
+
+REVOKE ALL ON FUNCTION public.constancia_verify_pdfs(code text) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.constancia_verify_pdfs(code text) TO capacita_app;
 
 --
 -- Name: FUNCTION enrollment_import_apply(batch bigint); Type: ACL; Schema: public
@@ -4701,6 +4820,13 @@ GRANT USAGE ON SEQUENCE public.audit_log_id_seq TO capacita_definer;
 
 GRANT SELECT,INSERT,UPDATE ON TABLE public.constancia TO capacita_app;
 GRANT SELECT ON TABLE public.constancia TO capacita_definer;
+
+--
+-- Name: TABLE constancia_pdf; Type: ACL; Schema: public
+--
+
+GRANT SELECT,INSERT ON TABLE public.constancia_pdf TO capacita_app;
+GRANT SELECT ON TABLE public.constancia_pdf TO capacita_definer;
 
 --
 -- Name: TABLE constancia_sequence; Type: ACL; Schema: public

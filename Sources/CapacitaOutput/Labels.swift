@@ -34,7 +34,7 @@ public enum Labels {
         "parameter": "parámetro",
         // Constancias
         "folio": "folio", "issued_at": "emitida", "revoked_at": "revocada", "revoked_reason": "motivo de revocación",
-        "holder": "titular",
+        "holder": "titular", "pdf_sha256": "SHA-256 del PDF emitido",
         // Coverage and Parámetro 4.2
         "year": "año", "alto": "alto", "medio": "medio", "operativo": "operativo", "total": "total",
         "headcount": "plantilla", "trained": "capacitadas", "percent": "porcentaje", "missing": "faltan",

@@ -115,6 +115,9 @@ public enum ConstanciaTable {
             ("hours", .number(record.hours)), ("starts_on", .date(record.startsOn.description)),
             ("ends_on", record.endsOn.map { .date($0.description) } ?? .null),
             ("revoked_at", record.revokedOn.map(Cell.text) ?? .null),
+            // The SHA-256 of each PDF given out, oldest first: a copy is the one issued when its
+            // SHA-256 is one of these.
+            ("pdf_sha256", .list(record.pdfs.map(\.sha256))),
         ])
     }
 }

@@ -63,25 +63,28 @@ final class HaruDocument {
         try check(HPDF_STATUS(HPDF_OK), step)
     }
 
-    /// A TrueType font embedded in the document, read as UTF-8.
-    func embedFont(_ path: String) throws -> HPDF_Font {
+    /// A TrueType font embedded in the document, read as UTF-8 (or as `encoding`, one of libharu's
+    /// single-byte encodings such as "CP1252").
+    func embedFont(_ path: String, encoding: String = "UTF-8") throws -> HPDF_Font {
         guard let name = HPDF_LoadTTFontFromFile(pdf, path, HPDF_BOOL(HPDF_TRUE)) else {
             throw PDFError(step: "cargar la fuente \(path)", status: errors.status, detail: errors.detail)
         }
         try checkErrors("cargar la fuente \(path)")
-        guard let font = HPDF_GetFont(pdf, name, "UTF-8") else {
+        guard let font = HPDF_GetFont(pdf, name, encoding) else {
             throw PDFError(step: "usar la fuente \(path)", status: errors.status, detail: errors.detail)
         }
         try checkErrors("usar la fuente \(path)")
         return font
     }
 
-    /// A new letter-size portrait page.
-    func addLetterPage() throws -> HaruPage {
+    /// A new letter-size page, portrait unless `landscape`.
+    func addLetterPage(landscape: Bool = false) throws -> HaruPage {
         guard let page = HPDF_AddPage(pdf) else {
             throw PDFError(step: "agregar una página", status: errors.status, detail: errors.detail)
         }
-        try check(HPDF_Page_SetSize(page, HPDF_PAGE_SIZE_LETTER, HPDF_PAGE_PORTRAIT), "tamaño carta")
+        try check(
+            HPDF_Page_SetSize(page, HPDF_PAGE_SIZE_LETTER, landscape ? HPDF_PAGE_LANDSCAPE : HPDF_PAGE_PORTRAIT),
+            "tamaño carta")
         return HaruPage(page: page, document: self)
     }
 

@@ -95,6 +95,10 @@ public func buildApplication(_ configuration: ServerConfiguration, logger: Logge
         // One budget per address for verifying, whether by the page or the API.
         let verifyLimiter = RateLimiter(limit: configuration.verifyLimit, window: configuration.verifyWindow)
         ConstanciasController(store: store, limiter: verifyLimiter).add(to: routes)
+        ConstanciaFilesController(
+            store: store, configuration: configuration, documents: documents, limiter: verifyLimiter
+        )
+        .add(to: routes)
         AdminController(store: store).add(to: routes)
         AccountsController(store: store, settings: configuration.accounts).add(to: routes)
         routes.closeAPI()

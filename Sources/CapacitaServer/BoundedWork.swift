@@ -40,12 +40,35 @@ final class BoundedWork: Sendable {
         "el archivo tardó demasiado en leerse; intente de nuevo en unos segundos o envíelo más pequeño")
 
     func run<T: Sendable>(_ work: @escaping @Sendable () -> T) async throws -> T {
-        let taken = running.withLock { count in
+        guard take() else { throw busyError }
+        return try await started(work)
+    }
+
+    /// As `run`, but while every slot is taken it tries again every `pause`, for up to `patience`,
+    /// before answering busy: for work that is one part of a response already under way (a ZIP's
+    /// next page), which can no longer answer 503.
+    func run<T: Sendable>(
+        patience: Duration, pause: Duration = .milliseconds(20), _ work: @escaping @Sendable () -> T
+    ) async throws -> T {
+        let clock = ContinuousClock()
+        let until = clock.now + patience
+        while !take() {
+            guard clock.now < until else { throw busyError }
+            try await Task.sleep(for: pause)
+        }
+        return try await started(work)
+    }
+
+    private func take() -> Bool {
+        running.withLock { count in
             guard count < slots else { return false }
             count += 1
             return true
         }
-        guard taken else { throw busyError }
+    }
+
+    /// `work` on a thread of its own, in a slot already taken.
+    private func started<T: Sendable>(_ work: @escaping @Sendable () -> T) async throws -> T {
         let answer = Answer<T>()
         return try await withCheckedThrowingContinuation { continuation in
             answer.wait(continuation)

@@ -49,6 +49,12 @@ final class RouteTable {
         routes.append(Route(method: .get, path: path, roles: nil))
     }
 
+    /// A public POST: a PDF checked against the constancias issued (`POST /v1/constancias/verify/{code}`).
+    func post(public path: String, _ handler: @escaping PublicHandler) {
+        router.on(RouterPath(path), method: .post, use: handler)
+        routes.append(Route(method: .post, path: path, roles: nil))
+    }
+
     private func add(
         _ method: HTTPRequest.Method, _ path: String, _ roles: Set<Identity.Role>, _ handler: @escaping Handler
     ) {

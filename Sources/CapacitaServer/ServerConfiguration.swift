@@ -30,6 +30,10 @@ public struct ServerConfiguration: Sendable {
     /// The public verification route: requests per window and client address.
     public var verifyLimit: Int
     public var verifyWindow: Duration
+    /// The largest PDF the verification takes to compare with the ones issued (the page's form and
+    /// `POST /v1/constancias/verify/{code}`): a constancia is about 40 KB, 5 MB is any copy a
+    /// person could hold and refuses anything else unread (413).
+    public var verifyUploadLimit: Int = 5 << 20
     /// How long running requests may take to finish after SIGTERM or SIGINT.
     public var shutdownTimeout: Duration
     /// How long a web page session lasts before the person signs in again (a working day).

@@ -111,7 +111,7 @@ public struct ConstanciaStore: Sendable {
     public func verify(code: String) throws -> ConstanciaVerification? {
         let normalized = Constancia.normalizeCode(code)
         guard normalized.utf8.count <= 64 else { return nil }
-        return try connection.query("SELECT * FROM constancia_verify($1)", [normalized]).map { row in
+        let found = try connection.query("SELECT * FROM constancia_verify($1)", [normalized]).map { row in
             ConstanciaVerification(
                 folio: try row.decode("folio"),
                 holder: PersonName(
@@ -122,6 +122,12 @@ public struct ConstanciaStore: Sendable {
                 endsOn: try row.decode("ends_on", as: String?.self).flatMap(CalendarDate.parse),
                 issuedOn: try row.decode("issued_on"), revokedOn: try row.decode("revoked_on"))
         }.first
+        // And the SHA-256 of each PDF given out for it (db/migrations/0028).
+        return try found.map { found in
+            var found = found
+            found.pdfs = try ConstanciaDocuments.issued(code: normalized, connection: connection)
+            return found
+        }
     }
 
     private static func record(_ row: Row) throws -> ConstanciaRecord {

@@ -119,6 +119,15 @@ import Testing
             Row(
                 method: .get, route: "/v1/constancias/verify/{code}", uri: "/v1/constancias/verify/NOEXISTE1",
                 expected: [404, 404, 404, 404]),
+            Row(
+                method: .post, route: "/v1/constancias/verify/{code}", uri: "/v1/constancias/verify/NOEXISTE1",
+                body: "%PDF-1.3\n", contentType: "application/pdf", expected: [404, 404, 404, 404]),
+            Row(
+                method: .get, route: "/v1/constancias/{folio}.pdf", uri: "/v1/constancias/PNC-2024-000001.pdf",
+                expected: ownAgencyAndAssigned),
+            Row(
+                method: .get, route: "/v1/groups/{code}/constancias.zip", uri: "/v1/groups/\(group)/constancias.zip",
+                expected: ownAgencyAndAssigned),
             Row(method: .get, route: "/v1/batches", uri: "/v1/batches", expected: all),
             Row(method: .get, route: "/v1/audit", uri: "/v1/audit?limit=5", expected: [200, 404, 404, 404]),
             Row(method: .get, route: "/v1/accounts", uri: "/v1/accounts", expected: [200, 200, 200, 404]),

@@ -48,10 +48,12 @@ public struct ConstanciaVerification: Sendable, Equatable {
     public var endsOn: CalendarDate?
     public var issuedOn: String
     public var revokedOn: String?
+    /// The PDFs given out for it, oldest first (usually one; none before the first is drawn).
+    public var pdfs: [IssuedPDF]
 
     public init(
         folio: String, holder: PersonName, courseTitle: String, hours: Double, startsOn: CalendarDate,
-        endsOn: CalendarDate?, issuedOn: String, revokedOn: String?
+        endsOn: CalendarDate?, issuedOn: String, revokedOn: String?, pdfs: [IssuedPDF] = []
     ) {
         self.folio = folio
         self.holder = holder
@@ -61,5 +63,6 @@ public struct ConstanciaVerification: Sendable, Equatable {
         self.endsOn = endsOn
         self.issuedOn = issuedOn
         self.revokedOn = revokedOn
+        self.pdfs = pdfs
     }
 }

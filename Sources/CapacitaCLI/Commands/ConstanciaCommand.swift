@@ -8,7 +8,7 @@ struct ConstanciaCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "constancia",
         abstract: "Constancias de acreditación: folio anual y código de verificación.",
-        subcommands: [List.self, Show.self, Verify.self, Render.self]
+        subcommands: [List.self, Show.self, Verify.self, Render.self, PDF.self]
     )
 
     struct List: ParsableCommand {
@@ -74,17 +74,17 @@ struct ConstanciaCommand: ParsableCommand {
         @Option(
             name: .customLong("verify-url"),
             help: ArgumentHelp(
-                "Dirección pública donde se verifica el código (la página /verificar/ del servicio); por omisión CAPACITA_PUBLIC_URL seguida de /verificar/ (o CAPACITA_VERIFY_URL, como antes), y sin ellas la página imprime solo el código.",
+                "Dirección pública donde se verifica el código (la página /verificar/ del servicio); por omisión CAPACITA_PUBLIC_URL seguida de /verificar/, y sin ella la página imprime solo el código.",
                 valueName: "dirección")
         )
         var verifyURL: String?
 
-        /// One public address for every link (CAPACITA_PUBLIC_URL, as the e-mails use); the older
-        /// CAPACITA_VERIFY_URL and --verify-url still win when given.
+        /// One public address for every link (CAPACITA_PUBLIC_URL, as the e-mails and the PDF use;
+        /// the former CAPACITA_VERIFY_URL folded into it); --verify-url still wins when given.
         var verifyAddress: String? {
             let environment = ProcessInfo.processInfo.environment
             let nonEmpty = { (text: String?) in text.flatMap { $0.isEmpty ? nil : $0 } }
-            if let given = nonEmpty(verifyURL ?? environment["CAPACITA_VERIFY_URL"]) { return given }
+            if let given = nonEmpty(verifyURL) { return given }
             return nonEmpty(environment["CAPACITA_PUBLIC_URL"]).map {
                 ($0.hasSuffix("/") ? String($0.dropLast()) : $0) + "/verificar/"
             }

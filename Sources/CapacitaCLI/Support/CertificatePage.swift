@@ -4,8 +4,7 @@ import CapacitaStore
 
 /// A one-page printable certificate.
 enum CertificatePage {
-    static let institution =
-        "Comisión Intersecretarial para Prevenir, Sancionar y Erradicar los Delitos en Materia de Trata de Personas y para la Protección y Asistencia a las Víctimas de estos Delitos"
+    static let institution = Constancia.institution
 
     /// The base address with the code appended: `https://…/verificar/` + `ABCD-1234`.
     static func address(_ base: String, code: String) -> String {

@@ -60,8 +60,11 @@ extension PagesController {
             constancias: constancias.map {
                 .init(
                     folio: $0.folio, holder: $0.name.withSurnameInitials, code: $0.code,
-                    status: $0.revokedAt == nil ? "válida" : "revocada")
-            })
+                    status: $0.revokedAt == nil ? "válida" : "revocada",
+                    pdf: $0.revokedAt == nil ? "/constancias/\($0.folio).pdf" : nil)
+            },
+            constanciasZip: constancias.contains { $0.revokedAt == nil }
+                ? "/grupos/\(listing.group.code)/constancias.zip" : nil)
         let evidence = try await evidenceLayer(listing.group.code, sessions, identity)
         return try page(.grupo, PageView(view, evidence, signedInHeader(session)), status: .ok)
     }
@@ -101,6 +104,8 @@ extension PagesController {
             var holder: String
             var code: String
             var status: String
+            /// The constancia's PDF; none for a revoked one.
+            var pdf: String?
         }
 
         var title: String
@@ -118,6 +123,8 @@ extension PagesController {
         var sessionsScheduled: Bool
         var hasConstancias: Bool
         var constancias: [ConstanciaLine]
+        /// The group's valid constancias as a ZIP of PDFs, when it has any.
+        var constanciasZip: String?
     }
 
     static func isNumber(_ cell: Cell) -> Bool {

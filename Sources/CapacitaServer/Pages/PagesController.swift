@@ -164,6 +164,12 @@ struct PagesController {
         routes.post("/evidencia/:id/quitar", roles: [.admin, .enlace]) { request, context, session in
             try await removeEvidence(request, context, session)
         }
+        routes.get("/grupos/:code/constancias.zip", roles: .everyone) { _, context, session in
+            try await constanciasZip(context, session)
+        }
+        routes.get("/constancias/{folio}.pdf", roles: .everyone) { _, context, session in
+            try await constanciaPDF(context, session)
+        }
         routes.get("/eventos", roles: .everyone) { request, _, session in try await events(request, session) }
         routes.get("/fichas", roles: .everyone) { request, _, session in try await fichas(request, session) }
         for (kind, roles) in Self.uploadRoles {
@@ -185,6 +191,9 @@ struct PagesController {
         routes.notFound(["/subir/:tipo", "/subir/:tipo/confirmar"], method: .post)
         routes.get(public: "/verificar/:code") { request, context in
             try await verify(request, context)
+        }
+        routes.post(public: "/verificar/:code") { request, context in
+            try await verifyUpload(request, context)
         }
         return routes.routes
     }

@@ -364,3 +364,62 @@ BEGIN
 END
 $$;
 COMMIT;
+-- Constancias on paper (0028): what a PDF shows is read through constancia_documents, for the
+-- caller's constancias only; the SHA-256 of a PDF issued is recorded under constancia's rules.
+BEGIN;
+DO $$
+BEGIN
+    BEGIN
+        PERFORM * FROM constancia_documents(NULL, 'PNC-2023-000001', NULL, 1);
+        RAISE EXCEPTION 'FAILED: constancia_documents ran without identity';
+    EXCEPTION WHEN insufficient_privilege THEN
+        PERFORM test_assert(true, 'no identity: constancia_documents refuses');
+    END;
+    PERFORM test_assert((SELECT count(*) FROM constancia_verify_pdfs('ABCDEFGHJKAB')) = 0,
+                        'no identity: the PDFs issued for a code are public (none yet)');
+    PERFORM test_assert((SELECT count(*) FROM constancia_pdf) = 0, 'no identity: no record of a PDF issued');
+END
+$$;
+ROLLBACK;
+BEGIN;
+SELECT set_config('capacita.role', 'enlace', true), set_config('capacita.agency', 'SEGOB', true) \gset
+DO $$
+BEGIN
+    PERFORM test_assert((SELECT count(*) FROM constancia_documents('G-SEGOB-1', NULL, NULL, 1000)) = 4,
+                        'SEGOB reads the documents of its four constancias');
+    PERFORM test_assert((SELECT given_names FROM constancia_documents(NULL, 'PNC-2023-000001', NULL, 1)) = 'Nombre 1',
+                        'the document names the holder by the shared record');
+    PERFORM test_assert((SELECT count(*) FROM constancia_documents(NULL, 'PNC-2023-000150', NULL, 1)) = 0,
+                        'SEGOB reads no document of SRE''s constancia');
+    PERFORM test_assert((SELECT count(*) FROM constancia_documents('G-SRE-1', NULL, NULL, 1000)) = 0,
+                        'SEGOB reads no document of SRE''s group');
+    PERFORM test_assert((SELECT string_agg(folio, ',') FROM constancia_documents('G-SEGOB-1', NULL, 'PNC-2023-000001', 2))
+                        = 'PNC-2023-000022,PNC-2023-000023', 'documents come a page at a time, in folio order');
+    INSERT INTO constancia_pdf (folio, sha256) VALUES ('PNC-2023-000001', repeat('a', 64));
+    PERFORM test_assert((SELECT count(*) FROM constancia_pdf) = 1, 'SEGOB records a PDF of its constancia');
+    BEGIN
+        INSERT INTO constancia_pdf (folio, sha256) VALUES ('PNC-2023-000150', repeat('b', 64));
+        RAISE EXCEPTION 'FAILED: SEGOB recorded a PDF of SRE''s constancia';
+    EXCEPTION WHEN insufficient_privilege THEN
+        PERFORM test_assert(true, 'SEGOB cannot record a PDF of SRE''s constancia');
+    END;
+    BEGIN
+        UPDATE constancia_pdf SET sha256 = repeat('c', 64);
+        RAISE EXCEPTION 'FAILED: a record of a PDF issued was changed';
+    EXCEPTION WHEN insufficient_privilege THEN
+        PERFORM test_assert(true, 'a record of a PDF issued is never changed');
+    END;
+END
+$$;
+ROLLBACK;
+BEGIN;
+SELECT set_config('capacita.role', 'instructor', true), set_config('capacita.user', 'inst1', true) \gset
+DO $$
+BEGIN
+    PERFORM test_assert((SELECT string_agg(folio, ',') FROM constancia_documents('G-SRE-1', NULL, NULL, 1000))
+                        = 'PNC-2023-000150', 'the instructor reads the documents of the assigned group');
+    PERFORM test_assert((SELECT count(*) FROM constancia_documents(NULL, 'PNC-2023-000001', NULL, 1)) = 0,
+                        'the instructor reads no document of another group');
+END
+$$;
+ROLLBACK;
