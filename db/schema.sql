@@ -673,6 +673,154 @@ $$;
 ALTER FUNCTION public.account_totp_step_use(session_sha256 text, step bigint) OWNER TO capacita_definer;
 
 --
+-- Name: attendance_from_register(text[]); Type: FUNCTION; Schema: public
+--
+
+CREATE FUNCTION public.attendance_from_register(groups text[]) RETURNS TABLE(group_code text, curp text, agency_code text, present bigint, excused bigint, counted bigint, attendance numeric)
+    LANGUAGE sql STABLE
+    AS $$
+    WITH counted AS (
+        SELECT d.group_code, d.agency_code, count(*) AS sessions
+        FROM (SELECT DISTINCT m.group_code, o.agency_code, m.session_date, m.starts_at
+              FROM attendance_mark m JOIN enrollment o ON o.group_code = m.group_code AND o.curp = m.curp
+              WHERE m.group_code = ANY(groups)) d
+        GROUP BY 1, 2
+    ), tally AS (
+        SELECT m.group_code, m.curp, count(*) FILTER (WHERE m.mark = 'present') AS present,
+               count(*) FILTER (WHERE m.mark = 'excused') AS excused
+        FROM attendance_mark m WHERE m.group_code = ANY(groups)
+        GROUP BY 1, 2
+    )
+    SELECT e.group_code::text, e.curp::text, e.agency_code::text, COALESCE(t.present, 0), COALESCE(t.excused, 0),
+           c.sessions,
+           attendance_percent(COALESCE(t.present, 0), COALESCE(t.excused, 0), c.sessions, co.justified_absences)
+    FROM enrollment e
+    JOIN counted c ON c.group_code = e.group_code AND c.agency_code = e.agency_code
+    JOIN training_group g ON g.code = e.group_code
+    JOIN course co ON co.code = g.course_code
+    LEFT JOIN tally t ON t.group_code = e.group_code AND t.curp = e.curp
+    WHERE e.status <> 'baja'
+$$;
+
+--
+-- Name: attendance_group_sessions_check(); Type: FUNCTION; Schema: public
+--
+
+CREATE FUNCTION public.attendance_group_sessions_check() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+BEGIN
+    IF TG_OP = 'DELETE' THEN
+        PERFORM attendance_sessions_check(ARRAY(SELECT DISTINCT group_code::text FROM old_rows));
+    ELSIF TG_TABLE_NAME = 'training_group' THEN
+        PERFORM attendance_sessions_check(ARRAY(
+            SELECT n.code::text FROM new_rows n JOIN old_rows o ON o.code = n.code
+            WHERE (n.starts_on, n.ends_on) IS DISTINCT FROM (o.starts_on, o.ends_on)));
+    ELSE
+        PERFORM attendance_sessions_check(ARRAY(SELECT DISTINCT group_code::text FROM new_rows));
+    END IF;
+    RETURN NULL;
+END
+$$;
+
+ALTER FUNCTION public.attendance_group_sessions_check() OWNER TO capacita_definer;
+
+--
+-- Name: attendance_mark_session_check(); Type: FUNCTION; Schema: public
+--
+
+CREATE FUNCTION public.attendance_mark_session_check() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+BEGIN
+    PERFORM attendance_sessions_check(ARRAY(SELECT DISTINCT group_code::text FROM new_rows));
+    RETURN NULL;
+END
+$$;
+
+ALTER FUNCTION public.attendance_mark_session_check() OWNER TO capacita_definer;
+
+--
+-- Name: attendance_marked_sessions(text[]); Type: FUNCTION; Schema: public
+--
+
+CREATE FUNCTION public.attendance_marked_sessions(groups text[]) RETURNS TABLE(group_code text, session_date date, starts_at time without time zone)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+    SELECT DISTINCT m.group_code::text, m.session_date, m.starts_at
+    FROM attendance_mark m
+    WHERE m.group_code = ANY(groups) AND capacita_require_identity() IS NOT NULL
+$$;
+
+ALTER FUNCTION public.attendance_marked_sessions(groups text[]) OWNER TO capacita_definer;
+
+--
+-- Name: attendance_percent(bigint, bigint, bigint, text); Type: FUNCTION; Schema: public
+--
+
+CREATE FUNCTION public.attendance_percent(present bigint, excused bigint, counted bigint, justified text) RETURNS numeric
+    LANGUAGE sql IMMUTABLE
+    AS $$
+    SELECT CASE
+        WHEN counted <= 0 THEN NULL
+        WHEN justified = 'asistencia' THEN round(100.0 * (present + excused) / counted, 2)
+        WHEN justified = 'falta' THEN round(100.0 * present / counted, 2)
+        WHEN counted - excused <= 0 THEN NULL
+        ELSE round(100.0 * present / (counted - excused), 2)
+    END
+$$;
+
+--
+-- Name: attendance_sessions_check(text[]); Type: FUNCTION; Schema: public
+--
+
+CREATE FUNCTION public.attendance_sessions_check(groups text[]) RETURNS void
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+DECLARE
+    missing record;
+BEGIN
+    SELECT * INTO missing FROM attendance_sessions_missing(groups) LIMIT 1;
+    IF FOUND THEN
+        RAISE EXCEPTION 'attendance marks name a session group % does not have (% %)',
+            missing.group_code, missing.session_date, COALESCE(missing.starts_at::text, 'a day of the group')
+            USING ERRCODE = 'foreign_key_violation', CONSTRAINT = 'attendance_mark_session';
+    END IF;
+END
+$$;
+
+ALTER FUNCTION public.attendance_sessions_check(groups text[]) OWNER TO capacita_definer;
+
+--
+-- Name: attendance_sessions_missing(text[]); Type: FUNCTION; Schema: public
+--
+
+CREATE FUNCTION public.attendance_sessions_missing(groups text[]) RETURNS TABLE(group_code text, session_date date, starts_at time without time zone)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+    SELECT DISTINCT m.group_code::text, m.session_date, m.starts_at
+    FROM attendance_mark m JOIN training_group g ON g.code = m.group_code
+    WHERE m.group_code = ANY(groups)
+      AND CASE WHEN EXISTS (SELECT 1 FROM group_session s WHERE s.group_code = m.group_code)
+               THEN m.starts_at IS NULL
+                    OR NOT EXISTS (SELECT 1 FROM group_session s
+                                   WHERE s.group_code = m.group_code AND s.session_date = m.session_date
+                                     AND s.starts_at = m.starts_at)
+               -- One computed session a day, from the start to the end (the start without an end),
+               -- at most 366 of them (GroupSession.defaultDayLimit).
+               ELSE m.starts_at IS NOT NULL OR m.session_date < g.starts_on
+                    OR m.session_date > LEAST(COALESCE(g.ends_on, g.starts_on), g.starts_on + 365)
+          END
+$$;
+
+ALTER FUNCTION public.attendance_sessions_missing(groups text[]) OWNER TO capacita_definer;
+
+--
 -- Name: audit_log_refuse(); Type: FUNCTION; Schema: public
 --
 
@@ -2093,6 +2241,24 @@ CREATE SEQUENCE public.api_token_id_seq
 ALTER SEQUENCE public.api_token_id_seq OWNED BY public.api_token.id;
 
 --
+-- Name: attendance_mark; Type: TABLE; Schema: public
+--
+
+CREATE TABLE public.attendance_mark (
+    group_code text NOT NULL COLLATE pg_catalog."C",
+    curp text NOT NULL COLLATE pg_catalog."C",
+    session_date date NOT NULL,
+    starts_at time(0) without time zone,
+    mark text NOT NULL,
+    batch_id bigint NOT NULL,
+    marked_by text DEFAULT COALESCE(public.capacita_user(), (SESSION_USER)::text) NOT NULL,
+    marked_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT attendance_mark_mark_check CHECK ((mark = ANY (ARRAY['present'::text, 'absent'::text, 'excused'::text])))
+);
+
+ALTER TABLE ONLY public.attendance_mark FORCE ROW LEVEL SECURITY;
+
+--
 -- Name: audit_log; Type: TABLE; Schema: public
 --
 
@@ -2199,9 +2365,11 @@ CREATE TABLE public.course (
     source_file text NOT NULL,
     document jsonb NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    justified_absences text DEFAULT 'excluida'::text NOT NULL,
     CONSTRAINT course_code_check CHECK ((code ~ '^[A-Z0-9-]+$'::text)),
     CONSTRAINT course_evaluation_check CHECK ((evaluation <@ ARRAY['reaccion'::text, 'pre'::text, 'post'::text])),
     CONSTRAINT course_hours_check CHECK ((hours > (0)::numeric)),
+    CONSTRAINT course_justified_absences_check CHECK ((justified_absences = ANY (ARRAY['asistencia'::text, 'excluida'::text, 'falta'::text]))),
     CONSTRAINT course_kind_check CHECK ((kind = ANY (ARRAY['capacitacion'::text, 'sensibilizacion'::text]))),
     CONSTRAINT course_level_check CHECK ((level = ANY (ARRAY['sensibilizacion'::text, 'basico'::text, 'intermedio'::text, 'formador'::text, 'especializado'::text, 'capacitacion'::text, 'especializacion'::text]))),
     CONSTRAINT course_max_group_size_check CHECK ((max_group_size > 0)),
@@ -2380,7 +2548,7 @@ CREATE TABLE public.import_batch (
     ran_by text NOT NULL,
     ran_at timestamp with time zone DEFAULT now() NOT NULL,
     CONSTRAINT import_batch_imported_check CHECK ((imported >= 0)),
-    CONSTRAINT import_batch_kind_check CHECK ((kind = ANY (ARRAY['groups'::text, 'enrollment'::text, 'results'::text, 'headcount'::text, 'ficha'::text, 'sessions'::text]))),
+    CONSTRAINT import_batch_kind_check CHECK ((kind = ANY (ARRAY['groups'::text, 'enrollment'::text, 'results'::text, 'headcount'::text, 'ficha'::text, 'sessions'::text, 'attendance'::text]))),
     CONSTRAINT import_batch_rows_check CHECK ((rows >= 0)),
     CONSTRAINT import_batch_sha256_check CHECK ((sha256 ~ '^[0-9a-f]{64}$'::text)),
     CONSTRAINT import_batch_unchanged_check CHECK ((unchanged >= 0)),
@@ -2930,6 +3098,13 @@ ALTER TABLE ONLY public.api_token
     ADD CONSTRAINT api_token_sha256_key UNIQUE (sha256);
 
 --
+-- Name: attendance_mark attendance_mark_once; Type: CONSTRAINT; Schema: public
+--
+
+ALTER TABLE ONLY public.attendance_mark
+    ADD CONSTRAINT attendance_mark_once UNIQUE NULLS NOT DISTINCT (group_code, curp, session_date, starts_at);
+
+--
 -- Name: audit_log audit_log_pkey; Type: CONSTRAINT; Schema: public
 --
 
@@ -3340,6 +3515,42 @@ CREATE INDEX web_session_account ON public.web_session USING btree (account_id);
 CREATE INDEX web_session_token ON public.web_session USING btree (token_id);
 
 --
+-- Name: training_group attendance_group_dates; Type: TRIGGER; Schema: public
+--
+
+CREATE TRIGGER attendance_group_dates AFTER UPDATE ON public.training_group REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION public.attendance_group_sessions_check();
+
+--
+-- Name: attendance_mark attendance_mark_session_insert; Type: TRIGGER; Schema: public
+--
+
+CREATE TRIGGER attendance_mark_session_insert AFTER INSERT ON public.attendance_mark REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION public.attendance_mark_session_check();
+
+--
+-- Name: attendance_mark attendance_mark_session_update; Type: TRIGGER; Schema: public
+--
+
+CREATE TRIGGER attendance_mark_session_update AFTER UPDATE ON public.attendance_mark REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION public.attendance_mark_session_check();
+
+--
+-- Name: group_session attendance_sessions_delete; Type: TRIGGER; Schema: public
+--
+
+CREATE TRIGGER attendance_sessions_delete AFTER DELETE ON public.group_session REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION public.attendance_group_sessions_check();
+
+--
+-- Name: group_session attendance_sessions_insert; Type: TRIGGER; Schema: public
+--
+
+CREATE TRIGGER attendance_sessions_insert AFTER INSERT ON public.group_session REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION public.attendance_group_sessions_check();
+
+--
+-- Name: group_session attendance_sessions_update; Type: TRIGGER; Schema: public
+--
+
+CREATE TRIGGER attendance_sessions_update AFTER UPDATE ON public.group_session REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION public.attendance_group_sessions_check();
+
+--
 -- Name: audit_log audit_log_no_truncate; Type: TRIGGER; Schema: public
 --
 
@@ -3537,6 +3748,20 @@ ALTER TABLE ONLY public.api_token
 
 ALTER TABLE ONLY public.api_token
     ADD CONSTRAINT api_token_agency_code_fkey FOREIGN KEY (agency_code) REFERENCES public.agency(code) ON UPDATE CASCADE;
+
+--
+-- Name: attendance_mark attendance_mark_batch_id_fkey; Type: FK CONSTRAINT; Schema: public
+--
+
+ALTER TABLE ONLY public.attendance_mark
+    ADD CONSTRAINT attendance_mark_batch_id_fkey FOREIGN KEY (batch_id) REFERENCES public.import_batch(id);
+
+--
+-- Name: attendance_mark attendance_mark_enrollment; Type: FK CONSTRAINT; Schema: public
+--
+
+ALTER TABLE ONLY public.attendance_mark
+    ADD CONSTRAINT attendance_mark_enrollment FOREIGN KEY (group_code, curp) REFERENCES public.enrollment(group_code, curp) ON UPDATE CASCADE;
 
 --
 -- Name: audit_log audit_log_agency_code_fkey; Type: FK CONSTRAINT; Schema: public
@@ -3852,6 +4077,12 @@ CREATE POLICY assign ON public.group_instructor USING (((public.capacita_role() 
   WHERE (g.agency_code = public.capacita_agency()))))));
 
 --
+-- Name: attendance_mark; Type: ROW SECURITY; Schema: public
+--
+
+ALTER TABLE public.attendance_mark ENABLE ROW LEVEL SECURITY;
+
+--
 -- Name: audit_log; Type: ROW SECURITY; Schema: public
 --
 
@@ -3956,6 +4187,36 @@ CREATE POLICY issue_as_constancia ON public.constancia_pdf FOR INSERT WITH CHECK
   WHERE ((c.folio = constancia_pdf.folio) AND (c.revoked_at IS NULL))))));
 
 --
+-- Name: attendance_mark keepers_add; Type: POLICY; Schema: public
+--
+
+CREATE POLICY keepers_add ON public.attendance_mark FOR INSERT WITH CHECK (((public.capacita_role() = 'admin'::text) OR ((public.capacita_role() = 'enlace'::text) AND (group_code IN ( SELECT g.code
+   FROM public.training_group g
+  WHERE (g.agency_code = public.capacita_agency()))) AND (EXISTS ( SELECT 1
+   FROM public.enrollment e
+  WHERE ((e.group_code = attendance_mark.group_code) AND (e.curp = attendance_mark.curp))))) OR ((public.capacita_role() = 'instructor'::text) AND (group_code IN ( SELECT gi.group_code
+   FROM public.group_instructor gi
+  WHERE (gi.user_name = public.capacita_user()))))));
+
+--
+-- Name: attendance_mark keepers_correct; Type: POLICY; Schema: public
+--
+
+CREATE POLICY keepers_correct ON public.attendance_mark FOR UPDATE USING (((public.capacita_role() = 'admin'::text) OR ((public.capacita_role() = 'enlace'::text) AND (group_code IN ( SELECT g.code
+   FROM public.training_group g
+  WHERE (g.agency_code = public.capacita_agency()))) AND (EXISTS ( SELECT 1
+   FROM public.enrollment e
+  WHERE ((e.group_code = attendance_mark.group_code) AND (e.curp = attendance_mark.curp))))) OR ((public.capacita_role() = 'instructor'::text) AND (group_code IN ( SELECT gi.group_code
+   FROM public.group_instructor gi
+  WHERE (gi.user_name = public.capacita_user())))))) WITH CHECK (((public.capacita_role() = 'admin'::text) OR ((public.capacita_role() = 'enlace'::text) AND (group_code IN ( SELECT g.code
+   FROM public.training_group g
+  WHERE (g.agency_code = public.capacita_agency()))) AND (EXISTS ( SELECT 1
+   FROM public.enrollment e
+  WHERE ((e.group_code = attendance_mark.group_code) AND (e.curp = attendance_mark.curp))))) OR ((public.capacita_role() = 'instructor'::text) AND (group_code IN ( SELECT gi.group_code
+   FROM public.group_instructor gi
+  WHERE (gi.user_name = public.capacita_user()))))));
+
+--
 -- Name: session_evidence organizer_reads; Type: POLICY; Schema: public
 --
 
@@ -3988,6 +4249,14 @@ ALTER TABLE public.person_history ENABLE ROW LEVEL SECURITY;
 CREATE POLICY read_as_constancia ON public.constancia_pdf FOR SELECT USING (((public.capacita_role() IS NOT NULL) AND (EXISTS ( SELECT 1
    FROM public.constancia c
   WHERE (c.folio = constancia_pdf.folio)))));
+
+--
+-- Name: attendance_mark read_as_enrollment; Type: POLICY; Schema: public
+--
+
+CREATE POLICY read_as_enrollment ON public.attendance_mark FOR SELECT USING (((public.capacita_role() = 'admin'::text) OR (EXISTS ( SELECT 1
+   FROM public.enrollment e
+  WHERE ((e.group_code = attendance_mark.group_code) AND (e.curp = attendance_mark.curp))))));
 
 --
 -- Name: group_session read_as_group; Type: POLICY; Schema: public
@@ -4397,6 +4666,37 @@ REVOKE ALL ON FUNCTION public.account_totp_step_use(session_sha256 text, step bi
 GRANT ALL ON FUNCTION public.account_totp_step_use(session_sha256 text, step bigint) TO capacita_app;
 
 --
+-- Name: FUNCTION attendance_group_sessions_check(); Type: ACL; Schema: public
+--
+
+REVOKE ALL ON FUNCTION public.attendance_group_sessions_check() FROM PUBLIC;
+
+--
+-- Name: FUNCTION attendance_mark_session_check(); Type: ACL; Schema: public
+--
+
+REVOKE ALL ON FUNCTION public.attendance_mark_session_check() FROM PUBLIC;
+
+--
+-- Name: FUNCTION attendance_marked_sessions(groups text[]); Type: ACL; Schema: public
+--
+
+REVOKE ALL ON FUNCTION public.attendance_marked_sessions(groups text[]) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.attendance_marked_sessions(groups text[]) TO capacita_app;
+
+--
+-- Name: FUNCTION attendance_sessions_check(groups text[]); Type: ACL; Schema: public
+--
+
+REVOKE ALL ON FUNCTION public.attendance_sessions_check(groups text[]) FROM PUBLIC;
+
+--
+-- Name: FUNCTION attendance_sessions_missing(groups text[]); Type: ACL; Schema: public
+--
+
+REVOKE ALL ON FUNCTION public.attendance_sessions_missing(groups text[]) FROM PUBLIC;
+
+--
 -- Name: FUNCTION audit_log_refuse(); Type: ACL; Schema: public
 --
 
@@ -4799,6 +5099,13 @@ GRANT SELECT,INSERT,UPDATE ON TABLE public.api_token TO capacita_definer;
 --
 
 GRANT USAGE ON SEQUENCE public.api_token_id_seq TO capacita_definer;
+
+--
+-- Name: TABLE attendance_mark; Type: ACL; Schema: public
+--
+
+GRANT SELECT ON TABLE public.attendance_mark TO capacita_definer;
+GRANT SELECT,INSERT,UPDATE ON TABLE public.attendance_mark TO capacita_app;
 
 --
 -- Name: TABLE audit_log; Type: ACL; Schema: public

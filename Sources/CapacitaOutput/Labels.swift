@@ -24,6 +24,9 @@ public enum Labels {
         // Scanned signed lists
         "file_name": "archivo", "media_type": "tipo", "size_bytes": "bytes", "sha256": "SHA-256",
         "attached_by": "adjuntó", "attached_at": "adjuntada", "created": "nueva",
+        // The attendance register
+        "present": "asistió", "absent": "no asistió", "excused": "justificada",
+        "counted": "sesiones que cuentan", "attendance_source": "asistencia según",
         // People and results
         "curp": "CURP", "tier": "nivel de mando", "attendance": "asistencia", "pre": "pre", "post": "post",
         "final": "calificación", "status": "estado", "pass_rate": "acreditación",
@@ -84,6 +87,10 @@ public enum Labels {
         "reaccion": "reacción",
         // Session places and where a session comes from
         "place": "lugar", "link": "enlace", "scheduled": "programada", "per_day": "una por día",
+        // Attendance marks, where a percentage comes from, how a justified absence counts
+        "present": "asistió", "absent": "no asistió", "excused": "justificada", "register": "registro",
+        "imported": "archivo de resultados", "justified_asistencia": "cuentan como asistencia",
+        "justified_excluida": "no cuentan (se excluyen del cómputo)", "justified_falta": "cuentan como falta",
         // Ficha summary groups
         "orden": "orden de gobierno", "sexo": "sexo", "edad": "edad", "escolaridad": "escolaridad", "area": "área",
         "necesidades": "necesidades", "total": "total", "ND": "ND",

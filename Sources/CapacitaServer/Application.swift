@@ -89,6 +89,7 @@ public func buildApplication(_ configuration: ServerConfiguration, logger: Logge
             tooSlow: BoundedWork.drawing)
         GroupsController(store: store, configuration: configuration, documents: documents).add(to: routes)
         EvidenceController(store: store, configuration: configuration).add(to: routes)
+        AttendanceController(store: store, configuration: configuration).add(to: routes)
         EnrollmentsController(store: store, configuration: configuration, tiers: tiers).add(to: routes)
         RegistryController(store: store, needLevels: needLevels, parses: BoundedWork(configuration)).add(to: routes)
         ReportsController(store: store, cache: ReportCache()).add(to: routes)

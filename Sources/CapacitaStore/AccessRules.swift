@@ -83,6 +83,9 @@ public enum AccessRules {
         case groupOrganizedElsewhere(String)
         /// A group's sessions are given by the Secretaría Técnica and the organizing agency's enlace.
         case sessionsOfAnotherAgency
+        /// A group's attendance register is kept by the Secretaría Técnica, the organizing agency's
+        /// enlace and the group's instructors.
+        case registerKeptByOthers
 
         public var message: String {
             switch self {
@@ -103,6 +106,9 @@ public enum AccessRules {
             case .sessionsOfAnotherAgency:
                 return
                     "las sesiones de un grupo las dan el enlace de la instancia que lo organiza y la Secretaría Técnica"
+            case .registerKeptByOthers:
+                return
+                    "el registro de asistencia de un grupo lo llevan sus instructores, el enlace de la instancia que lo organiza y la Secretaría Técnica"
             }
         }
 

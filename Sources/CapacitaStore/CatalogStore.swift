@@ -45,8 +45,8 @@ public struct CatalogStore: Sendable {
             let changed = try connection.query(
                 """
                 INSERT INTO course AS c (code, program, level, kind, title, modalities, hours, audience, objectives,
-                                         temario, evaluation, min_score, min_attendance, max_group_size,
-                                         counts_for_indicator, source_file, document)
+                                         temario, evaluation, min_score, min_attendance, justified_absences,
+                                         max_group_size, counts_for_indicator, source_file, document)
                 SELECT d->>'code', d->>'program', d->>'level', d->>'kind', d->>'title',
                        ARRAY(SELECT jsonb_array_elements_text(d->'modalities')),
                        (d->>'hours')::numeric, d->>'audience',
@@ -54,6 +54,7 @@ public struct CatalogStore: Sendable {
                        d->'temario',
                        ARRAY(SELECT jsonb_array_elements_text(d->'evaluation')),
                        (d->'passing'->>'min_score')::numeric, (d->'passing'->>'min_attendance')::numeric,
+                       d->'passing'->>'justified_absences',
                        (d->>'max_group_size')::integer, (d->>'counts_for_indicator')::boolean,
                        d->>'source_file', d - 'source_file'
                 FROM jsonb_array_elements($1::jsonb) AS d
@@ -62,6 +63,7 @@ public struct CatalogStore: Sendable {
                     modalities = EXCLUDED.modalities, hours = EXCLUDED.hours, audience = EXCLUDED.audience,
                     objectives = EXCLUDED.objectives, temario = EXCLUDED.temario, evaluation = EXCLUDED.evaluation,
                     min_score = EXCLUDED.min_score, min_attendance = EXCLUDED.min_attendance,
+                    justified_absences = EXCLUDED.justified_absences,
                     max_group_size = EXCLUDED.max_group_size, counts_for_indicator = EXCLUDED.counts_for_indicator,
                     source_file = EXCLUDED.source_file, document = EXCLUDED.document, updated_at = now()
                 WHERE c.document IS DISTINCT FROM EXCLUDED.document OR c.source_file IS DISTINCT FROM EXCLUDED.source_file

@@ -102,6 +102,8 @@ public struct FileImports: Sendable {
                 }
             }
             guard foreign.isEmpty else { return try refused("sessions", file, foreign, dryRun: dryRun) }
+            let register = try AttendanceStore(connection: connection).sessionsFileIssues(sessions)
+            guard register.isEmpty else { return try refused("sessions", file, register, dryRun: dryRun) }
             return try store.replace(
                 sessions, fileName: file.name, sha256: try file.fingerprint().sha256, ranBy: ranBy, dryRun: dryRun)
         }

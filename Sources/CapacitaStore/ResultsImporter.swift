@@ -71,7 +71,8 @@ struct ResultsImport: StagedImport {
                 line integer NOT NULL, curp text COLLATE "C" NOT NULL, group_code text COLLATE "C" NOT NULL,
                 attendance numeric, pre_score numeric, post_score numeric, final_score numeric,
                 reaction_methodology smallint, reaction_instructors smallint, reaction_contents smallint,
-                reaction_infrastructure smallint, clear text[] NOT NULL
+                reaction_infrastructure smallint, clear text[] NOT NULL,
+                from_register boolean NOT NULL DEFAULT false
             ) ON COMMIT DROP
             """)
     }
@@ -137,7 +138,25 @@ struct ResultsImport: StagedImport {
             return ImportIssue(
                 line: line, column: "curp", value: masked, message: "la persona no está inscrita en el grupo \(group)")
         }
+        try attendanceFromRegister(connection)
         return repeated + unenrolled
+    }
+
+    /// Where a participant's agency keeps the group's attendance register, the register decides
+    /// their attendance (README, «Attendance: the register wins»): the row's percentage becomes the
+    /// register's, whatever the file says. `from_register` notes the rows whose own asistencia was
+    /// set aside, for the report.
+    private func attendanceFromRegister(_ connection: Connection) throws {
+        try connection.execute(
+            """
+            UPDATE results_stage s SET
+                from_register = (s.attendance IS NOT NULL OR 'attendance' = ANY(s.clear)),
+                attendance = r.attendance,
+                clear = array_remove(s.clear, 'attendance')
+                    || CASE WHEN r.attendance IS NULL THEN ARRAY['attendance'] ELSE ARRAY[]::text[] END
+            FROM attendance_from_register(ARRAY(SELECT DISTINCT group_code::text FROM results_stage)) r
+            WHERE r.group_code = s.group_code AND r.curp = s.curp
+            """)
     }
 
     /// The value each measure will have after the merge: cleared, the file's, or the stored one.
@@ -186,7 +205,11 @@ struct ResultsImport: StagedImport {
         clock.lap("merge results")
         let constancias = try ConstanciaStore(connection: connection).reconcile(resultsBatch: batch)
         clock.lap("constancias")
-        return ["constancias_issued": constancias.issued, "constancias_revoked": constancias.revoked]
+        let fromRegister =
+            try connection.query("SELECT count(*)::int FROM results_stage WHERE from_register").scalar(Int.self) ?? 0
+        var extra = ["constancias_issued": constancias.issued, "constancias_revoked": constancias.revoked]
+        if fromRegister > 0 { extra["attendance_from_register"] = fromRegister }
+        return extra
     }
 }
 

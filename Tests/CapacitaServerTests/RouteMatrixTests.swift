@@ -37,6 +37,7 @@ import Testing
     static let sessions = "grupo,fecha,inicio,fin,lugar\n\(group),2024-03-04,09:00,14:00,Aula 3\n"
     static let headcount = #"{"alto": 12, "medio": 35, "operativo": 40}"#
     static let scan = "%PDF-1.4\n% lista firmada\n%%EOF\n"
+    static let attendance = "curp,fecha,asistencia\nGOMC820101HDFMRR04,2024-03-04,sí\n"
 
     static var rows: [Row] {
         let all = [200, 200, 200, 200]
@@ -78,6 +79,13 @@ import Testing
             Row(method: .get, route: "/v1/evidence/{id}", uri: "/v1/evidence/999999", expected: [404, 404, 404, 404]),
             Row(
                 method: .delete, route: "/v1/evidence/{id}", uri: "/v1/evidence/999999", expected: [404, 404, 404, 404]),
+            Row(
+                method: .get, route: "/v1/groups/{code}/attendance", uri: "/v1/groups/\(group)/attendance",
+                expected: ownAgencyAndAssigned),
+            Row(
+                method: .put, route: "/v1/groups/{code}/attendance",
+                uri: "/v1/groups/\(group)/attendance?dry_run=true", body: attendance, contentType: "text/csv",
+                expected: ownAgencyAndAssigned),
             Row(
                 method: .post, route: "/v1/enrollments", uri: "/v1/enrollments?dry_run=true", body: newPerson,
                 contentType: "text/csv", expected: [200, 200, 422, 404]),

@@ -31,7 +31,7 @@ import Glibc
         // body's floor rate is 1 byte a second, so however long a loaded machine takes to see it,
         // the half-sent body is not cut off as a slow client's.
         var started = false
-        for _ in 0..<2400 where !started {  // up to a minute on a loaded machine
+        for _ in 0..<9600 where !started {  // up to four minutes on a loaded machine (the whole suite at once)
             let entries = (try? FileManager.default.contentsOfDirectory(atPath: temporary + "/capacita-uploads")) ?? []
             started = entries.contains { $0.hasPrefix("capacita-upload-") }
             if !started { try await Task.sleep(for: .milliseconds(25)) }

@@ -361,8 +361,25 @@ def main():
                    must=["No se puede importar", "Filas de la hoja", '<strong class="filas">3</strong>',
                          '<strong class="filas">9</strong>', "Descargar las filas rechazadas"], no_curp=True)
         browser.go(base + "/grupos/SICT-BAS-2024-01")
-        dom = check.page("grupo", must=["Grupo SICT-BAS-2024-01", "Constancias", "/verificar/"],
+        dom = check.page("grupo", must=["Grupo SICT-BAS-2024-01", "Constancias", "/verificar/",
+                                        "/grupos/SICT-BAS-2024-01/asistencia", "lista.pdf"],
                          must_not=[OTHER], no_curp=True)
+        # The attendance register without JavaScript: a cell's <select> is chosen as a person
+        # would, and the form is posted by the browser itself.
+        browser.go(base + "/grupos/SICT-BAS-2024-01/asistencia")
+        check.page("asistencia", must=["Registro de asistencia", "Guardar el registro", "<select",
+                                       "María López Peña", "60.00 %"], must_not=[OTHER], no_curp=True)
+        chosen = browser.evaluate(
+            "(() => { const s = [...document.querySelectorAll('select')].find(s =>"
+            " s.getAttribute('aria-label') === 'María López Peña, 5 de marzo de 2024');"
+            " if (!s) return false;"
+            " const o = [...s.options].find(o => o.text === 'Asistió'); if (!o) return false;"
+            " s.value = o.value; return true; })()")
+        if chosen is not True:
+            check.failures.append("asistencia (no cell for María López on 5 March)")
+        browser.submit("document.querySelector('form[action$=\"/asistencia\"]').submit()")
+        check.page("asistencia-guardada", must=["Registro guardado", "1 cambiada", "80.00 %"],
+                   must_not=[OTHER, "No se guardó nada"], no_curp=True)
         code = re.search(r'href="/verificar/([^"]+)"', dom)
         if code:
             browser.go(base + "/verificar/" + code.group(1))

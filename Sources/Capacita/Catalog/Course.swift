@@ -76,10 +76,23 @@ public struct Topic: Sendable, Equatable, Codable {
 public struct PassingRule: Sendable, Equatable, Codable {
     public var minScore: Double
     public var minAttendance: Double
+    /// How the attendance register counts a justified absence (`passing.justified_absences`;
+    /// `JustifiedAbsences.default` when the course file does not say).
+    public var justifiedAbsences: JustifiedAbsences
 
-    public init(minScore: Double, minAttendance: Double) {
+    public init(minScore: Double, minAttendance: Double, justifiedAbsences: JustifiedAbsences = .default) {
         self.minScore = minScore
         self.minAttendance = minAttendance
+        self.justifiedAbsences = justifiedAbsences
+    }
+
+    /// Courses stored before the rule existed carry no `justified_absences`: they take the default.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        minScore = try container.decode(Double.self, forKey: .minScore)
+        minAttendance = try container.decode(Double.self, forKey: .minAttendance)
+        justifiedAbsences =
+            try container.decodeIfPresent(JustifiedAbsences.self, forKey: .justifiedAbsences) ?? .default
     }
 
     /// Exactly at the minimum passes.
@@ -98,7 +111,22 @@ public struct PassingRule: Sendable, Equatable, Codable {
     enum CodingKeys: String, CodingKey {
         case minScore = "min_score"
         case minAttendance = "min_attendance"
+        case justifiedAbsences = "justified_absences"
     }
+}
+
+/// How the attendance register counts a session a participant missed with a justification
+/// (Courses/README.md): as attended (`asistencia`), left out of their count (`excluida`), or as an
+/// absence (`falta`).
+public enum JustifiedAbsences: String, Sendable, Codable, CaseIterable {
+    case asistencia
+    case excluida
+    case falta
+
+    /// Left out of the count: a justified absence neither gives the person a session they did not
+    /// attend (which `asistencia` would) nor fails them for a reason the course accepts (which
+    /// `falta` would). `course.justified_absences` in db/migrations/0027 has the same default.
+    public static let `default` = JustifiedAbsences.excluida
 }
 
 /// Where an enrollment stands.

@@ -249,17 +249,21 @@ public struct CourseDecoder {
         }
         var score: Double?
         var attendance: Double?
+        // Optional: a course that does not say takes the documented default.
+        var justified: JustifiedAbsences? = .default
         for (key, value) in mapping {
             switch key.string {
             case "min_score": score = percent(value, "passing.min_score")
             case "min_attendance": attendance = percent(value, "passing.min_attendance")
+            case "justified_absences":
+                justified = enumValue(value, "passing.justified_absences", JustifiedAbsences.self)
             default: fail("passing.\(key.string ?? "?")", "campo desconocido")
             }
         }
         if mapping["min_score"] == nil { fail("passing.min_score", "falta el campo") }
         if mapping["min_attendance"] == nil { fail("passing.min_attendance", "falta el campo") }
-        guard let score, let attendance else { return nil }
-        return PassingRule(minScore: score, minAttendance: attendance)
+        guard let score, let attendance, let justified else { return nil }
+        return PassingRule(minScore: score, minAttendance: attendance, justifiedAbsences: justified)
     }
 
     private mutating func percent(_ node: Node, _ path: String) -> Double? {

@@ -65,17 +65,7 @@ public struct EnrollmentValidator: Sendable {
         func fail(_ column: String, _ message: String, value: String? = nil) {
             issues.append(ImportIssue(line: row.line, column: column, value: value ?? row[column], message: message))
         }
-        let curpText = row["curp"]
-        var curp: Curp?
-        if curpText.isEmpty {
-            fail("curp", "falta la CURP")
-        } else {
-            switch Curp.parse(curpText) {
-            case .success(let value): curp = value
-            case .failure(let problem):
-                fail("curp", problem.message, value: Curp.mask(curpText.trimmingSpaces().uppercased()))
-            }
-        }
+        let curp = Curp.cell(row) { fail($0, $1, value: $2) }
         let givenNames = row["nombre"]
         if givenNames.isEmpty { fail("nombre", "falta el nombre") }
         let firstSurname = row["primer_apellido"]

@@ -44,16 +44,7 @@ public struct ResultsValidator: Sendable {
         func fail(_ column: String, _ message: String, value: String? = nil) {
             issues.append(ImportIssue(line: row.line, column: column, value: value ?? row[column], message: message))
         }
-        var curp: Curp?
-        let curpText = row["curp"]
-        if curpText.isEmpty {
-            fail("curp", "falta la CURP")
-        } else {
-            switch Curp.parse(curpText) {
-            case .success(let value): curp = value
-            case .failure(let problem): fail("curp", problem.message, value: Curp.mask(curpText.uppercased()))
-            }
-        }
+        let curp = Curp.cell(row) { fail($0, $1, value: $2) }
         let groupCode = GroupReference.resolve(row, option: group, groups: groups, fail: fail)
         var changes: [ResultMeasure: MeasureChange] = [:]
         for measure in ResultMeasure.allCases {

@@ -8,7 +8,7 @@ struct AttendanceCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "attendance",
         abstract: "Asistencia por sesión: las listas de asistencia impresas.",
-        subcommands: [Sheet.self, Attach.self, Evidence.self, Detach.self]
+        subcommands: [Sheet.self, Import.self, Show.self, Attach.self, Evidence.self, Detach.self]
     )
 
     struct Sheet: ParsableCommand {

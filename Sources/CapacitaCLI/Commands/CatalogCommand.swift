@@ -129,6 +129,9 @@ enum CourseSheet {
             "Acredita con: calificación ≥ \(hours(course.passing.minScore)) y asistencia ≥ \(hours(course.passing.minAttendance)) %"
         )
         lines.append(
+            "Faltas justificadas en el registro de asistencia: \(Labels.value("justified_\(course.passing.justifiedAbsences.rawValue)"))"
+        )
+        lines.append(
             "Requisitos: \(course.prerequisites.isEmpty ? "ninguno" : course.prerequisites.joined(separator: ", "))")
         lines.append("Cuenta para el Parámetro 4.2: \(course.countsForIndicator ? "sí" : "no")")
         return lines.joined(separator: "\n")

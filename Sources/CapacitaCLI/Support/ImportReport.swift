@@ -34,6 +34,14 @@ extension ImportReport {
                 if let removed = extra["removed"] {
                     lines.append("Sesiones que el archivo ya no lista, borradas: \(removed).")
                 }
+                if let changed = extra["attendance_changed"] {
+                    lines.append("Porcentajes de asistencia recalculados con el registro: \(changed).")
+                }
+                if let kept = extra["attendance_from_register"] {
+                    lines.append(
+                        "Asistencia tomada del registro de asistencia del grupo, no del archivo: "
+                            + "\(Plural.count(kept, "fila", "filas")).")
+                }
             }
             if headerLine > 1 {
                 lines.append(

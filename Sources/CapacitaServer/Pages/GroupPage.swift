@@ -1,4 +1,5 @@
 import Capacita
+import CapacitaFiles
 import CapacitaOutput
 import CapacitaStore
 import Foundation
@@ -11,7 +12,11 @@ import Postgres
 extension PagesController {
     /// A group's roster (CURPs masked), results, pass rate and gains, and its constancias with
     /// their verification links; outside the caller's scope, 404 as a group that does not exist.
-    func group(_ request: Request, _ context: APIContext, _ session: SessionStore.Current) async throws -> Response {
+    /// `sessionsText` and `sessionsProblems` bring back a refused sessions form as it was sent.
+    func group(
+        _ request: Request, _ context: APIContext, _ session: SessionStore.Current, sessionsText: String? = nil,
+        sessionsProblems: [String] = [], status: HTTPResponse.Status = .ok
+    ) async throws -> Response {
         let identity = session.identity
         let read: (GroupReport, [ConstanciaRecord], [GroupSession])?
         do {
@@ -39,6 +44,10 @@ extension PagesController {
         // The lists are the organizer's paper: an enlace who reaches the group only through their
         // own people in it gets no link (the list would answer 404).
         let printsLists = identity.role != .enlace || identity.agency == listing.group.agencyCode
+        // Who gives the sessions: as `PUT /v1/groups/{code}/sessions`, the Secretaría Técnica and
+        // the organizing agency's enlace.
+        let givesSessions =
+            identity.role == .admin || (identity.role == .enlace && identity.agency == listing.group.agencyCode)
         let view = GroupView(
             title: "Grupo \(listing.group.code)", code: listing.group.code,
             course: listing.courseTitle ?? "evento sin curso",
@@ -56,6 +65,14 @@ extension PagesController {
                     sheet: printsLists ? "/grupos/\(listing.group.code)/sesiones/\(session.date)/lista.pdf" : nil)
             },
             sessionsScheduled: sessions.contains(where: \.scheduled),
+            sessionsForm: givesSessions
+                ? GroupView.SessionsForm(
+                    action: "/grupos/\(listing.group.code)/sesiones",
+                    text: sessionsText ?? Self.sessionsText(sessions, scheduled: sessions.contains(where: \.scheduled)),
+                    rows: min(max(sessions.count + 2, 4), 30), open: !sessionsProblems.isEmpty,
+                    hasProblems: !sessionsProblems.isEmpty, problems: sessionsProblems) : nil,
+            // Its keepers: the list's readers, for a group with a course (AttendancePage).
+            register: printsLists && listing.group.courseCode != nil ? "/grupos/\(listing.group.code)/asistencia" : nil,
             hasConstancias: !constancias.isEmpty,
             constancias: constancias.map {
                 .init(
@@ -66,7 +83,80 @@ extension PagesController {
             constanciasZip: constancias.contains { $0.revokedAt == nil }
                 ? "/grupos/\(listing.group.code)/constancias.zip" : nil)
         let evidence = try await evidenceLayer(listing.group.code, sessions, identity)
-        return try page(.grupo, PageView(view, evidence, signedInHeader(session)), status: .ok)
+        return try page(.grupo, PageView(view, evidence, signedInHeader(session)), status: status)
+    }
+
+    /// The group's sessions as the form shows them: the sessions file they stand for, one group's
+    /// (`fecha,inicio,fin,lugar`). A group without a sessions file shows its days with the hours
+    /// blank, to be filled in.
+    static func sessionsText(_ sessions: [GroupSession], scheduled: Bool) -> String {
+        var lines = ["fecha,inicio,fin,lugar"]
+        for session in sessions {
+            let place: String
+            switch session.place {
+            case .place(let text)?: place = text
+            case .link(let text)?: place = text
+            case nil: place = ""
+            }
+            let quoted =
+                place.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" })
+                ? "\"" + place.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : place
+            lines.append(
+                [
+                    session.date.description, scheduled ? session.startsAt?.description ?? "" : "",
+                    scheduled ? session.endsAt?.description ?? "" : "", quoted,
+                ].joined(separator: ","))
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// A sessions form is one group's calendar: a few hundred sessions at most.
+    static let sessionsFormLimit = 256 << 10
+
+    /// POST /grupos/{code}/sesiones: the form's text is the group's sessions file, imported as
+    /// `PUT /v1/groups/{code}/sessions` imports it (the same checks, batch and audit); then back to
+    /// the group's page, or the page again with each refused line and nothing changed (422).
+    func saveSessions(_ request: Request, _ context: APIContext, _ session: SessionStore.Current) async throws
+        -> Response
+    {
+        let form = Self.fields(try await Upload.collect(request, limit: Self.sessionsFormLimit))
+        guard let sent = form["csrf"], Self.same(sent, session.csrf) else { return try forbidden() }
+        let identity = session.identity
+        let notFound = {
+            try self.message(
+                session, title: "Grupo no encontrado", "No hay un grupo con esa clave cuyas sesiones lleve usted.",
+                status: .notFound)
+        }
+        let code: String
+        do {
+            code = try GroupScope.code(try context.parameters.require("code"))
+        } catch let error as APIError where error.status == .notFound {
+            return try notFound()
+        }
+        let organizer = try await store.run(as: identity) {
+            try GroupStore(connection: $0).group(code: code)?.group.agencyCode
+        }
+        guard let organizer, identity.role == .admin || (identity.role == .enlace && identity.agency == organizer)
+        else { return try notFound() }
+        let text = form["sesiones"] ?? ""
+        let outcome = try await store.reservingImport {
+            try await store.run(as: identity) { connection in
+                try FileImports(connection: connection).sessions(
+                    try InputFile(bytes: Array(text.utf8), name: "sesiones-\(code).csv"), ranBy: identity.user,
+                    group: code)
+            }
+        }
+        guard outcome.accepted else {
+            let problems = outcome.rejected.map { issue in
+                (issue.line > 0 ? "Renglón \(issue.line)" : "El texto")
+                    + (issue.column.isEmpty ? "" : ", \(issue.column)") + ": \(issue.message)"
+            }
+            return try await group(
+                request, context, session, sessionsText: text,
+                sessionsProblems: problems.isEmpty ? ["No se guardó: revise el texto."] : problems,
+                status: .unprocessableContent)
+        }
+        return Self.redirect("/grupos/\(code)#sesiones")
     }
 
     /// A day's lista de asistencia as PDF, as the API gives it (`?blank_rows=` too); a group out
@@ -121,6 +211,19 @@ extension PagesController {
         var sessions: [SessionLine]
         /// Given in a sessions file; otherwise the list is a day per day of the group.
         var sessionsScheduled: Bool
+        /// The sessions as a form to change them, for who gives them.
+        var sessionsForm: SessionsForm?
+        struct SessionsForm: Sendable {
+            var action: String
+            var text: String
+            var rows: Int
+            /// Open when it comes back refused.
+            var open: Bool
+            var hasProblems: Bool
+            var problems: [String]
+        }
+        /// The attendance register's page, for who keeps it.
+        var register: String?
         var hasConstancias: Bool
         var constancias: [ConstanciaLine]
         /// The group's valid constancias as a ZIP of PDFs, when it has any.

@@ -114,7 +114,11 @@ extension PagesController {
 
     /// An application/x-www-form-urlencoded body, small.
     static func form(_ request: Request) async throws -> [String: String] {
-        let body = try await Upload.collect(request, limit: formLimit)
+        fields(try await Upload.collect(request, limit: formLimit))
+    }
+
+    /// An urlencoded body's fields; the first of a repeated name wins.
+    static func fields(_ body: ByteBuffer) -> [String: String] {
         var fields: [String: String] = [:]
         for pair in String(buffer: body).split(separator: "&") {
             let parts = pair.split(separator: "=", maxSplits: 1).map {

@@ -10,6 +10,7 @@ enum PageTemplate: String, CaseIterable, Sendable {
     case vistaPrevia = "vista-previa"
     case codigo, contrasena, cuentas, olvido, recuperacion, sesiones, tokens
     case dosPasos = "dos-pasos"
+    case asistencia
 
     /// Included by the pages with `{{> name}}`: missing, a page would render without them.
     static let partials = ["cabecera", "exportar", "pie", "tabla"]

@@ -170,6 +170,18 @@ struct PagesController {
         routes.get("/constancias/{folio}.pdf", roles: .everyone) { _, context, session in
             try await constanciaPDF(context, session)
         }
+        // A group's sessions given on its page: the Secretaría Técnica and the organizing enlace
+        // (GroupPage.saveSessions answers anyone else the page's 404).
+        routes.post("/grupos/:code/sesiones", roles: [.admin, .enlace]) { request, context, session in
+            try await saveSessions(request, context, session)
+        }
+        // The attendance register: its keepers only, the page's 404 for anyone else (AttendancePage).
+        routes.get("/grupos/:code/asistencia", roles: .everyone) { request, context, session in
+            try await attendancePage(request, context, session)
+        }
+        routes.post("/grupos/:code/asistencia", roles: .everyone) { request, context, session in
+            try await saveAttendance(request, context, session)
+        }
         routes.get("/eventos", roles: .everyone) { request, _, session in try await events(request, session) }
         routes.get("/fichas", roles: .everyone) { request, _, session in try await fichas(request, session) }
         for (kind, roles) in Self.uploadRoles {

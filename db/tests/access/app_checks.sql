@@ -51,7 +51,7 @@ BEGIN
                         + (SELECT count(*) FROM import_batch) + (SELECT count(*) FROM audit_log) + (SELECT count(*) FROM ficha)
                         + (SELECT count(*) FROM person_history) + (SELECT count(*) FROM result_history)
                         + (SELECT count(*) FROM group_instructor) + (SELECT count(*) FROM training_group)
-                        + (SELECT count(*) FROM group_session) = 0,
+                        + (SELECT count(*) FROM group_session) + (SELECT count(*) FROM attendance_mark) = 0,
                         'no identity: no rows at all');
     BEGIN
         PERFORM * FROM trained_counts(2022, 2024);
@@ -139,6 +139,46 @@ BEGIN
     EXCEPTION WHEN insufficient_privilege THEN
         PERFORM test_assert(true, 'WITH CHECK: SEGOB cannot give the sessions of an SRE group');
     END;
+    -- The attendance register (0027): SEGOB reads and marks its own people in the group it
+    -- organizes, never SRE's people there; marks are corrected, not deleted.
+    PERFORM test_assert((SELECT count(*) FROM attendance_mark) = 1
+                        AND (SELECT curp FROM attendance_mark) = test_curp(1),
+                        'SEGOB reads the mark of its own person, not that of SRE''s person in its group');
+    UPDATE attendance_mark SET mark = 'present' WHERE curp = test_curp(201);
+    GET DIAGNOSTICS n = ROW_COUNT;
+    PERFORM test_assert(n = 0, 'SEGOB''s UPDATE of SRE''s person''s mark touches nothing');
+    BEGIN
+        INSERT INTO attendance_mark (group_code, curp, session_date, mark, batch_id)
+        VALUES ('G-SEGOB-1', test_curp(205), '2023-03-02', 'present', 2);
+        RAISE EXCEPTION 'FAILED: SEGOB marked SRE''s person';
+    EXCEPTION WHEN insufficient_privilege THEN
+        PERFORM test_assert(true, 'WITH CHECK: SEGOB cannot mark SRE''s person in its own group');
+    END;
+    BEGIN
+        INSERT INTO attendance_mark (group_code, curp, session_date, mark, batch_id)
+        VALUES ('G-SRE-1', test_curp(101), '2023-04-01', 'present', 2);
+        RAISE EXCEPTION 'FAILED: SEGOB marked in an SRE group';
+    EXCEPTION WHEN insufficient_privilege THEN
+        PERFORM test_assert(true, 'WITH CHECK: SEGOB cannot mark in a group SRE organizes');
+    END;
+    INSERT INTO attendance_mark (group_code, curp, session_date, mark, batch_id)
+    VALUES ('G-SEGOB-1', test_curp(2), '2023-03-02', 'excused', 2);
+    PERFORM test_assert((SELECT count(*) FROM attendance_mark) = 2, 'SEGOB marks its own person');
+    BEGIN
+        INSERT INTO attendance_mark (group_code, curp, session_date, mark, batch_id)
+        VALUES ('G-SEGOB-1', test_curp(3), '2023-03-09', 'present', 2);
+        RAISE EXCEPTION 'FAILED: a mark for a day the group does not have';
+    EXCEPTION WHEN foreign_key_violation THEN
+        PERFORM test_assert(true, 'a mark must name one of the group''s sessions');
+    END;
+    BEGIN
+        DELETE FROM attendance_mark WHERE curp = test_curp(1);
+        RAISE EXCEPTION 'FAILED: a mark was deleted';
+    EXCEPTION WHEN insufficient_privilege THEN
+        PERFORM test_assert(true, 'marks are corrected, never deleted (no DELETE granted)');
+    END;
+    PERFORM test_assert((SELECT count(*) FROM attendance_from_register(ARRAY['G-SEGOB-1'])) = 100,
+                        'SEGOB''s percentages come from its own people''s marks only');
     BEGIN
         INSERT INTO audit_log (user_name, role, agency_code, action) VALUES ('someone', 'admin', NULL, 'forged');
         RAISE EXCEPTION 'FAILED: audit row forged';

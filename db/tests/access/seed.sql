@@ -62,6 +62,11 @@ INSERT INTO ficha (agency_code, year, version, total, document, source_file) VAL
     ('SEGOB', 2024, 1, 10, '{"total": 10, "observaciones": "Juan Pérez pidió…"}', 'f1'),
     ('SRE', 2024, 1, 20, '{"total": 20, "observaciones": "confidencial"}', 'f2');
 INSERT INTO group_instructor (group_code, user_name) VALUES ('G-SRE-1', 'inst1');
+-- The attendance register (0027): G-SEGOB-1 (no sessions file: a session a day) holds SEGOB's
+-- people and ten of SRE's; one mark of each agency.
+INSERT INTO attendance_mark (group_code, curp, session_date, starts_at, mark, batch_id) VALUES
+    ('G-SEGOB-1', test_curp(1), '2023-03-01', NULL, 'present', 4),
+    ('G-SEGOB-1', test_curp(201), '2023-03-01', NULL, 'absent', 4);
 INSERT INTO audit_log (user_name, role, agency_code, action, target) VALUES
     ('seed-segob', 'enlace', 'SEGOB', 'enrollment.import', 'segob.csv'),
     ('seed-sre', 'enlace', 'SRE', 'enrollment.import', 'sre.csv'),
