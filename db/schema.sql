@@ -1249,25 +1249,34 @@ CREATE FUNCTION public.enrollment_status(attendance numeric, final_score numeric
 $$;
 
 --
--- Name: event_groups(integer); Type: FUNCTION; Schema: public
+-- Name: event_counts(date, date); Type: FUNCTION; Schema: public
 --
 
-CREATE FUNCTION public.event_groups(year integer) RETURNS TABLE(group_code text, agency_code text, kind text, general_public integer, servants bigint)
+CREATE FUNCTION public.event_counts(from_day date, to_day date) RETURNS TABLE(agency_code text, kind text, state text, events integer, general_public integer, servants integer, enrolled_h integer, enrolled_m integer, enrolled_x integer)
     LANGUAGE plpgsql STABLE SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'public', 'pg_temp'
     AS $$
 BEGIN
     PERFORM capacita_require_identity();
     RETURN QUERY
-    SELECT g.code::text, g.agency_code::text, g.kind, g.general_public,
-           g.public_servants + count(e.curp) FILTER (WHERE e.status <> 'baja')
-    FROM training_group g LEFT JOIN enrollment e ON e.group_code = g.code
-    WHERE g.starts_on >= make_date(year, 1, 1) AND g.starts_on < make_date(year + 1, 1, 1)
-    GROUP BY g.code;
+    WITH per_group AS (
+        SELECT g.code, g.agency_code, g.kind, g.state, g.general_public, g.public_servants,
+               count(e.curp) FILTER (WHERE e.status <> 'baja' AND substr(e.curp, 11, 1) = 'H') AS h,
+               count(e.curp) FILTER (WHERE e.status <> 'baja' AND substr(e.curp, 11, 1) = 'M') AS m,
+               count(e.curp) FILTER (WHERE e.status <> 'baja' AND substr(e.curp, 11, 1) = 'X') AS x
+        FROM training_group g LEFT JOIN enrollment e ON e.group_code = g.code
+        WHERE g.starts_on BETWEEN from_day AND to_day
+        GROUP BY g.code
+    )
+    SELECT p.agency_code::text, p.kind, p.state, count(*)::int, sum(p.general_public)::int,
+           sum(p.public_servants + p.h + p.m + p.x)::int, sum(p.h)::int, sum(p.m)::int, sum(p.x)::int
+    FROM per_group p
+    GROUP BY p.agency_code, p.kind, p.state
+    ORDER BY 1, 2, 3;
 END
 $$;
 
-ALTER FUNCTION public.event_groups(year integer) OWNER TO capacita_definer;
+ALTER FUNCTION public.event_counts(from_day date, to_day date) OWNER TO capacita_definer;
 
 --
 -- Name: ficha_national(integer); Type: FUNCTION; Schema: public
@@ -4800,11 +4809,11 @@ GRANT ALL ON FUNCTION public.enrollment_status(attendance numeric, final_score n
 GRANT ALL ON FUNCTION public.enrollment_status(attendance numeric, final_score numeric, min_score numeric, min_attendance numeric) TO capacita_definer;
 
 --
--- Name: FUNCTION event_groups(year integer); Type: ACL; Schema: public
+-- Name: FUNCTION event_counts(from_day date, to_day date); Type: ACL; Schema: public
 --
 
-REVOKE ALL ON FUNCTION public.event_groups(year integer) FROM PUBLIC;
-GRANT ALL ON FUNCTION public.event_groups(year integer) TO capacita_app;
+REVOKE ALL ON FUNCTION public.event_counts(from_day date, to_day date) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.event_counts(from_day date, to_day date) TO capacita_app;
 
 --
 -- Name: FUNCTION ficha_national(year integer); Type: ACL; Schema: public

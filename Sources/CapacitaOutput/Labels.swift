@@ -24,6 +24,8 @@ public enum Labels {
         // Scanned signed lists
         "file_name": "archivo", "media_type": "tipo", "size_bytes": "bytes", "sha256": "SHA-256",
         "attached_by": "adjuntó", "attached_at": "adjuntada", "created": "nueva",
+        // Breakdowns of the events table
+        "publico_general": "público general", "servidores_publicos": "servidores públicos", "publico": "público",
         // The attendance register
         "present": "asistió", "absent": "no asistió", "excused": "justificada",
         "counted": "sesiones que cuentan", "attendance_source": "asistencia según",

@@ -48,9 +48,11 @@ struct ReportsController {
             }
         }
         routes.get("/v1/reports/events", roles: .everyone) { request, context, identity in
-            let year = try Query(request).requiredYear()
+            let query = Query(request)
+            let period = try query.period()
+            let by = try query.breakdowns()
             return try await respond(request, context, as: identity, key: nil) {
-                try ReportLoader(connection: $0).events(year: year)
+                try ReportLoader(connection: $0).events(period: period, by: by)
             }
         }
         routes.get("/v1/reports/groups/:code", roles: .everyone) { request, context, identity in

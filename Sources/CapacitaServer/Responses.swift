@@ -104,6 +104,12 @@ enum BodyText {
         guard let problem = CellText.textProblem(value, limit: limit) else { return }
         throw APIError(.unprocessableContent, "invalid_body", "\(field): \(problem)", details: ["field": field])
     }
+
+    /// A query parameter's value, under the same rule (a 400, not a 422).
+    static func checkQuery(_ name: String, _ value: String, limit: Int) throws(APIError) {
+        guard let problem = CellText.textProblem(value, limit: limit) else { return }
+        throw .badParameter(name, problem)
+    }
 }
 
 /// The query string, read with the bounds every parameter has.
@@ -147,6 +153,34 @@ struct Query {
     func requiredYear(_ name: String = "year") throws(APIError) -> Int {
         guard let year = try year(name) else { throw .badParameter(name, "es obligatorio") }
         return year
+    }
+
+    /// An activity report's days: `year=`, `period=` (`2024`, `2024-T1`, `2024-S2`) or
+    /// `from=`/`to=`, exactly one of them.
+    func period() throws(APIError) -> ReportPeriod {
+        let year = try year()
+        let chosen = ReportPeriod.choose(
+            year: year, period: try string("period", maxLength: 10), from: try string("from", maxLength: 10),
+            to: try string("to", maxLength: 10), currentYear: Self.currentYear)
+        switch chosen {
+        case .success(let period?): return period
+        case .success(nil): throw .badParameter("year", "indique year, period o from y to")
+        case .failure(let problem): throw .badParameter("period", problem.description)
+        }
+    }
+
+    /// `by=sexo,orden,entidad,publico`: the breakdowns asked for, none when absent.
+    func breakdowns() throws(APIError) -> [Breakdown] {
+        // `by=sexo,orden`, or repeated as a page's checkboxes send it (`by=sexo&by=orden`).
+        let given = request.uri.queryParameters.getAll("by").map { String($0) }.filter { !$0.isEmpty }
+        guard !given.isEmpty else { return [] }
+        guard given.count <= Breakdown.allCases.count else { throw .badParameter("by", "demasiados desgloses") }
+        for value in given { try BodyText.checkQuery("by", value, limit: 64) }
+        let text = given.joined(separator: ",")
+        switch Breakdown.list(text) {
+        case .success(let list): return list
+        case .failure(let problem): throw .badParameter("by", problem.description)
+        }
     }
 }
 

@@ -78,15 +78,24 @@ public struct CoverageStore: Sendable {
         Indicator.compute(year: year, coverage: try coverage(year: year, options: options))
     }
 
-    /// Groups that started in a year, with the public servants they reached: their aggregate count
-    /// plus the people enrolled (bajas left out).
-    public func eventGroups(year: Int) throws -> [EventGroup] {
-        // Every agency's enrolled people count, whoever asks: a definer function gives the totals.
-        try connection.query("SELECT * FROM event_groups($1)", [year]).map { row in
+    /// Groups that started in `period`, added together by agency, kind and state, with the public
+    /// servants they reached (their aggregate counts plus the people enrolled, bajas left out) and
+    /// the enrolled ones by sex.
+    public func eventGroups(period: ReportPeriod) throws -> [EventGroup] {
+        // Every agency's enrolled people count, whoever asks: a definer function gives the totals,
+        // already added up by agency, kind and state (never a group's own).
+        try connection.query(
+            "SELECT * FROM event_counts($1::date, $2::date)", [period.from.description, period.to.description]
+        ).map { row in
             EventGroup(
                 agencyCode: try row.decode("agency_code"),
                 kind: TrainingKind(rawValue: try row.decode("kind")) ?? .capacitacion,
-                generalPublic: try row.decode("general_public"), publicServants: try row.decode("servants"))
+                generalPublic: try row.decode("general_public"), publicServants: try row.decode("servants"),
+                events: try row.decode("events"), state: try row.decode("state"),
+                enrolledBySex: [
+                    .hombre: try row.decode("enrolled_h"), .mujer: try row.decode("enrolled_m"),
+                    .noBinario: try row.decode("enrolled_x"),
+                ])
         }
     }
 }

@@ -61,10 +61,17 @@ public struct ReportLoader: Sendable {
     }
 
     public func events(year: Int) throws -> EventsReport {
-        let table = EventsTable.build(
-            agencies: try AgencyStore(connection: connection).agencies(),
-            groups: try CoverageStore(connection: connection).eventGroups(year: year))
-        return EventsReport(year: year, rows: table.rows, total: table.total)
+        try events(period: .year(year))
+    }
+
+    /// The events that started in `period`, and the table split each way of `by`.
+    public func events(period: ReportPeriod, by: [Breakdown] = []) throws -> EventsReport {
+        let agencies = try AgencyStore(connection: connection).agencies()
+        let groups = try CoverageStore(connection: connection).eventGroups(period: period)
+        let table = EventsTable.build(agencies: agencies, groups: groups)
+        return EventsReport(
+            period: period, rows: table.rows, total: table.total,
+            breakdowns: by.map { EventBreakdown.of($0, groups: groups, agencies: agencies) })
     }
 
     /// The group when the caller reaches it (`GroupReach`; the operator on the command line

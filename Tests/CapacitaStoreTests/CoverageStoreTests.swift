@@ -12,7 +12,7 @@ import Testing
         SENS-24,PNC22-SENS,,SICT,2024-06-01,,,,,,
         CAP18-24,PNC18-CAP,,SICT,2024-07-01,2024-07-05,,,,,
         INT-25,PNC22-INT,,SICT,2024-12-30,2025-01-03,,,,,
-        FERIA-24,,sensibilizacion,Gobernación,2024-08-01,,,,,4000,120
+        FERIA-24,,sensibilizacion,Gobernación,2024-08-01,,,NL,,4000,120
         """
     static let header = EnrollmentImportTests.header
     // Gloria: operativo in 2023 (SICT), then alto in 2024 (INM): counted once, as INM alto.
@@ -111,11 +111,64 @@ import Testing
         }
     }
 
+    @Test func aPeriodsEventsAreThoseThatStartedWithinIt() throws {
+        try withTrainedPeople { connection in
+            let loader = ReportLoader(connection: connection)
+            func events(_ text: String) throws -> EventsReport {
+                try loader.events(period: try ReportPeriod.parse(text, currentYear: 2026).get())
+            }
+            func sict(_ report: EventsReport) throws -> EventsRow {
+                try #require(report.rows.first { $0.agency == "SICT" })
+            }
+            // The fourth quarter: INT-25 (started 2024-12-30) and nothing else.
+            let q4 = try events("2024-T4")
+            #expect(try sict(q4).capacitacion.eventos == 1 && sict(q4).sensibilizacion.eventos == 0)
+            #expect(q4.total.capacitacion.eventos == 1 && q4.total.sensibilizacion.eventos == 0)
+            // The third: CAP18-24 (July) and SEGOB's fair (August).
+            let q3 = try events("2024-T3")
+            #expect(try sict(q3).capacitacion.eventos == 1)
+            #expect(q3.total.sensibilizacion == EventCounts(eventos: 1, publicoGeneral: 4000, servidoresPublicos: 120))
+            // The first half: BAS-24 (March) and SENS-24 (1 June).
+            let h1 = try events("2024-S1")
+            #expect(try sict(h1).capacitacion == EventCounts(eventos: 1, publicoGeneral: 0, servidoresPublicos: 3))
+            #expect(try sict(h1).sensibilizacion.eventos == 1)
+            // Any span of days: BAS-24's first day alone.
+            let day = try loader.events(
+                period: try ReportPeriod.range(from: "2024-03-04", to: "2024-03-04", currentYear: 2026).get())
+            #expect(day.total.capacitacion.eventos == 1 && day.total.sensibilizacion.eventos == 0)
+            // The whole year is the four quarters.
+            let year = try events("2024")
+            let quarters = try ["2024-T1", "2024-T2", "2024-T3", "2024-T4"].map(events)
+            #expect(
+                quarters.map { $0.total.capacitacion.eventos + $0.total.sensibilizacion.eventos }.reduce(0, +)
+                    == year.total.capacitacion.eventos + year.total.sensibilizacion.eventos)
+        }
+    }
+
+    @Test func theYearsEventsSplitBySexOrderStateAndAudience() throws {
+        try withTrainedPeople { connection in
+            let report = try ReportLoader(connection: connection).events(
+                period: .year(2024), by: [.sexo, .orden, .entidad, .publico])
+            let people =
+                report.total.capacitacion.publicoGeneral + report.total.capacitacion.servidoresPublicos
+                + report.total.sensibilizacion.publicoGeneral + report.total.sensibilizacion.servidoresPublicos
+            #expect(report.breakdowns.map(\.breakdown) == [.sexo, .orden, .entidad, .publico])
+            for breakdown in report.breakdowns { #expect(breakdown.total.personas == people, "\(breakdown.breakdown)") }
+            let sexo = Dictionary(uniqueKeysWithValues: report.breakdowns[0].rows.map { ($0.key, $0.personas) })
+            // Gloria, María, Luisa; Carlos, Eduardo, Juan; the fair's counts have no sex.
+            #expect(sexo == ["M": 3, "H": 3, "X": 0, "sin_desglose": 4120])
+            let entidad = Dictionary(uniqueKeysWithValues: report.breakdowns[2].rows.map { ($0.key, $0.eventos ?? -1) })
+            #expect(entidad == ["NL": 1, "sin_desglose": 4])
+            let orden = Dictionary(uniqueKeysWithValues: report.breakdowns[1].rows.map { ($0.key, $0.eventos ?? -1) })
+            #expect(orden == ["federal": 5, "estatal": 0, "municipal": 0])
+        }
+    }
+
     @Test func eventsCountEnrolledPeopleAsPublicServantsPlusAggregates() throws {
         try withTrainedPeople { connection in
             let table = EventsTable.build(
                 agencies: try AgencyStore(connection: connection).agencies(),
-                groups: try CoverageStore(connection: connection).eventGroups(year: 2024))
+                groups: try CoverageStore(connection: connection).eventGroups(period: .year(2024)))
             let sict = try #require(table.rows.first { $0.agency == "SICT" })
             // BAS-24, CAP18-24 and INT-25 (started 2024-12-30) are capacitación; SENS-24 sensibilización.
             #expect(sict.capacitacion == EventCounts(eventos: 3, publicoGeneral: 0, servidoresPublicos: 5))

@@ -24,19 +24,32 @@ public struct EventCounts: Sendable, Equatable, Encodable {
     }
 }
 
-/// One group that started in the year, as the events table counts it.
+/// Groups that started in the period, as the events table counts them: one group, or several of
+/// one agency, kind and state added together (`events` of them).
 public struct EventGroup: Sendable, Equatable {
     public var agencyCode: String
     public var kind: TrainingKind
     public var generalPublic: Int
-    /// The group's aggregate count of public servants plus its enrolled people (bajas excluded).
+    /// The groups' aggregate counts of public servants plus their enrolled people (bajas excluded).
     public var publicServants: Int
+    public var events: Int
+    /// The state the groups were given in (the groups file's `entidad`); nil when not said.
+    public var state: String?
+    /// The enrolled people among `publicServants`, by the sex their CURP gives; the rest of
+    /// `publicServants` (and all of `generalPublic`) are counts without people, so without sex.
+    public var enrolledBySex: [Sex: Int]
 
-    public init(agencyCode: String, kind: TrainingKind, generalPublic: Int, publicServants: Int) {
+    public init(
+        agencyCode: String, kind: TrainingKind, generalPublic: Int, publicServants: Int, events: Int = 1,
+        state: String? = nil, enrolledBySex: [Sex: Int] = [:]
+    ) {
         self.agencyCode = agencyCode
         self.kind = kind
         self.generalPublic = generalPublic
         self.publicServants = publicServants
+        self.events = events
+        self.state = state
+        self.enrolledBySex = enrolledBySex
     }
 }
 
@@ -55,7 +68,9 @@ public enum EventsTable {
         for group in groups {
             counts[group.agencyCode, default: [:]][group.kind, default: EventCounts()] =
                 (counts[group.agencyCode]?[group.kind] ?? EventCounts())
-                + EventCounts(eventos: 1, publicoGeneral: group.generalPublic, servidoresPublicos: group.publicServants)
+                + EventCounts(
+                    eventos: group.events, publicoGeneral: group.generalPublic,
+                    servidoresPublicos: group.publicServants)
         }
         let shown = agencies.filter { $0.countsInIndicator || counts[$0.code] != nil }
         let rows = shown.map { agency in

@@ -16,6 +16,14 @@ public struct CalendarDate: Sendable, Hashable, Comparable, Codable, CustomStrin
         self.day = day
     }
 
+    /// The nearest day that exists: each part brought within its bounds (for days built from
+    /// numbers already checked, such as a quarter's first and last).
+    public init(clamping year: Int, month: Int, day: Int) {
+        self.year = min(max(year, 1), 9999)
+        self.month = min(max(month, 1), 12)
+        self.day = min(max(day, 1), CalendarDate.days(inMonth: self.month, year: self.year))
+    }
+
     public static func isLeap(_ year: Int) -> Bool {
         (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
     }

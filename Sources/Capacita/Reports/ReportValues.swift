@@ -79,14 +79,24 @@ public struct IndicatorOverview: Sendable, Equatable {
 
 /// The Commission's table of events for a year: capacitación and sensibilización per agency.
 public struct EventsReport: Sendable, Equatable {
-    public var year: Int
+    /// The days whose events (by their start) are counted.
+    public var period: ReportPeriod
     public var rows: [EventsRow]
     public var total: EventsRow
+    /// The table split each way asked for, each adding up to `total`.
+    public var breakdowns: [EventBreakdown]
 
-    public init(year: Int, rows: [EventsRow], total: EventsRow) {
-        self.year = year
+    public var year: Int { period.year }
+
+    public init(period: ReportPeriod, rows: [EventsRow], total: EventsRow, breakdowns: [EventBreakdown] = []) {
+        self.period = period
         self.rows = rows
         self.total = total
+        self.breakdowns = breakdowns
+    }
+
+    public init(year: Int, rows: [EventsRow], total: EventsRow) {
+        self.init(period: .year(year), rows: rows, total: total)
     }
 }
 

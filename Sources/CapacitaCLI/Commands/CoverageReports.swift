@@ -106,11 +106,26 @@ extension ReportCommand {
             help: ArgumentHelp("Año en que iniciaron los eventos (\(YearArgument.help)).", valueName: "año"),
             transform: YearArgument.parse
         )
-        var year: Int
+        var year: Int?
+        @OptionGroup var period: PeriodOptions
+        @Option(
+            name: .long,
+            help: ArgumentHelp(
+                "Desgloses, uno o varios separados por comas: sexo, orden, entidad, publico (una tabla más por cada uno).",
+                valueName: "desglose"),
+            transform: { text in
+                switch Breakdown.list(text) {
+                case .success(let list): return list
+                case .failure(let problem): throw ValidationError(problem.description)
+                }
+            }
+        )
+        var by: [Breakdown] = []
         @OptionGroup var output: FormatOption
 
         func run() throws {
-            try output.emit(try ReportLoader(connection: try Database.connect()).events(year: year))
+            let chosen = try period.chosen(year: year)
+            try output.emit(try ReportLoader(connection: try Database.connect()).events(period: chosen, by: by))
         }
     }
 }

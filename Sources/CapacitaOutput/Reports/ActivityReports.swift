@@ -4,7 +4,9 @@ import Capacita
 
 extension EventsReport: Report {
     public var body: EventsJSON {
-        EventsJSON(year: year, rows: rows.map(EventsRowJSON.init), total: EventsRowJSON(total))
+        EventsJSON(
+            year: year, period: PeriodJSON(period), rows: rows.map(EventsRowJSON.init), total: EventsRowJSON(total),
+            breakdowns: breakdowns.map(BreakdownJSON.init))
     }
 
     public var sheets: [ReportSheet] {
@@ -23,13 +25,30 @@ extension EventsReport: Report {
             rows: rows.map(cells) + [cells(total)])
         return [
             ReportSheet(
-                "Eventos \(year)",
-                caption: "Eventos de capacitación y de sensibilización por instancia, \(year), con sus asistentes",
+                "Eventos \(period.label)",
+                caption:
+                    "Eventos de capacitación y de sensibilización por instancia, \(period) (por su fecha de inicio),"
+                    + " con sus asistentes",
                 table)
-        ]
+        ] + breakdowns.map(Self.sheet)
     }
 
-    public var fileName: String { "eventos-\(year)" }
+    /// A breakdown's sheet: a line per value, the TOTAL, and what the value is taken from.
+    static func sheet(_ breakdown: EventBreakdown) -> ReportSheet {
+        let events = breakdown.total.eventos != nil
+        func cells(_ row: BreakdownRow) -> [Cell] {
+            [.text(row.label)] + (events ? [row.eventos.map(Cell.int) ?? .null] : [])
+                + [.int(row.publicoGeneral), .int(row.servidoresPublicos), .int(row.personas)]
+        }
+        let table = Table(
+            columns: [breakdown.breakdown.rawValue] + (events ? ["eventos"] : [])
+                + ["publico_general", "servidores_publicos", "personas"],
+            rows: breakdown.rows.map(cells) + [cells(breakdown.total)])
+        return ReportSheet(
+            breakdown.breakdown.title, caption: "\(breakdown.breakdown.title). \(breakdown.basis)", table)
+    }
+
+    public var fileName: String { "eventos-\(period.label.replacingOccurrences(of: "/", with: "_"))" }
 }
 
 extension GroupReport: Report {

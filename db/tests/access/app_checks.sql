@@ -36,7 +36,7 @@ BEGIN
     PERFORM test_assert((SELECT bool_and(prosecdef AND proowner = 'capacita_definer'::regrole
                                          AND array_to_string(proconfig, ',') LIKE '%search_path=pg_catalog, public, pg_temp%')
                          FROM pg_proc WHERE proname IN ('trained_refresh', 'trained_counts', 'enrollment_import_apply',
-                                                        'event_groups', 'enrollment_lock_groups', 'enrollment_stage_existing')),
+                                                        'event_counts', 'enrollment_lock_groups', 'enrollment_stage_existing')),
                         'shared work in SECURITY DEFINER functions owned by capacita_definer with a pinned search_path');
     PERFORM test_assert((SELECT count(*) = 4 FROM pg_indexes WHERE indexname IN
                          ('enrollment_agency', 'enrollment_results_batch', 'training_group_course', 'enrollment_curp')),
@@ -216,8 +216,12 @@ BEGIN
                              WHERE hc.agency_code = a.code AND hc.year = 2024) m ON true)
                         = current_setting('test.meets'),
                         'indicator-style per-agency "meets 5% in each tier" from SEGOB''s transaction equals the exact one');
-    PERFORM test_assert((SELECT string_agg(group_code || ':' || servants, ',' ORDER BY group_code) FROM event_groups(2024))
-                        = 'G-SALUD-1:30,G-SEGOB-2:0,G-SRE-2:20', 'event_groups counts every agency''s people');
+    PERFORM test_assert((SELECT string_agg(agency_code || ':' || events || ':' || servants || ':' || enrolled_h, ',' ORDER BY agency_code)
+                         FROM event_counts('2024-01-01', '2024-12-31'))
+                        = 'SALUD:1:30:30,SEGOB:1:0:0,SRE:1:20:20', 'event_counts counts every agency''s people');
+    PERFORM test_assert((SELECT string_agg(agency_code || ':' || events, ',' ORDER BY agency_code)
+                         FROM event_counts('2024-04-01', '2024-06-30'))
+                        = 'SALUD:1,SRE:1', 'event_counts counts the groups that started within the days only');
     -- A temporary table named like a summary table cannot shadow it inside the definer functions.
 END
 $$;
