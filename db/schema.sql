@@ -1945,6 +1945,36 @@ $$;
 ALTER FUNCTION public.trained_counts(from_year integer, to_year integer, levels text[]) OWNER TO capacita_definer;
 
 --
+-- Name: trained_counts_approved(integer, integer, text[], date); Type: FUNCTION; Schema: public
+--
+
+CREATE FUNCTION public.trained_counts_approved(from_year integer, to_year integer, levels text[], approved_by date) RETURNS TABLE(agency_code text, tier text, people integer)
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+BEGIN
+    PERFORM capacita_require_identity();
+    RETURN QUERY
+    SELECT latest.agency_code::text, latest.tier, count(*)::int FROM (
+        SELECT DISTINCT ON (e.curp) e.agency_code, e.tier
+        FROM enrollment e
+        JOIN training_group g ON g.code = e.group_code
+        JOIN course c ON c.code = g.course_code
+        WHERE e.status = 'acreditado' AND c.counts_for_indicator
+          AND (levels IS NULL OR c.level = ANY (levels))
+          AND EXISTS (
+              SELECT 1 FROM jsonb_array_elements(COALESCE(c.document -> 'history', '[]'::jsonb)) h
+              WHERE h ->> 'kind' = 'aprobacion' AND (h ->> 'date')::date <= approved_by)
+          AND COALESCE(g.ends_on, g.starts_on) BETWEEN make_date(from_year, 1, 1) AND make_date(to_year, 12, 31)
+        ORDER BY e.curp, COALESCE(g.ends_on, g.starts_on) DESC, g.starts_on DESC, g.code DESC
+    ) latest
+    GROUP BY latest.agency_code, latest.tier;
+END
+$$;
+
+ALTER FUNCTION public.trained_counts_approved(from_year integer, to_year integer, levels text[], approved_by date) OWNER TO capacita_definer;
+
+--
 -- Name: trained_mark(text[]); Type: FUNCTION; Schema: public
 --
 
@@ -5003,6 +5033,13 @@ GRANT ALL ON FUNCTION public.token_identity(token_sha256 text) TO capacita_app;
 
 REVOKE ALL ON FUNCTION public.trained_counts(from_year integer, to_year integer, levels text[]) FROM PUBLIC;
 GRANT ALL ON FUNCTION public.trained_counts(from_year integer, to_year integer, levels text[]) TO capacita_app;
+
+--
+-- Name: FUNCTION trained_counts_approved(from_year integer, to_year integer, levels text[], approved_by date); Type: ACL; Schema: public
+--
+
+REVOKE ALL ON FUNCTION public.trained_counts_approved(from_year integer, to_year integer, levels text[], approved_by date) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.trained_counts_approved(from_year integer, to_year integer, levels text[], approved_by date) TO capacita_app;
 
 --
 -- Name: FUNCTION trained_mark(people text[]); Type: ACL; Schema: public

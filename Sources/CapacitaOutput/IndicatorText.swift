@@ -12,6 +12,7 @@ public enum IndicatorText {
             ("threshold", .amount(Rounded(options.threshold, places: 4))),
             ("rule", .code(options.rule.rawValue)), ("window", .code(options.window.rawValue)),
             ("levels", .list(options.levels.map { $0.map(\.rawValue).sorted() } ?? [])),
+            ("courses", .code(options.courses.rawValue)),
             ("nii", .int(indicator.nii)), ("tii", .int(indicator.tii)), ("percent", .percent(indicator)),
             ("mark", .mark(indicator)), ("formula", .text(indicator.formula)),
             ("formula_official", .text(indicator.officialFormula)), ("without_data", .list(indicator.withoutData)),

@@ -13,7 +13,8 @@ public enum Labels {
         "code": "código", "name": "nombre", "former_names": "nombres anteriores", "order": "orden",
         "state": "entidad", "counts_in_indicator": "cuenta en 4.2", "program": "programa", "level": "nivel",
         "title": "título", "hours": "horas", "modalities": "modalidades", "max_group_size": "cupo máximo",
-        "prerequisites": "requisitos", "counts_for_indicator": "cuenta en 4.2", "topic": "tema",
+        "prerequisites": "requisitos", "counts_for_indicator": "cuenta en 4.2", "approved_on": "aprobado por el pleno",
+        "approval_session": "sesión del pleno", "topic": "tema",
         "group": "grupo", "course": "curso", "kind": "tipo", "agency": "instancia", "starts_on": "inicio",
         "ends_on": "fin", "modality": "modalidad", "capacity": "cupo", "enrolled": "inscritas",
         "acreditados": "acreditadas", "no_acreditados": "no acreditadas", "bajas": "bajas",
@@ -46,7 +47,7 @@ public enum Labels {
         "tier_meets": "nivel cumple", "agency_meets": "instancia cumple", "nii": "NII", "tii": "TII",
         "without_data": "sin datos", "formula": "fórmula", "formula_official": "sustitución (ficha oficial)",
         "mark": "nota", "threshold": "umbral", "rule": "regla",
-        "window": "ventana", "levels": "niveles", "field": "dato",
+        "window": "ventana", "levels": "niveles", "courses": "cursos", "field": "dato",
         "cap_eventos": "capacitación: eventos", "cap_publico_general": "capacitación: público general",
         "cap_servidores_publicos": "capacitación: servidores públicos",
         "sens_eventos": "sensibilización: eventos", "sens_publico_general": "sensibilización: público general",
@@ -78,6 +79,7 @@ public enum Labels {
         // EnrollmentStatus
         "inscrito": "inscrito", "acreditado": "acreditado", "no_acreditado": "no acreditado", "baja": "baja",
         // CoverageOptions
+        "draft": "borrador", "courses_todos": "todos", "courses_aprobados": "solo aprobados",
         "each-tier": "cada nivel", "all-tiers": "todos los niveles juntos", "cumulative": "acumulado",
         "annual": "anual",
         // Constancia status, migration state, ficha version

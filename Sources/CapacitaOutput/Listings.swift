@@ -6,7 +6,7 @@ import Capacita
 public enum CourseTable {
     public static let columns = [
         "code", "program", "level", "title", "hours", "modalities", "max_group_size", "prerequisites",
-        "counts_for_indicator",
+        "counts_for_indicator", "approved_on", "approval_session",
     ]
 
     public static func table(_ courses: [Course]) -> Table {
@@ -17,6 +17,9 @@ public enum CourseTable {
                     .text(course.code), .text(course.program.rawValue), .code(course.level.rawValue),
                     .text(course.title), .number(course.hours), .codes(course.modalities.map(\.rawValue)),
                     .int(course.maxGroupSize), .list(course.prerequisites), .bool(course.countsForIndicator),
+                    // A draft has no approval: «borrador», never an empty date.
+                    course.approval.map { .date($0.date.description) } ?? .code("draft"),
+                    course.approval.map { .text($0.session ?? "no indicada") } ?? .null,
                 ]
             })
     }

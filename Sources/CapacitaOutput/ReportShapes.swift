@@ -12,7 +12,7 @@ public enum OptionsText {
 
     public static func line(_ year: Int?, _ options: CoverageOptions) -> String {
         (year.map { "Año \($0). " } ?? "")
-            + "Umbral \(options.threshold) %, regla: \(Labels.value(options.rule.rawValue)), ventana: \(Labels.value(options.window.rawValue)), niveles: \(levels(options))"
+            + "Umbral \(options.threshold) %, regla: \(Labels.value(options.rule.rawValue)), ventana: \(Labels.value(options.window.rawValue)), niveles: \(levels(options)), cursos: \(Labels.value("courses_" + options.courses.rawValue))"
     }
 }
 
@@ -97,6 +97,7 @@ public struct CoverageJSON: Encodable {
     public var rule: String
     public var window: String
     public var levels: [String]?
+    public var courses: String
     public var agencies: [AgencyCoverageJSON]
 
     public init(year: Int, options: CoverageOptions, agencies: [AgencyCoverageJSON]) {
@@ -105,6 +106,7 @@ public struct CoverageJSON: Encodable {
         rule = options.rule.rawValue
         window = options.window.rawValue
         levels = options.levels.map { $0.map(\.rawValue).sorted() }
+        courses = options.courses.rawValue
         self.agencies = agencies
     }
 }
@@ -115,6 +117,7 @@ public struct IndicatorJSON: Encodable {
     public var rule: String
     public var window: String
     public var levels: [String]?
+    public var courses: String
     public var nii: Int
     public var tii: Int
     public var percent: Rounded?
@@ -126,7 +129,7 @@ public struct IndicatorJSON: Encodable {
     public var agencies: [AgencyCoverageJSON]
 
     enum CodingKeys: String, CodingKey {
-        case year, threshold, rule, window, levels, nii, tii, percent, formula, mark, agencies
+        case year, threshold, rule, window, levels, courses, nii, tii, percent, formula, mark, agencies
         case formulaOfficial = "formula_official"
         case withoutData = "without_data"
     }
@@ -137,6 +140,7 @@ public struct IndicatorJSON: Encodable {
         rule = options.rule.rawValue
         window = options.window.rawValue
         levels = options.levels.map { $0.map(\.rawValue).sorted() }
+        courses = options.courses.rawValue
         nii = indicator.nii
         tii = indicator.tii
         percent = indicator.percent.map(Rounded.percent)

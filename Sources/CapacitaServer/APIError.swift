@@ -5,6 +5,7 @@ import CapacitaStore
 import CapacitaXLSX
 import Foundation
 import Hummingbird
+import NIOHTTP1
 import Postgres
 
 /// Every error the service answers: `{"error": {"code", "message", "details"}}`, a stable English
@@ -102,6 +103,10 @@ extension APIError {
             return .notFound("la ruta")
         case let error as HTTPError where error.status.code < 500:
             return APIError(error.status, "bad_request", "petición no válida")
+        // A request the connection's HTTP parser could not finish (a body cut short, the channel
+        // closed for idleness mid-body): the client's fault, never the service's.
+        case is HTTPParserError:
+            return APIError(.badRequest, "bad_request", "la petición HTTP llegó incompleta o mal formada")
         case is PoolError: return .unavailable
         // The request's task was cancelled (its client left, or the service is stopping): nobody
         // reads this answer, and it is no fault of the service's.

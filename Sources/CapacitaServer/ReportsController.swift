@@ -111,7 +111,7 @@ struct ReportsController {
 
     /// The options as a cache key: every reading spelled out, levels sorted.
     static func key(_ options: CoverageOptions) -> String {
-        "\(options.threshold) \(options.rule.rawValue) \(options.window.rawValue) "
+        "\(options.threshold) \(options.rule.rawValue) \(options.window.rawValue) \(options.courses.rawValue) "
             + (options.levels.map { $0.map(\.rawValue).sorted().joined(separator: ",") } ?? "*")
     }
 
@@ -123,7 +123,7 @@ struct ReportsController {
         }
         let parsed = CoverageOptions.parse(
             threshold: try value("threshold", 20), rule: try value("rule", 20), window: try value("window", 20),
-            levels: try value("levels", 200))
+            levels: try value("levels", 200), courses: try value("courses", 20))
         switch parsed {
         case .success(let options): return options
         case .failure(let problem): throw .badParameter(problem.option, problem.message)

@@ -54,7 +54,12 @@ public struct CoverageStore: Sendable {
     public func trained(year: Int, options: CoverageOptions) throws -> [TrainedCount] {
         let from = try windowStart(year: year, options: options)
         let levels: [String]? = options.levels.flatMap { $0 == Set(Level.allCases) ? nil : $0.map(\.rawValue).sorted() }
-        let result = try connection.query("SELECT * FROM trained_counts($1, $2, $3::text[])", [from, year, levels])
+        let result =
+            options.courses == .aprobados
+            ? try connection.query(
+                "SELECT * FROM trained_counts_approved($1, $2, $3::text[], $4::date)",
+                [from, year, levels, "\(year)-12-31"])
+            : try connection.query("SELECT * FROM trained_counts($1, $2, $3::text[])", [from, year, levels])
         return try result.map { row in
             TrainedCount(
                 agencyCode: try row.decode("agency_code"), tier: Tier(rawValue: try row.decode("tier")) ?? .operativo,

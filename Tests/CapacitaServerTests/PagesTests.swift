@@ -301,11 +301,13 @@ import Testing
             #expect(html.contains("PII% = (NII/TII) × 100") && html.contains("PII% = ("))
             #expect(html.contains("<dt>Meta 2024</dt><dd>50 %</dd>"))
             #expect(html.contains("<desc id=\"serie-desc\">2021:") && html.contains("Meta 2024: 50 %"))
-            for label in ["year", "threshold", "rule", "window", "levels"] {
+            for label in ["year", "threshold", "rule", "window", "levels", "courses"] {
                 #expect(html.contains("<label for=\"\(label)\">"))
             }
             let sensitivity = try #require(html.components(separatedBy: "id=\"sensibilidad\"").last)
-            #expect(sensitivity.components(separatedBy: "<tr").count - 2 == 8)
+            // Two course selections × two thresholds × two rules × two windows.
+            #expect(sensitivity.components(separatedBy: "<tr").count - 2 == 16)
+            #expect(sensitivity.contains("<td>solo aprobados</td>"))
             #expect(sensitivity.components(separatedBy: "class=\"actual\"").count == 2)
             #expect(html.contains("<option value=\"annual\" selected>"))
             // A reading the text cannot mean is said on the page, which shows the default one.

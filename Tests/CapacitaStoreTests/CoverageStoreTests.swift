@@ -111,6 +111,24 @@ import Testing
         }
     }
 
+    @Test func theApprovedReadingCountsOnlyCoursesApprovedByTheYearsEnd() throws {
+        try withTrainedPeople { connection in
+            let approved = CoverageOptions(courses: .aprobados)
+            // 2023: the Básico was approved in June 2024, so Gloria's 2023 group does not count yet.
+            #expect(try counts(connection, year: 2023) == ["SICT/operativo": 1])
+            #expect(try counts(connection, year: 2023, approved) == [:])
+            // 2024: Básico and Sensibilización are approved: the same people as every course.
+            #expect(try counts(connection, year: 2024, approved) == counts(connection, year: 2024))
+            // 2025: Luisa's Intermedio is a draft; every course counts her, the approved reading does not.
+            #expect(try counts(connection, year: 2025)["SICT/operativo"] == 2)
+            #expect(try counts(connection, year: 2025, approved)["SICT/operativo"] == 1)
+            // The sensitivity table has both readings.
+            let overview = try ReportLoader(connection: connection).indicatorOverview(
+                year: 2024, firstYear: 2023, options: CoverageOptions())
+            #expect(Set(overview.readings.map(\.options.courses)) == [.todos, .aprobados])
+        }
+    }
+
     @Test func aPeriodsEventsAreThoseThatStartedWithinIt() throws {
         try withTrainedPeople { connection in
             let loader = ReportLoader(connection: connection)

@@ -18,6 +18,13 @@ public struct Course: Sendable, Equatable, Codable {
     public var groupSizes: [String: Int]?
     public var prerequisites: [String]
     public var countsForIndicator: Bool
+    /// Its approval and revisions, oldest first (`history` in the course file); empty for a draft.
+    public var history: [CourseEvent] {
+        get { recordedHistory ?? [] }
+        set { recordedHistory = newValue.isEmpty ? nil : newValue }
+    }
+    /// Optional in the stored document: courses stored before the history existed have none.
+    var recordedHistory: [CourseEvent]?
 
     public init(
         code: String, program: Program, level: Level, title: String, modalities: [Modality], hours: Double,
@@ -58,6 +65,7 @@ public struct Course: Sendable, Equatable, Codable {
         case groupSizes = "max_group_size_by_modality"
         case prerequisites
         case countsForIndicator = "counts_for_indicator"
+        case recordedHistory = "history"
     }
 }
 

@@ -6,9 +6,9 @@ import Yams
 public struct CourseDecoder {
     public static let fields: Set<String> = [
         "code", "program", "level", "title", "modalities", "hours", "audience", "objectives",
-        "temario", "evaluation", "passing", "max_group_size", "prerequisites", "counts_for_indicator",
+        "temario", "evaluation", "passing", "max_group_size", "prerequisites", "counts_for_indicator", "history",
     ]
-    static let optionalFields: Set<String> = ["prerequisites"]
+    static let optionalFields: Set<String> = ["prerequisites", "history"]
 
     private let file: String
     private var issues: [CatalogIssue] = []
@@ -140,6 +140,10 @@ public struct CourseDecoder {
                 list(node, "prerequisites") { decoder, node, path in decoder.text(node, path) } ?? []
             } ?? []
         let counts = values["counts_for_indicator"].flatMap { flag($0, "counts_for_indicator") }
+        let history =
+            values["history"].map { node in
+                list(node, "history") { decoder, node, path in decoder.event(node, path) } ?? []
+            } ?? []
 
         guard issues.isEmpty, let code, let program, let level, let title, let modalities, let hours, let audience,
             let objectives, let temario, let evaluation, let passing, let maxGroupSize, let counts
@@ -149,7 +153,39 @@ public struct CourseDecoder {
             audience: audience, objectives: objectives, temario: temario, evaluation: evaluation,
             passing: passing, maxGroupSize: maxGroupSize, prerequisites: prerequisites, countsForIndicator: counts)
         course.groupSizes = groupSizes
+        course.history = history.sorted { ($0.date, $0.kind.rawValue) < ($1.date, $1.kind.rawValue) }
         return course
+    }
+
+    /// One event of `history`: `date` (AAAA-MM-DD), `event` (aprobacion, actualizacion), and
+    /// optionally the plenary's `session` and the `source` it is taken from.
+    private mutating func event(_ node: Node, _ path: String) -> CourseEvent? {
+        guard let mapping = node.mapping else {
+            fail(path, "se esperaba un mapa con date, event, session y source")
+            return nil
+        }
+        var date: CalendarDate?
+        var kind: CourseEvent.Kind?
+        var session: String?
+        var source: String?
+        for (key, value) in mapping {
+            let name = key.string ?? "?"
+            switch name {
+            case "date":
+                if let text = text(value, "\(path).date") {
+                    date = CalendarDate.parse(text)
+                    if date == nil { fail("\(path).date", "no es una fecha (AAAA-MM-DD): \(text.prefix(20))") }
+                }
+            case "event": kind = enumValue(value, "\(path).event", CourseEvent.Kind.self)
+            case "session": session = text(value, "\(path).session")
+            case "source": source = text(value, "\(path).source")
+            default: fail("\(path).\(name)", "campo desconocido")
+            }
+        }
+        if mapping["date"] == nil { fail("\(path).date", "falta el campo") }
+        if mapping["event"] == nil { fail("\(path).event", "falta el campo") }
+        guard let date, let kind else { return nil }
+        return CourseEvent(date: date, kind: kind, session: session, source: source)
     }
 
     // MARK: - Typed fields

@@ -9,6 +9,16 @@ public struct CoverageOptions: Sendable, Equatable {
     public var window: Window = .cumulative
     /// Levels whose courses count; nil: every level of a course marked counts_for_indicator.
     public var levels: Set<Level>?
+    /// Every PNC course (default), or only those whose contents the plenary had approved by the
+    /// end of the year evaluated (the catalog's `history`).
+    public var courses: Courses = .todos
+
+    public enum Courses: String, Sendable, CaseIterable {
+        /// Every course marked counts_for_indicator, approved or a draft (default: as the card counts).
+        case todos
+        /// Only courses approved by the plenary by the year's end.
+        case aprobados
+    }
 
     public enum Rule: String, Sendable, CaseIterable {
         /// Every tier with staff reaches the threshold (default).
@@ -24,12 +34,15 @@ public struct CoverageOptions: Sendable, Equatable {
         case annual
     }
 
-    public init(threshold: Decimal = 5, rule: Rule = .eachTier, window: Window = .cumulative, levels: Set<Level>? = nil)
-    {
+    public init(
+        threshold: Decimal = 5, rule: Rule = .eachTier, window: Window = .cumulative, levels: Set<Level>? = nil,
+        courses: Courses = .todos
+    ) {
         self.threshold = threshold
         self.rule = rule
         self.window = window
         self.levels = levels
+        self.courses = courses
     }
 }
 

@@ -12,10 +12,16 @@ public struct CoverageOptionProblem: Error, Sendable, Equatable {
 
 extension CoverageOptions {
     /// nil leaves an option at its default.
-    public static func parse(threshold: String?, rule: String?, window: String?, levels: String?)
-        -> Result<CoverageOptions, CoverageOptionProblem>
-    {
+    public static func parse(
+        threshold: String?, rule: String?, window: String?, levels: String?, courses: String? = nil
+    ) -> Result<CoverageOptions, CoverageOptionProblem> {
         var options = CoverageOptions()
+        if let courses {
+            guard let value = Courses(rawValue: courses.trimmingSpaces().lowercased()) else {
+                return .failure(.init(option: "courses", message: "todos o aprobados"))
+            }
+            options.courses = value
+        }
         if let threshold {
             guard
                 let value = Decimal(

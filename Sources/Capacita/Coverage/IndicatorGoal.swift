@@ -25,13 +25,15 @@ public enum IndicatorGoal {
         return (chosen, percent)
     }
 
-    /// Every reading of the ambiguous text: each threshold × each rule × each window, with the
-    /// levels given.
+    /// Every reading of the ambiguous text: each course selection (every course, approved ones) ×
+    /// each threshold × each rule × each window, with the levels given.
     public static func readings(levels: Set<Level>?) -> [CoverageOptions] {
-        thresholds.flatMap { threshold in
-            CoverageOptions.Rule.allCases.flatMap { rule in
-                CoverageOptions.Window.allCases.map { window in
-                    CoverageOptions(threshold: threshold, rule: rule, window: window, levels: levels)
+        CoverageOptions.Courses.allCases.flatMap { courses in
+            thresholds.flatMap { threshold in
+                CoverageOptions.Rule.allCases.flatMap { rule in
+                    CoverageOptions.Window.allCases.map { window in
+                        CoverageOptions(threshold: threshold, rule: rule, window: window, levels: levels, courses: courses)
+                    }
                 }
             }
         }

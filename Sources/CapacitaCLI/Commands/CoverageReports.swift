@@ -32,6 +32,12 @@ struct CoverageFlags: ParsableArguments {
             "Niveles que cuentan, separados por comas (por ejemplo basico,intermedio,formador,especializado); por omisión, los de los cursos que cuentan para el Parámetro 4.2.",
             valueName: "niveles"))
     var levels: String?
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "todos: cada curso del PNC que cuenta (por omisión); aprobados: solo los que el pleno había aprobado al cierre del año.",
+            valueName: "cursos"))
+    var courses: String = CoverageOptions.Courses.todos.rawValue
 
     /// Bad option values are usage errors (exit 2), found before anything runs.
     mutating func validate() throws {
@@ -45,7 +51,9 @@ struct CoverageFlags: ParsableArguments {
     }
 
     func options() throws -> CoverageOptions {
-        switch CoverageOptions.parse(threshold: threshold, rule: rule, window: window, levels: levels) {
+        switch CoverageOptions.parse(
+            threshold: threshold, rule: rule, window: window, levels: levels, courses: courses)
+        {
         case .success(let options): return options
         case .failure(let problem): throw ValidationError("--\(problem.option) \(problem.message)")
         }

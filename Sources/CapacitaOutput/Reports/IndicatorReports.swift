@@ -72,9 +72,10 @@ extension IndicatorOverview: Report {
             ReportSheet(
                 "Sensibilidad",
                 Table(
-                    columns: ["threshold", "rule", "window", "year", "nii", "tii", "percent", "mark"],
+                    columns: ["courses", "threshold", "rule", "window", "year", "nii", "tii", "percent", "mark"],
                     rows: readings.map { reading in
                         [
+                            .code("courses_" + reading.options.courses.rawValue),
                             .decimal(Rounded(reading.options.threshold, places: 2)),
                             .code(reading.options.rule.rawValue), .code(reading.options.window.rawValue),
                         ] + Self.row(reading.indicator)

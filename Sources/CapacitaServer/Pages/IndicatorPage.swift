@@ -51,16 +51,20 @@ extension PagesController {
             windows: CoverageOptions.Window.allCases.map {
                 .init(value: $0.rawValue, label: Labels.value($0.rawValue), selected: $0 == options.window)
             },
+            courses: CoverageOptions.Courses.allCases.map {
+                .init(value: $0.rawValue, label: Labels.value("courses_" + $0.rawValue), selected: $0 == options.courses)
+            },
             seriesFrom: first, chart: SeriesChart.svg(series, goal: goal),
             series: series.map { .init(year: $0.year, nii: $0.nii, tii: $0.tii, percent: percent($0)) },
             sensitivity: overview.readings.map { reading in
                 let (value, reading) = (reading.indicator, reading.options)
                 return IndicatorView.Reading(
+                    courses: Labels.value("courses_" + reading.courses.rawValue),
                     threshold: Exact.shortText(reading.threshold, places: 2), rule: Labels.value(reading.rule.rawValue),
                     window: Labels.value(reading.window.rawValue), nii: value.nii, tii: value.tii,
                     percent: percent(value),
                     current: reading.threshold == options.threshold && reading.rule == options.rule
-                        && reading.window == options.window)
+                        && reading.window == options.window && reading.courses == options.courses)
             })
         return try page(.parametro, PageView(view, signedInHeader(session)), status: .ok)
     }
@@ -84,6 +88,7 @@ extension PagesController {
         }
 
         struct Reading: Sendable {
+            var courses: String
             var threshold: String
             var rule: String
             var window: String
@@ -114,6 +119,7 @@ extension PagesController {
         var levels: String
         var rules: [ChoiceView]
         var windows: [ChoiceView]
+        var courses: [ChoiceView]
         var seriesFrom: Int
         var chart: String
         var series: [SeriesLine]
