@@ -32,7 +32,8 @@ public enum IndicatorGoal {
             thresholds.flatMap { threshold in
                 CoverageOptions.Rule.allCases.flatMap { rule in
                     CoverageOptions.Window.allCases.map { window in
-                        CoverageOptions(threshold: threshold, rule: rule, window: window, levels: levels, courses: courses)
+                        CoverageOptions(
+                            threshold: threshold, rule: rule, window: window, levels: levels, courses: courses)
                     }
                 }
             }

@@ -52,7 +52,8 @@ extension PagesController {
                 .init(value: $0.rawValue, label: Labels.value($0.rawValue), selected: $0 == options.window)
             },
             courses: CoverageOptions.Courses.allCases.map {
-                .init(value: $0.rawValue, label: Labels.value("courses_" + $0.rawValue), selected: $0 == options.courses)
+                .init(
+                    value: $0.rawValue, label: Labels.value("courses_" + $0.rawValue), selected: $0 == options.courses)
             },
             seriesFrom: first, chart: SeriesChart.svg(series, goal: goal),
             series: series.map { .init(year: $0.year, nii: $0.nii, tii: $0.tii, percent: percent($0)) },
