@@ -235,6 +235,53 @@ $$;
 ALTER FUNCTION public.account_of_session(session_sha256 text) OWNER TO capacita_definer;
 
 --
+-- Name: account_person_link(text, text); Type: FUNCTION; Schema: public
+--
+
+CREATE FUNCTION public.account_person_link(target_email text, person_curp text) RETURNS boolean
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+DECLARE
+    target account%ROWTYPE;
+    previous text;
+    allowed boolean := CASE WHEN capacita_role() IS NULL
+                            THEN coalesce((SELECT r.rolsuper FROM pg_roles r WHERE r.rolname = session_user), false)
+                            ELSE capacita_role() = 'admin' END;
+BEGIN
+    IF NOT allowed THEN
+        RAISE EXCEPTION 'account_person_link: not allowed' USING ERRCODE = '42501';
+    END IF;
+    SELECT a.* INTO target FROM account a WHERE lower(a.email) = lower(btrim(target_email)) FOR UPDATE;
+    IF NOT FOUND THEN
+        RETURN false;
+    END IF;
+    IF target.role <> 'instructor' THEN
+        RAISE EXCEPTION 'account_person_link: only an instructor''s account names a person' USING ERRCODE = '22023';
+    END IF;
+    SELECT ap.curp INTO previous FROM account_person ap WHERE ap.account_id = target.id;
+    IF person_curp IS NULL THEN
+        IF previous IS NOT NULL THEN
+            DELETE FROM account_person WHERE account_id = target.id;
+            PERFORM account_audit(target, 'account.person_unlink',
+                                  jsonb_build_object('curp', left(previous, 4) || repeat('*', length(previous) - 4)));
+        END IF;
+        RETURN true;
+    END IF;
+    IF previous IS DISTINCT FROM person_curp THEN
+        INSERT INTO account_person (account_id, curp, linked_by)
+        VALUES (target.id, person_curp, coalesce(capacita_user(), session_user))
+        ON CONFLICT (account_id) DO UPDATE SET curp = EXCLUDED.curp, linked_by = EXCLUDED.linked_by, linked_at = now();
+        PERFORM account_audit(target, 'account.person_link',
+                              jsonb_build_object('curp', left(person_curp, 4) || repeat('*', length(person_curp) - 4)));
+    END IF;
+    RETURN true;
+END
+$$;
+
+ALTER FUNCTION public.account_person_link(target_email text, person_curp text) OWNER TO capacita_definer;
+
+--
 -- Name: account_recovery_use(text, text); Type: FUNCTION; Schema: public
 --
 
@@ -1252,7 +1299,7 @@ $$;
 -- Name: event_counts(date, date); Type: FUNCTION; Schema: public
 --
 
-CREATE FUNCTION public.event_counts(from_day date, to_day date) RETURNS TABLE(agency_code text, kind text, state text, events integer, general_public integer, servants integer, enrolled_h integer, enrolled_m integer, enrolled_x integer)
+CREATE FUNCTION public.event_counts(from_day date, to_day date) RETURNS TABLE(agency_code text, kind text, state text, format text, partner text, events integer, general_public integer, servants integer, enrolled_h integer, enrolled_m integer, enrolled_x integer)
     LANGUAGE plpgsql STABLE SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'public', 'pg_temp'
     AS $$
@@ -1260,7 +1307,7 @@ BEGIN
     PERFORM capacita_require_identity();
     RETURN QUERY
     WITH per_group AS (
-        SELECT g.code, g.agency_code, g.kind, g.state, g.general_public, g.public_servants,
+        SELECT g.code, g.agency_code, g.kind, g.state, g.format, g.partner, g.general_public, g.public_servants,
                count(e.curp) FILTER (WHERE e.status <> 'baja' AND substr(e.curp, 11, 1) = 'H') AS h,
                count(e.curp) FILTER (WHERE e.status <> 'baja' AND substr(e.curp, 11, 1) = 'M') AS m,
                count(e.curp) FILTER (WHERE e.status <> 'baja' AND substr(e.curp, 11, 1) = 'X') AS x
@@ -1268,11 +1315,11 @@ BEGIN
         WHERE g.starts_on BETWEEN from_day AND to_day
         GROUP BY g.code
     )
-    SELECT p.agency_code::text, p.kind, p.state, count(*)::int, sum(p.general_public)::int,
+    SELECT p.agency_code::text, p.kind, p.state, p.format, p.partner, count(*)::int, sum(p.general_public)::int,
            sum(p.public_servants + p.h + p.m + p.x)::int, sum(p.h)::int, sum(p.m)::int, sum(p.x)::int
     FROM per_group p
-    GROUP BY p.agency_code, p.kind, p.state
-    ORDER BY 1, 2, 3;
+    GROUP BY p.agency_code, p.kind, p.state, p.format, p.partner
+    ORDER BY 1, 2, 3, 4, 5;
 END
 $$;
 
@@ -1443,6 +1490,73 @@ END
 $$;
 
 ALTER FUNCTION public.mail_sent(message_id bigint) OWNER TO capacita_definer;
+
+--
+-- Name: multiplier_rows(date, date); Type: FUNCTION; Schema: public
+--
+
+CREATE FUNCTION public.multiplier_rows(from_day date, to_day date) RETURNS TABLE(curp text, agency_code text, given_names text, first_surname text, second_surname text, formador_group text, formador_course text, formador_ended date, linked boolean, group_code text, group_course text, group_agency text, group_starts date, enrolled integer, aggregate integer)
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+#variable_conflict use_column
+DECLARE
+    who text := capacita_require_identity();
+    mine text := capacita_agency();
+BEGIN
+    IF who NOT IN ('admin', 'enlace') THEN
+        RAISE EXCEPTION 'multiplier_rows: for the Secretaría Técnica and enlaces' USING ERRCODE = '42501';
+    END IF;
+    IF from_day IS NULL OR to_day IS NULL OR from_day > to_day THEN
+        RAISE EXCEPTION 'multiplier_rows: the days are out of order' USING ERRCODE = '22023';
+    END IF;
+    RETURN QUERY
+    WITH passed AS (
+        SELECT DISTINCT ON (e.curp) e.curp, e.agency_code, g.code AS group_code, g.course_code,
+               coalesce(g.ends_on, g.starts_on) AS ended
+        FROM enrollment e
+        JOIN training_group g ON g.code = e.group_code
+        JOIN course c ON c.code = g.course_code
+        WHERE e.status = 'acreditado' AND c.level = 'formador' AND coalesce(g.ends_on, g.starts_on) <= to_day
+          AND (who = 'admin' OR e.agency_code = mine)
+        ORDER BY e.curp, coalesce(g.ends_on, g.starts_on), g.code
+    ),
+    taught AS (
+        SELECT DISTINCT p.curp, t.code
+        FROM passed p
+        JOIN account_person ap ON ap.curp = p.curp
+        JOIN account a ON a.id = ap.account_id
+        JOIN group_instructor gi ON gi.user_name = lower(a.email)
+        JOIN training_group t ON t.code = gi.group_code
+        WHERE t.starts_on > p.ended AND t.starts_on BETWEEN from_day AND to_day
+    ),
+    reach AS (
+        SELECT r.code, count(e.curp) FILTER (WHERE e.status <> 'baja')::integer AS enrolled
+        FROM (SELECT DISTINCT x.code FROM taught x) r
+        LEFT JOIN enrollment e ON e.group_code = r.code
+        GROUP BY r.code
+    )
+    SELECT p.curp::text, p.agency_code::text, n.given_names, n.first_surname, n.second_surname,
+           p.group_code::text, p.course_code::text, p.ended,
+           EXISTS (SELECT 1 FROM account_person ap WHERE ap.curp = p.curp),
+           t.code::text, g.course_code::text, g.agency_code::text, g.starts_on,
+           r.enrolled, (g.general_public + g.public_servants)::integer
+    FROM passed p
+    LEFT JOIN LATERAL (
+        SELECT pe.given_names, pe.first_surname, pe.second_surname FROM person pe
+        WHERE pe.curp = p.curp AND who = 'admin'
+        UNION ALL
+        SELECT pa.given_names, pa.first_surname, pa.second_surname FROM person_agency pa
+        WHERE pa.curp = p.curp AND pa.agency_code = mine AND who = 'enlace'
+    ) n ON true
+    LEFT JOIN taught t ON t.curp = p.curp
+    LEFT JOIN training_group g ON g.code = t.code
+    LEFT JOIN reach r ON r.code = t.code
+    ORDER BY p.agency_code, p.curp, g.starts_on, t.code;
+END
+$$;
+
+ALTER FUNCTION public.multiplier_rows(from_day date, to_day date) OWNER TO capacita_definer;
 
 --
 -- Name: person_agency_merge(bigint); Type: FUNCTION; Schema: public
@@ -2194,6 +2308,20 @@ CREATE TABLE public.account_link (
     CONSTRAINT account_link_kind_check CHECK ((kind = ANY (ARRAY['invitation'::text, 'password_reset'::text]))),
     CONSTRAINT account_link_sha256_check CHECK ((sha256 ~ '^[0-9a-f]{64}$'::text))
 );
+
+--
+-- Name: account_person; Type: TABLE; Schema: public
+--
+
+CREATE TABLE public.account_person (
+    account_id bigint NOT NULL,
+    curp text NOT NULL COLLATE pg_catalog."C",
+    linked_by text NOT NULL,
+    linked_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT account_person_curp_check CHECK ((curp ~ '^[A-Z][AEIOUX][A-Z]{2}[0-9]{6}[HMX][A-Z]{2}[B-DF-HJ-NP-TV-Z]{3}[0-9A-Z][0-9]$'::text))
+);
+
+ALTER TABLE ONLY public.account_person FORCE ROW LEVEL SECURITY;
 
 --
 -- Name: account_recovery_code; Type: TABLE; Schema: public
@@ -2957,13 +3085,17 @@ CREATE TABLE public.training_group (
     public_servants integer DEFAULT 0 NOT NULL,
     batch_id bigint,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    format text,
+    partner text,
     CONSTRAINT training_group_capacity_check CHECK ((capacity > 0)),
     CONSTRAINT training_group_check CHECK ((ends_on >= starts_on)),
     CONSTRAINT training_group_code_check CHECK (((code <> ''::text) AND (code = upper(code)))),
     CONSTRAINT training_group_course_has_capacity CHECK (((course_code IS NULL) OR (capacity IS NOT NULL))),
+    CONSTRAINT training_group_format_known CHECK ((format = ANY (ARRAY['platica'::text, 'curso'::text, 'taller'::text, 'conferencia'::text, 'obra_de_teatro'::text, 'video'::text, 'otro'::text]))),
     CONSTRAINT training_group_general_public_check CHECK ((general_public >= 0)),
     CONSTRAINT training_group_kind_check CHECK ((kind = ANY (ARRAY['capacitacion'::text, 'sensibilizacion'::text]))),
     CONSTRAINT training_group_modality_check CHECK ((modality = ANY (ARRAY['presencial'::text, 'en_linea'::text, 'mixta'::text]))),
+    CONSTRAINT training_group_partner_clean CHECK (((partner IS NULL) OR (((char_length(partner) >= 1) AND (char_length(partner) <= 200)) AND (partner = btrim(partner)) AND (POSITION(('  '::text) IN (partner)) = 0) AND (partner !~ '[[:cntrl:]]'::text)))),
     CONSTRAINT training_group_public_servants_check CHECK ((public_servants >= 0)),
     CONSTRAINT training_group_state_check CHECK ((state ~ '^[A-Z]{2}$'::text))
 );
@@ -3093,6 +3225,13 @@ ALTER TABLE ONLY public.account_invitation
 
 ALTER TABLE ONLY public.account_link
     ADD CONSTRAINT account_link_pkey PRIMARY KEY (sha256);
+
+--
+-- Name: account_person account_person_pkey; Type: CONSTRAINT; Schema: public
+--
+
+ALTER TABLE ONLY public.account_person
+    ADD CONSTRAINT account_person_pkey PRIMARY KEY (account_id);
 
 --
 -- Name: account account_pkey; Type: CONSTRAINT; Schema: public
@@ -3384,6 +3523,12 @@ CREATE INDEX account_invitation_agency ON public.account_invitation USING btree 
 --
 
 CREATE INDEX account_link_account ON public.account_link USING btree (account_id);
+
+--
+-- Name: account_person_curp; Type: INDEX; Schema: public
+--
+
+CREATE INDEX account_person_curp ON public.account_person USING btree (curp);
 
 --
 -- Name: api_token_account_name; Type: INDEX; Schema: public
@@ -3761,6 +3906,13 @@ ALTER TABLE ONLY public.account_link
     ADD CONSTRAINT account_link_account_id_fkey FOREIGN KEY (account_id) REFERENCES public.account(id) ON DELETE CASCADE;
 
 --
+-- Name: account_person account_person_account_id_fkey; Type: FK CONSTRAINT; Schema: public
+--
+
+ALTER TABLE ONLY public.account_person
+    ADD CONSTRAINT account_person_account_id_fkey FOREIGN KEY (account_id) REFERENCES public.account(id) ON DELETE CASCADE;
+
+--
 -- Name: account_recovery_code account_recovery_code_account_id_fkey; Type: FK CONSTRAINT; Schema: public
 --
 
@@ -4044,6 +4196,12 @@ ALTER TABLE public.account ENABLE ROW LEVEL SECURITY;
 --
 
 ALTER TABLE public.account_invitation ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: account_person; Type: ROW SECURITY; Schema: public
+--
+
+ALTER TABLE public.account_person ENABLE ROW LEVEL SECURITY;
 
 --
 -- Name: person add; Type: POLICY; Schema: public
@@ -4366,6 +4524,16 @@ CREATE POLICY scoped ON public.account FOR SELECT TO capacita_app USING (((publi
 CREATE POLICY scoped ON public.account_invitation FOR SELECT TO capacita_app USING (((public.capacita_role() = 'admin'::text) OR ((public.capacita_role() = 'enlace'::text) AND (agency_code = public.capacita_agency()))));
 
 --
+-- Name: account_person scoped; Type: POLICY; Schema: public
+--
+
+CREATE POLICY scoped ON public.account_person FOR SELECT TO capacita_app USING (((public.capacita_role() = 'admin'::text) OR ((public.capacita_role() = 'instructor'::text) AND (EXISTS ( SELECT 1
+   FROM public.account a
+  WHERE ((a.id = account_person.account_id) AND (lower(a.email) = lower(public.capacita_user())))))) OR ((public.capacita_role() = 'enlace'::text) AND (EXISTS ( SELECT 1
+   FROM public.enrollment e
+  WHERE ((e.curp = account_person.curp) AND (e.agency_code = public.capacita_agency())))))));
+
+--
 -- Name: ficha scoped; Type: POLICY; Schema: public
 --
 
@@ -4584,6 +4752,13 @@ GRANT ALL ON FUNCTION public.account_may_manage(target_role text, target_agency 
 --
 
 REVOKE ALL ON FUNCTION public.account_of_session(session_sha256 text) FROM PUBLIC;
+
+--
+-- Name: FUNCTION account_person_link(target_email text, person_curp text); Type: ACL; Schema: public
+--
+
+REVOKE ALL ON FUNCTION public.account_person_link(target_email text, person_curp text) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.account_person_link(target_email text, person_curp text) TO capacita_app;
 
 --
 -- Name: FUNCTION account_recovery_use(session_sha256 text, code_sha256 text); Type: ACL; Schema: public
@@ -4895,6 +5070,13 @@ REVOKE ALL ON FUNCTION public.mail_sent(message_id bigint) FROM PUBLIC;
 GRANT ALL ON FUNCTION public.mail_sent(message_id bigint) TO capacita_app;
 
 --
+-- Name: FUNCTION multiplier_rows(from_day date, to_day date); Type: ACL; Schema: public
+--
+
+REVOKE ALL ON FUNCTION public.multiplier_rows(from_day date, to_day date) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.multiplier_rows(from_day date, to_day date) TO capacita_app;
+
+--
 -- Name: FUNCTION person_agency_merge(batch bigint); Type: ACL; Schema: public
 --
 
@@ -5114,6 +5296,13 @@ GRANT USAGE ON SEQUENCE public.account_invitation_id_seq TO capacita_definer;
 --
 
 GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.account_link TO capacita_definer;
+
+--
+-- Name: TABLE account_person; Type: ACL; Schema: public
+--
+
+GRANT SELECT ON TABLE public.account_person TO capacita_app;
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.account_person TO capacita_definer;
 
 --
 -- Name: TABLE account_recovery_code; Type: ACL; Schema: public

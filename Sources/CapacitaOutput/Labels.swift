@@ -19,6 +19,7 @@ public enum Labels {
         "ends_on": "fin", "modality": "modalidad", "capacity": "cupo", "enrolled": "inscritas",
         "acreditados": "acreditadas", "no_acreditados": "no acreditadas", "bajas": "bajas",
         "general_public": "público general", "public_servants": "servidores públicos",
+        "format": "formato", "partner": "aliado", "formato": "formato", "aliado": "aliado",
         // Sessions
         "session": "sesión", "date": "fecha", "starts_at": "hora de inicio", "ends_at": "hora de fin",
         "place": "lugar", "place_kind": "tipo de lugar", "source": "origen",
@@ -52,6 +53,13 @@ public enum Labels {
         "cap_servidores_publicos": "capacitación: servidores públicos",
         "sens_eventos": "sensibilización: eventos", "sens_publico_general": "sensibilización: público general",
         "sens_servidores_publicos": "sensibilización: servidores públicos",
+        // The 2010-2012 programme's indicator (training actions)
+        "indicator": "indicador", "programme": "programa", "goal": "meta del programa",
+        "definition": "acción de capacitación", "baseline_year": "año base",
+        "baseline_actions": "acciones del año base",
+        "baseline_source": "fuente del año base", "target_percent": "meta (variación %)",
+        "target_actions": "acciones para cumplir",
+        "actions": "acciones", "change": "variación %", "meets": "cumple",
         // Fichas and plans
         "version": "versión", "hombres": "hombres", "mujeres": "mujeres", "otro": "otro",
         "source_file": "archivo", "imported_at": "importada", "superseded_at": "reemplazada",
@@ -67,6 +75,9 @@ public enum Labels {
         "dry_run": "prueba (sin escribir)", "rows": "filas", "imported": "nuevas", "updated": "actualizadas",
         "unchanged": "sin cambios", "rejected": "problemas", "header_line": "línea del encabezado",
         "ignored_columns": "columnas ignoradas", "answered": "contestó",
+        // The multipliers
+        "formador_group": "grupo de Formador", "formador_ended_on": "terminó", "groups_taught": "grupos impartidos",
+        "aggregate": "asistentes sin lista", "reached": "personas alcanzadas",
         // Accounts and mail
         "email": "correo", "active": "activa", "two_factor": "dos pasos",
         "created_by": "creada por", "account": "cuenta", "last_sign_in_at": "última entrada", "recipient": "para",
@@ -89,6 +100,8 @@ public enum Labels {
         "intermedio": "intermedio", "formador": "formador de personas formadoras", "especializado": "especializado",
         "especializacion": "especialización", "presencial": "presencial", "en_linea": "en línea", "mixta": "mixta",
         "reaccion": "reacción",
+        // Event formats (EventFormat; the others read as their codes)
+        "platica": "plática", "obra_de_teatro": "obra de teatro",
         // Session places and where a session comes from
         "place": "lugar", "link": "enlace", "scheduled": "programada", "per_day": "una por día",
         // Attendance marks, where a percentage comes from, how a justified absence counts

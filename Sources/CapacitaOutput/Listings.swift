@@ -43,7 +43,7 @@ public enum GroupTable {
         Table(
             columns: [
                 "group", "course", "title", "kind", "agency", "starts_on", "ends_on", "modality", "state", "capacity",
-                "enrolled", "acreditados", "bajas", "general_public", "public_servants",
+                "enrolled", "acreditados", "bajas", "general_public", "public_servants", "format", "partner",
             ],
             rows: listings.map { listing in
                 let g = listing.group
@@ -53,6 +53,7 @@ public enum GroupTable {
                     g.endsOn.map { .date($0.description) } ?? .null, g.modality.map { .code($0.rawValue) } ?? .null,
                     g.state.map(Cell.text) ?? .null, g.capacity.map(Cell.int) ?? .null, .int(listing.enrolled),
                     .int(listing.acreditados), .int(listing.bajas), .int(g.generalPublic), .int(g.publicServants),
+                    g.format.map { .code($0.rawValue) } ?? .null, g.partner.map(Cell.text) ?? .null,
                 ]
             })
     }

@@ -172,18 +172,22 @@ public struct EventsJSON: Encodable {
     public var rows: [EventsRowJSON]
     public var total: EventsRowJSON
     public var breakdowns: [BreakdownJSON]
+    /// By formato and by partner (`EventSplit`), the same shape as a breakdown.
+    public var splits: [BreakdownJSON]
 
     public init(
-        year: Int, period: PeriodJSON, rows: [EventsRowJSON], total: EventsRowJSON, breakdowns: [BreakdownJSON]
+        year: Int, period: PeriodJSON, rows: [EventsRowJSON], total: EventsRowJSON, breakdowns: [BreakdownJSON],
+        splits: [BreakdownJSON] = []
     ) {
         self.year = year
         self.period = period
         self.rows = rows
         self.total = total
         self.breakdowns = breakdowns
+        self.splits = splits
     }
 
-    enum CodingKeys: String, CodingKey { case year, period, rows, total, breakdowns }
+    enum CodingKeys: String, CodingKey { case year, period, rows, total, breakdowns, splits }
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
@@ -193,6 +197,7 @@ public struct EventsJSON: Encodable {
         try container.encode(
             ["capacitacion": total.capacitacion, "sensibilizacion": total.sensibilizacion], forKey: .total)
         try container.encode(breakdowns, forKey: .breakdowns)
+        try container.encode(splits, forKey: .splits)
     }
 }
 
@@ -247,6 +252,13 @@ public struct BreakdownJSON: Encodable {
         basis = breakdown.basis
         rows = breakdown.rows.map(Line.init)
         total = Line(breakdown.total)
+    }
+
+    public init(_ split: EventSplit) {
+        by = split.dimension.rawValue
+        basis = split.basis
+        rows = split.rows.map(Line.init)
+        total = Line(split.total)
     }
 }
 

@@ -18,6 +18,8 @@ struct AccountsController {
         var role: String
         var agency: String?
         var groups: [String]?
+        /// An instructor's CURP, for the multipliers report (the Secretaría Técnica only).
+        var curp: String?
     }
 
     struct AccountState: Encodable {
@@ -47,13 +49,16 @@ struct AccountsController {
                 throw APIError(.unprocessableContent, "too_many_groups", "groups: a lo más 200")
             }
             let agency = try await store.agencyCode(body.agency, parameter: "agency", as: identity)
+            let curp = try Self.curp(body.curp)
             let settings = self.settings
             let id = try await Self.mapped {
                 try await store.run(as: identity) { connection -> Int64 in
                     let accounts = AccountStore(connection: connection)
                     // An enlace's invitation: the same answer (the invitation's id) for every e-mail.
                     if identity.role == .enlace {
-                        guard role == .instructor, agency == nil else { throw AccountStore.Problem.notAllowed }
+                        guard role == .instructor, agency == nil, curp == nil else {
+                            throw AccountStore.Problem.notAllowed
+                        }
                         return try accounts.inviteInstructor(
                             email: body.email, name: body.name, groups: body.groups ?? [],
                             agencyName: identity.agency ?? "", linkLifetime: settings.invitationLifetime,
@@ -61,7 +66,8 @@ struct AccountsController {
                     }
                     return try accounts.create(
                         .init(
-                            email: body.email, name: body.name, role: role, agency: agency, groups: body.groups ?? []),
+                            email: body.email, name: body.name, role: role, agency: agency, groups: body.groups ?? [],
+                            curp: curp),
                         linkLifetime: settings.invitationLifetime, link: settings.invitationLink,
                         invitedBy: identity.user
                     ).id
@@ -85,6 +91,19 @@ struct AccountsController {
                 guard changed else { throw APIError.notFound("la cuenta") }
                 return Responses.json(AccountState(email: email.lowercased(), active: active))
             }
+        }
+    }
+
+    /// A CURP in a body, checked in full; the error names it masked.
+    static func curp(_ text: String?) throws(APIError) -> Curp? {
+        guard let text else { return nil }
+        guard text.utf8.count <= 40 else {
+            throw APIError(.unprocessableContent, "bad_curp", "curp: una CURP tiene 18 caracteres")
+        }
+        switch Curp.parse(text) {
+        case .success(let curp): return curp
+        case .failure(let problem):
+            throw APIError(.unprocessableContent, "bad_curp", "curp \(Curp.mask(text)): \(problem.message)")
         }
     }
 

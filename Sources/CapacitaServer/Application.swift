@@ -93,6 +93,13 @@ public func buildApplication(_ configuration: ServerConfiguration, logger: Logge
         EnrollmentsController(store: store, configuration: configuration, tiers: tiers).add(to: routes)
         RegistryController(store: store, needLevels: needLevels, parses: BoundedWork(configuration)).add(to: routes)
         ReportsController(store: store, cache: ReportCache()).add(to: routes)
+        TrainingActionsController(
+            store: store,
+            published: try seed(configuration.publishedActionsFile) {
+                PublishedActions.parse($0, currentYear: Query.currentYear)
+            }
+        ).add(to: routes)
+        MultipliersController(store: store).add(to: routes)
         // One budget per address for verifying, whether by the page or the API.
         let verifyLimiter = RateLimiter(limit: configuration.verifyLimit, window: configuration.verifyWindow)
         ConstanciasController(store: store, limiter: verifyLimiter).add(to: routes)

@@ -18,13 +18,18 @@ public struct AccountStore {
         public var role: Identity.Role
         public var agency: String?
         public var groups: [String]
+        /// The person an instructor is (db/migrations/0033), for the multipliers report.
+        public var curp: Curp?
 
-        public init(email: String, name: String, role: Identity.Role, agency: String?, groups: [String]) {
+        public init(
+            email: String, name: String, role: Identity.Role, agency: String?, groups: [String], curp: Curp? = nil
+        ) {
             self.email = email
             self.name = name
             self.role = role
             self.agency = agency
             self.groups = groups
+            self.curp = curp
         }
     }
 
@@ -38,6 +43,7 @@ public struct AccountStore {
         case notAllowed
         case unknownAgency
         case unknownGroup
+        case curpOnlyForInstructor
 
         public var key: String {
             switch self {
@@ -50,6 +56,7 @@ public struct AccountStore {
             case .notAllowed: return "not_allowed"
             case .unknownAgency: return "unknown_agency"
             case .unknownGroup: return "unknown_group"
+            case .curpOnlyForInstructor: return "curp_only_for_instructor"
             }
         }
 
@@ -65,6 +72,7 @@ public struct AccountStore {
             case .notAllowed: return "no puede crear ni cambiar esa cuenta"
             case .unknownAgency: return "la instancia no existe"
             case .unknownGroup: return "uno de los grupos no existe"
+            case .curpOnlyForInstructor: return "solo una cuenta de instructor lleva la CURP de la persona"
             }
         }
     }
@@ -85,6 +93,7 @@ public struct AccountStore {
         default: break
         }
         if new.role != .instructor, !new.groups.isEmpty { throw Problem.groupsOnlyForInstructor }
+        if new.role != .instructor, new.curp != nil { throw Problem.curpOnlyForInstructor }
         let secret = TokenStore.randomSecret()
         let hours = Int(linkLifetime.components.seconds / 3600)
         let id = try mapped {
@@ -98,6 +107,13 @@ public struct AccountStore {
                         TokenStore.sha256(secret), Double(linkLifetime.components.seconds),
                     ]
                 ).scalar(Int64.self)
+                if let curp = new.curp {
+                    do {
+                        try MultiplierStore(connection: connection).link(email: email, to: curp)
+                    } catch MultiplierStore.Problem.notAllowed {
+                        throw Problem.notAllowed
+                    }
+                }
                 let message = AccountMessage.invitation(
                     name: name, link: link(secret), hours: max(hours, 1), invitedBy: invitedBy)
                 try Self.enqueue(message, to: email, kind: "invitation", connection)

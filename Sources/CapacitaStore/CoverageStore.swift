@@ -83,12 +83,12 @@ public struct CoverageStore: Sendable {
         Indicator.compute(year: year, coverage: try coverage(year: year, options: options))
     }
 
-    /// Groups that started in `period`, added together by agency, kind and state, with the public
-    /// servants they reached (their aggregate counts plus the people enrolled, bajas left out) and
+    /// Groups that started in `period`, added together by agency, kind, state, formato and partner,
+    /// with the public servants they reached (their aggregate counts plus the people enrolled, bajas left out) and
     /// the enrolled ones by sex.
     public func eventGroups(period: ReportPeriod) throws -> [EventGroup] {
         // Every agency's enrolled people count, whoever asks: a definer function gives the totals,
-        // already added up by agency, kind and state (never a group's own).
+        // already added up by agency, kind, state, formato and partner (never a group's own).
         try connection.query(
             "SELECT * FROM event_counts($1::date, $2::date)", [period.from.description, period.to.description]
         ).map { row in
@@ -100,7 +100,9 @@ public struct CoverageStore: Sendable {
                 enrolledBySex: [
                     .hombre: try row.decode("enrolled_h"), .mujer: try row.decode("enrolled_m"),
                     .noBinario: try row.decode("enrolled_x"),
-                ])
+                ],
+                format: try row.decode("format", as: String?.self).flatMap(EventFormat.init(rawValue:)),
+                partner: try row.decode("partner"))
         }
     }
 }

@@ -24,13 +24,13 @@ public struct GroupStore: Sendable {
                         line integer NOT NULL, code text COLLATE "C" NOT NULL, course_code text COLLATE "C", kind text NOT NULL,
                         agency_code text COLLATE "C" NOT NULL,
                         starts_on date NOT NULL, ends_on date, modality text, state text, capacity integer,
-                        general_public integer NOT NULL, public_servants integer NOT NULL
+                        general_public integer NOT NULL, public_servants integer NOT NULL, format text, partner text
                     ) ON COMMIT DROP
                     """)
                 try connection.copyIn(
                     """
                     COPY group_stage (line, code, course_code, kind, agency_code, starts_on, ends_on, modality, state, capacity,
-                                      general_public, public_servants) FROM STDIN
+                                      general_public, public_servants, format, partner) FROM STDIN
                     """
                 ) { writer in
                     for numbered in groups {
@@ -39,6 +39,7 @@ public struct GroupStore: Sendable {
                             String(numbered.line), g.code, g.courseCode, g.kind.rawValue, g.agencyCode,
                             g.startsOn.description, g.endsOn?.description, g.modality?.rawValue, g.state,
                             g.capacity.map(String.init), String(g.generalPublic), String(g.publicServants),
+                            g.format?.rawValue, g.partner,
                         ])
                     }
                 }
@@ -57,19 +58,20 @@ public struct GroupStore: Sendable {
                 let changed = try connection.query(
                     """
                     INSERT INTO training_group AS g (code, course_code, kind, agency_code, starts_on, ends_on, modality, state,
-                                                     capacity, general_public, public_servants, batch_id)
+                                                     capacity, general_public, public_servants, format, partner, batch_id)
                     SELECT code, course_code, kind, agency_code, starts_on, ends_on, modality, state, capacity,
-                           general_public, public_servants, $1 FROM group_stage ORDER BY code
+                           general_public, public_servants, format, partner, $1 FROM group_stage ORDER BY code
                     ON CONFLICT (code) DO UPDATE SET
                         course_code = EXCLUDED.course_code, kind = EXCLUDED.kind, agency_code = EXCLUDED.agency_code,
                         starts_on = EXCLUDED.starts_on, ends_on = EXCLUDED.ends_on, modality = EXCLUDED.modality,
                         state = EXCLUDED.state, capacity = EXCLUDED.capacity, general_public = EXCLUDED.general_public,
-                        public_servants = EXCLUDED.public_servants, batch_id = EXCLUDED.batch_id, updated_at = now()
+                        public_servants = EXCLUDED.public_servants, format = EXCLUDED.format, partner = EXCLUDED.partner,
+                        batch_id = EXCLUDED.batch_id, updated_at = now()
                     WHERE (g.course_code, g.kind, g.agency_code, g.starts_on, g.ends_on, g.modality, g.state, g.capacity,
-                           g.general_public, g.public_servants)
+                           g.general_public, g.public_servants, g.format, g.partner)
                           IS DISTINCT FROM (EXCLUDED.course_code, EXCLUDED.kind, EXCLUDED.agency_code, EXCLUDED.starts_on,
                            EXCLUDED.ends_on, EXCLUDED.modality, EXCLUDED.state, EXCLUDED.capacity, EXCLUDED.general_public,
-                           EXCLUDED.public_servants)
+                           EXCLUDED.public_servants, EXCLUDED.format, EXCLUDED.partner)
                     RETURNING (xmax = 0) AS inserted
                     """, [batch])
                 let imported = try changed.rows.filter { try $0.decode("inserted", as: Bool.self) }.count
@@ -125,7 +127,7 @@ public struct GroupStore: Sendable {
 
     private static let listingSelect = """
         SELECT g.code, g.course_code, c.title, g.kind, g.agency_code, g.starts_on::text AS starts_on, g.ends_on::text AS ends_on,
-               g.modality, g.state, g.capacity, g.general_public, g.public_servants,
+               g.modality, g.state, g.capacity, g.general_public, g.public_servants, g.format, g.partner,
                coalesce(n.enrolled, 0)::int AS enrolled, coalesce(n.acreditados, 0)::int AS acreditados,
                coalesce(n.bajas, 0)::int AS bajas
         FROM listed g
@@ -171,7 +173,9 @@ public struct GroupStore: Sendable {
             startsOn: try date("starts_on")!, endsOn: try date("ends_on"),
             modality: try row.decode("modality", as: String?.self).flatMap(Modality.init(rawValue:)),
             state: try row.decode("state"), capacity: try row.decode("capacity"),
-            generalPublic: try row.decode("general_public"), publicServants: try row.decode("public_servants"))
+            generalPublic: try row.decode("general_public"), publicServants: try row.decode("public_servants"),
+            format: try row.decode("format", as: String?.self).flatMap(EventFormat.init(rawValue:)),
+            partner: try row.decode("partner"))
         return GroupListing(
             group: group, courseTitle: try row.decode("title"), enrolled: try row.decode("enrolled"),
             acreditados: try row.decode("acreditados"), bajas: try row.decode("bajas"))

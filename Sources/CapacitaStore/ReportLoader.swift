@@ -71,7 +71,8 @@ public struct ReportLoader: Sendable {
         let table = EventsTable.build(agencies: agencies, groups: groups)
         return EventsReport(
             period: period, rows: table.rows, total: table.total,
-            breakdowns: by.map { EventBreakdown.of($0, groups: groups, agencies: agencies) })
+            breakdowns: by.map { EventBreakdown.of($0, groups: groups, agencies: agencies) },
+            splits: [EventSplit.formats(groups), EventSplit.partners(groups)])
     }
 
     /// The group when the caller reaches it (`GroupReach`; the operator on the command line

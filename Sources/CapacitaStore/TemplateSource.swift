@@ -21,6 +21,7 @@ public struct TemplateSource {
             .agencies: offered.map(\.code),
             .kinds: TrainingKind.allCases.map(\.rawValue),
             .modalities: Modality.allCases.map(\.rawValue),
+            .formats: EventFormat.allCases.map(\.rawValue),
             .states: StateCode.names.keys.filter { $0 != StateCode.bornAbroad }.sorted(),
         ]
         if kind == .groups { values[.courses] = try CatalogStore(connection: connection).courses().map(\.code) }

@@ -14,7 +14,7 @@ public enum TemplateWriter {
 
     static let listTitles: [TemplateList: String] = [
         .tiers: "nivel (grado o puesto)", .sexes: "sexo", .agencies: "dependencia", .groups: "grupo",
-        .courses: "curso", .kinds: "tipo", .modalities: "modalidad", .states: "entidad",
+        .courses: "curso", .kinds: "tipo", .modalities: "modalidad", .states: "entidad", .formats: "formato",
     ]
 
     /// The template as bytes, for a download: written to a private temporary file, then removed.

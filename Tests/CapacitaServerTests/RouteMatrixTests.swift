@@ -119,6 +119,12 @@ import Testing
                 expected: all),
             Row(method: .get, route: "/v1/reports/events", uri: "/v1/reports/events?year=2024", expected: all),
             Row(
+                method: .get, route: "/v1/reports/actions",
+                uri: "/v1/reports/actions?baseline=2010&target=20&series=2010-2012", expected: all),
+            Row(
+                method: .get, route: "/v1/reports/multiplicadores", uri: "/v1/reports/multiplicadores?year=2024",
+                expected: [200, 200, 200, 404]),
+            Row(
                 method: .get, route: "/v1/reports/groups/{code}", uri: "/v1/reports/groups/\(group)",
                 expected: ownAgencyAndAssigned),
             Row(

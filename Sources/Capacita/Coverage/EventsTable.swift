@@ -38,10 +38,14 @@ public struct EventGroup: Sendable, Equatable {
     /// The enrolled people among `publicServants`, by the sex their CURP gives; the rest of
     /// `publicServants` (and all of `generalPublic`) are counts without people, so without sex.
     public var enrolledBySex: [Sex: Int]
+    /// How the groups were given and who gave them (the groups file's `formato` and `aliado`);
+    /// nil when not said.
+    public var format: EventFormat?
+    public var partner: String?
 
     public init(
         agencyCode: String, kind: TrainingKind, generalPublic: Int, publicServants: Int, events: Int = 1,
-        state: String? = nil, enrolledBySex: [Sex: Int] = [:]
+        state: String? = nil, enrolledBySex: [Sex: Int] = [:], format: EventFormat? = nil, partner: String? = nil
     ) {
         self.agencyCode = agencyCode
         self.kind = kind
@@ -50,6 +54,8 @@ public struct EventGroup: Sendable, Equatable {
         self.events = events
         self.state = state
         self.enrolledBySex = enrolledBySex
+        self.format = format
+        self.partner = partner
     }
 }
 

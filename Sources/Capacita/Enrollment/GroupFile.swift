@@ -1,7 +1,8 @@
 import CapacitaFiles
 
 /// Reads a groups file: `grupo, curso, tipo, dependencia, inicio, fin, modalidad, entidad, cupo,
-/// publico_general, servidores_publicos`.
+/// publico_general, servidores_publicos, formato, aliado` (the last two optional: how the event was
+/// given and the organisation that gave it).
 public enum GroupFile {
     public static let columns: [ColumnSpec] = [
         ColumnSpec("grupo", aliases: ["codigo", "clave", "clave_grupo", "group"], required: true),
@@ -15,6 +16,9 @@ public enum GroupFile {
         ColumnSpec("cupo", aliases: ["capacidad", "capacity"]),
         ColumnSpec("publico_general", aliases: ["general_public"]),
         ColumnSpec("servidores_publicos", aliases: ["public_servants"]),
+        ColumnSpec("formato", aliases: ["formato_del_evento", "format"]),
+        ColumnSpec(
+            "aliado", aliases: ["aliada", "socio", "impartido_por", "impartida_por", "organizacion_aliada", "partner"]),
     ]
 
     /// What a row is checked against.
@@ -142,11 +146,18 @@ public enum GroupFile {
         }
         let generalPublic = count("publico_general")
         let publicServants = count("servidores_publicos")
+        var format: EventFormat?
+        if !row["formato"].isEmpty {
+            format = EventFormat.parse(row["formato"])
+            if format == nil { fail("formato", "formato desconocido: use \(EventFormat.choices)") }
+        }
+        if let problem = EventPartner.problem(row["aliado"]) { fail("aliado", problem) }
         guard issues.count == before, let kind, let agencyCode, let startsOn else { return nil }
         return TrainingGroup(
             code: code, courseCode: course?.code, kind: kind, agencyCode: agencyCode, startsOn: startsOn,
             endsOn: endsOn, modality: modality, state: state, capacity: capacity,
-            generalPublic: generalPublic, publicServants: publicServants)
+            generalPublic: generalPublic, publicServants: publicServants, format: format,
+            partner: EventPartner.cleaned(row["aliado"]))
     }
 }
 

@@ -16,11 +16,15 @@ public struct TrainingGroup: Sendable, Equatable, Codable {
     /// Aggregate attendance for people counted, not listed.
     public var generalPublic: Int
     public var publicServants: Int
+    /// How the event was given (plática, taller, obra de teatro…), when the file says.
+    public var format: EventFormat?
+    /// The organisation that gave it beside the organizing agency, when the file says.
+    public var partner: String?
 
     public init(
         code: String, courseCode: String?, kind: TrainingKind, agencyCode: String, startsOn: CalendarDate,
         endsOn: CalendarDate?, modality: Modality?, state: String?, capacity: Int?, generalPublic: Int,
-        publicServants: Int
+        publicServants: Int, format: EventFormat? = nil, partner: String? = nil
     ) {
         self.code = code
         self.courseCode = courseCode
@@ -33,6 +37,8 @@ public struct TrainingGroup: Sendable, Equatable, Codable {
         self.capacity = capacity
         self.generalPublic = generalPublic
         self.publicServants = publicServants
+        self.format = format
+        self.partner = partner
     }
 
     enum CodingKeys: String, CodingKey {
@@ -45,6 +51,7 @@ public struct TrainingGroup: Sendable, Equatable, Codable {
         case modality, state, capacity
         case generalPublic = "general_public"
         case publicServants = "public_servants"
+        case format, partner
     }
 
     /// Group codes are compared and stored in capitals, so "bas-2024-01" is "BAS-2024-01".

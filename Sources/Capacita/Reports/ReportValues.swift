@@ -85,14 +85,20 @@ public struct EventsReport: Sendable, Equatable {
     public var total: EventsRow
     /// The table split each way asked for, each adding up to `total`.
     public var breakdowns: [EventBreakdown]
+    /// By formato and by partner, always (`EventSplit`), each adding up to `total` too.
+    public var splits: [EventSplit]
 
     public var year: Int { period.year }
 
-    public init(period: ReportPeriod, rows: [EventsRow], total: EventsRow, breakdowns: [EventBreakdown] = []) {
+    public init(
+        period: ReportPeriod, rows: [EventsRow], total: EventsRow, breakdowns: [EventBreakdown] = [],
+        splits: [EventSplit] = []
+    ) {
         self.period = period
         self.rows = rows
         self.total = total
         self.breakdowns = breakdowns
+        self.splits = splits
     }
 
     public init(year: Int, rows: [EventsRow], total: EventsRow) {

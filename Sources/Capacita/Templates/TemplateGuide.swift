@@ -52,7 +52,7 @@ public enum TemplateCheck: Sendable, Equatable {
 /// The lists a template offers in drop-downs; their values come from the registry, the catalog
 /// and the tier mapping when the template is written.
 public enum TemplateList: String, Sendable, CaseIterable {
-    case tiers, sexes, agencies, groups, courses, kinds, modalities, states
+    case tiers, sexes, agencies, groups, courses, kinds, modalities, states, formats
 }
 
 public struct TemplateColumn: Sendable, Equatable {
@@ -164,6 +164,16 @@ public enum TemplateGuide {
             return Help(
                 meaning: "Personas alcanzadas en un evento de sensibilización (conteo, sin lista).", example: "120",
                 check: .whole(0...Int(Int32.max)))
+        case (.groups, "formato"):
+            return Help(
+                meaning:
+                    "Cómo se impartió el evento: platica, curso, taller, conferencia, obra_de_teatro, video u otro; puede quedar vacío.",
+                example: "platica", check: .list(.formats))
+        case (.groups, "aliado"):
+            return Help(
+                meaning:
+                    "Organización que impartió el evento con la instancia, si la hubo (texto libre, hasta 200 caracteres).",
+                example: "Organización Internacional para las Migraciones (OIM)", check: .text)
         case (.results, _) where measure != nil:
             let range = measure!.range
             if measure!.isReaction {

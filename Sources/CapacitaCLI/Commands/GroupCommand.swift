@@ -15,7 +15,7 @@ struct GroupCommand: ParsableCommand {
     struct Import: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract:
-                "Importa grupos de un CSV (grupo, curso, tipo, dependencia, inicio, fin, modalidad, entidad, cupo, publico_general, servidores_publicos); todo o nada."
+                "Importa grupos de un CSV (grupo, curso, tipo, dependencia, inicio, fin, modalidad, entidad, cupo, publico_general, servidores_publicos, formato, aliado); todo o nada."
         )
 
         @Argument(help: ArgumentHelp("Archivo CSV, de texto o libro .xlsx.", valueName: "archivo"))
@@ -69,6 +69,16 @@ struct GroupCommand: ParsableCommand {
             name: .customLong("servidores-publicos"),
             help: ArgumentHelp("Personas servidoras públicas asistentes (conteo agregado).", valueName: "número")
         ) var servidoresPublicos: String?
+        @Option(
+            name: .long,
+            help: ArgumentHelp(
+                "Cómo se impartió: platica, curso, taller, conferencia, obra_de_teatro, video u otro.",
+                valueName: "formato"))
+        var formato: String?
+        @Option(
+            name: .long,
+            help: ArgumentHelp("Organización que lo impartió con la instancia (OIM, Polaris, …).", valueName: "nombre"))
+        var aliado: String?
 
         @OptionGroup var output: FormatOption
 
@@ -80,7 +90,8 @@ struct GroupCommand: ParsableCommand {
             let values: [(String, String?)] = [
                 ("grupo", grupo), ("curso", curso), ("tipo", tipo), ("dependencia", dependencia), ("inicio", inicio),
                 ("fin", fin), ("modalidad", modalidad), ("entidad", entidad), ("cupo", cupo),
-                ("publico_general", publicoGeneral), ("servidores_publicos", servidoresPublicos),
+                ("publico_general", publicoGeneral), ("servidores_publicos", servidoresPublicos), ("formato", formato),
+                ("aliado", aliado),
             ]
             var issues: [ImportIssue] = []
             let columns = CSVColumns(header: values.map(\.0), specs: GroupFile.columns, issues: &issues)

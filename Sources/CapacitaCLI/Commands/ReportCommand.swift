@@ -7,8 +7,11 @@ import Foundation
 struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
-        abstract: "Reportes: cobertura, Parámetro 4.2, eventos, grupo, curso.",
-        subcommands: [Coverage.self, IndicatorReport.self, Events.self, Group.self, Course.self]
+        abstract:
+            "Reportes: cobertura, Parámetro 4.2, eventos, grupo, curso, acciones de capacitación (2010-2012), multiplicadores.",
+        subcommands: [
+            Coverage.self, IndicatorReport.self, Events.self, Group.self, Course.self, Actions.self, Multipliers.self,
+        ]
     )
 
     struct Group: ParsableCommand {

@@ -10,7 +10,7 @@ struct UserCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "user",
         abstract: "Cuentas de personas: se crean con una invitación por correo, se listan, se desactivan.",
-        subcommands: [Create.self, List.self, Invite.self, Deactivate.self, Reactivate.self]
+        subcommands: [Create.self, List.self, Invite.self, Deactivate.self, Reactivate.self, LinkPerson.self]
     )
 
     /// The links' address and lifetimes, as the service reads them.
@@ -59,14 +59,22 @@ struct UserCommand: ParsableCommand {
         var agency: String?
         @Option(name: .long, help: ArgumentHelp("Grupo que imparte el instructor (se repite).", valueName: "grupo"))
         var group: [String] = []
+        @Option(
+            name: .long,
+            help: ArgumentHelp(
+                "CURP de la persona que es el instructor (para el reporte de multiplicadores).", valueName: "curp"))
+        var curp: String?
+
+        func validate() throws { _ = try CurpArgument.parse(curp) }
 
         func run() throws {
+            let curp = try CurpArgument.parse(self.curp)
             let settings = try UserCommand.settings()
             let connection = try Database.connect()
             let code = try agency.map { try ReferenceData.agencyCode($0, connection: connection, option: "--agency") }
             do {
                 let created = try AccountStore(connection: connection).create(
-                    .init(email: email, name: name, role: role, agency: code, groups: group),
+                    .init(email: email, name: name, role: role, agency: code, groups: group, curp: curp),
                     linkLifetime: settings.invitationLifetime, link: settings.invitationLink, invitedBy: nil)
                 Failure.printError("Cuenta \(created.id) creada para \(email.lowercased()) (\(role.rawValue)).")
                 UserCommand.delivered(settings.invitationLink(created.secret), to: email.lowercased())

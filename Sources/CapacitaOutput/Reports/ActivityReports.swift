@@ -6,7 +6,7 @@ extension EventsReport: Report {
     public var body: EventsJSON {
         EventsJSON(
             year: year, period: PeriodJSON(period), rows: rows.map(EventsRowJSON.init), total: EventsRowJSON(total),
-            breakdowns: breakdowns.map(BreakdownJSON.init))
+            breakdowns: breakdowns.map(BreakdownJSON.init), splits: splits.map(BreakdownJSON.init))
     }
 
     public var sheets: [ReportSheet] {
@@ -30,7 +30,7 @@ extension EventsReport: Report {
                     "Eventos de capacitación y de sensibilización por instancia, \(period) (por su fecha de inicio),"
                     + " con sus asistentes",
                 table)
-        ] + breakdowns.map(Self.sheet)
+        ] + breakdowns.map(Self.sheet) + splits.map(Self.splitSheet)
     }
 
     /// A breakdown's sheet: a line per value, the TOTAL, and what the value is taken from.

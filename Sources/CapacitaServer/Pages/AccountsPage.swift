@@ -81,6 +81,14 @@ extension PagesController {
         let identity = session.identity
         let settings = security.settings
         let groups = (form["groups"] ?? "").split { $0 == "," || $0 == " " }.map(String.init).prefix(200)
+        let curpText = (form["curp"] ?? "").trimmingCharacters(in: .whitespaces)
+        let curp: Curp?
+        do {
+            curp = try AccountsController.curp(curpText.isEmpty ? nil : curpText)
+        } catch {
+            return try await accountsPage(
+                session, problem: "La CURP no es válida: \(error.message).", status: .unprocessableContent)
+        }
         do {
             let agencyText = (form["agency"] ?? "").trimmingCharacters(in: .whitespaces)
             let agency = try await store.agencyCode(
@@ -89,7 +97,9 @@ extension PagesController {
                 let accounts = AccountStore(connection: connection)
                 // An enlace invites instructors to their groups, answered the same for every e-mail.
                 if identity.role == .enlace {
-                    guard role == .instructor, agency == nil else { throw AccountStore.Problem.notAllowed }
+                    guard role == .instructor, agency == nil, curp == nil else {
+                        throw AccountStore.Problem.notAllowed
+                    }
                     return try accounts.inviteInstructor(
                         email: form["email"] ?? "", name: form["name"] ?? "", groups: Array(groups),
                         agencyName: identity.agency ?? "", linkLifetime: settings.invitationLifetime,
@@ -98,7 +108,7 @@ extension PagesController {
                 return try accounts.create(
                     .init(
                         email: form["email"] ?? "", name: form["name"] ?? "", role: role, agency: agency,
-                        groups: Array(groups)),
+                        groups: Array(groups), curp: curp),
                     linkLifetime: settings.invitationLifetime, link: settings.invitationLink, invitedBy: identity.user
                 ).id
             }

@@ -184,6 +184,9 @@ struct PagesController {
         }
         routes.get("/eventos", roles: .everyone) { request, _, session in try await events(request, session) }
         routes.get("/fichas", roles: .everyone) { request, _, session in try await fichas(request, session) }
+        routes.get("/multiplicadores", roles: [.admin, .enlace]) { request, _, session in
+            try await multipliers(request, session)
+        }
         for (kind, roles) in Self.uploadRoles {
             let base = "/subir/\(kind.rawValue)"
             routes.get(base, roles: roles) { _, _, session in try await uploadForm(kind, session) }
