@@ -320,9 +320,12 @@ import Testing
             try prepared(url)
             let full = try NSRegularExpression(
                 pattern: #"[A-Z][AEIOUX][A-Z]{2}[0-9]{6}[HMX][A-Z]{5}[0-9A-Z][0-9]"#, options: [.caseInsensitive])
+            var written: [String] = []
+            defer { for path in written { try? FileManager.default.removeItem(atPath: path) } }
             func write(_ text: String) throws -> String {
                 let file = FileManager.default.temporaryDirectory.appendingPathComponent("\(UUID().uuidString).csv")
                 try Data(text.utf8).write(to: file)
+                written.append(file.path)
                 return file.path
             }
             let swapped = try write(
