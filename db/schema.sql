@@ -2089,6 +2089,47 @@ $$;
 ALTER FUNCTION public.trained_counts_approved(from_year integer, to_year integer, levels text[], approved_by date) OWNER TO capacita_definer;
 
 --
+-- Name: trained_counts_by_sex(integer, integer, text[], date); Type: FUNCTION; Schema: public
+--
+
+CREATE FUNCTION public.trained_counts_by_sex(from_year integer, to_year integer, levels text[], approved_by date) RETURNS TABLE(agency_code text, tier text, sex text, people integer)
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+BEGIN
+    PERFORM capacita_require_identity();
+    IF levels IS NULL AND approved_by IS NULL THEN
+        IF EXISTS (SELECT 1 FROM trained_dirty) THEN
+            PERFORM trained_refresh();
+        END IF;
+        RETURN QUERY
+        SELECT t.agency_code::text, t.tier, substr(t.curp, 11, 1), count(*)::int
+        FROM trained_year t
+        WHERE t.year BETWEEN from_year AND to_year AND (t.next_year IS NULL OR t.next_year > to_year)
+        GROUP BY 1, 2, 3;
+    ELSE
+        RETURN QUERY
+        SELECT latest.agency_code::text, latest.tier, substr(latest.curp, 11, 1), count(*)::int FROM (
+            SELECT DISTINCT ON (e.curp) e.curp, e.agency_code, e.tier
+            FROM enrollment e
+            JOIN training_group g ON g.code = e.group_code
+            JOIN course c ON c.code = g.course_code
+            WHERE e.status = 'acreditado' AND c.counts_for_indicator
+              AND (levels IS NULL OR c.level = ANY (levels))
+              AND (approved_by IS NULL OR EXISTS (
+                  SELECT 1 FROM jsonb_array_elements(COALESCE(c.document -> 'history', '[]'::jsonb)) h
+                  WHERE h ->> 'kind' = 'aprobacion' AND (h ->> 'date')::date <= approved_by))
+              AND COALESCE(g.ends_on, g.starts_on) BETWEEN make_date(from_year, 1, 1) AND make_date(to_year, 12, 31)
+            ORDER BY e.curp, COALESCE(g.ends_on, g.starts_on) DESC, g.starts_on DESC, g.code DESC
+        ) latest
+        GROUP BY 1, 2, 3;
+    END IF;
+END
+$$;
+
+ALTER FUNCTION public.trained_counts_by_sex(from_year integer, to_year integer, levels text[], approved_by date) OWNER TO capacita_definer;
+
+--
 -- Name: trained_mark(text[]); Type: FUNCTION; Schema: public
 --
 
@@ -5222,6 +5263,13 @@ GRANT ALL ON FUNCTION public.trained_counts(from_year integer, to_year integer, 
 
 REVOKE ALL ON FUNCTION public.trained_counts_approved(from_year integer, to_year integer, levels text[], approved_by date) FROM PUBLIC;
 GRANT ALL ON FUNCTION public.trained_counts_approved(from_year integer, to_year integer, levels text[], approved_by date) TO capacita_app;
+
+--
+-- Name: FUNCTION trained_counts_by_sex(from_year integer, to_year integer, levels text[], approved_by date); Type: ACL; Schema: public
+--
+
+REVOKE ALL ON FUNCTION public.trained_counts_by_sex(from_year integer, to_year integer, levels text[], approved_by date) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.trained_counts_by_sex(from_year integer, to_year integer, levels text[], approved_by date) TO capacita_app;
 
 --
 -- Name: FUNCTION trained_mark(people text[]); Type: ACL; Schema: public

@@ -28,6 +28,12 @@ public enum Labels {
         "attached_by": "adjuntó", "attached_at": "adjuntada", "created": "nueva",
         // Breakdowns of the events table
         "publico_general": "público general", "servidores_publicos": "servidores públicos", "publico": "público",
+        // Breakdowns of coverage
+        "agencies": "instancias", "meeting": "cumplen", "without_headcount": "sin plantilla (ND)",
+        "headcount_alto": "plantilla: alto", "headcount_medio": "plantilla: medio",
+        "headcount_operativo": "plantilla: operativo", "trained_alto": "capacitadas: alto",
+        "trained_medio": "capacitadas: medio", "trained_operativo": "capacitadas: operativo",
+        "entidad": "entidad federativa",
         // The attendance register
         "present": "asistió", "absent": "no asistió", "excused": "justificada",
         "counted": "sesiones que cuentan", "attendance_source": "asistencia según",

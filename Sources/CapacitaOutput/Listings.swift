@@ -102,11 +102,13 @@ public enum HeadcountTable {
 public enum ConstanciaTable {
     public static func table(_ records: [ConstanciaRecord]) -> Table {
         Table(
-            columns: ["folio", "code", "name", "course", "issued_at", "revoked_at"],
+            columns: ["folio", "code", "name", "course", "issued_at", "revoked_at", "group"],
             rows: records.map { record in
                 [
                     .text(record.folio), .text(record.code), .text(record.name.full), .text(record.courseCode),
                     .text(record.issuedAt), record.revokedAt.map(Cell.text) ?? .null,
+                    // A period's list spans groups: each says its own.
+                    .text(record.groupCode),
                 ]
             })
     }

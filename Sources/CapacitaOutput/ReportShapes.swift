@@ -99,8 +99,11 @@ public struct CoverageJSON: Encodable {
     public var levels: [String]?
     public var courses: String
     public var agencies: [AgencyCoverageJSON]
+    public var breakdowns: [CoverageBreakdownJSON]
 
-    public init(year: Int, options: CoverageOptions, agencies: [AgencyCoverageJSON]) {
+    public init(
+        year: Int, options: CoverageOptions, agencies: [AgencyCoverageJSON], breakdowns: [CoverageBreakdownJSON] = []
+    ) {
         self.year = year
         threshold = options.threshold
         rule = options.rule.rawValue
@@ -108,6 +111,7 @@ public struct CoverageJSON: Encodable {
         levels = options.levels.map { $0.map(\.rawValue).sorted() }
         courses = options.courses.rawValue
         self.agencies = agencies
+        self.breakdowns = breakdowns
     }
 }
 
@@ -183,12 +187,17 @@ public struct GroupReportJSON: Encodable {
     public var course: String?
     public var roster: [RosterJSON]
     public var statistics: ResultStatistics
+    public var breakdowns: [ResultBreakdownJSON]
 
-    public init(group: String, course: String?, roster: [RosterJSON], statistics: ResultStatistics) {
+    public init(
+        group: String, course: String?, roster: [RosterJSON], statistics: ResultStatistics,
+        breakdowns: [ResultBreakdownJSON] = []
+    ) {
         self.group = group
         self.course = course
         self.roster = roster
         self.statistics = statistics
+        self.breakdowns = breakdowns
     }
 }
 
@@ -198,18 +207,26 @@ public struct CourseReportJSON: Encodable {
     public var groups: Int
     public var total: ResultStatistics
     public var byAgency: [String: ResultStatistics]
+    public var period: PeriodJSON?
+    public var breakdowns: [ResultBreakdownJSON]
 
-    public init(course: String, year: Int, groups: Int, total: ResultStatistics, byAgency: [String: ResultStatistics]) {
+    public init(
+        course: String, year: Int, groups: Int, total: ResultStatistics, byAgency: [String: ResultStatistics],
+        period: PeriodJSON? = nil, breakdowns: [ResultBreakdownJSON] = []
+    ) {
         self.course = course
         self.year = year
         self.groups = groups
         self.total = total
         self.byAgency = byAgency
+        self.period = period
+        self.breakdowns = breakdowns
     }
 
     enum CodingKeys: String, CodingKey {
         case course, year, groups, total
         case byAgency = "by_agency"
+        case period, breakdowns
     }
 }
 

@@ -93,6 +93,7 @@ public func buildApplication(_ configuration: ServerConfiguration, logger: Logge
         EnrollmentsController(store: store, configuration: configuration, tiers: tiers).add(to: routes)
         RegistryController(store: store, needLevels: needLevels, parses: BoundedWork(configuration)).add(to: routes)
         ReportsController(store: store, cache: ReportCache()).add(to: routes)
+        CourseReportsController(store: store).add(to: routes)
         TrainingActionsController(
             store: store,
             published: try seed(configuration.publishedActionsFile) {

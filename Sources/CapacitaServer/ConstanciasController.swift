@@ -9,11 +9,26 @@ struct ConstanciasController {
     let limiter: RateLimiter
 
     func add(to routes: RouteTable) {
+        // A group's constancias (`group=`), or those issued in a period (`year=`, `period=` or
+        // `from=`/`to=`, by the issue date) of one group or of every group the caller sees.
         routes.get("/v1/constancias", roles: .everyone) { request, context, identity in
-            let code = try GroupScope.code(try Query(request).required("group", maxLength: 64))
+            let query = Query(request)
+            let text = try query.string("group", maxLength: 64)
+            let code = try text.map { text throws(APIError) in try GroupScope.code(text) }
+            var asksPeriod = false
+            for name in ["year", "period", "from", "to"] where try query.string(name, maxLength: 10) != nil {
+                asksPeriod = true
+            }
+            guard code != nil || asksPeriod else {
+                throw APIError.badParameter(
+                    "group", "indique group, o el periodo de emisión (year, period o from y to)")
+            }
+            let period = asksPeriod ? try query.period() : nil
             let table = try await store.run(as: identity) { connection -> Table in
-                _ = try GroupScope.listing(code, connection: connection)
-                return ConstanciaTable.table(try ConstanciaStore(connection: connection).list(group: code))
+                if let code { _ = try GroupScope.listing(code, connection: connection) }
+                let constancias = ConstanciaStore(connection: connection)
+                if let period { return ConstanciaTable.table(try constancias.list(group: code, period: period)) }
+                return ConstanciaTable.table(try constancias.list(group: code ?? ""))
             }
             return try Responses.table(table, request, sheet: "constancias")
         }

@@ -28,10 +28,10 @@ struct GroupsController {
         }
         routes.get("/v1/groups", roles: .everyone) { request, context, identity in
             let query = Query(request)
-            let year = try query.requiredYear()
+            let period = try query.period()
             let agency = try await store.agencyCode(try query.string("agency"), parameter: "agency", as: identity)
             let table = try await store.run(as: identity) {
-                GroupTable.table(try GroupStore(connection: $0).list(year: year, agency: agency))
+                GroupTable.table(try GroupStore(connection: $0).list(period: period, agency: agency))
             }
             return try Responses.table(table, request, sheet: "grupos")
         }

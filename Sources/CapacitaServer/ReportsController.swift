@@ -18,12 +18,14 @@ struct ReportsController {
             let query = Query(request)
             let year = try query.requiredYear()
             let options = try Self.options(query)
+            let by = try query.breakdowns()
             let agency = try await store.agencyCode(try query.string("agency"), parameter: "agency", as: identity)
             return try await respond(
                 request, context, as: identity,
-                key: "coverage \(year) \(agency ?? "*") \(Self.key(options))"
+                key:
+                    "coverage \(year) \(agency ?? "*") \(Self.key(options)) \(by.map(\.rawValue).joined(separator: ","))"
             ) {
-                try ReportLoader(connection: $0).coverage(year: year, options: options, agency: agency)
+                try ReportLoader(connection: $0).coverage(year: year, options: options, agency: agency, by: by)
             }
         }
         routes.get("/v1/reports/indicator", roles: .everyone) { request, context, identity in
@@ -57,8 +59,9 @@ struct ReportsController {
         }
         routes.get("/v1/reports/groups/:code", roles: .everyone) { request, context, identity in
             let code = try GroupScope.code(try context.parameters.require("code"))
+            let by = try Query(request).breakdowns()
             return try await respond(request, context, as: identity, key: nil) {
-                guard let report = try ReportLoader(connection: $0).group(code: code) else {
+                guard let report = try ReportLoader(connection: $0).group(code: code, by: by) else {
                     throw APIError.notFound("el grupo")
                 }
                 return report

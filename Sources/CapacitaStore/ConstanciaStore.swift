@@ -100,6 +100,19 @@ public struct ConstanciaStore: Sendable {
         ).map(Self.record)
     }
 
+    /// The constancias issued within the period's days (by the issue date they show, `issued_at`
+    /// in UTC as every date here), of one group or of every group the caller sees (row-level
+    /// security: an enlace its own agency's people, an instructor its groups').
+    public func list(group: String?, period: ReportPeriod) throws -> [ConstanciaRecord] {
+        try connection.query(
+            Self.select + """
+                WHERE ($1::text IS NULL OR c.group_code = $1)
+                  AND (c.issued_at AT TIME ZONE 'UTC')::date BETWEEN $2::date AND $3::date
+                ORDER BY c.folio
+                """, [group.map(TrainingGroup.normalizeCode), period.from.description, period.to.description]
+        ).map(Self.record)
+    }
+
     public func find(folio: String) throws -> ConstanciaRecord? {
         try connection.query(Self.select + "WHERE c.folio = $1", [folio.uppercased()]).map(Self.record).first
     }

@@ -67,6 +67,23 @@ public struct CoverageStore: Sendable {
         }
     }
 
+    /// `trained(year:options:)` split by the sex each person's CURP gives, for coverage's breakdown
+    /// by sex: `trained_counts_by_sex` (db/migrations/0035) takes the same branches, so each
+    /// agency's and tier's sum is the same count.
+    public func trainedBySex(year: Int, options: CoverageOptions) throws -> [TrainedBySex] {
+        let from = try windowStart(year: year, options: options)
+        let levels: [String]? = options.levels.flatMap { $0 == Set(Level.allCases) ? nil : $0.map(\.rawValue).sorted() }
+        let approvedBy: String? = options.courses == .aprobados ? "\(year)-12-31" : nil
+        return try connection.query(
+            "SELECT * FROM trained_counts_by_sex($1, $2, $3::text[], $4::date)", [from, year, levels, approvedBy]
+        ).map { row in
+            TrainedBySex(
+                agencyCode: try row.decode("agency_code"), tier: Tier(rawValue: try row.decode("tier")) ?? .operativo,
+                sex: try row.decode("sex", as: String?.self).flatMap(Sex.init(rawValue:)),
+                people: try row.decode("people"))
+        }
+    }
+
     /// Coverage of every agency of the registry (or one) for a year.
     public func coverage(year: Int, options: CoverageOptions, agency: String? = nil) throws -> [AgencyCoverage] {
         let agencies = try AgencyStore(connection: connection).agencies().filter { agency == nil || $0.code == agency }

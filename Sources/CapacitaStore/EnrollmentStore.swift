@@ -81,12 +81,18 @@ public struct EnrollmentStore: Sendable {
 
     /// Every participant of a course's groups that ended (fin, or inicio without fin) in a year.
     public func roster(course: String, year: Int) throws -> [RosterEntry] {
+        try roster(course: course, period: .year(year))
+    }
+
+    /// Every participant of a course's groups that ended (fin, or inicio without fin) within the
+    /// period's days: a group's results are known when it ends, as coverage counts them.
+    public func roster(course: String, period: ReportPeriod) throws -> [RosterEntry] {
         try connection.query(
             Self.rosterSelect + """
                 JOIN training_group g ON g.code = e.group_code
-                WHERE g.course_code = $1 AND extract(year FROM COALESCE(g.ends_on, g.starts_on)) = $2
+                WHERE g.course_code = $1 AND COALESCE(g.ends_on, g.starts_on) BETWEEN $2::date AND $3::date
                 ORDER BY e.group_code, p.first_surname, p.given_names
-                """, [course.uppercased(), year]
+                """, [course.uppercased(), period.from.description, period.to.description]
         ).map(Self.entry)
     }
 

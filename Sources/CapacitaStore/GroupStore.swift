@@ -139,14 +139,32 @@ public struct GroupStore: Sendable {
 
     /// Groups that start in a year, optionally of one organizing agency.
     public func list(year: Int, agency: String?) throws -> [GroupListing] {
+        try list(period: .year(year), agency: agency)
+    }
+
+    /// The groups that started within the period's days: a group belongs to the period it started
+    /// in, as an event does.
+    public func list(period: ReportPeriod, agency: String?) throws -> [GroupListing] {
         try connection.query(
             """
             WITH listed AS (
                 SELECT * FROM training_group
-                WHERE starts_on >= make_date($1, 1, 1) AND starts_on < make_date($1 + 1, 1, 1)
-                  AND ($2::text IS NULL OR agency_code = $2))
-            """ + Self.listingSelect + "ORDER BY g.starts_on, g.code", [year, agency]
+                WHERE starts_on BETWEEN $1::date AND $2::date
+                  AND ($3::text IS NULL OR agency_code = $3))
+            """ + Self.listingSelect + "ORDER BY g.starts_on, g.code",
+            [period.from.description, period.to.description, agency]
         ).map(Self.listing)
+    }
+
+    /// The state each of these groups was given in (the groups file's `entidad`); a group
+    /// without one is absent.
+    public func states(of codes: [String]) throws -> [String: String] {
+        guard !codes.isEmpty else { return [:] }
+        let pairs = try connection.query(
+            "SELECT code, state FROM training_group WHERE code = ANY($1::text[]) AND state IS NOT NULL",
+            [Array(Set(codes)).sorted()]
+        ).map { row in (try row.decode("code", as: String.self), try row.decode("state", as: String.self)) }
+        return Dictionary(pairs, uniquingKeysWith: { first, _ in first })
     }
 
     public func group(code: String) throws -> GroupListing? {

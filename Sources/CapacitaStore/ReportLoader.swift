@@ -30,10 +30,15 @@ public struct ReportLoader: Sendable {
         try store.indicator(year: year, options: options).marked(currentYear: currentYear)
     }
 
-    public func coverage(year: Int, options: CoverageOptions, agency: String? = nil) throws -> CoverageReport {
-        CoverageReport(
+    /// Coverage, and each breakdown of `by` (the people trained by sex read only when asked for).
+    public func coverage(
+        year: Int, options: CoverageOptions, agency: String? = nil, by: [Breakdown] = []
+    ) throws -> CoverageReport {
+        let store = CoverageStore(connection: connection)
+        return CoverageReport(
             year: year, options: options, agency: agency,
-            agencies: try CoverageStore(connection: connection).coverage(year: year, options: options, agency: agency))
+            agencies: try store.coverage(year: year, options: options, agency: agency), by: by,
+            trainedBySex: by.contains(.sexo) ? try store.trainedBySex(year: year, options: options) : [])
     }
 
     public func indicator(year: Int, options: CoverageOptions) throws -> IndicatorReport {
@@ -77,22 +82,41 @@ public struct ReportLoader: Sendable {
 
     /// The group when the caller reaches it (`GroupReach`; the operator on the command line
     /// reaches every group); nil otherwise, as for a group that does not exist.
-    public func group(code: String) throws -> GroupReport? {
+    /// The group with its roster split each way of `by`: the roster the caller sees, so an
+    /// enlace's breakdowns count its own agency's people only.
+    public func group(code: String, by: [Breakdown] = []) throws -> GroupReport? {
         let identity = connection.identity
         let listing =
             identity == nil
             ? try GroupStore(connection: connection).group(code: code)
             : try GroupReach(connection: connection).listing(code: code)
         guard let listing else { return nil }
+        let roster = try EnrollmentStore(connection: connection).roster(group: listing.group.code)
+        let agencies = by.isEmpty ? [] : try AgencyStore(connection: connection).agencies()
+        let states = listing.group.state.map { [listing.group.code: $0] } ?? [:]
         return GroupReport(
-            listing: listing, roster: try EnrollmentStore(connection: connection).roster(group: listing.group.code),
-            disclosure: masksEveryCURP ? .none : Self.disclosure(identity))
+            listing: listing, roster: roster, disclosure: masksEveryCURP ? .none : Self.disclosure(identity),
+            breakdowns: by.map {
+                ResultBreakdown.of($0, roster: roster, agencies: agencies, groupStates: states, subject: .group)
+            })
     }
 
     public func course(code: String, year: Int) throws -> CourseReport {
-        CourseReport(
-            course: code.uppercased(), year: year,
-            roster: try EnrollmentStore(connection: connection).roster(course: code, year: year))
+        try course(code: code, period: .year(year))
+    }
+
+    /// A course's groups that ended in `period`, their roster (the caller's to see) split each way
+    /// of `by`.
+    public func course(code: String, period: ReportPeriod, by: [Breakdown] = []) throws -> CourseReport {
+        let roster = try EnrollmentStore(connection: connection).roster(course: code, period: period)
+        let agencies = by.isEmpty ? [] : try AgencyStore(connection: connection).agencies()
+        let states =
+            by.contains(.entidad) ? try GroupStore(connection: connection).states(of: roster.map(\.groupCode)) : [:]
+        return CourseReport(
+            course: code.uppercased(), period: period, roster: roster,
+            breakdowns: by.map {
+                ResultBreakdown.of($0, roster: roster, agencies: agencies, groupStates: states, subject: .course)
+            })
     }
 
     public func fichaSummary(year: Int) throws -> FichaSummaryReport {

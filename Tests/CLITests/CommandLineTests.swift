@@ -78,7 +78,7 @@ import Testing
         #expect(value.error.contains("El valor 'xml' no es válido para '--format <formato>'"), "\(value.error)")
         let missing = capacita(["constancia", "list"])
         #expect(missing.status == 2)
-        #expect(missing.error.contains("Falta el argumento '--group <grupo>'"), "\(missing.error)")
+        #expect(missing.error.contains("indique el grupo (--group) o el periodo de emisión"), "\(missing.error)")
     }
 
     @Test func yearsAndSeriesAreBoundedBeforeAnyQuery() {

@@ -127,6 +127,11 @@ import Testing
             Row(
                 method: .get, route: "/v1/reports/groups/{code}", uri: "/v1/reports/groups/\(group)",
                 expected: ownAgencyAndAssigned),
+            // Everyone's own people: an enlace of another agency or an instructor gets a report of
+            // the people it may see (ReportBreakdownAPITests checks whose they are).
+            Row(
+                method: .get, route: "/v1/reports/courses/{code}",
+                uri: "/v1/reports/courses/PNC22-BAS?period=2024-S1&by=sexo,orden", expected: all),
             Row(
                 method: .get, route: "/v1/constancias", uri: "/v1/constancias?group=\(group)",
                 expected: ownAgencyAndAssigned),

@@ -12,12 +12,26 @@ public struct CoverageReport: Sendable, Equatable {
     /// The one agency asked for, or nil for every agency.
     public var agency: String?
     public var agencies: [AgencyCoverage]
+    /// The breakdowns asked for (`--by`), and the people trained by sex they need.
+    public var by: [Breakdown]
+    public var trainedBySex: [TrainedBySex]
 
-    public init(year: Int, options: CoverageOptions, agency: String?, agencies: [AgencyCoverage]) {
+    public init(
+        year: Int, options: CoverageOptions, agency: String?, agencies: [AgencyCoverage], by: [Breakdown] = [],
+        trainedBySex: [TrainedBySex] = []
+    ) {
         self.year = year
         self.options = options
         self.agency = agency
         self.agencies = agencies
+        self.by = by
+        self.trainedBySex = trainedBySex
+    }
+
+    /// Each breakdown of the agencies shown (a page that leaves some out splits the rest), adding
+    /// up to them.
+    public var breakdowns: [CoverageBreakdown] {
+        by.map { CoverageBreakdown.of($0, agencies: agencies, trainedBySex: trainedBySex) }
     }
 }
 
@@ -127,29 +141,44 @@ public struct GroupReport: Sendable, Equatable {
     public var roster: [RosterEntry]
     public var statistics: ResultStatistics
     public var disclosure: CURPDisclosure
+    /// The roster split each way asked for, each adding up to `statistics`.
+    public var breakdowns: [ResultBreakdown]
 
-    public init(listing: GroupListing, roster: [RosterEntry], disclosure: CURPDisclosure) {
+    public init(
+        listing: GroupListing, roster: [RosterEntry], disclosure: CURPDisclosure, breakdowns: [ResultBreakdown] = []
+    ) {
         self.listing = listing
         self.roster = roster
         self.statistics = ResultStatistics.of(roster.map(\.result))
         self.disclosure = disclosure
+        self.breakdowns = breakdowns
     }
 }
 
-/// A course's results in a year: together and per agency.
+/// A course's results in a period (its groups that ended in it): together and per agency.
 public struct CourseReport: Sendable, Equatable {
     public var course: String
-    public var year: Int
+    /// The days the course's groups ended in (`fin`, or `inicio` without one).
+    public var period: ReportPeriod
     public var groups: Int
     public var total: ResultStatistics
     public var byAgency: [String: ResultStatistics]
+    /// The roster split each way asked for, each adding up to `total`.
+    public var breakdowns: [ResultBreakdown]
 
-    public init(course: String, year: Int, roster: [RosterEntry]) {
+    public var year: Int { period.year }
+
+    public init(course: String, period: ReportPeriod, roster: [RosterEntry], breakdowns: [ResultBreakdown] = []) {
         self.course = course
-        self.year = year
+        self.period = period
         groups = Set(roster.map(\.groupCode)).count
         total = ResultStatistics.of(roster.map(\.result))
         byAgency = Dictionary(grouping: roster, by: \.agencyCode).mapValues { ResultStatistics.of($0.map(\.result)) }
+        self.breakdowns = breakdowns
+    }
+
+    public init(course: String, year: Int, roster: [RosterEntry]) {
+        self.init(course: course, period: .year(year), roster: roster)
     }
 }
 

@@ -12,13 +12,37 @@ struct ConstanciaCommand: ParsableCommand {
     )
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Constancias de un grupo.")
+        static let configuration = CommandConfiguration(
+            abstract:
+                "Constancias de un grupo, o las emitidas en un año o un periodo (--year, --period, o --from y --to), de un grupo o de todos."
+        )
 
-        @Option(name: .long, help: ArgumentHelp("Clave del grupo.", valueName: "grupo")) var group: String
+        @Option(name: .long, help: ArgumentHelp("Clave del grupo.", valueName: "grupo")) var group: String?
+        @Option(
+            name: .long, help: ArgumentHelp("Año en que se emitieron (\(YearArgument.help)).", valueName: "año"),
+            transform: YearArgument.parse)
+        var year: Int?
+        @OptionGroup var period: PeriodOptions
         @OptionGroup var output: FormatOption
 
+        var asksPeriod: Bool { year != nil || period.period != nil || period.from != nil || period.to != nil }
+
+        /// A usage error (exit 2) before connecting: a group or a period, and a period that reads.
+        mutating func validate() throws {
+            guard group != nil || asksPeriod else {
+                throw ValidationError(
+                    "indique el grupo (--group) o el periodo de emisión (--year, --period o --from y --to)")
+            }
+            if asksPeriod { _ = try period.chosen(year: year) }
+        }
+
         func run() throws {
-            let records = try ConstanciaStore(connection: try Database.connect()).list(group: group)
+            let store = ConstanciaStore(connection: try Database.connect())
+            // A period when one is given (by the issue date); a group's every constancia otherwise.
+            let records =
+                asksPeriod
+                ? try store.list(group: group, period: try period.chosen(year: year))
+                : try store.list(group: group ?? "")
             try output.emit(ConstanciaTable.table(records), sheet: "Constancias")
         }
     }

@@ -69,6 +69,7 @@ extension ReportCommand {
 
         @OptionGroup var flags: CoverageFlags
         @Option(name: .long, help: ArgumentHelp("Solo una instancia.", valueName: "instancia")) var agency: String?
+        @OptionGroup var breakdowns: BreakdownOption
         @OptionGroup var output: FormatOption
 
         func run() throws {
@@ -76,7 +77,9 @@ extension ReportCommand {
             let connection = try Database.connect()
             let code = try agency.map { try ReferenceData.agencyCode($0, connection: connection, option: "--agency") }
             let year = try flags.requiredYear()
-            try output.emit(ReportLoader(connection: connection).coverage(year: year, options: options, agency: code))
+            try output.emit(
+                ReportLoader(connection: connection).coverage(
+                    year: year, options: options, agency: code, by: breakdowns.by))
         }
     }
 

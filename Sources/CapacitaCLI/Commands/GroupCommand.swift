@@ -116,22 +116,25 @@ struct GroupCommand: ParsableCommand {
     }
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Lista los grupos que inician en un año.")
+        static let configuration = CommandConfiguration(
+            abstract: "Lista los grupos que inician en un año o un periodo (--period, o --from y --to).")
 
         @Option(
             name: .long, help: ArgumentHelp("Año (\(YearArgument.help)).", valueName: "año"),
             transform: YearArgument.parse)
-        var year: Int
+        var year: Int?
+        @OptionGroup var period: PeriodOptions
         @Option(name: .long, help: ArgumentHelp("Solo los de una instancia organizadora.", valueName: "instancia"))
         var agency: String?
         @OptionGroup var output: FormatOption
 
         func run() throws {
+            let chosen = try period.chosen(year: year)
             let connection = try Database.connect()
             let agencyCode = try agency.map {
                 try ReferenceData.agencyCode($0, connection: connection, option: "--agency")
             }
-            let listings = try GroupStore(connection: connection).list(year: year, agency: agencyCode)
+            let listings = try GroupStore(connection: connection).list(period: chosen, agency: agencyCode)
             try output.emit(GroupTable.table(listings), sheet: "Grupos")
         }
     }

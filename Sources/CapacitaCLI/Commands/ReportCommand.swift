@@ -21,12 +21,13 @@ struct ReportCommand: ParsableCommand {
                 "Lista del grupo con resultados, conteos, tasa de acreditación, reacción y ganancia de aprendizaje.")
 
         @Argument(help: ArgumentHelp("Clave del grupo.", valueName: "código")) var code: String
+        @OptionGroup var breakdowns: BreakdownOption
         @OptionGroup var output: FormatOption
 
         func run() throws {
             guard
                 let report = try ReportLoader(connection: try Database.connect(), masksEveryCURP: true).group(
-                    code: code)
+                    code: code, by: breakdowns.by)
             else {
                 throw Refused(message: "no hay un grupo con la clave \(code)")
             }
@@ -37,7 +38,9 @@ struct ReportCommand: ParsableCommand {
     struct Course: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "course",
-            abstract: "Resultados de un curso en un año: en conjunto y por instancia.")
+            abstract:
+                "Resultados de un curso en un año o un periodo (sus grupos que terminaron en él): en conjunto y por instancia."
+        )
 
         @Argument(help: ArgumentHelp("Código del curso.", valueName: "código")) var code: String
         @Option(
@@ -45,11 +48,16 @@ struct ReportCommand: ParsableCommand {
             help: ArgumentHelp("Año en que terminaron los grupos (\(YearArgument.help)).", valueName: "año"),
             transform: YearArgument.parse
         )
-        var year: Int
+        var year: Int?
+        @OptionGroup var period: PeriodOptions
+        @OptionGroup var breakdowns: BreakdownOption
         @OptionGroup var output: FormatOption
 
         func run() throws {
-            try output.emit(try ReportLoader(connection: try Database.connect()).course(code: code, year: year))
+            let chosen = try period.chosen(year: year)
+            try output.emit(
+                try ReportLoader(connection: try Database.connect()).course(
+                    code: code, period: chosen, by: breakdowns.by))
         }
     }
 }

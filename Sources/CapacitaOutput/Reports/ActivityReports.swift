@@ -56,7 +56,7 @@ extension GroupReport: Report {
         GroupReportJSON(
             group: listing.group.code, course: listing.group.courseCode,
             roster: roster.map { RosterJSON($0, revealCURP: disclosure.reveals(agency: $0.agencyCode)) },
-            statistics: statistics)
+            statistics: statistics, breakdowns: breakdowns.map(ResultBreakdownJSON.init))
     }
 
     /// The roster, CURPs whole only where the caller may see them.
@@ -69,7 +69,7 @@ extension GroupReport: Report {
                 "Resultados",
                 Table(
                     columns: StatisticsText.columns, rows: [StatisticsText.row(listing.group.code, statistics)])),
-        ]
+        ] + breakdowns.map(BreakdownSheets.sheet)
     }
 
     public var fileName: String { "grupo-\(listing.group.code)" }
@@ -84,29 +84,42 @@ extension GroupReport: Report {
             TerminalText.lines(title), rosterTable.render(.table), "",
             StatisticsText.lines(statistics).joined(separator: "\n"),
         ].joined(separator: "\n")
+            + (breakdowns.isEmpty ? "" : "\n\n" + BreakdownSheets.terminal(breakdowns.map(BreakdownSheets.sheet)))
     }
 
-    /// The roster alone: the results are one row, read in the JSON or the workbook.
-    public var csv: String { rosterTable.render(.csv) }
+    /// The roster alone: the results are one row, read in the JSON or the workbook. The
+    /// breakdowns asked for follow it, a blank line between.
+    public var csv: String {
+        ([rosterTable] + breakdowns.map { BreakdownSheets.sheet($0).table }).map { $0.render(.csv) }
+            .joined(separator: "\n\n")
+    }
 }
 
 extension CourseReport: Report {
     public var body: CourseReportJSON {
-        CourseReportJSON(course: course, year: year, groups: groups, total: total, byAgency: byAgency)
+        CourseReportJSON(
+            course: course, year: year, groups: groups, total: total, byAgency: byAgency, period: PeriodJSON(period),
+            breakdowns: breakdowns.map(ResultBreakdownJSON.init))
     }
 
     public var sheets: [ReportSheet] {
         let rows =
             byAgency.sorted { $0.key < $1.key }.map { StatisticsText.row($0.key, $0.value) }
             + [StatisticsText.row("TOTAL", total)]
-        return [ReportSheet("\(course) \(year)", Table(columns: StatisticsText.columns, rows: rows))]
+        return [
+            ReportSheet(
+                "\(course) \(period.label)",
+                caption: "Curso \(course): grupos que terminaron en \(period.isWholeYear ? "" : "el ")\(period)",
+                Table(columns: StatisticsText.columns, rows: rows))
+        ] + breakdowns.map(BreakdownSheets.sheet)
     }
 
-    public var fileName: String { "curso-\(course)-\(year)" }
+    public var fileName: String { "curso-\(course)-\(period.label.replacingOccurrences(of: "/", with: "_"))" }
 
     public var terminal: String {
-        "Curso \(course), \(year): \(Plural.count(groups, "grupo", "grupos"))\n"
+        "Curso \(course), \(period): \(Plural.count(groups, "grupo", "grupos"))\n"
             + (sheets.first?.table.render(.table) ?? "")
+            + (breakdowns.isEmpty ? "" : "\n\n" + BreakdownSheets.terminal(Array(sheets.dropFirst())))
     }
 }
 

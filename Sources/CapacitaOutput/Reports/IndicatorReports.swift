@@ -4,15 +4,20 @@ import Capacita
 
 extension CoverageReport: Report {
     public var body: CoverageJSON {
-        CoverageJSON(year: year, options: options, agencies: agencies.map(AgencyCoverageJSON.init))
+        CoverageJSON(
+            year: year, options: options, agencies: agencies.map(AgencyCoverageJSON.init),
+            breakdowns: breakdowns.map(CoverageBreakdownJSON.init))
     }
 
-    public var sheets: [ReportSheet] { [ReportSheet("Cobertura \(year)", CoverageTable.table(agencies))] }
+    public var sheets: [ReportSheet] {
+        [ReportSheet("Cobertura \(year)", CoverageTable.table(agencies))] + breakdowns.map(BreakdownSheets.sheet)
+    }
 
     public var fileName: String { "cobertura-\(year)" + (agency.map { "-\($0)" } ?? "") }
 
     public var terminal: String {
         OptionsText.line(year, options) + "\n" + CoverageTable.table(agencies).render(.table)
+            + (by.isEmpty ? "" : "\n\n" + BreakdownSheets.terminal(breakdowns.map(BreakdownSheets.sheet)))
     }
 }
 

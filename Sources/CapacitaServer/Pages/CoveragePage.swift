@@ -30,8 +30,11 @@ extension PagesController {
         let year = (try? query.year()) ?? nil ?? Query.currentYear
         let order = (try? query.string("orden", maxLength: 20)).flatMap { $0.flatMap(CoverageOrder.init) } ?? .nombre
         let options = CoverageOptions()
+        // `by=` (one or several), each a table more of the rows shown; what it cannot read, none.
+        let chosen = Set((try? query.breakdowns()) ?? [])
+        let by = Breakdown.allCases.filter(chosen.contains)
         var report = try await store.run(as: session.identity) {
-            try ReportLoader(connection: $0).coverage(year: year, options: options)
+            try ReportLoader(connection: $0).coverage(year: year, options: options, by: by)
         }
         var rows = report.agencies.filter(\.agency.countsInIndicator)
         if let tier = Tier(rawValue: order.rawValue) {
@@ -68,7 +71,11 @@ extension PagesController {
                         return CoverageView.TierCell(
                             bar: TierBar.svg(percent: t?.percent, threshold: options.threshold, tier: tier), text: text)
                     })
-            })
+            },
+            breakdowns: Breakdown.allCases.map {
+                TablesView.Choice(value: $0.rawValue, text: $0.title, selected: chosen.contains($0))
+            },
+            tables: report.breakdowns.map { Self.tableView(BreakdownSheets.sheet($0)) })
         let form = yearForm(title: "Cobertura por instancia", year: year, options: options)
         return try page(.cobertura, PageView(view, form, signedInHeader(session)), status: .ok)
     }
@@ -90,5 +97,8 @@ extension PagesController {
         var threshold: String
         var orders: [ChoiceView]
         var rows: [Row]
+        /// The breakdowns' checkboxes, and a table per breakdown asked for (of the rows shown).
+        var breakdowns: [TablesView.Choice] = []
+        var tables: [TableView] = []
     }
 }

@@ -18,11 +18,16 @@ extension PagesController {
         sessionsProblems: [String] = [], status: HTTPResponse.Status = .ok
     ) async throws -> Response {
         let identity = session.identity
+        // `by=` (one or several): the roster split, a table each; what the page cannot read, none.
+        let chosen = Set((try? Query(request).breakdowns()) ?? [])
+        let by = Breakdown.allCases.filter(chosen.contains)
         let read: (GroupReport, [ConstanciaRecord], [GroupSession])?
         do {
             let code = try GroupScope.code(try context.parameters.require("code"))
             read = try await store.run(as: identity) { connection in
-                guard let report = try ReportLoader(connection: connection).group(code: code) else { return nil }
+                guard let report = try ReportLoader(connection: connection).group(code: code, by: by) else {
+                    return nil
+                }
                 return (
                     report, try ConstanciaStore(connection: connection).list(group: code),
                     try GroupSessionStore(connection: connection).list(group: code) ?? []
@@ -81,7 +86,14 @@ extension PagesController {
                     pdf: $0.revokedAt == nil ? "/constancias/\($0.folio).pdf" : nil)
             },
             constanciasZip: constancias.contains { $0.revokedAt == nil }
-                ? "/grupos/\(listing.group.code)/constancias.zip" : nil)
+                ? "/grupos/\(listing.group.code)/constancias.zip" : nil,
+            breakdowns: Breakdown.allCases.map {
+                TablesView.Choice(value: $0.rawValue, text: $0.title, selected: chosen.contains($0))
+            },
+            breakdownTables: report.breakdowns.map { Self.tableView(BreakdownSheets.sheet($0)) },
+            courseResults: listing.group.courseCode.map {
+                "/cursos/\($0)?year=\((listing.group.endsOn ?? listing.group.startsOn).year)"
+            })
         let evidence = try await evidenceLayer(listing.group.code, sessions, identity)
         return try page(.grupo, PageView(view, evidence, signedInHeader(session)), status: status)
     }
@@ -228,6 +240,11 @@ extension PagesController {
         var constancias: [ConstanciaLine]
         /// The group's valid constancias as a ZIP of PDFs, when it has any.
         var constanciasZip: String?
+        /// The breakdowns' checkboxes, and a table per breakdown asked for (of the roster shown).
+        var breakdowns: [TablesView.Choice] = []
+        var breakdownTables: [TableView] = []
+        /// The course's results in the year the group ended, for a group with a course.
+        var courseResults: String?
     }
 
     static func isNumber(_ cell: Cell) -> Bool {

@@ -183,6 +183,9 @@ struct PagesController {
             try await saveAttendance(request, context, session)
         }
         routes.get("/eventos", roles: .everyone) { request, _, session in try await events(request, session) }
+        routes.get("/cursos/:code", roles: .everyone) { request, context, session in
+            try await course(request, context, session)
+        }
         routes.get("/fichas", roles: .everyone) { request, _, session in try await fichas(request, session) }
         routes.get("/multiplicadores", roles: [.admin, .enlace]) { request, _, session in
             try await multipliers(request, session)

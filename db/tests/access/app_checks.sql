@@ -36,7 +36,8 @@ BEGIN
     PERFORM test_assert((SELECT bool_and(prosecdef AND proowner = 'capacita_definer'::regrole
                                          AND array_to_string(proconfig, ',') LIKE '%search_path=pg_catalog, public, pg_temp%')
                          FROM pg_proc WHERE proname IN ('trained_refresh', 'trained_counts', 'enrollment_import_apply',
-                                                        'event_counts', 'enrollment_lock_groups', 'enrollment_stage_existing')),
+                                                        'event_counts', 'enrollment_lock_groups', 'enrollment_stage_existing',
+                                                        'trained_counts_by_sex')),
                         'shared work in SECURITY DEFINER functions owned by capacita_definer with a pinned search_path');
     PERFORM test_assert((SELECT count(*) = 4 FROM pg_indexes WHERE indexname IN
                          ('enrollment_agency', 'enrollment_results_batch', 'training_group_course', 'enrollment_curp')),
