@@ -66,6 +66,9 @@ public enum Labels {
         "baseline_source": "fuente del año base", "target_percent": "meta (variación %)",
         "target_actions": "acciones para cumplir",
         "actions": "acciones", "change": "variación %", "meets": "cumple",
+        // Meta 4.1 (content updates of the PNC)
+        "meta": "meta", "method": "método de cálculo", "counts": "qué cuenta NAAC", "naac": "NAAC", "tap": "TAP",
+        "tap_source": "fuente de TAP", "first_year": "primer año",
         // Fichas and plans
         "version": "versión", "hombres": "hombres", "mujeres": "mujeres", "otro": "otro",
         "source_file": "archivo", "imported_at": "importada", "superseded_at": "reemplazada",
@@ -124,6 +127,8 @@ public enum Labels {
         "alto": "alto", "medio": "medio", "operativo": "operativo", "federal": "federal", "estatal": "estatal",
         "municipal": "municipal", "admin": "Secretaría Técnica", "enlace": "enlace", "instructor": "instructor",
         "system": "sistema",
+        // Catalog history events (Meta 4.1's actions)
+        "aprobacion": "aprobación", "actualizacion": "actualización",
         // Mail kinds and states
         "invitation": "invitación", "password_reset": "restablecer contraseña", "test": "prueba",
         "sending": "enviando", "failed": "abandonado",

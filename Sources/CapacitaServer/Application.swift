@@ -94,12 +94,15 @@ public func buildApplication(_ configuration: ServerConfiguration, logger: Logge
         RegistryController(store: store, needLevels: needLevels, parses: BoundedWork(configuration)).add(to: routes)
         ReportsController(store: store, cache: ReportCache()).add(to: routes)
         CourseReportsController(store: store).add(to: routes)
-        TrainingActionsController(
-            store: store,
+        let figures = ProgrammeFigures(
             published: try seed(configuration.publishedActionsFile) {
                 PublishedActions.parse($0, currentYear: Query.currentYear)
-            }
-        ).add(to: routes)
+            },
+            programmed: try seed(configuration.programmedActionsFile) {
+                ProgrammedActions.parse($0, currentYear: Query.currentYear)
+            })
+        TrainingActionsController(store: store, published: figures.published).add(to: routes)
+        Meta41Controller(store: store, programmed: figures.programmed).add(to: routes)
         MultipliersController(store: store).add(to: routes)
         // One budget per address for verifying, whether by the page or the API.
         let verifyLimiter = RateLimiter(limit: configuration.verifyLimit, window: configuration.verifyWindow)
@@ -119,7 +122,7 @@ public func buildApplication(_ configuration: ServerConfiguration, logger: Logge
             configuration: configuration, tiers: tiers,
             // The sign-in form's key, read once: showing the form never needs the database.
             signInForms: try await store.run(as: nil) { try SignInForms.load(connection: $0) },
-            accounts: configuration.accounts, documents: documents
+            accounts: configuration.accounts, documents: documents, figures: figures
         ).add(to: router)
         return CapacitaApplication(
             configuration: configuration,

@@ -21,6 +21,8 @@ public struct ServerConfiguration: Sendable {
     /// The pay-grade → tier table (db/seed/tiers.csv) and the ficha needs → levels table.
     public var tiersFile: String
     public var needLevelsFile: String
+    /// Meta 4.1's programmed actions (db/seed/acciones-programadas.csv).
+    public var programmedActionsFile: String
     /// The OpenAPI document served at /openapi.yaml and /openapi.json.
     public var openAPIFile: String
     /// Where uploads are streamed before they are imported (each in a folder of its own, removed
@@ -82,6 +84,7 @@ public struct ServerConfiguration: Sendable {
         self.migrationsFolder = projectRoot.appendingPathComponent("db/migrations")
         self.tiersFile = projectRoot.appendingPathComponent("db/seed/tiers.csv").path
         self.needLevelsFile = projectRoot.appendingPathComponent("db/seed/ficha-niveles.csv").path
+        self.programmedActionsFile = projectRoot.appendingPathComponent(ProgrammedActions.seedFile).path
         self.openAPIFile = projectRoot.appendingPathComponent("openapi/capacita.yaml").path
         self.uploadFolder = uploadFolder
         self.verifyLimit = verifyLimit

@@ -122,6 +122,9 @@ import Testing
                 method: .get, route: "/v1/reports/actions",
                 uri: "/v1/reports/actions?baseline=2010&target=20&series=2010-2012", expected: all),
             Row(
+                method: .get, route: "/v1/reports/meta41", uri: "/v1/reports/meta41?year=2024&series=2019-2024",
+                expected: all),
+            Row(
                 method: .get, route: "/v1/reports/multiplicadores", uri: "/v1/reports/multiplicadores?year=2024",
                 expected: [200, 200, 200, 404]),
             Row(

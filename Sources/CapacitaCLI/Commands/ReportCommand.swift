@@ -8,9 +8,10 @@ struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
         abstract:
-            "Reportes: cobertura, Parámetro 4.2, eventos, grupo, curso, acciones de capacitación (2010-2012), multiplicadores.",
+            "Reportes: cobertura, Parámetro 4.2, eventos, grupo, curso, acciones de capacitación (2010-2012), Meta 4.1, multiplicadores.",
         subcommands: [
             Coverage.self, IndicatorReport.self, Events.self, Group.self, Course.self, Actions.self, Multipliers.self,
+            Meta41Card.self,
         ]
     )
 

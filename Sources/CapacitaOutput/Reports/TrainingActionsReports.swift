@@ -121,7 +121,7 @@ extension TrainingActionsReport: Report {
     public var fileName: String { "acciones-capacitacion-\(series.lowerBound)-\(series.upperBound)" }
 
     /// The marks a reader meets in the table, said once under it.
-    static let marks =
+    public static let marks =
         "ND: sin eventos registrados ni cifra publicada (nunca 0); N/A: año anterior al año base;"
         + " p/: año en curso, cifra preliminar."
 

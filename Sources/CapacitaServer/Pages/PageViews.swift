@@ -11,6 +11,7 @@ enum PageTemplate: String, CaseIterable, Sendable {
     case codigo, contrasena, cuentas, olvido, recuperacion, sesiones, tokens
     case dosPasos = "dos-pasos"
     case asistencia
+    case indicadorPrograma = "indicador-programa"
 
     /// Included by the pages with `{{> name}}`: missing, a page would render without them.
     static let partials = ["cabecera", "exportar", "pie", "tabla"]

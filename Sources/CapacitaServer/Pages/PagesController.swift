@@ -26,14 +26,18 @@ struct PagesController {
     let security: AccountSecurity
     /// Where PDFs are drawn, shared with the API.
     let documents: BoundedWork
+    /// The programme indicators' published and programmed figures, read at start.
+    let figures: ProgrammeFigures
     /// How long a session lasts without signing in again.
     var sessionLifetime: Duration { configuration.sessionLifetime }
 
     init(
         store: SharedStore, library: MustacheLibrary, limiter: RateLimiter, configuration: ServerConfiguration,
-        tiers: TierTable, signInForms: SignInForms, accounts: AccountSettings, documents: BoundedWork
+        tiers: TierTable, signInForms: SignInForms, accounts: AccountSettings, documents: BoundedWork,
+        figures: ProgrammeFigures
     ) {
         self.store = store
+        self.figures = figures
         self.documents = documents
         self.signInForms = signInForms
         self.security = AccountSecurity(settings: accounts)
@@ -186,6 +190,9 @@ struct PagesController {
         routes.get("/cursos/:code", roles: .everyone) { request, context, session in
             try await course(request, context, session)
         }
+        // The programme indicators' cards (ProgrammeIndicatorPages.swift): national figures, for everyone.
+        routes.get("/meta41", roles: .everyone) { request, _, session in try await meta41Page(request, session) }
+        routes.get("/acciones", roles: .everyone) { request, _, session in try await actionsPage(request, session) }
         routes.get("/fichas", roles: .everyone) { request, _, session in try await fichas(request, session) }
         routes.get("/multiplicadores", roles: [.admin, .enlace]) { request, _, session in
             try await multipliers(request, session)
