@@ -5,8 +5,8 @@ import CapacitaStore
 struct DBCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "db",
-        abstract: "Esquema de la base de datos.",
-        subcommands: [Migrate.self, Status.self]
+        abstract: "Esquema de la base de datos, respaldos y restauración.",
+        subcommands: [Migrate.self, Status.self, Backup.self, Restore.self]
     )
 
     struct Migrate: ParsableCommand {
