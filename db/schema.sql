@@ -720,6 +720,107 @@ $$;
 ALTER FUNCTION public.account_totp_step_use(session_sha256 text, step bigint) OWNER TO capacita_definer;
 
 --
+-- Name: arco_request_check(bigint, text, text); Type: FUNCTION; Schema: public
+--
+
+CREATE FUNCTION public.arco_request_check(arco_id bigint, wanted_kind text, person_curp text) RETURNS void
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+BEGIN
+    IF arco_id IS NULL THEN
+        RETURN;
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM arco_request r WHERE r.id = arco_id AND r.kind = wanted_kind AND r.curp = person_curp
+                   AND r.closed_at IS NULL) THEN
+        RAISE EXCEPTION 'the request is not an open % request of this person', wanted_kind USING ERRCODE = 'CA001';
+    END IF;
+END
+$$;
+
+ALTER FUNCTION public.arco_request_check(arco_id bigint, wanted_kind text, person_curp text) OWNER TO capacita_definer;
+
+--
+-- Name: arco_request_done(bigint, text); Type: FUNCTION; Schema: public
+--
+
+CREATE FUNCTION public.arco_request_done(arco_id bigint, what_was_done text) RETURNS void
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+    UPDATE arco_request SET state = 'atendida', outcome = what_was_done,
+        closed_by = coalesce(capacita_user(), session_user), closed_at = now()
+    WHERE id = arco_id AND closed_at IS NULL
+$$;
+
+ALTER FUNCTION public.arco_request_done(arco_id bigint, what_was_done text) OWNER TO capacita_definer;
+
+--
+-- Name: arco_request_file(text, text, date, date, text, text); Type: FUNCTION; Schema: public
+--
+
+CREATE FUNCTION public.arco_request_file(new_kind text, new_curp text, received date, due date, new_channel text, new_detail text) RETURNS bigint
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+DECLARE
+    made bigint;
+BEGIN
+    IF NOT (personal_data_admin() OR (capacita_role() IS NULL AND new_channel = 'participante')) THEN
+        RAISE EXCEPTION 'arco_request_file: not allowed' USING ERRCODE = '42501';
+    END IF;
+    IF received IS NULL OR received > current_date + 1 THEN
+        RAISE EXCEPTION 'arco_request_file: a request is not received in the future' USING ERRCODE = '22023';
+    END IF;
+    INSERT INTO arco_request (kind, curp, channel, received_on, due_on, detail, filed_by)
+    VALUES (new_kind, new_curp, new_channel, received, due, nullif(btrim(new_detail), ''),
+            coalesce(capacita_user(), CASE WHEN new_channel = 'participante' THEN 'participante' ELSE session_user END))
+    RETURNING id INTO made;
+    PERFORM personal_data_audit('arco.file', 'solicitud ' || made,
+                                jsonb_build_object('kind', new_kind, 'channel', new_channel, 'due_on', due));
+    RETURN made;
+END
+$$;
+
+ALTER FUNCTION public.arco_request_file(new_kind text, new_curp text, received date, due date, new_channel text, new_detail text) OWNER TO capacita_definer;
+
+--
+-- Name: arco_request_set_state(bigint, text, text); Type: FUNCTION; Schema: public
+--
+
+CREATE FUNCTION public.arco_request_set_state(arco_id bigint, new_state text, new_outcome text) RETURNS boolean
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+DECLARE
+    current_state text;
+    closing boolean := new_state IN ('atendida', 'improcedente');
+BEGIN
+    IF NOT personal_data_admin() THEN
+        RAISE EXCEPTION 'arco_request_set_state: not allowed' USING ERRCODE = '42501';
+    END IF;
+    IF new_state IS NULL OR new_state NOT IN ('en_proceso', 'atendida', 'improcedente') THEN
+        RAISE EXCEPTION 'arco_request_set_state: unknown state' USING ERRCODE = '22023';
+    END IF;
+    SELECT r.state INTO current_state FROM arco_request r WHERE r.id = arco_id FOR UPDATE;
+    IF NOT FOUND THEN
+        RETURN false;
+    END IF;
+    IF current_state IN ('atendida', 'improcedente') THEN
+        RAISE EXCEPTION 'arco_request_set_state: the request is closed' USING ERRCODE = 'CA001';
+    END IF;
+    UPDATE arco_request SET state = new_state, outcome = coalesce(nullif(btrim(new_outcome), ''), outcome),
+        closed_by = CASE WHEN closing THEN coalesce(capacita_user(), session_user) END,
+        closed_at = CASE WHEN closing THEN now() END
+    WHERE id = arco_id;
+    PERFORM personal_data_audit('arco.state', 'solicitud ' || arco_id, jsonb_build_object('state', new_state));
+    RETURN true;
+END
+$$;
+
+ALTER FUNCTION public.arco_request_set_state(arco_id bigint, new_state text, new_outcome text) OWNER TO capacita_definer;
+
+--
 -- Name: attendance_from_register(text[]); Type: FUNCTION; Schema: public
 --
 
@@ -991,20 +1092,44 @@ $$;
 ALTER FUNCTION public.constancia_documents(only_group text, only_folio text, after_folio text, max_rows integer) OWNER TO capacita_definer;
 
 --
+-- Name: constancia_not_after_cancellation(); Type: FUNCTION; Schema: public
+--
+
+CREATE FUNCTION public.constancia_not_after_cancellation() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+BEGIN
+    IF EXISTS (SELECT 1 FROM person_anonymized a WHERE a.curp = NEW.curp) THEN
+        RETURN NULL;
+    END IF;
+    RETURN NEW;
+END
+$$;
+
+ALTER FUNCTION public.constancia_not_after_cancellation() OWNER TO capacita_definer;
+
+--
 -- Name: constancia_verify(text); Type: FUNCTION; Schema: public
 --
 
-CREATE FUNCTION public.constancia_verify(code text) RETURNS TABLE(folio text, given_names text, first_initial text, second_initial text, course_title text, hours double precision, starts_on text, ends_on text, issued_on text, revoked_on text)
+CREATE FUNCTION public.constancia_verify(code text) RETURNS TABLE(folio text, given_names text, first_initial text, second_initial text, course_title text, hours double precision, starts_on text, ends_on text, issued_on text, revoked_on text, cancelled boolean)
     LANGUAGE sql STABLE SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'public', 'pg_temp'
     AS $$
-    SELECT c.folio::text, p.given_names, left(p.first_surname, 1), nullif(left(coalesce(p.second_surname, ''), 1), ''),
+    SELECT c.folio::text,
+           CASE WHEN x.curp IS NULL THEN p.given_names ELSE '' END,
+           CASE WHEN x.curp IS NULL THEN left(p.first_surname, 1) ELSE '' END,
+           CASE WHEN x.curp IS NULL THEN nullif(left(coalesce(p.second_surname, ''), 1), '') END,
            co.title, co.hours::float8, g.starts_on::text, g.ends_on::text,
-           to_char(c.issued_at, 'YYYY-MM-DD'), to_char(c.revoked_at, 'YYYY-MM-DD')
+           to_char(c.issued_at, 'YYYY-MM-DD'),
+           coalesce(to_char(c.revoked_at, 'YYYY-MM-DD'), to_char(x.anonymized_on, 'YYYY-MM-DD')),
+           x.curp IS NOT NULL
     FROM constancia c
     JOIN person p ON p.curp = c.curp
     JOIN training_group g ON g.code = c.group_code
     JOIN course co ON co.code = g.course_code
+    LEFT JOIN person_anonymized x ON x.curp = c.curp
     WHERE c.code = upper(constancia_verify.code)
 $$;
 
@@ -1025,6 +1150,19 @@ CREATE FUNCTION public.constancia_verify_pdfs(code text) RETURNS TABLE(sha256 te
 $$;
 
 ALTER FUNCTION public.constancia_verify_pdfs(code text) OWNER TO capacita_definer;
+
+--
+-- Name: curp_masked(text); Type: FUNCTION; Schema: public
+--
+
+CREATE FUNCTION public.curp_masked(value text) RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+    SELECT left(value, 4) || repeat('*', greatest(length(value) - 4, 0))
+$$;
+
+ALTER FUNCTION public.curp_masked(value text) OWNER TO capacita_definer;
 
 --
 -- Name: enrollment_import_apply(bigint); Type: FUNCTION; Schema: public
@@ -1400,13 +1538,32 @@ ALTER FUNCTION public.mail_claim(max_messages integer, lease interval, due_by ti
 --
 
 CREATE FUNCTION public.mail_enqueue(recipient text, subject text, body_text text, body_html text, kind text) RETURNS bigint
-    LANGUAGE sql SECURITY DEFINER
+    LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'public', 'pg_temp'
     AS $$
-    INSERT INTO mail_outbox (recipient, subject, body_text, body_html, kind)
-    VALUES (mail_enqueue.recipient, mail_enqueue.subject, mail_enqueue.body_text, mail_enqueue.body_html,
-            mail_enqueue.kind)
-    RETURNING id
+#variable_conflict use_column
+DECLARE
+    made bigint;
+    opposed boolean := EXISTS (
+        SELECT 1 FROM person_mail_opt_out o JOIN person p ON p.curp = o.curp
+        WHERE lower(p.email) = lower(mail_enqueue.recipient)
+        UNION ALL
+        SELECT 1 FROM person_mail_opt_out o JOIN person_agency a ON a.curp = o.curp
+        WHERE lower(a.email) = lower(mail_enqueue.recipient));
+BEGIN
+    IF opposed THEN
+        INSERT INTO mail_outbox (recipient, subject, body_text, body_html, kind, failed_at, last_error)
+        VALUES (mail_enqueue.recipient, mail_enqueue.subject, '', '', mail_enqueue.kind, now(),
+                'oposición: la persona pidió no recibir correo de capacita')
+        RETURNING id INTO made;
+    ELSE
+        INSERT INTO mail_outbox (recipient, subject, body_text, body_html, kind)
+        VALUES (mail_enqueue.recipient, mail_enqueue.subject, mail_enqueue.body_text, mail_enqueue.body_html,
+                mail_enqueue.kind)
+        RETURNING id INTO made;
+    END IF;
+    RETURN made;
+END
 $$;
 
 ALTER FUNCTION public.mail_enqueue(recipient text, subject text, body_text text, body_html text, kind text) OWNER TO capacita_definer;
@@ -1589,6 +1746,228 @@ $$;
 ALTER FUNCTION public.person_agency_merge(batch bigint) OWNER TO capacita_definer;
 
 --
+-- Name: person_anonymize(text, text, text, bigint); Type: FUNCTION; Schema: public
+--
+
+CREATE FUNCTION public.person_anonymize(target_curp text, new_curp text, why text, arco_id bigint) RETURNS TABLE(enrollments integer, constancias integer, messages integer, history integer)
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $_$
+#variable_conflict use_column
+DECLARE
+    previous person%ROWTYPE;
+    emails text[];
+    needles text[];
+    moved integer;
+    annulled integer;
+    deleted_messages integer;
+    deleted_history integer;
+BEGIN
+    IF NOT personal_data_admin() THEN
+        RAISE EXCEPTION 'person_anonymize: for the Secretaría Técnica' USING ERRCODE = '42501';
+    END IF;
+    IF new_curp IS NULL OR new_curp !~ '^XXXX[0-9]{2}00[0-9]{2}[HMX]XX[B-DF-HJ-NP-TV-Z]{3}[0-9A-Z][0-9]$' THEN
+        RAISE EXCEPTION 'person_anonymize: the surrogate has not the surrogate''s shape' USING ERRCODE = '22023';
+    END IF;
+    SELECT * INTO previous FROM person p WHERE p.curp = target_curp FOR UPDATE;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'person_anonymize: no such person' USING ERRCODE = 'CA002';
+    END IF;
+    IF EXISTS (SELECT 1 FROM person_anonymized a WHERE a.curp = target_curp) THEN
+        RAISE EXCEPTION 'person_anonymize: already cancelled' USING ERRCODE = 'CA005';
+    END IF;
+    IF substr(new_curp, 11, 1) <> substr(target_curp, 11, 1) THEN
+        RAISE EXCEPTION 'person_anonymize: the surrogate must keep the sex of the CURP' USING ERRCODE = '22023';
+    END IF;
+    SELECT array_agg(DISTINCT lower(e)) INTO emails FROM (
+        SELECT previous.email
+        UNION ALL SELECT a.email FROM person_agency a WHERE a.curp = target_curp
+        UNION ALL SELECT h.email FROM person_history h WHERE h.curp = target_curp) s(e)
+    WHERE e IS NOT NULL;
+    emails := coalesce(emails, '{}');
+    IF EXISTS (SELECT 1 FROM account_person ap WHERE ap.curp = target_curp)
+       OR EXISTS (SELECT 1 FROM account a WHERE lower(a.email) = ANY (emails))
+       OR EXISTS (SELECT 1 FROM account_invitation i WHERE lower(i.email) = ANY (emails)) THEN
+        RAISE EXCEPTION 'person_anonymize: an account is linked to the person or holds their e-mail'
+            USING ERRCODE = 'CA003';
+    END IF;
+    SELECT array_agg(DISTINCT n) INTO needles FROM (
+        SELECT target_curp UNION ALL SELECT unnest(emails)
+        UNION ALL SELECT unnest(ARRAY[x.given_names, x.first_surname, x.second_surname,
+                                      x.given_names || ' ' || x.first_surname])
+        FROM (SELECT p.given_names, p.first_surname, p.second_surname FROM person p WHERE p.curp = target_curp
+              UNION SELECT a.given_names, a.first_surname, a.second_surname FROM person_agency a WHERE a.curp = target_curp
+              UNION SELECT h.given_names, h.first_surname, h.second_surname FROM person_history h
+              WHERE h.curp = target_curp) x) s(n)
+    WHERE n IS NOT NULL;
+    IF why IS NULL OR btrim(why) = '' OR length(why) > 500 OR why ~ '[[:cntrl:]]' THEN
+        RAISE EXCEPTION 'person_anonymize: a reason of 1 to 500 characters' USING ERRCODE = '22023';
+    END IF;
+    IF personal_data_mentions(why, needles) THEN
+        RAISE EXCEPTION 'person_anonymize: the reason names the person' USING ERRCODE = 'CA004';
+    END IF;
+    PERFORM arco_request_check(arco_id, 'cancelacion', target_curp);
+
+    INSERT INTO person (curp, given_names, first_surname, second_surname, sex, email, batch_id)
+    VALUES (new_curp, 'Persona', 'Anonimizada', NULL, previous.sex, NULL, NULL);
+    UPDATE person_agency SET curp = new_curp, given_names = 'Persona', first_surname = 'Anonimizada',
+        second_surname = NULL, email = NULL, updated_at = now()
+    WHERE curp = target_curp;
+    -- attendance_mark, constancia and result_history follow (ON UPDATE CASCADE); the trained
+    -- summary's triggers mark both CURPs; the results history trigger writes nothing (the key changed).
+    UPDATE enrollment SET curp = new_curp, position_title = NULL,
+        drop_reason = CASE WHEN personal_data_mentions(drop_reason, needles)
+                           THEN 'motivo suprimido por la cancelación de datos' ELSE drop_reason END
+    WHERE curp = target_curp;
+    GET DIAGNOSTICS moved = ROW_COUNT;
+    UPDATE constancia SET revoked_at = coalesce(revoked_at, now()),
+        revoked_reason = CASE WHEN revoked_at IS NULL THEN 'anulada por cancelación de datos'
+                              WHEN personal_data_mentions(revoked_reason, needles)
+                              THEN 'motivo suprimido por la cancelación de datos'
+                              ELSE revoked_reason END
+    WHERE curp = new_curp;
+    GET DIAGNOSTICS annulled = ROW_COUNT;
+    DELETE FROM constancia_pdf d USING constancia c WHERE c.folio = d.folio AND c.curp = new_curp;
+    DELETE FROM person_history WHERE curp = target_curp;
+    GET DIAGNOSTICS deleted_history = ROW_COUNT;
+    DELETE FROM person_mail_opt_out WHERE curp = target_curp;
+    UPDATE arco_request SET curp = new_curp, detail = NULL,
+        outcome = CASE WHEN outcome IS NULL THEN NULL ELSE 'texto suprimido por la cancelación de datos' END
+    WHERE curp = target_curp;
+    DELETE FROM person WHERE curp = target_curp;
+    DELETE FROM mail_outbox m WHERE lower(m.recipient) = ANY (emails);
+    GET DIAGNOSTICS deleted_messages = ROW_COUNT;
+    -- The summary now, so no row of it names the old CURP even inside this transaction.
+    PERFORM trained_mark(ARRAY[target_curp, new_curp]);
+    PERFORM trained_refresh();
+    INSERT INTO person_anonymized (curp) VALUES (new_curp);
+    IF arco_id IS NOT NULL THEN
+        PERFORM arco_request_done(arco_id,
+            'Datos de identidad cancelados (CURP, nombre y correo); las cifras se conservan bajo una clave sustituta.');
+    END IF;
+    PERFORM personal_data_audit('person.anonymize',
+                                CASE WHEN arco_id IS NOT NULL THEN 'solicitud ' || arco_id END,
+                                jsonb_build_object('reason', why, 'enrollments', moved, 'constancias', annulled));
+    RETURN QUERY SELECT moved, annulled, deleted_messages, deleted_history;
+END
+$_$;
+
+ALTER FUNCTION public.person_anonymize(target_curp text, new_curp text, why text, arco_id bigint) OWNER TO capacita_definer;
+
+--
+-- Name: person_export(text); Type: FUNCTION; Schema: public
+--
+
+CREATE FUNCTION public.person_export(target_curp text) RETURNS TABLE(source text, row_no bigint, ordinal bigint, key text, value text, kind text)
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+#variable_conflict use_column
+DECLARE
+    masked text := curp_masked(target_curp);
+    emails text[];
+    full_names text[];
+BEGIN
+    IF NOT personal_data_admin() THEN
+        RAISE EXCEPTION 'person_export: for the Secretaría Técnica' USING ERRCODE = '42501';
+    END IF;
+    SELECT array_agg(DISTINCT lower(e)) INTO emails FROM (
+        SELECT p.email FROM person p WHERE p.curp = target_curp
+        UNION ALL SELECT a.email FROM person_agency a WHERE a.curp = target_curp
+        UNION ALL SELECT h.email FROM person_history h WHERE h.curp = target_curp) s(e)
+    WHERE e IS NOT NULL;
+    SELECT array_agg(DISTINCT n) INTO full_names FROM (
+        SELECT p.given_names || ' ' || p.first_surname FROM person p WHERE p.curp = target_curp
+        UNION ALL SELECT a.given_names || ' ' || a.first_surname FROM person_agency a WHERE a.curp = target_curp) s(n);
+    RETURN QUERY
+    WITH batches AS (
+        SELECT b FROM (
+            SELECT p.batch_id FROM person p WHERE p.curp = target_curp
+            UNION SELECT a.batch_id FROM person_agency a WHERE a.curp = target_curp
+            UNION SELECT h.batch_id FROM person_history h WHERE h.curp = target_curp
+            UNION SELECT h.changed_by_batch FROM person_history h WHERE h.curp = target_curp
+            UNION SELECT e.batch_id FROM enrollment e WHERE e.curp = target_curp
+            UNION SELECT e.results_batch_id FROM enrollment e WHERE e.curp = target_curp
+            UNION SELECT m.batch_id FROM attendance_mark m WHERE m.curp = target_curp
+            UNION SELECT r.results_batch_id FROM result_history r WHERE r.curp = target_curp
+            UNION SELECT r.changed_by_batch FROM result_history r WHERE r.curp = target_curp) s(b)
+        WHERE b IS NOT NULL
+    ),
+    accounts AS (SELECT ap.account_id FROM account_person ap WHERE ap.curp = target_curp),
+    found(sort, source, n, r) AS (
+        SELECT 1, 'person', row_number() OVER (), to_json(t) FROM person t WHERE t.curp = target_curp
+        UNION ALL
+        SELECT 2, 'person_agency', row_number() OVER (ORDER BY t.agency_code), to_json(t)
+        FROM person_agency t WHERE t.curp = target_curp
+        UNION ALL
+        SELECT 3, 'person_history', row_number() OVER (ORDER BY t.id), to_json(t)
+        FROM person_history t WHERE t.curp = target_curp
+        UNION ALL
+        SELECT 4, 'enrollment', row_number() OVER (ORDER BY t.group_code), to_json(t)
+        FROM enrollment t WHERE t.curp = target_curp
+        UNION ALL
+        SELECT 5, 'result_history', row_number() OVER (ORDER BY t.id), to_json(t)
+        FROM result_history t WHERE t.curp = target_curp
+        UNION ALL
+        SELECT 6, 'attendance_mark', row_number() OVER (ORDER BY t.group_code, t.session_date, t.starts_at), to_json(t)
+        FROM attendance_mark t WHERE t.curp = target_curp
+        UNION ALL
+        SELECT 7, 'constancia', row_number() OVER (ORDER BY t.folio), to_json(t)
+        FROM constancia t WHERE t.curp = target_curp
+        UNION ALL
+        SELECT 8, 'constancia_pdf', row_number() OVER (ORDER BY t.folio, t.issued_at), to_json(t)
+        FROM constancia_pdf t JOIN constancia c ON c.folio = t.folio WHERE c.curp = target_curp
+        UNION ALL
+        SELECT 9, 'trained_year', row_number() OVER (ORDER BY t.year), to_json(t)
+        FROM trained_year t WHERE t.curp = target_curp
+        UNION ALL
+        SELECT 10, 'account_person', row_number() OVER (ORDER BY t.account_id), to_json(t)
+        FROM account_person t WHERE t.curp = target_curp
+        UNION ALL
+        SELECT 11, 'account', row_number() OVER (ORDER BY x.id), to_json(x)
+        FROM (SELECT a.id, a.email, a.name, a.role, a.agency_code, a.active, a.created_by, a.created_at,
+                     a.last_sign_in_at
+              FROM account a WHERE a.id IN (SELECT account_id FROM accounts)) x
+        UNION ALL
+        SELECT 12, 'group_instructor', row_number() OVER (ORDER BY t.group_code), to_json(t)
+        FROM group_instructor t
+        WHERE t.user_name IN (SELECT lower(a.email) FROM account a WHERE a.id IN (SELECT account_id FROM accounts))
+        UNION ALL
+        SELECT 13, 'mail_outbox', row_number() OVER (ORDER BY x.id), to_json(x)
+        FROM (SELECT m.id, m.recipient, m.subject, m.kind, m.created_at, m.attempts, m.sent_at, m.failed_at,
+                     m.last_error
+              FROM mail_outbox m WHERE lower(m.recipient) = ANY (coalesce(emails, '{}'))) x
+        UNION ALL
+        SELECT 14, 'person_mail_opt_out', row_number() OVER (), to_json(t)
+        FROM person_mail_opt_out t WHERE t.curp = target_curp
+        UNION ALL
+        SELECT 15, 'arco_request', row_number() OVER (ORDER BY t.id), to_json(t)
+        FROM arco_request t WHERE t.curp = target_curp
+        UNION ALL
+        SELECT 16, 'ficha', row_number() OVER (ORDER BY t.id), to_json(t)
+        FROM ficha t
+        WHERE position(target_curp IN t.document::text) > 0
+           OR EXISTS (SELECT 1 FROM unnest(coalesce(full_names, '{}')) f WHERE position(lower(f) IN lower(t.document::text)) > 0)
+        UNION ALL
+        SELECT 17, 'audit_log', row_number() OVER (ORDER BY t.id), to_json(t)
+        FROM audit_log t
+        WHERE t.batch_id IN (SELECT b FROM batches)
+           OR t.target IN (SELECT e.group_code || ' ' || masked FROM enrollment e WHERE e.curp = target_curp)
+           OR t.target IN (SELECT 'solicitud ' || r.id FROM arco_request r WHERE r.curp = target_curp)
+           OR (t.action LIKE 'person.%' AND t.target = 'persona ' || masked)
+           OR EXISTS (SELECT 1 FROM accounts ac WHERE t.target LIKE 'cuenta ' || ac.account_id || ' %')
+    )
+    SELECT f.source, f.n, j.ordinality, j.key,
+           CASE json_typeof(j.value) WHEN 'null' THEN NULL WHEN 'string' THEN j.value #>> '{}' ELSE j.value::text END,
+           json_typeof(j.value)
+    FROM found f, json_each(f.r) WITH ORDINALITY AS j(key, value, ordinality)
+    ORDER BY f.sort, f.n, j.ordinality;
+END
+$$;
+
+ALTER FUNCTION public.person_export(target_curp text) OWNER TO capacita_definer;
+
+--
 -- Name: person_history_capture(); Type: FUNCTION; Schema: public
 --
 
@@ -1609,6 +1988,153 @@ END
 $$;
 
 ALTER FUNCTION public.person_history_capture() OWNER TO capacita_definer;
+
+--
+-- Name: person_mail_opt_out_set(text, bigint, boolean); Type: FUNCTION; Schema: public
+--
+
+CREATE FUNCTION public.person_mail_opt_out_set(target_curp text, arco_id bigint, opted_out boolean) RETURNS boolean
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+DECLARE
+    changed integer;
+BEGIN
+    IF NOT personal_data_admin() THEN
+        RAISE EXCEPTION 'person_mail_opt_out_set: for the Secretaría Técnica' USING ERRCODE = '42501';
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM person p WHERE p.curp = target_curp) THEN
+        RAISE EXCEPTION 'person_mail_opt_out_set: no such person' USING ERRCODE = 'CA002';
+    END IF;
+    PERFORM arco_request_check(arco_id, 'oposicion', target_curp);
+    IF opted_out THEN
+        INSERT INTO person_mail_opt_out (curp, request_id, set_by)
+        VALUES (target_curp, arco_id, coalesce(capacita_user(), session_user))
+        ON CONFLICT (curp) DO NOTHING;
+        GET DIAGNOSTICS changed = ROW_COUNT;
+        UPDATE mail_outbox m SET failed_at = now(), body_text = '', body_html = '', claimed_until = NULL,
+            last_error = 'oposición: la persona pidió no recibir correo de capacita'
+        WHERE m.sent_at IS NULL AND m.failed_at IS NULL
+          AND lower(m.recipient) IN (SELECT lower(p.email) FROM person p WHERE p.curp = target_curp AND p.email IS NOT NULL
+                                     UNION SELECT lower(a.email) FROM person_agency a
+                                     WHERE a.curp = target_curp AND a.email IS NOT NULL);
+        IF arco_id IS NOT NULL THEN
+            PERFORM arco_request_done(arco_id, 'La persona no recibirá correo de capacita.');
+        END IF;
+    ELSE
+        DELETE FROM person_mail_opt_out WHERE curp = target_curp;
+        GET DIAGNOSTICS changed = ROW_COUNT;
+    END IF;
+    IF changed > 0 THEN
+        PERFORM personal_data_audit(CASE WHEN opted_out THEN 'person.mail_opt_out' ELSE 'person.mail_opt_in' END,
+                                    CASE WHEN arco_id IS NULL THEN 'persona ' || curp_masked(target_curp)
+                                         ELSE 'solicitud ' || arco_id END, NULL);
+    END IF;
+    RETURN changed > 0;
+END
+$$;
+
+ALTER FUNCTION public.person_mail_opt_out_set(target_curp text, arco_id bigint, opted_out boolean) OWNER TO capacita_definer;
+
+--
+-- Name: person_rectify(text, bigint, text, text, text, text, text); Type: FUNCTION; Schema: public
+--
+
+CREATE FUNCTION public.person_rectify(target_curp text, arco_id bigint, new_given text, new_first text, new_second text, new_sex text, new_email text) RETURNS text[]
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+DECLARE
+    previous person%ROWTYPE;
+    changed text[] := '{}';
+    last_history bigint;
+BEGIN
+    IF NOT personal_data_admin() THEN
+        RAISE EXCEPTION 'person_rectify: for the Secretaría Técnica' USING ERRCODE = '42501';
+    END IF;
+    SELECT * INTO previous FROM person p WHERE p.curp = target_curp FOR UPDATE;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'person_rectify: no such person' USING ERRCODE = 'CA002';
+    END IF;
+    IF EXISTS (SELECT 1 FROM person_anonymized a WHERE a.curp = target_curp) THEN
+        RAISE EXCEPTION 'person_rectify: the person''s data was cancelled' USING ERRCODE = 'CA005';
+    END IF;
+    PERFORM arco_request_check(arco_id, 'rectificacion', target_curp);
+    IF new_given IS DISTINCT FROM previous.given_names THEN changed := array_append(changed, 'given_names'); END IF;
+    IF new_first IS DISTINCT FROM previous.first_surname THEN changed := array_append(changed, 'first_surname'); END IF;
+    IF new_second IS DISTINCT FROM previous.second_surname THEN changed := array_append(changed, 'second_surname'); END IF;
+    IF new_sex IS DISTINCT FROM previous.sex THEN changed := array_append(changed, 'sex'); END IF;
+    IF new_email IS DISTINCT FROM previous.email THEN changed := array_append(changed, 'email'); END IF;
+    IF cardinality(changed) = 0 THEN
+        RETURN changed;
+    END IF;
+    SELECT coalesce(max(h.id), 0) INTO last_history FROM person_history h;
+    UPDATE person SET given_names = new_given, first_surname = new_first, second_surname = new_second, sex = new_sex,
+        email = new_email, updated_at = now()
+    WHERE curp = target_curp;
+    UPDATE person_history SET arco_request_id = arco_id WHERE curp = target_curp AND id > last_history;
+    UPDATE person_agency SET given_names = new_given, first_surname = new_first, second_surname = new_second,
+        sex = new_sex, email = new_email, updated_at = now()
+    WHERE curp = target_curp;
+    IF arco_id IS NOT NULL THEN
+        PERFORM arco_request_done(arco_id, 'Datos rectificados: ' || array_to_string(changed, ', ') || '.');
+    END IF;
+    PERFORM personal_data_audit('person.rectify',
+                                CASE WHEN arco_id IS NULL THEN 'persona ' || curp_masked(target_curp)
+                                     ELSE 'solicitud ' || arco_id END,
+                                jsonb_build_object('fields', to_jsonb(changed)));
+    RETURN changed;
+END
+$$;
+
+ALTER FUNCTION public.person_rectify(target_curp text, arco_id bigint, new_given text, new_first text, new_second text, new_sex text, new_email text) OWNER TO capacita_definer;
+
+--
+-- Name: personal_data_admin(); Type: FUNCTION; Schema: public
+--
+
+CREATE FUNCTION public.personal_data_admin() RETURNS boolean
+    LANGUAGE sql STABLE
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+    SELECT CASE WHEN capacita_role() IS NULL
+                THEN coalesce((SELECT r.rolsuper FROM pg_roles r WHERE r.rolname = session_user), false)
+                ELSE capacita_role() = 'admin' END
+$$;
+
+ALTER FUNCTION public.personal_data_admin() OWNER TO capacita_definer;
+
+--
+-- Name: personal_data_audit(text, text, jsonb); Type: FUNCTION; Schema: public
+--
+
+CREATE FUNCTION public.personal_data_audit(what text, about text, detail jsonb) RETURNS void
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+    INSERT INTO audit_log (user_name, user_label, role, agency_code, action, target, request_id, detail)
+    VALUES (coalesce(capacita_user(), session_user), capacita_user(), coalesce(capacita_role(), 'system'),
+            capacita_agency(), what, about, nullif(current_setting('capacita.request', true), ''), detail)
+$$;
+
+ALTER FUNCTION public.personal_data_audit(what text, about text, detail jsonb) OWNER TO capacita_definer;
+
+--
+-- Name: personal_data_mentions(text, text[]); Type: FUNCTION; Schema: public
+--
+
+CREATE FUNCTION public.personal_data_mentions(haystack text, needles text[]) RETURNS boolean
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+    SELECT haystack IS NOT NULL AND EXISTS (
+        SELECT 1 FROM unnest(needles) AS n
+        WHERE n IS NOT NULL AND length(btrim(n)) >= 2
+          AND position(' ' || btrim(regexp_replace(lower(n), '[^[:alnum:]@.]+', ' ', 'g')) || ' '
+                       IN ' ' || regexp_replace(lower(haystack), '[^[:alnum:]@.]+', ' ', 'g') || ' ') > 0)
+$$;
+
+ALTER FUNCTION public.personal_data_mentions(haystack text, needles text[]) OWNER TO capacita_definer;
 
 --
 -- Name: report_change_note(); Type: FUNCTION; Schema: public
@@ -1668,6 +2194,45 @@ END
 $$;
 
 ALTER FUNCTION public.result_history_capture() OWNER TO capacita_definer;
+
+--
+-- Name: retention_due(date); Type: FUNCTION; Schema: public
+--
+
+CREATE FUNCTION public.retention_due(cutoff date) RETURNS TABLE(curp text, last_activity date, blocked text)
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+#variable_conflict use_column
+BEGIN
+    IF NOT personal_data_admin() THEN
+        RAISE EXCEPTION 'retention_due: for the Secretaría Técnica' USING ERRCODE = '42501';
+    END IF;
+    RETURN QUERY
+    WITH activity AS (
+        SELECT p.curp, p.email, greatest(p.updated_at::date,
+                        (SELECT max(a.updated_at)::date FROM person_agency a WHERE a.curp = p.curp),
+                        (SELECT max(greatest(e.updated_at::date, coalesce(g.ends_on, g.starts_on)))
+                         FROM enrollment e JOIN training_group g ON g.code = e.group_code WHERE e.curp = p.curp))
+               AS last_activity
+        FROM person p
+        WHERE NOT EXISTS (SELECT 1 FROM person_anonymized x WHERE x.curp = p.curp)
+    )
+    SELECT a.curp::text, a.last_activity,
+           CASE WHEN EXISTS (SELECT 1 FROM account_person ap WHERE ap.curp = a.curp)
+                     OR EXISTS (SELECT 1 FROM account ac
+                                WHERE lower(ac.email) IN (SELECT lower(a.email) UNION
+                                                          SELECT lower(pa.email) FROM person_agency pa WHERE pa.curp = a.curp))
+                THEN 'cuenta'
+                WHEN EXISTS (SELECT 1 FROM arco_request r WHERE r.curp = a.curp AND r.closed_at IS NULL)
+                THEN 'solicitud' END
+    FROM activity a
+    WHERE a.last_activity < cutoff
+    ORDER BY a.last_activity, a.curp;
+END
+$$;
+
+ALTER FUNCTION public.retention_due(cutoff date) OWNER TO capacita_definer;
 
 --
 -- Name: session_close(text); Type: FUNCTION; Schema: public
@@ -2449,6 +3014,51 @@ CREATE SEQUENCE public.api_token_id_seq
 ALTER SEQUENCE public.api_token_id_seq OWNED BY public.api_token.id;
 
 --
+-- Name: arco_request; Type: TABLE; Schema: public
+--
+
+CREATE TABLE public.arco_request (
+    id bigint NOT NULL,
+    kind text NOT NULL,
+    curp text NOT NULL COLLATE pg_catalog."C",
+    channel text NOT NULL,
+    received_on date NOT NULL,
+    due_on date NOT NULL,
+    detail text,
+    state text DEFAULT 'recibida'::text NOT NULL,
+    outcome text,
+    filed_by text NOT NULL,
+    filed_at timestamp with time zone DEFAULT now() NOT NULL,
+    closed_by text,
+    closed_at timestamp with time zone,
+    CONSTRAINT arco_request_channel_check CHECK ((channel = ANY (ARRAY['escrito'::text, 'correo'::text, 'pnt'::text, 'participante'::text]))),
+    CONSTRAINT arco_request_check CHECK ((due_on > received_on)),
+    CONSTRAINT arco_request_check1 CHECK (((state = ANY (ARRAY['atendida'::text, 'improcedente'::text])) = (closed_at IS NOT NULL))),
+    CONSTRAINT arco_request_check2 CHECK (((closed_at IS NULL) OR ((closed_by IS NOT NULL) AND (btrim(COALESCE(outcome, ''::text)) <> ''::text)))),
+    CONSTRAINT arco_request_curp_check CHECK ((curp ~ '^[A-Z][AEIOUX][A-Z]{2}[0-9]{6}[HMX][A-Z]{2}[B-DF-HJ-NP-TV-Z]{3}[0-9A-Z][0-9]$'::text)),
+    CONSTRAINT arco_request_detail_check CHECK (((length(detail) <= 2000) AND (detail !~ '[[:cntrl:]]'::text))),
+    CONSTRAINT arco_request_kind_check CHECK ((kind = ANY (ARRAY['acceso'::text, 'rectificacion'::text, 'cancelacion'::text, 'oposicion'::text]))),
+    CONSTRAINT arco_request_outcome_check CHECK (((length(outcome) <= 2000) AND (outcome !~ '[[:cntrl:]]'::text))),
+    CONSTRAINT arco_request_received_on_check CHECK ((received_on >= '2017-01-27'::date)),
+    CONSTRAINT arco_request_state_check CHECK ((state = ANY (ARRAY['recibida'::text, 'en_proceso'::text, 'atendida'::text, 'improcedente'::text])))
+);
+
+ALTER TABLE ONLY public.arco_request FORCE ROW LEVEL SECURITY;
+
+--
+-- Name: arco_request_id_seq; Type: SEQUENCE; Schema: public
+--
+
+ALTER TABLE public.arco_request ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME public.arco_request_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+--
 -- Name: attendance_mark; Type: TABLE; Schema: public
 --
 
@@ -2870,6 +3480,18 @@ CREATE TABLE public.person_agency (
 ALTER TABLE ONLY public.person_agency FORCE ROW LEVEL SECURITY;
 
 --
+-- Name: person_anonymized; Type: TABLE; Schema: public
+--
+
+CREATE TABLE public.person_anonymized (
+    curp text NOT NULL COLLATE pg_catalog."C",
+    anonymized_on date DEFAULT CURRENT_DATE NOT NULL,
+    CONSTRAINT person_anonymized_curp_check CHECK ((curp ~ '^XXXX[0-9]{2}00[0-9]{2}[HMX]XX[B-DF-HJ-NP-TV-Z]{3}[0-9A-Z][0-9]$'::text))
+);
+
+ALTER TABLE ONLY public.person_anonymized FORCE ROW LEVEL SECURITY;
+
+--
 -- Name: person_history; Type: TABLE; Schema: public
 --
 
@@ -2884,7 +3506,8 @@ CREATE TABLE public.person_history (
     batch_id bigint,
     changed_by_batch bigint,
     changed_by text,
-    changed_at timestamp with time zone DEFAULT now() NOT NULL
+    changed_at timestamp with time zone DEFAULT now() NOT NULL,
+    arco_request_id bigint
 );
 
 ALTER TABLE ONLY public.person_history FORCE ROW LEVEL SECURITY;
@@ -2905,6 +3528,19 @@ CREATE SEQUENCE public.person_history_id_seq
 --
 
 ALTER SEQUENCE public.person_history_id_seq OWNED BY public.person_history.id;
+
+--
+-- Name: person_mail_opt_out; Type: TABLE; Schema: public
+--
+
+CREATE TABLE public.person_mail_opt_out (
+    curp text NOT NULL COLLATE pg_catalog."C",
+    since timestamp with time zone DEFAULT now() NOT NULL,
+    request_id bigint,
+    set_by text NOT NULL
+);
+
+ALTER TABLE ONLY public.person_mail_opt_out FORCE ROW LEVEL SECURITY;
 
 --
 -- Name: report_change; Type: TABLE; Schema: public
@@ -3317,6 +3953,13 @@ ALTER TABLE ONLY public.api_token
     ADD CONSTRAINT api_token_sha256_key UNIQUE (sha256);
 
 --
+-- Name: arco_request arco_request_pkey; Type: CONSTRAINT; Schema: public
+--
+
+ALTER TABLE ONLY public.arco_request
+    ADD CONSTRAINT arco_request_pkey PRIMARY KEY (id);
+
+--
 -- Name: attendance_mark attendance_mark_once; Type: CONSTRAINT; Schema: public
 --
 
@@ -3443,11 +4086,25 @@ ALTER TABLE ONLY public.person_agency
     ADD CONSTRAINT person_agency_pkey PRIMARY KEY (curp, agency_code);
 
 --
+-- Name: person_anonymized person_anonymized_pkey; Type: CONSTRAINT; Schema: public
+--
+
+ALTER TABLE ONLY public.person_anonymized
+    ADD CONSTRAINT person_anonymized_pkey PRIMARY KEY (curp);
+
+--
 -- Name: person_history person_history_pkey; Type: CONSTRAINT; Schema: public
 --
 
 ALTER TABLE ONLY public.person_history
     ADD CONSTRAINT person_history_pkey PRIMARY KEY (id);
+
+--
+-- Name: person_mail_opt_out person_mail_opt_out_pkey; Type: CONSTRAINT; Schema: public
+--
+
+ALTER TABLE ONLY public.person_mail_opt_out
+    ADD CONSTRAINT person_mail_opt_out_pkey PRIMARY KEY (curp);
 
 --
 -- Name: person person_pkey; Type: CONSTRAINT; Schema: public
@@ -3582,6 +4239,18 @@ CREATE UNIQUE INDEX api_token_account_name ON public.api_token USING btree (acco
 --
 
 CREATE UNIQUE INDEX api_token_name ON public.api_token USING btree (name) WHERE (account_id IS NULL);
+
+--
+-- Name: arco_request_curp; Type: INDEX; Schema: public
+--
+
+CREATE INDEX arco_request_curp ON public.arco_request USING btree (curp);
+
+--
+-- Name: arco_request_open; Type: INDEX; Schema: public
+--
+
+CREATE INDEX arco_request_open ON public.arco_request USING btree (due_on) WHERE (closed_at IS NULL);
 
 --
 -- Name: audit_log_agency_at; Type: INDEX; Schema: public
@@ -3790,6 +4459,14 @@ ALTER TABLE public.audit_log ENABLE ALWAYS TRIGGER audit_log_no_truncate;
 CREATE TRIGGER audit_log_no_update BEFORE DELETE OR UPDATE ON public.audit_log FOR EACH ROW EXECUTE FUNCTION public.audit_log_refuse();
 
 ALTER TABLE public.audit_log ENABLE ALWAYS TRIGGER audit_log_no_update;
+
+--
+-- Name: constancia constancia_not_after_cancellation; Type: TRIGGER; Schema: public
+--
+
+CREATE TRIGGER constancia_not_after_cancellation BEFORE INSERT ON public.constancia FOR EACH ROW EXECUTE FUNCTION public.constancia_not_after_cancellation();
+
+ALTER TABLE public.constancia ENABLE ALWAYS TRIGGER constancia_not_after_cancellation;
 
 --
 -- Name: enrollment enrollment_instructor_guard; Type: TRIGGER; Schema: public
@@ -4136,11 +4813,25 @@ ALTER TABLE ONLY public.person_agency
     ADD CONSTRAINT person_agency_curp_fkey FOREIGN KEY (curp) REFERENCES public.person(curp);
 
 --
+-- Name: person_anonymized person_anonymized_curp_fkey; Type: FK CONSTRAINT; Schema: public
+--
+
+ALTER TABLE ONLY public.person_anonymized
+    ADD CONSTRAINT person_anonymized_curp_fkey FOREIGN KEY (curp) REFERENCES public.person(curp);
+
+--
 -- Name: person person_batch_fk; Type: FK CONSTRAINT; Schema: public
 --
 
 ALTER TABLE ONLY public.person
     ADD CONSTRAINT person_batch_fk FOREIGN KEY (batch_id) REFERENCES public.import_batch(id);
+
+--
+-- Name: person_history person_history_arco_request_id_fkey; Type: FK CONSTRAINT; Schema: public
+--
+
+ALTER TABLE ONLY public.person_history
+    ADD CONSTRAINT person_history_arco_request_id_fkey FOREIGN KEY (arco_request_id) REFERENCES public.arco_request(id);
 
 --
 -- Name: person_history person_history_batch_id_fkey; Type: FK CONSTRAINT; Schema: public
@@ -4162,6 +4853,20 @@ ALTER TABLE ONLY public.person_history
 
 ALTER TABLE ONLY public.person_history
     ADD CONSTRAINT person_history_curp_fkey FOREIGN KEY (curp) REFERENCES public.person(curp);
+
+--
+-- Name: person_mail_opt_out person_mail_opt_out_curp_fkey; Type: FK CONSTRAINT; Schema: public
+--
+
+ALTER TABLE ONLY public.person_mail_opt_out
+    ADD CONSTRAINT person_mail_opt_out_curp_fkey FOREIGN KEY (curp) REFERENCES public.person(curp);
+
+--
+-- Name: person_mail_opt_out person_mail_opt_out_request_id_fkey; Type: FK CONSTRAINT; Schema: public
+--
+
+ALTER TABLE ONLY public.person_mail_opt_out
+    ADD CONSTRAINT person_mail_opt_out_request_id_fkey FOREIGN KEY (request_id) REFERENCES public.arco_request(id);
 
 --
 -- Name: result_history result_history_changed_by_batch_fkey; Type: FK CONSTRAINT; Schema: public
@@ -4257,6 +4962,24 @@ CREATE POLICY add ON public.person FOR INSERT WITH CHECK ((public.capacita_role(
 CREATE POLICY admin_all ON public.enrollment USING ((public.capacita_role() = 'admin'::text)) WITH CHECK ((public.capacita_role() = 'admin'::text));
 
 --
+-- Name: arco_request admin_reads; Type: POLICY; Schema: public
+--
+
+CREATE POLICY admin_reads ON public.arco_request FOR SELECT TO capacita_app USING ((public.capacita_role() = 'admin'::text));
+
+--
+-- Name: person_anonymized admin_reads; Type: POLICY; Schema: public
+--
+
+CREATE POLICY admin_reads ON public.person_anonymized FOR SELECT TO capacita_app USING ((public.capacita_role() = 'admin'::text));
+
+--
+-- Name: person_mail_opt_out admin_reads; Type: POLICY; Schema: public
+--
+
+CREATE POLICY admin_reads ON public.person_mail_opt_out FOR SELECT TO capacita_app USING ((public.capacita_role() = 'admin'::text));
+
+--
 -- Name: agency admin_writes; Type: POLICY; Schema: public
 --
 
@@ -4303,6 +5026,12 @@ ALTER TABLE public.agency_former_name ENABLE ROW LEVEL SECURITY;
 --
 
 CREATE POLICY append_own ON public.audit_log FOR INSERT WITH CHECK (((public.capacita_role() IS NOT NULL) AND (role = public.capacita_role()) AND (NOT (user_name IS DISTINCT FROM public.capacita_user())) AND (NOT (agency_code IS DISTINCT FROM public.capacita_agency()))));
+
+--
+-- Name: arco_request; Type: ROW SECURITY; Schema: public
+--
+
+ALTER TABLE public.arco_request ENABLE ROW LEVEL SECURITY;
 
 --
 -- Name: group_instructor assign; Type: POLICY; Schema: public
@@ -4475,10 +5204,22 @@ ALTER TABLE public.person ENABLE ROW LEVEL SECURITY;
 ALTER TABLE public.person_agency ENABLE ROW LEVEL SECURITY;
 
 --
+-- Name: person_anonymized; Type: ROW SECURITY; Schema: public
+--
+
+ALTER TABLE public.person_anonymized ENABLE ROW LEVEL SECURITY;
+
+--
 -- Name: person_history; Type: ROW SECURITY; Schema: public
 --
 
 ALTER TABLE public.person_history ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: person_mail_opt_out; Type: ROW SECURITY; Schema: public
+--
+
+ALTER TABLE public.person_mail_opt_out ENABLE ROW LEVEL SECURITY;
 
 --
 -- Name: constancia_pdf read_as_constancia; Type: POLICY; Schema: public
@@ -4921,6 +5662,32 @@ REVOKE ALL ON FUNCTION public.account_totp_step_use(session_sha256 text, step bi
 GRANT ALL ON FUNCTION public.account_totp_step_use(session_sha256 text, step bigint) TO capacita_app;
 
 --
+-- Name: FUNCTION arco_request_check(arco_id bigint, wanted_kind text, person_curp text); Type: ACL; Schema: public
+--
+
+REVOKE ALL ON FUNCTION public.arco_request_check(arco_id bigint, wanted_kind text, person_curp text) FROM PUBLIC;
+
+--
+-- Name: FUNCTION arco_request_done(arco_id bigint, what_was_done text); Type: ACL; Schema: public
+--
+
+REVOKE ALL ON FUNCTION public.arco_request_done(arco_id bigint, what_was_done text) FROM PUBLIC;
+
+--
+-- Name: FUNCTION arco_request_file(new_kind text, new_curp text, received date, due date, new_channel text, new_detail text); Type: ACL; Schema: public
+--
+
+REVOKE ALL ON FUNCTION public.arco_request_file(new_kind text, new_curp text, received date, due date, new_channel text, new_detail text) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.arco_request_file(new_kind text, new_curp text, received date, due date, new_channel text, new_detail text) TO capacita_app;
+
+--
+-- Name: FUNCTION arco_request_set_state(arco_id bigint, new_state text, new_outcome text); Type: ACL; Schema: public
+--
+
+REVOKE ALL ON FUNCTION public.arco_request_set_state(arco_id bigint, new_state text, new_outcome text) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.arco_request_set_state(arco_id bigint, new_state text, new_outcome text) TO capacita_app;
+
+--
 -- Name: FUNCTION attendance_group_sessions_check(); Type: ACL; Schema: public
 --
 
@@ -4998,6 +5765,12 @@ REVOKE ALL ON FUNCTION public.constancia_documents(only_group text, only_folio t
 GRANT ALL ON FUNCTION public.constancia_documents(only_group text, only_folio text, after_folio text, max_rows integer) TO capacita_app;
 
 --
+-- Name: FUNCTION constancia_not_after_cancellation(); Type: ACL; Schema: public
+--
+
+REVOKE ALL ON FUNCTION public.constancia_not_after_cancellation() FROM PUBLIC;
+
+--
 -- Name: FUNCTION constancia_verify(code text); Type: ACL; Schema: public
 --
 
@@ -5010,6 +5783,13 @@ GRANT ALL ON FUNCTION public.constancia_verify(code text) TO capacita_app;
 
 REVOKE ALL ON FUNCTION public.constancia_verify_pdfs(code text) FROM PUBLIC;
 GRANT ALL ON FUNCTION public.constancia_verify_pdfs(code text) TO capacita_app;
+
+--
+-- Name: FUNCTION curp_masked(value text); Type: ACL; Schema: public
+--
+
+REVOKE ALL ON FUNCTION public.curp_masked(value text) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.curp_masked(value text) TO capacita_app;
 
 --
 -- Name: FUNCTION enrollment_import_apply(batch bigint); Type: ACL; Schema: public
@@ -5124,11 +5904,59 @@ GRANT ALL ON FUNCTION public.multiplier_rows(from_day date, to_day date) TO capa
 REVOKE ALL ON FUNCTION public.person_agency_merge(batch bigint) FROM PUBLIC;
 
 --
+-- Name: FUNCTION person_anonymize(target_curp text, new_curp text, why text, arco_id bigint); Type: ACL; Schema: public
+--
+
+REVOKE ALL ON FUNCTION public.person_anonymize(target_curp text, new_curp text, why text, arco_id bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.person_anonymize(target_curp text, new_curp text, why text, arco_id bigint) TO capacita_app;
+
+--
+-- Name: FUNCTION person_export(target_curp text); Type: ACL; Schema: public
+--
+
+REVOKE ALL ON FUNCTION public.person_export(target_curp text) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.person_export(target_curp text) TO capacita_app;
+
+--
 -- Name: FUNCTION person_history_capture(); Type: ACL; Schema: public
 --
 
 REVOKE ALL ON FUNCTION public.person_history_capture() FROM PUBLIC;
 GRANT ALL ON FUNCTION public.person_history_capture() TO capacita_app;
+
+--
+-- Name: FUNCTION person_mail_opt_out_set(target_curp text, arco_id bigint, opted_out boolean); Type: ACL; Schema: public
+--
+
+REVOKE ALL ON FUNCTION public.person_mail_opt_out_set(target_curp text, arco_id bigint, opted_out boolean) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.person_mail_opt_out_set(target_curp text, arco_id bigint, opted_out boolean) TO capacita_app;
+
+--
+-- Name: FUNCTION person_rectify(target_curp text, arco_id bigint, new_given text, new_first text, new_second text, new_sex text, new_email text); Type: ACL; Schema: public
+--
+
+REVOKE ALL ON FUNCTION public.person_rectify(target_curp text, arco_id bigint, new_given text, new_first text, new_second text, new_sex text, new_email text) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.person_rectify(target_curp text, arco_id bigint, new_given text, new_first text, new_second text, new_sex text, new_email text) TO capacita_app;
+
+--
+-- Name: FUNCTION personal_data_admin(); Type: ACL; Schema: public
+--
+
+REVOKE ALL ON FUNCTION public.personal_data_admin() FROM PUBLIC;
+GRANT ALL ON FUNCTION public.personal_data_admin() TO capacita_app;
+
+--
+-- Name: FUNCTION personal_data_audit(what text, about text, detail jsonb); Type: ACL; Schema: public
+--
+
+REVOKE ALL ON FUNCTION public.personal_data_audit(what text, about text, detail jsonb) FROM PUBLIC;
+
+--
+-- Name: FUNCTION personal_data_mentions(haystack text, needles text[]); Type: ACL; Schema: public
+--
+
+REVOKE ALL ON FUNCTION public.personal_data_mentions(haystack text, needles text[]) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.personal_data_mentions(haystack text, needles text[]) TO capacita_app;
 
 --
 -- Name: FUNCTION report_change_note(); Type: ACL; Schema: public
@@ -5149,6 +5977,13 @@ GRANT ALL ON FUNCTION public.report_version(OUT version bigint, OUT settled bool
 
 REVOKE ALL ON FUNCTION public.result_history_capture() FROM PUBLIC;
 GRANT ALL ON FUNCTION public.result_history_capture() TO capacita_app;
+
+--
+-- Name: FUNCTION retention_due(cutoff date); Type: ACL; Schema: public
+--
+
+REVOKE ALL ON FUNCTION public.retention_due(cutoff date) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.retention_due(cutoff date) TO capacita_app;
 
 --
 -- Name: FUNCTION session_close(session_sha256 text); Type: ACL; Schema: public
@@ -5384,6 +6219,13 @@ GRANT SELECT,INSERT,UPDATE ON TABLE public.api_token TO capacita_definer;
 GRANT USAGE ON SEQUENCE public.api_token_id_seq TO capacita_definer;
 
 --
+-- Name: TABLE arco_request; Type: ACL; Schema: public
+--
+
+GRANT SELECT ON TABLE public.arco_request TO capacita_app;
+GRANT SELECT,INSERT,UPDATE ON TABLE public.arco_request TO capacita_definer;
+
+--
 -- Name: TABLE attendance_mark; Type: ACL; Schema: public
 --
 
@@ -5395,7 +6237,7 @@ GRANT SELECT,INSERT,UPDATE ON TABLE public.attendance_mark TO capacita_app;
 --
 
 GRANT SELECT,INSERT ON TABLE public.audit_log TO capacita_app;
-GRANT INSERT ON TABLE public.audit_log TO capacita_definer;
+GRANT SELECT,INSERT ON TABLE public.audit_log TO capacita_definer;
 
 --
 -- Name: SEQUENCE audit_log_id_seq; Type: ACL; Schema: public
@@ -5409,14 +6251,14 @@ GRANT USAGE ON SEQUENCE public.audit_log_id_seq TO capacita_definer;
 --
 
 GRANT SELECT,INSERT,UPDATE ON TABLE public.constancia TO capacita_app;
-GRANT SELECT ON TABLE public.constancia TO capacita_definer;
+GRANT SELECT,UPDATE ON TABLE public.constancia TO capacita_definer;
 
 --
 -- Name: TABLE constancia_pdf; Type: ACL; Schema: public
 --
 
 GRANT SELECT,INSERT ON TABLE public.constancia_pdf TO capacita_app;
-GRANT SELECT ON TABLE public.constancia_pdf TO capacita_definer;
+GRANT SELECT,DELETE ON TABLE public.constancia_pdf TO capacita_definer;
 
 --
 -- Name: TABLE constancia_sequence; Type: ACL; Schema: public
@@ -5508,7 +6350,7 @@ GRANT USAGE ON SEQUENCE public.mail_outbox_id_seq TO capacita_definer;
 --
 
 GRANT SELECT,INSERT,UPDATE ON TABLE public.person TO capacita_app;
-GRANT SELECT,INSERT,UPDATE ON TABLE public.person TO capacita_definer;
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.person TO capacita_definer;
 
 --
 -- Name: TABLE person_agency; Type: ACL; Schema: public
@@ -5518,17 +6360,31 @@ GRANT SELECT ON TABLE public.person_agency TO capacita_app;
 GRANT SELECT,INSERT,UPDATE ON TABLE public.person_agency TO capacita_definer;
 
 --
+-- Name: TABLE person_anonymized; Type: ACL; Schema: public
+--
+
+GRANT SELECT ON TABLE public.person_anonymized TO capacita_app;
+GRANT SELECT,INSERT ON TABLE public.person_anonymized TO capacita_definer;
+
+--
 -- Name: TABLE person_history; Type: ACL; Schema: public
 --
 
 GRANT SELECT ON TABLE public.person_history TO capacita_app;
-GRANT INSERT ON TABLE public.person_history TO capacita_definer;
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.person_history TO capacita_definer;
 
 --
 -- Name: SEQUENCE person_history_id_seq; Type: ACL; Schema: public
 --
 
 GRANT USAGE ON SEQUENCE public.person_history_id_seq TO capacita_definer;
+
+--
+-- Name: TABLE person_mail_opt_out; Type: ACL; Schema: public
+--
+
+GRANT SELECT ON TABLE public.person_mail_opt_out TO capacita_app;
+GRANT SELECT,INSERT,DELETE ON TABLE public.person_mail_opt_out TO capacita_definer;
 
 --
 -- Name: TABLE report_change; Type: ACL; Schema: public
@@ -5547,7 +6403,7 @@ GRANT USAGE ON SEQUENCE public.report_change_id_seq TO capacita_definer;
 --
 
 GRANT SELECT ON TABLE public.result_history TO capacita_app;
-GRANT INSERT ON TABLE public.result_history TO capacita_definer;
+GRANT SELECT,INSERT ON TABLE public.result_history TO capacita_definer;
 
 --
 -- Name: SEQUENCE result_history_id_seq; Type: ACL; Schema: public

@@ -18,6 +18,7 @@ struct CapacitaCommand: ParsableCommand {
             EnrollCommand.self, AttendanceCommand.self,
             ResultsCommand.self, ConstanciaCommand.self, HeadcountCommand.self, FichaCommand.self, ReportCommand.self,
             TemplateCommand.self, AuditCommand.self, TokenCommand.self, UserCommand.self, MailCommand.self,
+            PersonaCommand.self, ArcoCommand.self,
             ServeCommand.self,
         ]
     )

@@ -93,6 +93,11 @@ public enum Labels {
         "subject": "asunto",
         "attempts": "intentos", "next_attempt_at": "siguiente intento", "failed_at": "abandonado",
         "last_error": "último error", "sent": "enviados", "retrying": "por reintentar", "gave_up": "abandonados",
+        // A person's data on request (ARCO) and retention
+        "channel": "medio", "received_on": "recibida", "due_on": "vence", "days_left": "días hábiles restantes",
+        "overdue": "vencida", "outcome": "lo que se hizo", "filed_by": "registró", "closed_by": "cerró",
+        "closed_on": "cerrada", "generated_at": "generado", "last_activity": "última actividad",
+        "blocked": "se deja porque",
     ]
 
     public static let values: [String: String] = [
@@ -103,7 +108,8 @@ public enum Labels {
         "each-tier": "cada nivel", "all-tiers": "todos los niveles juntos", "cumulative": "acumulado",
         "annual": "anual",
         // Constancia status, migration state, ficha version
-        "valid": "válida", "revoked": "revocada", "applied": "aplicada", "pending": "pendiente", "current": "vigente",
+        "valid": "válida", "revoked": "revocada", "cancelled": "anulada por cancelación de datos",
+        "applied": "aplicada", "pending": "pendiente", "current": "vigente",
         // Course kinds, levels, modalities
         "capacitacion": "capacitación", "sensibilizacion": "sensibilización", "basico": "básico",
         "intermedio": "intermedio", "formador": "formador de personas formadoras", "especializado": "especializado",
@@ -132,5 +138,11 @@ public enum Labels {
         // Mail kinds and states
         "invitation": "invitación", "password_reset": "restablecer contraseña", "test": "prueba",
         "sending": "enviando", "failed": "abandonado",
+        // ARCO requests: kinds, channels, states
+        "acceso": "acceso", "rectificacion": "rectificación", "cancelacion": "cancelación", "oposicion": "oposición",
+        "escrito": "escrito", "correo": "correo", "pnt": "Plataforma Nacional de Transparencia",
+        "participante": "página del participante", "recibida": "recibida", "en_proceso": "en proceso",
+        "atendida": "atendida", "improcedente": "improcedente", "vencida": "VENCIDA",
+        "cuenta": "tiene una cuenta", "solicitud": "tiene una solicitud abierta",
     ]
 }

@@ -116,8 +116,10 @@ public enum ConstanciaTable {
     /// What anyone holding the code may read: no CURP, surnames by their initials.
     public static func verification(_ record: ConstanciaVerification) -> Record {
         Record([
-            ("status", .code(record.revokedOn == nil ? "valid" : "revoked")), ("folio", .text(record.folio)),
-            ("holder", .text(record.holder.withSurnameInitials)), ("course", .text(record.courseTitle)),
+            ("status", .code(record.cancelled ? "cancelled" : record.revokedOn == nil ? "valid" : "revoked")),
+            ("folio", .text(record.folio)),
+            ("holder", record.cancelled ? .null : .text(record.holder.withSurnameInitials)),
+            ("course", .text(record.courseTitle)),
             ("hours", .number(record.hours)), ("starts_on", .date(record.startsOn.description)),
             ("ends_on", record.endsOn.map { .date($0.description) } ?? .null),
             ("revoked_at", record.revokedOn.map(Cell.text) ?? .null),

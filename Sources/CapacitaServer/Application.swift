@@ -50,6 +50,11 @@ public struct CapacitaApplication: Sendable {
         } else {
             logger.notice("no mail server (CAPACITA_SMTP_URL unset): messages wait in the outbox")
         }
+        if let every = configuration.retentionInterval {
+            let policy = try seed(configuration.retentionPolicyFile, RetentionPolicy.parse)
+            services.append(
+                .init(service: RetentionService(policy: policy, interval: every, pool: pool, logger: logger)))
+        }
         services.append(.init(service: application))
         var group = ServiceGroupConfiguration(services: services, logger: logger)
         group.gracefulShutdownSignals = [.sigterm, .sigint]
@@ -104,6 +109,8 @@ public func buildApplication(_ configuration: ServerConfiguration, logger: Logge
         TrainingActionsController(store: store, published: figures.published).add(to: routes)
         Meta41Controller(store: store, programmed: figures.programmed).add(to: routes)
         MultipliersController(store: store).add(to: routes)
+        ArcoController(store: store, calendar: try seed(configuration.workingCalendarFile, WorkingCalendar.parse))
+            .add(to: routes)
         // One budget per address for verifying, whether by the page or the API.
         let verifyLimiter = RateLimiter(limit: configuration.verifyLimit, window: configuration.verifyWindow)
         ConstanciasController(store: store, limiter: verifyLimiter).add(to: routes)

@@ -60,6 +60,9 @@ public struct ServerConfiguration: Sendable {
     /// The SMTP server and the outbox's retries; nil when no mail server is configured (messages
     /// wait in the outbox until one is, or until `capacita mail send`).
     public var mail: MailSettings?
+    /// Hours between retention passes (db/seed/retencion.csv's years after a person's last
+    /// activity); nil, the default, runs none (`RetentionService`, CAPACITA_RETENTION_EVERY).
+    public var retentionInterval: Duration?
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, databaseURL: String, poolSize: Int = 8,

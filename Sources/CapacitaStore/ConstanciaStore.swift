@@ -125,7 +125,7 @@ public struct ConstanciaStore: Sendable {
         let normalized = Constancia.normalizeCode(code)
         guard normalized.utf8.count <= 64 else { return nil }
         let found = try connection.query("SELECT * FROM constancia_verify($1)", [normalized]).map { row in
-            ConstanciaVerification(
+            var verification = ConstanciaVerification(
                 folio: try row.decode("folio"),
                 holder: PersonName(
                     givenNames: try row.decode("given_names"), firstSurname: try row.decode("first_initial"),
@@ -134,6 +134,8 @@ public struct ConstanciaStore: Sendable {
                 startsOn: CalendarDate.parse(try row.decode("starts_on"))!,
                 endsOn: try row.decode("ends_on", as: String?.self).flatMap(CalendarDate.parse),
                 issuedOn: try row.decode("issued_on"), revokedOn: try row.decode("revoked_on"))
+            verification.cancelled = try row.decode("cancelled", as: Bool?.self) ?? false
+            return verification
         }.first
         // And the SHA-256 of each PDF given out for it (db/migrations/0028).
         return try found.map { found in

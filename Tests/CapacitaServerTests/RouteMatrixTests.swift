@@ -164,6 +164,20 @@ import Testing
             Row(
                 method: .post, route: "/v1/accounts/{email}/reactivate", uri: "/v1/accounts/nadie@x.mx/reactivate",
                 expected: [404, 404, 404, 404]),
+            // A person's data on request: the Secretaría Técnica's only; the writes are refused
+            // before anything is written (an unknown kind, a request that does not exist).
+            Row(
+                method: .get, route: "/v1/personas/{curp}/export",
+                uri: "/v1/personas/GOMC820101HDFMRR04/export?format=json", expected: [200, 404, 404, 404]),
+            Row(method: .get, route: "/v1/arco", uri: "/v1/arco", expected: [200, 404, 404, 404]),
+            Row(
+                method: .post, route: "/v1/arco", uri: "/v1/arco",
+                body: #"{"kind": "otro", "curp": "GOMC820101HDFMRR04"}"#, contentType: "application/json",
+                expected: [422, 404, 404, 404]),
+            Row(
+                method: .post, route: "/v1/arco/{id}/state", uri: "/v1/arco/999999/state",
+                body: #"{"state": "atendida", "outcome": "hecho"}"#, contentType: "application/json",
+                expected: [404, 404, 404, 404]),
         ]
     }
 

@@ -49,4 +49,5 @@ psql "$app_url" -X -v ON_ERROR_STOP=1 -f "$here/access/app_bulk.sql"
 
 echo "== checks as the superuser (owner side)"
 run_su -f "$here/access/owner_checks.sql"
+run_su -f "$here/access/personal_data_checks.sql"
 echo "ALL ACCESS-CONTROL CHECKS PASSED"

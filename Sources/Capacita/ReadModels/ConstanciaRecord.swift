@@ -50,6 +50,9 @@ public struct ConstanciaVerification: Sendable, Equatable {
     public var revokedOn: String?
     /// The PDFs given out for it, oldest first (usually one; none before the first is drawn).
     public var pdfs: [IssuedPDF]
+    /// The holder's data was cancelled (a request or retention, db/migrations/0037): the
+    /// constancia is annulled, and no name is shown.
+    public var cancelled = false
 
     public init(
         folio: String, holder: PersonName, courseTitle: String, hours: Double, startsOn: CalendarDate,

@@ -92,6 +92,11 @@ struct ServeCommand: AsyncParsableCommand {
             bodyMinimumRate: Int(ServerConfiguration.byteCount(bodyMinRate) ?? 4 << 10),
             accounts: try AccountSettings.fromEnvironment(fallbackURL: "http://\(host):\(port)"), mail: mail)
         configuration.maxEvidenceBytes = try evidenceLimit()
+        do {
+            configuration.retentionInterval = try RetentionService.interval(ProcessInfo.processInfo.environment)
+        } catch {
+            throw ValidationError(error.description)
+        }
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel =

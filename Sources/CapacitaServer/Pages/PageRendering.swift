@@ -21,7 +21,8 @@ extension PagesController {
         SignedInHeader(
             csrf: session.csrf, user: session.identity.user, agency: session.identity.agency,
             uploads: UploadKind.of(session.identity).map { .init(kind: $0.rawValue, label: $0.title) },
-            managesAccounts: session.identity.role != .instructor)
+            managesAccounts: session.identity.role != .instructor,
+            managesPersonalData: session.identity.role == .admin)
     }
 
     /// A short page that says one thing and links onward (not found, no access, expired…), with

@@ -12,6 +12,7 @@ enum PageTemplate: String, CaseIterable, Sendable {
     case dosPasos = "dos-pasos"
     case asistencia
     case indicadorPrograma = "indicador-programa"
+    case arco
 
     /// Included by the pages with `{{> name}}`: missing, a page would render without them.
     static let partials = ["cabecera", "exportar", "pie", "tabla"]
@@ -57,6 +58,8 @@ struct SignedInHeader: Sendable {
     var uploads: [UploadLink]
     /// The Secretaría Técnica and enlaces see «Cuentas».
     var managesAccounts: Bool
+    /// The Secretaría Técnica sees «ARCO» (requests about personal data).
+    var managesPersonalData = false
 }
 
 /// A page about one year: its title, the year form's bounds, the options line.

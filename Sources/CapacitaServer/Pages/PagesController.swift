@@ -197,6 +197,12 @@ struct PagesController {
         routes.get("/multiplicadores", roles: [.admin, .enlace]) { request, _, session in
             try await multipliers(request, session)
         }
+        // Requests about personal data and a person's export (ArcoPage.swift): the Secretaría Técnica.
+        routes.get("/arco", roles: [.admin]) { _, _, session in try await arcoPage(session) }
+        routes.post("/arco", roles: [.admin]) { request, _, session in try await fileArco(request, session) }
+        routes.post("/arco/estado", roles: [.admin]) { request, _, session in try await arcoState(request, session) }
+        routes.post("/arco/exportar", roles: [.admin]) { request, _, session in try await exportPerson(request, session)
+        }
         for (kind, roles) in Self.uploadRoles {
             let base = "/subir/\(kind.rawValue)"
             routes.get(base, roles: roles) { _, _, session in try await uploadForm(kind, session) }

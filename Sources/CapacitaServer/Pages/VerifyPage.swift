@@ -71,7 +71,9 @@ extension PagesController {
         let limit = configuration.verifyUploadLimit
         let view = VerifyView(
             code: Constancia.normalizeCode(code), found: true, fields: fields,
-            status: valid ? "Constancia válida" : "Constancia REVOCADA", statusClass: valid ? "valida" : "revocada",
+            status: found.cancelled
+                ? "Constancia ANULADA por cancelación de datos" : valid ? "Constancia válida" : "Constancia REVOCADA",
+            statusClass: valid ? "valida" : "revocada",
             pdfs: found.pdfs.map { .init(sha256: $0.sha256, issuedOn: $0.issuedOn) }, hasPDFs: !found.pdfs.isEmpty,
             uploadLimit: limit >= 1 << 20 ? "\(limit >> 20) MB" : "\(limit >> 10) KB", verdict: verdict?.text,
             verdictClass: verdict.map { $0.good ? "valida" : "revocada" })
