@@ -1627,6 +1627,20 @@ $$;
 ALTER FUNCTION public.mail_list(max_rows integer) OWNER TO capacita_definer;
 
 --
+-- Name: mail_outbox_counts(); Type: FUNCTION; Schema: public
+--
+
+CREATE FUNCTION public.mail_outbox_counts() RETURNS TABLE(pending bigint, failed bigint)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+    SELECT count(*) FILTER (WHERE m.failed_at IS NULL), count(*) FILTER (WHERE m.failed_at IS NOT NULL)
+    FROM mail_outbox m WHERE m.sent_at IS NULL
+$$;
+
+ALTER FUNCTION public.mail_outbox_counts() OWNER TO capacita_definer;
+
+--
 -- Name: mail_sent(bigint); Type: FUNCTION; Schema: public
 --
 
@@ -1714,6 +1728,33 @@ END
 $$;
 
 ALTER FUNCTION public.multiplier_rows(from_day date, to_day date) OWNER TO capacita_definer;
+
+--
+-- Name: pending_upload_owner(); Type: FUNCTION; Schema: public
+--
+
+CREATE FUNCTION public.pending_upload_owner() RETURNS text
+    LANGUAGE sql STABLE PARALLEL SAFE
+    AS $$
+    SELECT nullif(current_setting('capacita.upload_owner', true), '') COLLATE "C"
+$$;
+
+--
+-- Name: pending_upload_sweep(); Type: FUNCTION; Schema: public
+--
+
+CREATE FUNCTION public.pending_upload_sweep() RETURNS integer
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+    WITH gone AS (
+        DELETE FROM pending_upload WHERE id IN (
+            SELECT p.id FROM pending_upload p WHERE p.expires_at < now() FOR UPDATE SKIP LOCKED)
+        RETURNING 1)
+    SELECT count(*)::integer FROM gone
+$$;
+
+ALTER FUNCTION public.pending_upload_sweep() OWNER TO capacita_definer;
 
 --
 -- Name: person_agency_merge(bigint); Type: FUNCTION; Schema: public
@@ -3438,6 +3479,61 @@ CREATE SEQUENCE public.mail_outbox_id_seq
 ALTER SEQUENCE public.mail_outbox_id_seq OWNED BY public.mail_outbox.id;
 
 --
+-- Name: pending_upload; Type: TABLE; Schema: public
+--
+
+CREATE TABLE public.pending_upload (
+    id bigint NOT NULL,
+    owner_hash text NOT NULL COLLATE pg_catalog."C",
+    sha256 text NOT NULL COLLATE pg_catalog."C",
+    kind text NOT NULL,
+    file_name text NOT NULL,
+    group_code text,
+    agency text,
+    size_bytes bigint NOT NULL,
+    issues jsonb,
+    kept_at timestamp with time zone DEFAULT now() NOT NULL,
+    expires_at timestamp with time zone NOT NULL,
+    CONSTRAINT pending_upload_agency_check CHECK ((((char_length(agency) >= 1) AND (char_length(agency) <= 200)) AND (agency !~ '[[:cntrl:]]'::text))),
+    CONSTRAINT pending_upload_check CHECK ((expires_at >= kept_at)),
+    CONSTRAINT pending_upload_file_name_check CHECK ((((char_length(file_name) >= 1) AND (char_length(file_name) <= 100)) AND (file_name !~ '[[:cntrl:]/\\]'::text))),
+    CONSTRAINT pending_upload_group_code_check CHECK (((char_length(group_code) >= 1) AND (char_length(group_code) <= 64))),
+    CONSTRAINT pending_upload_kind_check CHECK ((kind = ANY (ARRAY['inscripcion'::text, 'resultados'::text, 'plantillas'::text]))),
+    CONSTRAINT pending_upload_owner_hash_check CHECK ((owner_hash ~ '^[0-9a-f]{64}$'::text)),
+    CONSTRAINT pending_upload_sha256_check CHECK ((sha256 ~ '^[0-9a-f]{64}$'::text)),
+    CONSTRAINT pending_upload_size_bytes_check CHECK ((size_bytes >= 0))
+);
+
+ALTER TABLE ONLY public.pending_upload FORCE ROW LEVEL SECURITY;
+
+--
+-- Name: pending_upload_id_seq; Type: SEQUENCE; Schema: public
+--
+
+ALTER TABLE public.pending_upload ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME public.pending_upload_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+--
+-- Name: pending_upload_part; Type: TABLE; Schema: public
+--
+
+CREATE TABLE public.pending_upload_part (
+    upload_id bigint NOT NULL,
+    part integer NOT NULL,
+    bytes bytea NOT NULL,
+    CONSTRAINT pending_upload_part_bytes_check CHECK (((octet_length(bytes) >= 1) AND (octet_length(bytes) <= 1048576))),
+    CONSTRAINT pending_upload_part_part_check CHECK ((part >= 0))
+);
+
+ALTER TABLE ONLY public.pending_upload_part FORCE ROW LEVEL SECURITY;
+
+--
 -- Name: person; Type: TABLE; Schema: public
 --
 
@@ -4079,6 +4175,27 @@ ALTER TABLE ONLY public.mail_outbox
     ADD CONSTRAINT mail_outbox_pkey PRIMARY KEY (id);
 
 --
+-- Name: pending_upload pending_upload_once; Type: CONSTRAINT; Schema: public
+--
+
+ALTER TABLE ONLY public.pending_upload
+    ADD CONSTRAINT pending_upload_once UNIQUE (owner_hash, sha256);
+
+--
+-- Name: pending_upload_part pending_upload_part_pkey; Type: CONSTRAINT; Schema: public
+--
+
+ALTER TABLE ONLY public.pending_upload_part
+    ADD CONSTRAINT pending_upload_part_pkey PRIMARY KEY (upload_id, part);
+
+--
+-- Name: pending_upload pending_upload_pkey; Type: CONSTRAINT; Schema: public
+--
+
+ALTER TABLE ONLY public.pending_upload
+    ADD CONSTRAINT pending_upload_pkey PRIMARY KEY (id);
+
+--
 -- Name: person_agency person_agency_pkey; Type: CONSTRAINT; Schema: public
 --
 
@@ -4329,6 +4446,12 @@ CREATE INDEX mail_outbox_done ON public.mail_outbox USING btree (COALESCE(sent_a
 --
 
 CREATE INDEX mail_outbox_pending ON public.mail_outbox USING btree (id) WHERE ((sent_at IS NULL) AND (failed_at IS NULL));
+
+--
+-- Name: pending_upload_expiry; Type: INDEX; Schema: public
+--
+
+CREATE INDEX pending_upload_expiry ON public.pending_upload USING btree (expires_at);
 
 --
 -- Name: person_agency_agency; Type: INDEX; Schema: public
@@ -4799,6 +4922,13 @@ ALTER TABLE ONLY public.import_batch
     ADD CONSTRAINT import_batch_agency_code_fkey FOREIGN KEY (agency_code) REFERENCES public.agency(code) ON UPDATE CASCADE;
 
 --
+-- Name: pending_upload_part pending_upload_part_upload_id_fkey; Type: FK CONSTRAINT; Schema: public
+--
+
+ALTER TABLE ONLY public.pending_upload_part
+    ADD CONSTRAINT pending_upload_part_upload_id_fkey FOREIGN KEY (upload_id) REFERENCES public.pending_upload(id) ON DELETE CASCADE;
+
+--
 -- Name: person_agency person_agency_agency_code_fkey; Type: FK CONSTRAINT; Schema: public
 --
 
@@ -5190,6 +5320,34 @@ CREATE POLICY keepers_correct ON public.attendance_mark FOR UPDATE USING (((publ
 CREATE POLICY organizer_reads ON public.session_evidence FOR SELECT USING (((public.capacita_role() = 'admin'::text) OR ((public.capacita_role() = 'enlace'::text) AND (group_code IN ( SELECT g.code
    FROM public.training_group g
   WHERE (g.agency_code = public.capacita_agency()))))));
+
+--
+-- Name: pending_upload owner_only; Type: POLICY; Schema: public
+--
+
+CREATE POLICY owner_only ON public.pending_upload USING ((owner_hash = public.pending_upload_owner())) WITH CHECK ((owner_hash = public.pending_upload_owner()));
+
+--
+-- Name: pending_upload_part owner_only; Type: POLICY; Schema: public
+--
+
+CREATE POLICY owner_only ON public.pending_upload_part USING ((EXISTS ( SELECT 1
+   FROM public.pending_upload u
+  WHERE (u.id = pending_upload_part.upload_id)))) WITH CHECK ((EXISTS ( SELECT 1
+   FROM public.pending_upload u
+  WHERE (u.id = pending_upload_part.upload_id))));
+
+--
+-- Name: pending_upload; Type: ROW SECURITY; Schema: public
+--
+
+ALTER TABLE public.pending_upload ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: pending_upload_part; Type: ROW SECURITY; Schema: public
+--
+
+ALTER TABLE public.pending_upload_part ENABLE ROW LEVEL SECURITY;
 
 --
 -- Name: person; Type: ROW SECURITY; Schema: public
@@ -5884,6 +6042,13 @@ REVOKE ALL ON FUNCTION public.mail_list(max_rows integer) FROM PUBLIC;
 GRANT ALL ON FUNCTION public.mail_list(max_rows integer) TO capacita_app;
 
 --
+-- Name: FUNCTION mail_outbox_counts(); Type: ACL; Schema: public
+--
+
+REVOKE ALL ON FUNCTION public.mail_outbox_counts() FROM PUBLIC;
+GRANT ALL ON FUNCTION public.mail_outbox_counts() TO capacita_app;
+
+--
 -- Name: FUNCTION mail_sent(message_id bigint); Type: ACL; Schema: public
 --
 
@@ -5896,6 +6061,13 @@ GRANT ALL ON FUNCTION public.mail_sent(message_id bigint) TO capacita_app;
 
 REVOKE ALL ON FUNCTION public.multiplier_rows(from_day date, to_day date) FROM PUBLIC;
 GRANT ALL ON FUNCTION public.multiplier_rows(from_day date, to_day date) TO capacita_app;
+
+--
+-- Name: FUNCTION pending_upload_sweep(); Type: ACL; Schema: public
+--
+
+REVOKE ALL ON FUNCTION public.pending_upload_sweep() FROM PUBLIC;
+GRANT ALL ON FUNCTION public.pending_upload_sweep() TO capacita_app;
 
 --
 -- Name: FUNCTION person_agency_merge(batch bigint); Type: ACL; Schema: public
@@ -6344,6 +6516,19 @@ GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.mail_outbox TO capacita_define
 --
 
 GRANT USAGE ON SEQUENCE public.mail_outbox_id_seq TO capacita_definer;
+
+--
+-- Name: TABLE pending_upload; Type: ACL; Schema: public
+--
+
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.pending_upload TO capacita_app;
+GRANT SELECT,DELETE,UPDATE ON TABLE public.pending_upload TO capacita_definer;
+
+--
+-- Name: TABLE pending_upload_part; Type: ACL; Schema: public
+--
+
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.pending_upload_part TO capacita_app;
 
 --
 -- Name: TABLE person; Type: ACL; Schema: public

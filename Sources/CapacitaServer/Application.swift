@@ -83,7 +83,8 @@ public func buildApplication(_ configuration: ServerConfiguration, logger: Logge
         let library = try await PagesController.library()
         let router = Router(context: APIContext.self)
         router.add(middleware: SecurityHeaders())
-        router.add(middleware: RequestLog(logger: logger, library: library))
+        let metrics = ServiceMetrics()
+        router.add(middleware: RequestLog(logger: logger, library: library, metrics: metrics))
         // The API: a group behind `BearerAuthentication`, each route with the roles it admits.
         let routes = RouteTable(router: router, store: store)
         try HealthController(store: store, migrations: migrations, openAPIFile: configuration.openAPIFile).add(
@@ -120,6 +121,7 @@ public func buildApplication(_ configuration: ServerConfiguration, logger: Logge
         .add(to: routes)
         AdminController(store: store).add(to: routes)
         AccountsController(store: store, settings: configuration.accounts).add(to: routes)
+        MetricsController(store: store, metrics: metrics, allowed: configuration.metricsAllowed).add(to: routes)
         routes.closeAPI()
         // The pages are for people, not programs: outside the OpenAPI document and the API's
         // routes; the signed-in ones are a group behind `SessionAuthentication`.

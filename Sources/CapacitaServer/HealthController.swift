@@ -4,7 +4,8 @@ import Foundation
 import Hummingbird
 import Yams
 
-/// `/health` for load balancers and the OpenAPI document, neither behind a token.
+/// `/health` (readiness) and `/health/live` (liveness) for load balancers and orchestrators, and
+/// the OpenAPI document, none behind a token.
 struct HealthController {
     let store: SharedStore
     let migrations: [Migration]
@@ -54,6 +55,9 @@ struct HealthController {
                 return response
             }
         }
+        // Liveness: the process answers. Never touches the database, so an orchestrator does not
+        // restart instances that are well while PostgreSQL is away (that is /health's 503).
+        routes.get(public: "/health/live") { _, _ in Responses.json(#"{"status":"ok"}"#) }
         let yaml = openAPIYAML
         let json = openAPIJSON
         routes.get(public: "/openapi.json") { _, _ in Responses.json(json) }

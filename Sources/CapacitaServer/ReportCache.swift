@@ -13,11 +13,14 @@ final class ReportCache: Sendable {
         self.capacity = capacity
     }
 
+    /// The kept body, counted in the metrics as a hit or a miss.
     func body(_ key: String, at version: String) -> String? {
-        entries.withLock { entries in
+        let kept = entries.withLock { entries -> String? in
             guard let entry = entries[key], entry.version == version else { return nil }
             return entry.body
         }
+        ServiceMetrics.current?.keptReport(hit: kept != nil)
+        return kept
     }
 
     func store(_ key: String, at version: String, _ body: String) {

@@ -16,6 +16,9 @@ struct RequestLog: RouterMiddleware {
     typealias Context = APIContext
     let logger: Logger
     var library: MustacheLibrary?
+    /// The instance's metrics: each request counted by route pattern and status, and its handlers
+    /// given them (`ServiceMetrics.current`) for what they count.
+    var metrics: ServiceMetrics?
 
     func handle(_ request: Request, context: APIContext, next: (Request, APIContext) async throws -> Response)
         async throws -> Response
@@ -23,11 +26,14 @@ struct RequestLog: RouterMiddleware {
         let started = ContinuousClock.now
         var response: Response
         do {
-            response = try await next(request, context)
+            response = try await ServiceMetrics.$current.withValue(metrics) { try await next(request, context) }
         } catch {
             response = Self.response(for: error, request: request, context: context, logger: logger, library: library)
         }
         let elapsed = ContinuousClock.now - started
+        metrics?.request(
+            route: context.endpointPath, method: request.method.rawValue, status: Int(response.status.code),
+            duration: elapsed)
         let milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
         response.headers[.init("X-Request-Id")!] = context.id
         logger.info(

@@ -63,6 +63,10 @@ public struct ServerConfiguration: Sendable {
     /// Hours between retention passes (db/seed/retencion.csv's years after a person's last
     /// activity); nil, the default, runs none (`RetentionService`, CAPACITA_RETENTION_EVERY).
     public var retentionInterval: Duration?
+    /// The client addresses `/metrics` answers (`--metrics-allow`, `CAPACITA_METRICS_ALLOW`);
+    /// loopback by default. Anyone else gets 404.
+    public var metricsAllowed: [AddressRange] = AddressRange.loopback
+    public static let metricsAllowVariable = "CAPACITA_METRICS_ALLOW"
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, databaseURL: String, poolSize: Int = 8,

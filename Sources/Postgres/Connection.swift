@@ -32,7 +32,7 @@ public struct SessionSettings: Sendable, Equatable {
 /// libpq calls block; a connection runs one statement at a time, which the mutex around the
 /// PGconn enforces. Use one connection per task (a pool in the service), not one shared by many.
 public final class Connection: Sendable {
-    private let handle: Mutex<OpaquePointer>
+    let handle: Mutex<OpaquePointer>
     /// libpq's cancel object, usable from another thread while a statement holds `handle`. Kept
     /// as its address: made from the same PGconn, a pointer would share the connection's region.
     private let canceller: Mutex<Int>
@@ -103,7 +103,7 @@ public final class Connection: Sendable {
         cancelRequested.withLock { $0 = false }
     }
 
-    private func checkCancelled() throws(PostgresError) {
+    func checkCancelled() throws(PostgresError) {
         if cancelRequested.withLock({ $0 }) {
             throw .server(
                 ServerError(sqlState: SQLState.queryCanceled, message: "canceling statement due to user request"))
@@ -123,7 +123,7 @@ public final class Connection: Sendable {
 
     /// Whether a statement must be wrapped to carry the transaction settings: not inside a
     /// transaction already (ours or one opened by hand), and not itself transaction control.
-    private func needsOwnTransaction(_ sql: String) -> Bool {
+    func needsOwnTransaction(_ sql: String) -> Bool {
         guard depth.withLock({ $0 == 0 }), !transactionSettings.withLock({ $0.isEmpty }), isIdle else { return false }
         let keyword = sql.drop { $0.isWhitespace }.prefix { $0.isLetter }.uppercased()
         return !["BEGIN", "START", "COMMIT", "END", "ROLLBACK", "ABORT", "SAVEPOINT", "RELEASE"].contains(keyword)

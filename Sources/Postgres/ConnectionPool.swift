@@ -19,6 +19,22 @@ public final class ConnectionPool: Sendable {
     private struct State {
         var jobs: [Job] = []
         var closed = false
+        /// Jobs a worker has taken and not finished.
+        var running = 0
+        /// Jobs refused because no connection came free within the wait, since the pool opened.
+        var timeouts = 0
+    }
+
+    /// What the pool is doing now, for the service's metrics.
+    public struct Statistics: Sendable, Equatable {
+        public var size: Int
+        public var inUse: Int
+        public var waiting: Int
+        public var timeouts: Int
+    }
+
+    public var statistics: Statistics {
+        state.withLock { Statistics(size: size, inUse: $0.running, waiting: $0.jobs.count, timeouts: $0.timeouts) }
     }
 
     /// Opens `size` connections now, so a bad URL or an unreachable server fails here, at start.
@@ -92,6 +108,7 @@ public final class ConnectionPool: Sendable {
                     state.jobs.filter { $0.deadline <= now }, state.jobs.filter { $0.deadline > now }
                 )
                 state.jobs = waiting
+                state.timeouts += late.count
                 return late
             }
             for job in expired { job.abandon(with: PoolError.busy) }
@@ -104,7 +121,9 @@ public final class ConnectionPool: Sendable {
         while true {
             queued.wait()
             let next = state.withLock { state -> Job? in
-                state.jobs.isEmpty ? nil : state.jobs.removeFirst()
+                guard !state.jobs.isEmpty else { return nil }
+                state.running += 1
+                return state.jobs.removeFirst()
             }
             guard let job = next else {
                 if state.withLock({ $0.closed }) { return }
@@ -118,9 +137,11 @@ public final class ConnectionPool: Sendable {
             }
             guard let current = connection else {
                 job.abandon(with: PoolError.unavailable)
+                state.withLock { $0.running -= 1 }
                 continue
             }
             job.run(on: current)
+            defer { state.withLock { $0.running -= 1 } }
             // Nothing of this job stays: no settings, no open transaction, no pending cancel.
             current.clearCancel()
             current.setTransactionSettings([])

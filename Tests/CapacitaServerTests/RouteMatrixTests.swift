@@ -45,6 +45,9 @@ import Testing
         let ownAgency = [200, 200, 404, 404]
         return [
             Row(method: .get, route: "/health", uri: "/health", expected: all),
+            Row(method: .get, route: "/health/live", uri: "/health/live", expected: all),
+            // The tests' client is on loopback, which the configuration allows by default.
+            Row(method: .get, route: "/metrics", uri: "/metrics", expected: all),
             Row(method: .get, route: "/openapi.json", uri: "/openapi.json", expected: all),
             Row(method: .get, route: "/openapi.yaml", uri: "/openapi.yaml", expected: all),
             Row(method: .get, route: "/v1/courses", uri: "/v1/courses", expected: all),

@@ -222,9 +222,11 @@ import Testing
             _ = try await served.send(
                 .post, "/salir", as: nil, body: "csrf=\(PagesTests.escaped(try Self.hidden("csrf", preview.text)))",
                 headers: form)
-            let folder = served.fixture.uploadFolder + "/capacita-pendientes"
-            let owners = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
-            #expect(owners.isEmpty, "\(owners)")
+            #expect(
+                try served.fixture.query(
+                    "SELECT count(*) FROM pending_upload WHERE owner_hash = '\(PendingUploadStore.ownerHash(session))'",
+                    as: Int.self) == 0)
+            #expect(try served.fixture.query("SELECT count(*) FROM pending_upload_part", as: Int.self) == 0)
         }
     }
 

@@ -53,6 +53,18 @@ struct ServeCommand: AsyncParsableCommand {
             "Tamaño máximo del escaneo de una lista firmada (predeterminado: CAPACITA_MAX_EVIDENCE, o 10MB).",
             valueName: "tamaño"))
     var maxEvidence: String?
+    @Option(
+        name: .customLong("metrics-allow"),
+        help: ArgumentHelp(
+            "Direcciones que pueden leer /metrics, separadas por comas (127.0.0.1,10.0.0.0/8); las demás reciben 404 (predeterminado: CAPACITA_METRICS_ALLOW, o solo loopback).",
+            valueName: "direcciones"))
+    var metricsAllow: String?
+    @Option(
+        name: .customLong("log-format"),
+        help: ArgumentHelp(
+            "El registro: líneas de texto (text) o un objeto JSON por línea (json) (predeterminado: CAPACITA_LOG_FORMAT, o text).",
+            valueName: "formato"))
+    var logFormat: String?
 
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port va de 0 (uno libre) a 65535") }
@@ -68,6 +80,29 @@ struct ServeCommand: AsyncParsableCommand {
         }
         guard !uploadFolder.isEmpty else { throw ValidationError("--upload-folder no puede estar vacía") }
         _ = try evidenceLimit()
+        _ = try metricsAllowed()
+        _ = try chosenLogFormat()
+    }
+
+    /// `--metrics-allow`, else CAPACITA_METRICS_ALLOW, else loopback.
+    func metricsAllowed() throws -> [AddressRange] {
+        let environment = ProcessInfo.processInfo.environment[ServerConfiguration.metricsAllowVariable]
+        guard let text = metricsAllow ?? environment.flatMap({ $0.isEmpty ? nil : $0 }) else {
+            return AddressRange.loopback
+        }
+        guard let ranges = AddressRange.list(text) else {
+            throw ValidationError(
+                "--metrics-allow: direcciones o bloques separados por comas, como 127.0.0.1,10.0.0.0/8 o ::1")
+        }
+        return ranges
+    }
+
+    /// `--log-format`, else CAPACITA_LOG_FORMAT, else text.
+    func chosenLogFormat() throws -> LogFormat {
+        let environment = ProcessInfo.processInfo.environment[LogFormat.variable]
+        guard let text = logFormat ?? environment.flatMap({ $0.isEmpty ? nil : $0 }) else { return .text }
+        guard let format = LogFormat(rawValue: text) else { throw ValidationError("--log-format: text o json") }
+        return format
     }
 
     func run() async throws {
@@ -97,12 +132,22 @@ struct ServeCommand: AsyncParsableCommand {
         } catch {
             throw ValidationError(error.description)
         }
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel =
-                ProcessInfo.processInfo.environment["CAPACITA_LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0) }
-                ?? .info
-            return handler
+        configuration.metricsAllowed = try metricsAllowed()
+        let level =
+            ProcessInfo.processInfo.environment["CAPACITA_LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0) } ?? .info
+        switch try chosenLogFormat() {
+        case .text:
+            LoggingSystem.bootstrap { label in
+                var handler = StreamLogHandler.standardError(label: label)
+                handler.logLevel = level
+                return handler
+            }
+        case .json:
+            LoggingSystem.bootstrap { label in
+                var handler = JSONLogHandler.standardError(label: label)
+                handler.logLevel = level
+                return handler
+            }
         }
         let logger = Logger(label: "capacita")
         let service = try await buildApplication(configuration, logger: logger)

@@ -136,7 +136,7 @@ extension PagesController {
         }
         let identity = session.identity
         let bytes = Array(lines.joined(separator: "\n").utf8)
-        let outcome = try await store.reservingImport {
+        let outcome = try await store.countedImport("asistencia") {
             try await store.run(as: identity) { connection in
                 try AttendanceImporter(connection: connection).run(
                     try InputFile(bytes: bytes, name: "registro-\(code).csv"),

@@ -151,7 +151,7 @@ extension PagesController {
         guard let organizer, identity.role == .admin || (identity.role == .enlace && identity.agency == organizer)
         else { return try notFound() }
         let text = form["sesiones"] ?? ""
-        let outcome = try await store.reservingImport {
+        let outcome = try await store.countedImport("sesiones") {
             try await store.run(as: identity) { connection in
                 try FileImports(connection: connection).sessions(
                     try InputFile(bytes: Array(text.utf8), name: "sesiones-\(code).csv"), ranBy: identity.user,

@@ -55,8 +55,11 @@ extension PagesController {
         else { return Self.redirect("/entrar") }
         let form = try await Self.form(request)
         guard let sent = form["csrf"], Self.same(sent, session.csrf) else { return try forbidden() }
-        try await store.run(as: nil) { try SessionStore(connection: $0).close(secret: secret) }
-        pending.removeAll(session: secret)
+        // The session's previews go with it, whichever instance kept them.
+        try await store.run(as: nil) { connection in
+            try SessionStore(connection: connection).close(secret: secret)
+            try PendingUploadStore(connection: connection, sessionSecret: secret).removeAll()
+        }
         var response = Self.redirect("/entrar")
         response.headers.append(HTTPField(name: .setCookie, value: cookie(Self.sessionCookie, "", request, maxAge: 0)))
         return response

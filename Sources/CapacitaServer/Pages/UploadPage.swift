@@ -126,8 +126,8 @@ extension PagesController {
         let group = (form.fields["grupo"] ?? "").trimmingCharacters(in: .whitespaces)
         let agency = (form.fields["dependencia"] ?? "").trimmingCharacters(in: .whitespaces)
         var meta = PendingUploads.Meta(
-            kind: kind.rawValue, fileName: Upload.safeName(file.name), group: group.isEmpty ? nil : group,
-            agency: agency.isEmpty || session.identity.role != .admin ? nil : agency, keptAt: Date())
+            sha256: "", kind: kind.rawValue, fileName: Upload.safeName(file.name), group: group.isEmpty ? nil : group,
+            agency: agency.isEmpty || session.identity.role != .admin ? nil : agency)
         if let code = meta.group {
             switch Result(catching: { try GroupScope.code(code) }) {
             case .success(let valid): meta.group = valid
@@ -136,9 +136,23 @@ extension PagesController {
                     kind, session, problem: "La clave de grupo «\(code.prefix(64))» no es válida.")
             }
         }
-        let sha256 = try PendingUploads.sha256(of: file.url)
-        let kept = try pending.keep(file.url, sha256: sha256, meta: meta, session: secret)
-        return try await runUpload(kind, kept, session, secret: secret, dryRun: true)
+        if let name = meta.agency,
+            name.count > 200 || name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
+        {
+            return try await uploadForm(
+                kind, session, problem: "La dependencia «\(Curp.redact(String(name.prefix(64))))» no es válida.")
+        }
+        // Kept in PostgreSQL before the dry run, so its confirmation may reach any instance; the
+        // dry run reads the file received here.
+        let lifetime = pending.lifetime
+        let received = file.url
+        let kept = try await store.run(as: session.identity) { [meta] connection in
+            var meta = meta
+            meta.sha256 = try PendingUploadStore.sha256(ofFile: received.path)
+            return try PendingUploadStore(connection: connection, sessionSecret: secret).keep(
+                meta, from: received.path, lifetime: lifetime)
+        }
+        return try await runUpload(kind, kept, session, secret: secret, received: received)
     }
 
     /// The file kept at preview imported for real; the result, or the preview again when the data
@@ -148,24 +162,35 @@ extension PagesController {
     {
         let form = try await Self.form(request)
         guard let sent = form["csrf"], Self.same(sent, session.csrf) else { return try forbidden() }
-        guard let sha256 = form["huella"], let kept = pending.find(sha256, session: secret),
-            kept.meta.kind == kind.rawValue
+        guard let sha256 = form["huella"],
+            let kept = try await store.run(
+                as: session.identity, { try PendingUploadStore(connection: $0, sessionSecret: secret).find(sha256) }),
+            kept.kind == kind.rawValue
         else { return try expired(kind, session) }
-        return try await runUpload(kind, kept, session, secret: secret, dryRun: false)
+        return try await runUpload(kind, kept, session, secret: secret, received: nil)
     }
 
     /// The refused rows of a preview as a workbook, with their reasons, to fix and send again.
     func uploadRejected(_ kind: UploadKind, _ context: APIContext, _ session: SessionStore.Current, secret: String)
         async throws -> Response
     {
-        guard let sha256 = context.parameters.get("huella"), let kept = pending.find(sha256, session: secret),
-            kept.meta.kind == kind.rawValue,
-            let data = FileManager.default.contents(atPath: pending.sidecar(kept, Self.issuesName).path),
-            let saved = try? JSONDecoder().decode(SavedIssues.self, from: data)
-        else { return try expired(kind, session) }
-        let input = try InputFile(path: kept.file.path)
-        let rows = try RejectedRows.read(input, headerLine: saved.headerLine, lines: Set(saved.issues.map(\.line)))
-        let base = (kept.meta.fileName as NSString).deletingPathExtension
+        guard let sha256 = context.parameters.get("huella") else { return try expired(kind, session) }
+        let pending = self.pending
+        let found = try await store.run(as: session.identity) {
+            connection -> (RejectedRows, SavedIssues, String)? in
+            let kept = PendingUploadStore(connection: connection, sessionSecret: secret)
+            guard let preview = try kept.find(sha256), preview.kind == kind.rawValue,
+                let json = preview.issues,
+                let saved = try? JSONDecoder().decode(SavedIssues.self, from: Data(json.utf8))
+            else { return nil }
+            let rows = try pending.withFile(preview, kept) { file in
+                try RejectedRows.read(
+                    try InputFile(path: file.path), headerLine: saved.headerLine, lines: Set(saved.issues.map(\.line)))
+            }
+            return (rows, saved, preview.fileName)
+        }
+        guard let (rows, saved, fileName) = found else { return try expired(kind, session) }
+        let base = (fileName as NSString).deletingPathExtension
         return try Responses.workbook(
             RejectedRowsWorkbook.document(rows, issues: saved.issues), name: "\(base)-rechazadas")
     }
@@ -184,35 +209,70 @@ extension PagesController {
         return Responses.workbook(try TemplateWriter.data(template, lists: lists), name: "plantilla-\(kind.rawValue)")
     }
 
-    static let issuesName = "motivos.json"
-
-    /// What a preview refused, kept beside the file for the download.
-    struct SavedIssues: Codable {
+    /// What a preview refused (motivos.json), kept with the file for the download.
+    struct SavedIssues: Codable, Sendable {
         var headerLine: Int
         var issues: [ImportIssue]
     }
 
+    /// How a run over a kept file ended.
+    private enum Run: Sendable {
+        case done(ImportOutcome)
+        /// Neither CSV nor a workbook: the form again, with why.
+        case unreadable(String)
+        /// Confirmed already (through any instance), expired, or not this kind's.
+        case gone
+
+        /// What the metrics count: an import run to its end.
+        var outcome: ImportOutcome? {
+            if case .done(let outcome) = self { outcome } else { nil }
+        }
+    }
+
+    /// The dry run of the file just `received`, or (nil) the import of the kept one: read back
+    /// from PostgreSQL into a private file, in one transaction with the import that locks the
+    /// preview's row and deletes it when the import is accepted, so a preview is imported once
+    /// however many times, and through whichever instances, it is confirmed.
     private func runUpload(
-        _ kind: UploadKind, _ kept: PendingUploads.Pending, _ session: SessionStore.Current, secret: String,
-        dryRun: Bool
+        _ kind: UploadKind, _ kept: PendingUploads.Meta, _ session: SessionStore.Current, secret: String,
+        received: URL?
     ) async throws -> Response {
         let identity = session.identity
-        let input: InputFile
-        do {
-            input = try InputFile(path: kept.file.path)
-        } catch {
-            pending.remove(kept.sha256, session: secret)
-            return try await uploadForm(kind, session, problem: Self.fileProblem(error, name: kept.meta.fileName))
-        }
-        let meta = kept.meta
+        let dryRun = received != nil
         let tiers = self.tiers
-        let outcome: ImportOutcome
+        let pending = self.pending
+        let run: Run
         do {
             // The agency as the API reads `agency=`: a code, a name or a former name.
-            let agency = try await store.agencyCode(meta.agency, parameter: "dependencia", as: identity)
-            outcome = try await store.reservingImport {
-                try await store.run(as: identity) { connection in
-                    try Self.importing(kind, input, meta, agency: agency, identity, tiers, dryRun: dryRun, connection)
+            let agency = try await store.agencyCode(kept.agency, parameter: "dependencia", as: identity)
+            run = try await store.countedImport(kind.rawValue, dryRun: dryRun, outcome: \.outcome) {
+                try await store.run(as: identity) { connection -> Run in
+                    let store = PendingUploadStore(connection: connection, sessionSecret: secret)
+                    func importing(_ file: URL, _ meta: PendingUploads.Meta) throws -> Run {
+                        let input: InputFile
+                        do {
+                            input = try InputFile(path: file.path)
+                        } catch {
+                            try store.remove(meta.sha256)
+                            return .unreadable(Self.fileProblem(error, name: meta.fileName))
+                        }
+                        let outcome = try Self.importing(
+                            kind, input, meta, agency: agency, identity, tiers, dryRun: dryRun, connection)
+                        if !outcome.accepted {
+                            let saved = SavedIssues(headerLine: outcome.headerLine, issues: outcome.rejected)
+                            try store.saveIssues(
+                                meta.sha256, String(decoding: try JSONEncoder().encode(saved), as: UTF8.self))
+                        } else if !dryRun {
+                            try store.remove(meta.sha256)
+                        }
+                        return .done(outcome)
+                    }
+                    if let received { return try importing(received, kept) }
+                    return try connection.withTransaction { _ in
+                        guard let locked = try store.find(kept.sha256, locking: true), locked.kind == kind.rawValue
+                        else { return .gone }
+                        return try pending.withFile(locked, store) { try importing($0, locked) }
+                    }
                 }
             }
         } catch let error as APIError {
@@ -220,19 +280,15 @@ extension PagesController {
                 session, title: "No se pudo revisar el archivo", error.message, link: "/subir/\(kind.rawValue)",
                 linkText: "Volver a subir", status: error.status)
         }
-        if !outcome.accepted {
-            // 0600 like the upload beside it: the reasons carry masked CURPs, the values the file's own.
-            if let data = try? JSONEncoder().encode(
-                SavedIssues(headerLine: outcome.headerLine, issues: outcome.rejected))
-            {
-                try? UploadFolder.write(data, to: pending.sidecar(kept, Self.issuesName))
-            }
-        } else if !dryRun {
-            pending.remove(kept.sha256, session: secret)
+        let outcome: ImportOutcome
+        switch run {
+        case .done(let done): outcome = done
+        case .unreadable(let problem): return try await uploadForm(kind, session, problem: problem)
+        case .gone: return try expired(kind, session)
         }
         var upload = uploadView(kind, session)
-        upload.title = dryRun ? "Vista previa · \(meta.fileName)" : "Resultado · \(meta.fileName)"
-        let view = Self.outcomeView(outcome, kind: kind, meta: meta, sha256: kept.sha256)
+        upload.title = dryRun ? "Vista previa · \(kept.fileName)" : "Resultado · \(kept.fileName)"
+        let view = Self.outcomeView(outcome, kind: kind, meta: kept, sha256: kept.sha256)
         return try page(
             dryRun || !outcome.accepted ? .vistaPrevia : .resultado, PageView(view, upload, signedInHeader(session)),
             status: outcome.accepted ? .ok : .unprocessableContent)
