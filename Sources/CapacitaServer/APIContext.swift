@@ -15,7 +15,8 @@ public struct APIContext: RequestContext {
     public var reportVersion: TokenStore.ReportVersion?
     /// The signed-in session of a page, set by `SessionAuthentication`.
     var session: SessionStore.Current?
-    public let remoteAddress: String?
+    /// The socket's peer; behind a trusted proxy, the client it names (`ForwardedClient`).
+    public internal(set) var remoteAddress: String?
     /// Who asked, for the log line. A context is a value: the middleware that names the caller
     /// runs inside `RequestLog`, which sees it only through this shared box.
     let caller = CallerName()

@@ -85,6 +85,7 @@ public func buildApplication(_ configuration: ServerConfiguration, logger: Logge
         router.add(middleware: SecurityHeaders())
         let metrics = ServiceMetrics()
         router.add(middleware: RequestLog(logger: logger, library: library, metrics: metrics))
+        router.add(middleware: ForwardedClient(trusted: configuration.trustedProxies))
         // The API: a group behind `BearerAuthentication`, each route with the roles it admits.
         let routes = RouteTable(router: router, store: store)
         try HealthController(store: store, migrations: migrations, openAPIFile: configuration.openAPIFile).add(

@@ -8,8 +8,9 @@ import ServiceLifecycle
 
 /// How mail is delivered: the SMTP server (`SMTPConfiguration`, from CAPACITA_SMTP_URL,
 /// CAPACITA_SMTP_USER, CAPACITA_SMTP_PASSWORD and CAPACITA_MAIL_FROM), how often the outbox is
-/// looked at, and the retries: 1 minute after the first failure, doubling to at most an hour,
-/// given up after `maxAttempts` (CAPACITA_MAIL_MAX_ATTEMPTS, 10 by default: about five hours).
+/// looked at (CAPACITA_MAIL_INTERVAL, 10 s by default), and the retries: 1 minute after the first
+/// failure (CAPACITA_MAIL_FIRST_RETRY), doubling to at most an hour, given up after `maxAttempts`
+/// (CAPACITA_MAIL_MAX_ATTEMPTS, 10 by default: about five hours).
 public struct MailSettings: Sendable {
     public var smtp: SMTPConfiguration
     /// Between two looks at the outbox when the last one found nothing to do.
@@ -48,7 +49,25 @@ public struct MailSettings: Sendable {
             }
             settings.maxAttempts = attempts
         }
+        if let seconds = try seconds(environment, "CAPACITA_MAIL_INTERVAL", within: 1...300) {
+            settings.interval = .seconds(seconds)
+        }
+        if let seconds = try seconds(environment, "CAPACITA_MAIL_FIRST_RETRY", within: 1...3600) {
+            settings.firstRetry = .seconds(seconds)
+        }
         return settings
+    }
+
+    /// A whole number of seconds in `range`; nil when the variable is unset or empty.
+    private static func seconds(
+        _ environment: [String: String], _ name: String, within range: ClosedRange<Int>
+    ) throws(MailConfigurationError) -> Int? {
+        guard let text = environment[name], !text.isEmpty else { return nil }
+        guard text.utf8.count <= 8, let value = Int(text), range.contains(value) else {
+            throw MailConfigurationError(
+                description: "\(name): segundos, de \(range.lowerBound) a \(range.upperBound)")
+        }
+        return value
     }
 
     /// The wait before the next attempt, after `attempts` attempts (this one included) failed.

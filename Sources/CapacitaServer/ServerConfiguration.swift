@@ -46,6 +46,9 @@ public struct ServerConfiguration: Sendable {
     /// the limit a sign-in is refused (429) without checking its token until the window ends.
     public var signInFailureLimit: Int
     public var signInFailureWindow: Duration
+    /// Reverse proxies whose `X-Forwarded-For` names the client (`capacita serve --trusted-proxy`):
+    /// without one, behind a proxy, the per-address limits count every client of the proxy together.
+    public var trustedProxies: [String] = []
 
     /// A request body must arrive whole within this time, and at no less than `bodyMinimumRate`
     /// bytes a second on average after its first ten seconds; otherwise it is cut off with 408.
@@ -122,6 +125,12 @@ public struct ServerConfiguration: Sendable {
             return SessionEvidence.defaultMaxBytes
         }
         return byteCount(text)
+    }
+
+    /// A `--trusted-proxy` address as the service compares it with a socket's peer; nil when it is
+    /// not an IPv4 or IPv6 address.
+    public static func proxyAddress(_ text: String) -> String? {
+        ForwardedClient.address(text.trimmingCharacters(in: .whitespaces))
     }
 
     /// "100MB", "512KB", "2GB" or plain bytes.

@@ -185,6 +185,26 @@ import Testing
             throws: { ($0 as? MailConfigurationError)?.description.contains("CAPACITA_MAIL_MAX_ATTEMPTS") == true })
     }
 
+    @Test func theFirstRetryAndTheIntervalComeFromTheEnvironmentWithinTheirBounds() throws {
+        let base = ["CAPACITA_SMTP_URL": "smtp://127.0.0.1:2525", "CAPACITA_MAIL_FROM": "capacita@ejemplo.gob.mx"]
+        let defaults = try #require(try MailSettings.fromEnvironment(base))
+        #expect(defaults.interval == .seconds(10) && defaults.firstRetry == .seconds(60))
+        let quick = try #require(
+            try MailSettings.fromEnvironment(
+                base.merging(["CAPACITA_MAIL_FIRST_RETRY": "2", "CAPACITA_MAIL_INTERVAL": "1"]) { $1 }))
+        #expect(quick.interval == .seconds(1))
+        #expect((1...4).map { quick.retryDelay(afterAttempts: $0).components.seconds } == [2, 4, 8, 16])
+        for (name, value) in [
+            ("CAPACITA_MAIL_FIRST_RETRY", "0"), ("CAPACITA_MAIL_FIRST_RETRY", "3601"),
+            ("CAPACITA_MAIL_INTERVAL", "301"), ("CAPACITA_MAIL_INTERVAL", "1s"),
+            ("CAPACITA_MAIL_INTERVAL", String(repeating: "9", count: 40)),
+        ] {
+            #expect(
+                performing: { try MailSettings.fromEnvironment(base.merging([name: value]) { $1 }) },
+                throws: { ($0 as? MailConfigurationError)?.description.hasPrefix(name) == true })
+        }
+    }
+
     @Test func theServiceDeliversInTheBackgroundAndLogsNoAddressOrBody() async throws {
         try await Self.withDatabase { _, appURL in
             let sink = try SMTPSink.start()

@@ -65,6 +65,12 @@ struct ServeCommand: AsyncParsableCommand {
             "El registro: líneas de texto (text) o un objeto JSON por línea (json) (predeterminado: CAPACITA_LOG_FORMAT, o text).",
             valueName: "formato"))
     var logFormat: String?
+    @Option(
+        name: .customLong("trusted-proxy"),
+        help: ArgumentHelp(
+            "Dirección de un proxy inverso (nginx) cuyo X-Forwarded-For nombra al cliente; se repite para varios.",
+            valueName: "dirección"))
+    var trustedProxies: [String] = []
 
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port va de 0 (uno libre) a 65535") }
@@ -80,6 +86,9 @@ struct ServeCommand: AsyncParsableCommand {
         }
         guard !uploadFolder.isEmpty else { throw ValidationError("--upload-folder no puede estar vacía") }
         _ = try evidenceLimit()
+        for proxy in trustedProxies where ServerConfiguration.proxyAddress(proxy) == nil {
+            throw ValidationError("--trusted-proxy: una dirección IPv4 o IPv6 (\(proxy.prefix(60)) no lo es)")
+        }
         _ = try metricsAllowed()
         _ = try chosenLogFormat()
     }
@@ -127,6 +136,7 @@ struct ServeCommand: AsyncParsableCommand {
             bodyMinimumRate: Int(ServerConfiguration.byteCount(bodyMinRate) ?? 4 << 10),
             accounts: try AccountSettings.fromEnvironment(fallbackURL: "http://\(host):\(port)"), mail: mail)
         configuration.maxEvidenceBytes = try evidenceLimit()
+        configuration.trustedProxies = trustedProxies
         do {
             configuration.retentionInterval = try RetentionService.interval(ProcessInfo.processInfo.environment)
         } catch {
