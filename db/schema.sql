@@ -763,18 +763,33 @@ CREATE FUNCTION public.arco_request_file(new_kind text, new_curp text, received 
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'public', 'pg_temp'
     AS $$
+BEGIN
+    IF NOT personal_data_admin() THEN
+        RAISE EXCEPTION 'arco_request_file: not allowed' USING ERRCODE = '42501';
+    END IF;
+    RETURN arco_request_insert(new_kind, new_curp, received, due, new_channel, new_detail,
+                               coalesce(capacita_user(), session_user));
+END
+$$;
+
+ALTER FUNCTION public.arco_request_file(new_kind text, new_curp text, received date, due date, new_channel text, new_detail text) OWNER TO capacita_definer;
+
+--
+-- Name: arco_request_insert(text, text, date, date, text, text, text); Type: FUNCTION; Schema: public
+--
+
+CREATE FUNCTION public.arco_request_insert(new_kind text, new_curp text, received date, due date, new_channel text, new_detail text, filer text) RETURNS bigint
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
 DECLARE
     made bigint;
 BEGIN
-    IF NOT (personal_data_admin() OR (capacita_role() IS NULL AND new_channel = 'participante')) THEN
-        RAISE EXCEPTION 'arco_request_file: not allowed' USING ERRCODE = '42501';
-    END IF;
     IF received IS NULL OR received > current_date + 1 THEN
         RAISE EXCEPTION 'arco_request_file: a request is not received in the future' USING ERRCODE = '22023';
     END IF;
     INSERT INTO arco_request (kind, curp, channel, received_on, due_on, detail, filed_by)
-    VALUES (new_kind, new_curp, new_channel, received, due, nullif(btrim(new_detail), ''),
-            coalesce(capacita_user(), CASE WHEN new_channel = 'participante' THEN 'participante' ELSE session_user END))
+    VALUES (new_kind, new_curp, new_channel, received, due, nullif(btrim(new_detail), ''), filer)
     RETURNING id INTO made;
     PERFORM personal_data_audit('arco.file', 'solicitud ' || made,
                                 jsonb_build_object('kind', new_kind, 'channel', new_channel, 'due_on', due));
@@ -782,7 +797,7 @@ BEGIN
 END
 $$;
 
-ALTER FUNCTION public.arco_request_file(new_kind text, new_curp text, received date, due date, new_channel text, new_detail text) OWNER TO capacita_definer;
+ALTER FUNCTION public.arco_request_insert(new_kind text, new_curp text, received date, due date, new_channel text, new_detail text, filer text) OWNER TO capacita_definer;
 
 --
 -- Name: arco_request_set_state(bigint, text, text); Type: FUNCTION; Schema: public
@@ -1730,6 +1745,414 @@ $$;
 ALTER FUNCTION public.multiplier_rows(from_day date, to_day date) OWNER TO capacita_definer;
 
 --
+-- Name: participant_attendance(text); Type: FUNCTION; Schema: public
+--
+
+CREATE FUNCTION public.participant_attendance(session_sha256 text) RETURNS TABLE(group_code text, session_date text, starts_at text, mark text)
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+DECLARE
+    who text := participant_of_session(session_sha256);
+BEGIN
+    IF who IS NULL THEN
+        RETURN;
+    END IF;
+    RETURN QUERY
+    SELECT m.group_code::text, m.session_date::text, to_char(m.starts_at, 'HH24:MI'), m.mark
+    FROM attendance_mark m
+    WHERE m.curp = who
+    ORDER BY m.group_code, m.session_date, m.starts_at NULLS FIRST;
+END
+$$;
+
+ALTER FUNCTION public.participant_attendance(session_sha256 text) OWNER TO capacita_definer;
+
+--
+-- Name: participant_audit(text, text, jsonb); Type: FUNCTION; Schema: public
+--
+
+CREATE FUNCTION public.participant_audit(what text, person_curp text, detail jsonb) RETURNS void
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+    INSERT INTO audit_log (user_name, user_label, role, agency_code, action, target, request_id, detail)
+    VALUES ('participante', NULL, 'system', NULL, what, 'persona ' || curp_masked(person_curp),
+            nullif(current_setting('capacita.request', true), ''), detail)
+$$;
+
+ALTER FUNCTION public.participant_audit(what text, person_curp text, detail jsonb) OWNER TO capacita_definer;
+
+--
+-- Name: participant_constancia_document(text, text); Type: FUNCTION; Schema: public
+--
+
+CREATE FUNCTION public.participant_constancia_document(session_sha256 text, only_folio text) RETURNS TABLE(folio text, code text, group_code text, given_names text, first_surname text, second_surname text, agency_name text, course_code text, course_title text, hours double precision, starts_on text, ends_on text, issued_on text, revoked_on text)
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+DECLARE
+    who text := participant_of_session(session_sha256);
+BEGIN
+    IF who IS NULL THEN
+        RETURN;
+    END IF;
+    RETURN QUERY
+    SELECT c.folio::text, c.code::text, c.group_code::text, p.given_names, p.first_surname, p.second_surname,
+           a.name, co.code::text, co.title, co.hours::float8, g.starts_on::text, g.ends_on::text,
+           to_char(c.issued_at, 'YYYY-MM-DD'), to_char(c.revoked_at, 'YYYY-MM-DD')
+    FROM constancia c
+    JOIN enrollment e ON e.group_code = c.group_code AND e.curp = c.curp
+    JOIN person p ON p.curp = c.curp
+    JOIN agency a ON a.code = e.agency_code
+    JOIN training_group g ON g.code = c.group_code
+    JOIN course co ON co.code = g.course_code
+    WHERE c.folio = only_folio AND c.curp = who;
+END
+$$;
+
+ALTER FUNCTION public.participant_constancia_document(session_sha256 text, only_folio text) OWNER TO capacita_definer;
+
+--
+-- Name: participant_constancia_issued(text, text, text); Type: FUNCTION; Schema: public
+--
+
+CREATE FUNCTION public.participant_constancia_issued(session_sha256 text, issued_folio text, pdf_sha256 text) RETURNS boolean
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+DECLARE
+    who text := participant_of_session(session_sha256);
+BEGIN
+    IF who IS NULL OR NOT EXISTS (SELECT 1 FROM constancia c WHERE c.folio = issued_folio AND c.curp = who
+                                                             AND c.revoked_at IS NULL) THEN
+        RETURN false;
+    END IF;
+    INSERT INTO constancia_pdf (folio, sha256) VALUES (issued_folio, pdf_sha256) ON CONFLICT DO NOTHING;
+    RETURN true;
+END
+$$;
+
+ALTER FUNCTION public.participant_constancia_issued(session_sha256 text, issued_folio text, pdf_sha256 text) OWNER TO capacita_definer;
+
+--
+-- Name: participant_constancias(text); Type: FUNCTION; Schema: public
+--
+
+CREATE FUNCTION public.participant_constancias(session_sha256 text) RETURNS TABLE(folio text, code text, group_code text, course_title text, issued_on text, revoked_on text)
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+DECLARE
+    who text := participant_of_session(session_sha256);
+BEGIN
+    IF who IS NULL THEN
+        RETURN;
+    END IF;
+    RETURN QUERY
+    SELECT c.folio::text, c.code::text, c.group_code::text, coalesce(co.title, c.group_code::text),
+           to_char(c.issued_at, 'YYYY-MM-DD'), to_char(c.revoked_at, 'YYYY-MM-DD')
+    FROM constancia c
+    JOIN training_group g ON g.code = c.group_code
+    LEFT JOIN course co ON co.code = g.course_code
+    WHERE c.curp = who
+    ORDER BY c.issued_at DESC, c.folio;
+END
+$$;
+
+ALTER FUNCTION public.participant_constancias(session_sha256 text) OWNER TO capacita_definer;
+
+--
+-- Name: participant_enrollments(text); Type: FUNCTION; Schema: public
+--
+
+CREATE FUNCTION public.participant_enrollments(session_sha256 text) RETURNS TABLE(group_code text, course_code text, course_title text, agency_name text, starts_on text, ends_on text, modality text, status text, attendance numeric, pre_score numeric, post_score numeric, final_score numeric)
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+DECLARE
+    who text := participant_of_session(session_sha256);
+BEGIN
+    IF who IS NULL THEN
+        RETURN;
+    END IF;
+    RETURN QUERY
+    SELECT e.group_code::text, g.course_code::text, co.title, a.name, g.starts_on::text, g.ends_on::text, g.modality,
+           e.status, e.attendance, e.pre_score, e.post_score, e.final_score
+    FROM enrollment e
+    JOIN training_group g ON g.code = e.group_code
+    JOIN agency a ON a.code = e.agency_code
+    LEFT JOIN course co ON co.code = g.course_code
+    WHERE e.curp = who
+    ORDER BY g.starts_on DESC, e.group_code;
+END
+$$;
+
+ALTER FUNCTION public.participant_enrollments(session_sha256 text) OWNER TO capacita_definer;
+
+--
+-- Name: participant_for_no_one(); Type: FUNCTION; Schema: public
+--
+
+CREATE FUNCTION public.participant_for_no_one() RETURNS void
+    LANGUAGE plpgsql STABLE
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+BEGIN
+    IF capacita_role() IS NOT NULL THEN
+        RAISE EXCEPTION 'the participant''s page acts for no one' USING ERRCODE = '42501';
+    END IF;
+END
+$$;
+
+ALTER FUNCTION public.participant_for_no_one() OWNER TO capacita_definer;
+
+--
+-- Name: participant_link_peek(text); Type: FUNCTION; Schema: public
+--
+
+CREATE FUNCTION public.participant_link_peek(link_sha256 text) RETURNS boolean
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+BEGIN
+    PERFORM participant_for_no_one();
+    RETURN EXISTS (
+        SELECT 1 FROM participant_access s
+        WHERE s.link_sha256 = participant_link_peek.link_sha256 AND s.used_at IS NULL AND s.link_expires_at >= now()
+          AND NOT EXISTS (SELECT 1 FROM person_anonymized x WHERE x.curp = s.curp));
+END
+$$;
+
+ALTER FUNCTION public.participant_link_peek(link_sha256 text) OWNER TO capacita_definer;
+
+--
+-- Name: participant_link_request(text, text, text, text, interval, text, text, text, integer, integer, interval); Type: FUNCTION; Schema: public
+--
+
+CREATE FUNCTION public.participant_link_request(asked_curp text, asked_email text, client_address text, link_sha256 text, link_lifetime interval, mail_subject text, mail_text text, mail_html text, per_address integer, per_curp integer, window_length interval) RETURNS integer
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $_$
+DECLARE
+    wait integer := 0;
+    counted participant_link_attempt%ROWTYPE;
+    curp_key text;
+    found_curp text;
+    found_email text;
+    outcome text;
+BEGIN
+    PERFORM participant_for_no_one();
+    IF asked_curp IS NULL OR asked_curp !~ '^[A-Z][AEIOUX][A-Z]{2}[0-9]{6}[HMX][A-Z]{2}[B-DF-HJ-NP-TV-Z]{3}[0-9A-Z][0-9]$'
+       OR asked_email IS NULL OR length(asked_email) > 254 OR client_address IS NULL OR client_address = ''
+       OR link_sha256 IS NULL OR link_sha256 !~ '^[0-9a-f]{64}$'
+       OR link_lifetime IS NULL OR link_lifetime < interval '1 minute' OR link_lifetime > interval '1 day'
+       OR per_address IS NULL OR per_address < 1 OR per_curp IS NULL OR per_curp < 1
+       OR window_length IS NULL OR window_length <= interval '0' OR window_length > interval '1 day' THEN
+        RAISE EXCEPTION 'participant_link_request: an argument out of range' USING ERRCODE = '22023';
+    END IF;
+    SELECT 'curp:' || encode(sha256(convert_to(s.secret || ':participant:' || asked_curp, 'UTF8')), 'hex')
+    INTO curp_key FROM sign_in_secret s WHERE s.only_row;
+    DELETE FROM participant_link_attempt WHERE window_start < now() - window_length;
+    FOR counted IN
+        INSERT INTO participant_link_attempt AS f (key, attempts, window_start)
+        VALUES ('address:' || left(client_address, 150), 1, now()), (curp_key, 1, now())
+        ON CONFLICT (key) DO UPDATE
+        SET attempts = CASE WHEN f.window_start < now() - window_length THEN 1
+                            ELSE least(f.attempts + 1,
+                                       CASE WHEN f.key LIKE 'address:%' THEN per_address ELSE per_curp END + 1) END,
+            window_start = CASE WHEN f.window_start < now() - window_length THEN now() ELSE f.window_start END
+        RETURNING f.*
+    LOOP
+        IF counted.attempts > (CASE WHEN counted.key LIKE 'address:%' THEN per_address ELSE per_curp END) THEN
+            wait := greatest(wait, ceil(extract(epoch FROM counted.window_start + window_length - now()))::integer, 1);
+        END IF;
+    END LOOP;
+    IF wait > 0 THEN
+        RETURN wait;
+    END IF;
+    SELECT p.curp, m.email INTO found_curp, found_email
+    FROM person p
+    JOIN LATERAL (SELECT p.email AS email, 0 AS rank
+                  UNION ALL SELECT a.email, 1 FROM person_agency a WHERE a.curp = p.curp) m
+      ON lower(btrim(m.email)) = lower(btrim(asked_email))
+    WHERE p.curp = asked_curp AND NOT EXISTS (SELECT 1 FROM person_anonymized x WHERE x.curp = p.curp)
+    ORDER BY m.rank
+    LIMIT 1;
+    IF found_curp IS NULL THEN
+        outcome := 'sin_coincidencia';
+    ELSIF EXISTS (SELECT 1 FROM person_mail_opt_out o WHERE o.curp = found_curp) THEN
+        outcome := 'oposicion';
+    ELSE
+        UPDATE participant_access SET used_at = now() WHERE curp = found_curp AND used_at IS NULL;
+        INSERT INTO participant_access (curp, link_sha256, link_expires_at)
+        VALUES (found_curp, participant_link_request.link_sha256, now() + link_lifetime);
+        PERFORM mail_enqueue(btrim(found_email), mail_subject, mail_text, mail_html, 'participant_link');
+        outcome := 'enviado';
+    END IF;
+    DELETE FROM participant_access WHERE coalesce(session_expires_at, link_expires_at) < now();
+    PERFORM participant_audit('participant.link', asked_curp, jsonb_build_object('outcome', outcome));
+    RETURN 0;
+END
+$_$;
+
+ALTER FUNCTION public.participant_link_request(asked_curp text, asked_email text, client_address text, link_sha256 text, link_lifetime interval, mail_subject text, mail_text text, mail_html text, per_address integer, per_curp integer, window_length interval) OWNER TO capacita_definer;
+
+--
+-- Name: participant_of_session(text); Type: FUNCTION; Schema: public
+--
+
+CREATE FUNCTION public.participant_of_session(session_sha256 text) RETURNS text
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+DECLARE
+    found_curp text;
+BEGIN
+    PERFORM participant_for_no_one();
+    SELECT s.curp INTO found_curp FROM participant_access s
+    WHERE s.session_sha256 = participant_of_session.session_sha256 AND s.session_expires_at >= now()
+      AND NOT EXISTS (SELECT 1 FROM person_anonymized x WHERE x.curp = s.curp);
+    RETURN found_curp;
+END
+$$;
+
+ALTER FUNCTION public.participant_of_session(session_sha256 text) OWNER TO capacita_definer;
+
+--
+-- Name: participant_request_file(text, text, date, date, text); Type: FUNCTION; Schema: public
+--
+
+CREATE FUNCTION public.participant_request_file(session_sha256 text, new_kind text, received date, due date, new_detail text) RETURNS TABLE(id bigint, due_on date, created boolean)
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+DECLARE
+    who text := participant_of_session(session_sha256);
+    open_one arco_request%ROWTYPE;
+    made bigint;
+BEGIN
+    IF who IS NULL THEN
+        RETURN;
+    END IF;
+    IF new_kind IS NULL OR new_kind NOT IN ('rectificacion', 'cancelacion', 'oposicion') THEN
+        RAISE EXCEPTION 'participant_request_file: rectificacion, cancelacion or oposicion' USING ERRCODE = '22023';
+    END IF;
+    -- One person's requests one after another: two posts at once do not both file.
+    PERFORM 1 FROM person p WHERE p.curp = who FOR UPDATE;
+    SELECT r.* INTO open_one FROM arco_request r
+    WHERE r.curp = who AND r.kind = new_kind AND r.channel = 'participante' AND r.closed_at IS NULL
+    ORDER BY r.id LIMIT 1;
+    IF FOUND THEN
+        RETURN QUERY SELECT open_one.id, open_one.due_on, false;
+        RETURN;
+    END IF;
+    made := arco_request_insert(new_kind, who, received, due, 'participante', new_detail, 'participante');
+    PERFORM participant_audit('participant.request', who, jsonb_build_object('request', made, 'kind', new_kind));
+    RETURN QUERY SELECT made, due, true;
+END
+$$;
+
+ALTER FUNCTION public.participant_request_file(session_sha256 text, new_kind text, received date, due date, new_detail text) OWNER TO capacita_definer;
+
+--
+-- Name: participant_requests(text); Type: FUNCTION; Schema: public
+--
+
+CREATE FUNCTION public.participant_requests(session_sha256 text) RETURNS TABLE(id bigint, kind text, channel text, received_on text, due_on text, state text)
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+DECLARE
+    who text := participant_of_session(session_sha256);
+BEGIN
+    IF who IS NULL THEN
+        RETURN;
+    END IF;
+    RETURN QUERY
+    SELECT r.id, r.kind, r.channel, r.received_on::text, r.due_on::text, r.state
+    FROM arco_request r
+    WHERE r.curp = who
+    ORDER BY r.id DESC;
+END
+$$;
+
+ALTER FUNCTION public.participant_requests(session_sha256 text) OWNER TO capacita_definer;
+
+--
+-- Name: participant_session(text); Type: FUNCTION; Schema: public
+--
+
+CREATE FUNCTION public.participant_session(session_sha256 text) RETURNS TABLE(given_names text, first_surname text, second_surname text, curp_masked text, csrf text, expires_at text)
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+DECLARE
+    who text := participant_of_session(session_sha256);
+BEGIN
+    IF who IS NULL THEN
+        RETURN;
+    END IF;
+    RETURN QUERY
+    SELECT p.given_names, p.first_surname, p.second_surname, curp_masked(p.curp), s.csrf,
+           to_char(s.session_expires_at AT TIME ZONE 'America/Mexico_City', 'HH24:MI')
+    FROM participant_access s JOIN person p ON p.curp = s.curp
+    WHERE s.session_sha256 = participant_session.session_sha256;
+END
+$$;
+
+ALTER FUNCTION public.participant_session(session_sha256 text) OWNER TO capacita_definer;
+
+--
+-- Name: participant_session_close(text); Type: FUNCTION; Schema: public
+--
+
+CREATE FUNCTION public.participant_session_close(session_sha256 text) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+BEGIN
+    PERFORM participant_for_no_one();
+    DELETE FROM participant_access s WHERE s.session_sha256 = participant_session_close.session_sha256;
+END
+$$;
+
+ALTER FUNCTION public.participant_session_close(session_sha256 text) OWNER TO capacita_definer;
+
+--
+-- Name: participant_session_open(text, text, text, interval); Type: FUNCTION; Schema: public
+--
+
+CREATE FUNCTION public.participant_session_open(link_sha256 text, session_sha256 text, csrf text, lifetime interval) RETURNS boolean
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+DECLARE
+    access participant_access%ROWTYPE;
+BEGIN
+    PERFORM participant_for_no_one();
+    IF lifetime IS NULL OR lifetime < interval '1 minute' OR lifetime > interval '1 day' THEN
+        RAISE EXCEPTION 'participant_session_open: lifetime out of range' USING ERRCODE = '22023';
+    END IF;
+    DELETE FROM participant_access WHERE coalesce(session_expires_at, link_expires_at) < now();
+    SELECT s.* INTO access FROM participant_access s
+    WHERE s.link_sha256 = participant_session_open.link_sha256 AND s.used_at IS NULL AND s.link_expires_at >= now()
+    FOR UPDATE;
+    IF NOT FOUND OR EXISTS (SELECT 1 FROM person_anonymized x WHERE x.curp = access.curp) THEN
+        RETURN false;
+    END IF;
+    UPDATE participant_access
+    SET used_at = now(), session_sha256 = participant_session_open.session_sha256,
+        csrf = participant_session_open.csrf, session_expires_at = now() + lifetime
+    WHERE id = access.id;
+    PERFORM participant_audit('participant.sign_in', access.curp, NULL);
+    RETURN true;
+END
+$$;
+
+ALTER FUNCTION public.participant_session_open(link_sha256 text, session_sha256 text, csrf text, lifetime interval) OWNER TO capacita_definer;
+
+--
 -- Name: pending_upload_owner(); Type: FUNCTION; Schema: public
 --
 
@@ -1996,7 +2419,13 @@ BEGIN
            OR t.target IN (SELECT e.group_code || ' ' || masked FROM enrollment e WHERE e.curp = target_curp)
            OR t.target IN (SELECT 'solicitud ' || r.id FROM arco_request r WHERE r.curp = target_curp)
            OR (t.action LIKE 'person.%' AND t.target = 'persona ' || masked)
+           OR (t.action LIKE 'participant.%' AND t.target = 'persona ' || masked
+               AND coalesce(t.detail ->> 'outcome', '') <> 'sin_coincidencia')
            OR EXISTS (SELECT 1 FROM accounts ac WHERE t.target LIKE 'cuenta ' || ac.account_id || ' %')
+        UNION ALL
+        SELECT 18, 'participant_access', row_number() OVER (ORDER BY x.id), to_json(x)
+        FROM (SELECT s.id, s.curp, s.requested_at, s.link_expires_at, s.used_at, s.session_expires_at
+              FROM participant_access s WHERE s.curp = target_curp) x
     )
     SELECT f.source, f.n, j.ordinality, j.key,
            CASE json_typeof(j.value) WHEN 'null' THEN NULL WHEN 'string' THEN j.value #>> '{}' ELSE j.value::text END,
@@ -3455,7 +3884,7 @@ CREATE TABLE public.mail_outbox (
     CONSTRAINT mail_outbox_body_html_check CHECK ((length(body_html) <= 65536)),
     CONSTRAINT mail_outbox_body_text_check CHECK ((length(body_text) <= 65536)),
     CONSTRAINT mail_outbox_check CHECK (((sent_at IS NULL) OR (failed_at IS NULL))),
-    CONSTRAINT mail_outbox_kind_check CHECK ((kind = ANY (ARRAY['invitation'::text, 'password_reset'::text, 'test'::text, 'group_assignment'::text]))),
+    CONSTRAINT mail_outbox_kind_check CHECK ((kind = ANY (ARRAY['invitation'::text, 'password_reset'::text, 'test'::text, 'group_assignment'::text, 'participant_link'::text]))),
     CONSTRAINT mail_outbox_last_error_check CHECK ((length(last_error) <= 500)),
     CONSTRAINT mail_outbox_recipient_check CHECK (((length(recipient) <= 254) AND (recipient ~ '^[^[:space:][:cntrl:]@<>]+@[^[:space:][:cntrl:]@<>]+$'::text))),
     CONSTRAINT mail_outbox_subject_check CHECK (((btrim(subject) <> ''::text) AND (length(subject) <= 200) AND (subject !~ '[[:cntrl:]]'::text)))
@@ -3477,6 +3906,57 @@ CREATE SEQUENCE public.mail_outbox_id_seq
 --
 
 ALTER SEQUENCE public.mail_outbox_id_seq OWNED BY public.mail_outbox.id;
+
+--
+-- Name: participant_access; Type: TABLE; Schema: public
+--
+
+CREATE TABLE public.participant_access (
+    id bigint NOT NULL,
+    curp text NOT NULL COLLATE pg_catalog."C",
+    link_sha256 text NOT NULL,
+    requested_at timestamp with time zone DEFAULT now() NOT NULL,
+    link_expires_at timestamp with time zone NOT NULL,
+    used_at timestamp with time zone,
+    session_sha256 text,
+    csrf text,
+    session_expires_at timestamp with time zone,
+    CONSTRAINT participant_access_check CHECK ((link_expires_at > requested_at)),
+    CONSTRAINT participant_access_check1 CHECK ((((session_sha256 IS NULL) = (csrf IS NULL)) AND ((session_sha256 IS NULL) = (session_expires_at IS NULL)))),
+    CONSTRAINT participant_access_check2 CHECK (((session_sha256 IS NULL) OR (used_at IS NOT NULL))),
+    CONSTRAINT participant_access_csrf_check CHECK (((length(csrf) >= 32) AND (length(csrf) <= 100))),
+    CONSTRAINT participant_access_link_sha256_check CHECK ((link_sha256 ~ '^[0-9a-f]{64}$'::text)),
+    CONSTRAINT participant_access_session_sha256_check CHECK ((session_sha256 ~ '^[0-9a-f]{64}$'::text))
+);
+
+ALTER TABLE ONLY public.participant_access FORCE ROW LEVEL SECURITY;
+
+--
+-- Name: participant_access_id_seq; Type: SEQUENCE; Schema: public
+--
+
+ALTER TABLE public.participant_access ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME public.participant_access_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+--
+-- Name: participant_link_attempt; Type: TABLE; Schema: public
+--
+
+CREATE TABLE public.participant_link_attempt (
+    key text NOT NULL,
+    attempts integer NOT NULL,
+    window_start timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT participant_link_attempt_attempts_check CHECK ((attempts >= 0)),
+    CONSTRAINT participant_link_attempt_key_check CHECK (((key ~ '^(address|curp):.+$'::text) AND (length(key) <= 200)))
+);
+
+ALTER TABLE ONLY public.participant_link_attempt FORCE ROW LEVEL SECURITY;
 
 --
 -- Name: pending_upload; Type: TABLE; Schema: public
@@ -4175,6 +4655,34 @@ ALTER TABLE ONLY public.mail_outbox
     ADD CONSTRAINT mail_outbox_pkey PRIMARY KEY (id);
 
 --
+-- Name: participant_access participant_access_link_sha256_key; Type: CONSTRAINT; Schema: public
+--
+
+ALTER TABLE ONLY public.participant_access
+    ADD CONSTRAINT participant_access_link_sha256_key UNIQUE (link_sha256);
+
+--
+-- Name: participant_access participant_access_pkey; Type: CONSTRAINT; Schema: public
+--
+
+ALTER TABLE ONLY public.participant_access
+    ADD CONSTRAINT participant_access_pkey PRIMARY KEY (id);
+
+--
+-- Name: participant_access participant_access_session_sha256_key; Type: CONSTRAINT; Schema: public
+--
+
+ALTER TABLE ONLY public.participant_access
+    ADD CONSTRAINT participant_access_session_sha256_key UNIQUE (session_sha256);
+
+--
+-- Name: participant_link_attempt participant_link_attempt_pkey; Type: CONSTRAINT; Schema: public
+--
+
+ALTER TABLE ONLY public.participant_link_attempt
+    ADD CONSTRAINT participant_link_attempt_pkey PRIMARY KEY (key);
+
+--
 -- Name: pending_upload pending_upload_once; Type: CONSTRAINT; Schema: public
 --
 
@@ -4446,6 +4954,24 @@ CREATE INDEX mail_outbox_done ON public.mail_outbox USING btree (COALESCE(sent_a
 --
 
 CREATE INDEX mail_outbox_pending ON public.mail_outbox USING btree (id) WHERE ((sent_at IS NULL) AND (failed_at IS NULL));
+
+--
+-- Name: participant_access_curp; Type: INDEX; Schema: public
+--
+
+CREATE INDEX participant_access_curp ON public.participant_access USING btree (curp);
+
+--
+-- Name: participant_access_end; Type: INDEX; Schema: public
+--
+
+CREATE INDEX participant_access_end ON public.participant_access USING btree (COALESCE(session_expires_at, link_expires_at));
+
+--
+-- Name: participant_link_attempt_window; Type: INDEX; Schema: public
+--
+
+CREATE INDEX participant_link_attempt_window ON public.participant_link_attempt USING btree (window_start);
 
 --
 -- Name: pending_upload_expiry; Type: INDEX; Schema: public
@@ -4922,6 +5448,13 @@ ALTER TABLE ONLY public.import_batch
     ADD CONSTRAINT import_batch_agency_code_fkey FOREIGN KEY (agency_code) REFERENCES public.agency(code) ON UPDATE CASCADE;
 
 --
+-- Name: participant_access participant_access_curp_fkey; Type: FK CONSTRAINT; Schema: public
+--
+
+ALTER TABLE ONLY public.participant_access
+    ADD CONSTRAINT participant_access_curp_fkey FOREIGN KEY (curp) REFERENCES public.person(curp) ON DELETE CASCADE;
+
+--
 -- Name: pending_upload_part pending_upload_part_upload_id_fkey; Type: FK CONSTRAINT; Schema: public
 --
 
@@ -5336,6 +5869,18 @@ CREATE POLICY owner_only ON public.pending_upload_part USING ((EXISTS ( SELECT 1
   WHERE (u.id = pending_upload_part.upload_id)))) WITH CHECK ((EXISTS ( SELECT 1
    FROM public.pending_upload u
   WHERE (u.id = pending_upload_part.upload_id))));
+
+--
+-- Name: participant_access; Type: ROW SECURITY; Schema: public
+--
+
+ALTER TABLE public.participant_access ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: participant_link_attempt; Type: ROW SECURITY; Schema: public
+--
+
+ALTER TABLE public.participant_link_attempt ENABLE ROW LEVEL SECURITY;
 
 --
 -- Name: pending_upload; Type: ROW SECURITY; Schema: public
@@ -5839,6 +6384,12 @@ REVOKE ALL ON FUNCTION public.arco_request_file(new_kind text, new_curp text, re
 GRANT ALL ON FUNCTION public.arco_request_file(new_kind text, new_curp text, received date, due date, new_channel text, new_detail text) TO capacita_app;
 
 --
+-- Name: FUNCTION arco_request_insert(new_kind text, new_curp text, received date, due date, new_channel text, new_detail text, filer text); Type: ACL; Schema: public
+--
+
+REVOKE ALL ON FUNCTION public.arco_request_insert(new_kind text, new_curp text, received date, due date, new_channel text, new_detail text, filer text) FROM PUBLIC;
+
+--
 -- Name: FUNCTION arco_request_set_state(arco_id bigint, new_state text, new_outcome text); Type: ACL; Schema: public
 --
 
@@ -6061,6 +6612,108 @@ GRANT ALL ON FUNCTION public.mail_sent(message_id bigint) TO capacita_app;
 
 REVOKE ALL ON FUNCTION public.multiplier_rows(from_day date, to_day date) FROM PUBLIC;
 GRANT ALL ON FUNCTION public.multiplier_rows(from_day date, to_day date) TO capacita_app;
+
+--
+-- Name: FUNCTION participant_attendance(session_sha256 text); Type: ACL; Schema: public
+--
+
+REVOKE ALL ON FUNCTION public.participant_attendance(session_sha256 text) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.participant_attendance(session_sha256 text) TO capacita_app;
+
+--
+-- Name: FUNCTION participant_audit(what text, person_curp text, detail jsonb); Type: ACL; Schema: public
+--
+
+REVOKE ALL ON FUNCTION public.participant_audit(what text, person_curp text, detail jsonb) FROM PUBLIC;
+
+--
+-- Name: FUNCTION participant_constancia_document(session_sha256 text, only_folio text); Type: ACL; Schema: public
+--
+
+REVOKE ALL ON FUNCTION public.participant_constancia_document(session_sha256 text, only_folio text) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.participant_constancia_document(session_sha256 text, only_folio text) TO capacita_app;
+
+--
+-- Name: FUNCTION participant_constancia_issued(session_sha256 text, issued_folio text, pdf_sha256 text); Type: ACL; Schema: public
+--
+
+REVOKE ALL ON FUNCTION public.participant_constancia_issued(session_sha256 text, issued_folio text, pdf_sha256 text) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.participant_constancia_issued(session_sha256 text, issued_folio text, pdf_sha256 text) TO capacita_app;
+
+--
+-- Name: FUNCTION participant_constancias(session_sha256 text); Type: ACL; Schema: public
+--
+
+REVOKE ALL ON FUNCTION public.participant_constancias(session_sha256 text) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.participant_constancias(session_sha256 text) TO capacita_app;
+
+--
+-- Name: FUNCTION participant_enrollments(session_sha256 text); Type: ACL; Schema: public
+--
+
+REVOKE ALL ON FUNCTION public.participant_enrollments(session_sha256 text) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.participant_enrollments(session_sha256 text) TO capacita_app;
+
+--
+-- Name: FUNCTION participant_for_no_one(); Type: ACL; Schema: public
+--
+
+REVOKE ALL ON FUNCTION public.participant_for_no_one() FROM PUBLIC;
+
+--
+-- Name: FUNCTION participant_link_peek(link_sha256 text); Type: ACL; Schema: public
+--
+
+REVOKE ALL ON FUNCTION public.participant_link_peek(link_sha256 text) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.participant_link_peek(link_sha256 text) TO capacita_app;
+
+--
+-- Name: FUNCTION participant_link_request(asked_curp text, asked_email text, client_address text, link_sha256 text, link_lifetime interval, mail_subject text, mail_text text, mail_html text, per_address integer, per_curp integer, window_length interval); Type: ACL; Schema: public
+--
+
+REVOKE ALL ON FUNCTION public.participant_link_request(asked_curp text, asked_email text, client_address text, link_sha256 text, link_lifetime interval, mail_subject text, mail_text text, mail_html text, per_address integer, per_curp integer, window_length interval) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.participant_link_request(asked_curp text, asked_email text, client_address text, link_sha256 text, link_lifetime interval, mail_subject text, mail_text text, mail_html text, per_address integer, per_curp integer, window_length interval) TO capacita_app;
+
+--
+-- Name: FUNCTION participant_of_session(session_sha256 text); Type: ACL; Schema: public
+--
+
+REVOKE ALL ON FUNCTION public.participant_of_session(session_sha256 text) FROM PUBLIC;
+
+--
+-- Name: FUNCTION participant_request_file(session_sha256 text, new_kind text, received date, due date, new_detail text); Type: ACL; Schema: public
+--
+
+REVOKE ALL ON FUNCTION public.participant_request_file(session_sha256 text, new_kind text, received date, due date, new_detail text) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.participant_request_file(session_sha256 text, new_kind text, received date, due date, new_detail text) TO capacita_app;
+
+--
+-- Name: FUNCTION participant_requests(session_sha256 text); Type: ACL; Schema: public
+--
+
+REVOKE ALL ON FUNCTION public.participant_requests(session_sha256 text) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.participant_requests(session_sha256 text) TO capacita_app;
+
+--
+-- Name: FUNCTION participant_session(session_sha256 text); Type: ACL; Schema: public
+--
+
+REVOKE ALL ON FUNCTION public.participant_session(session_sha256 text) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.participant_session(session_sha256 text) TO capacita_app;
+
+--
+-- Name: FUNCTION participant_session_close(session_sha256 text); Type: ACL; Schema: public
+--
+
+REVOKE ALL ON FUNCTION public.participant_session_close(session_sha256 text) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.participant_session_close(session_sha256 text) TO capacita_app;
+
+--
+-- Name: FUNCTION participant_session_open(link_sha256 text, session_sha256 text, csrf text, lifetime interval); Type: ACL; Schema: public
+--
+
+REVOKE ALL ON FUNCTION public.participant_session_open(link_sha256 text, session_sha256 text, csrf text, lifetime interval) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.participant_session_open(link_sha256 text, session_sha256 text, csrf text, lifetime interval) TO capacita_app;
 
 --
 -- Name: FUNCTION pending_upload_sweep(); Type: ACL; Schema: public
@@ -6430,7 +7083,7 @@ GRANT SELECT,UPDATE ON TABLE public.constancia TO capacita_definer;
 --
 
 GRANT SELECT,INSERT ON TABLE public.constancia_pdf TO capacita_app;
-GRANT SELECT,DELETE ON TABLE public.constancia_pdf TO capacita_definer;
+GRANT SELECT,INSERT,DELETE ON TABLE public.constancia_pdf TO capacita_definer;
 
 --
 -- Name: TABLE constancia_sequence; Type: ACL; Schema: public
@@ -6516,6 +7169,18 @@ GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.mail_outbox TO capacita_define
 --
 
 GRANT USAGE ON SEQUENCE public.mail_outbox_id_seq TO capacita_definer;
+
+--
+-- Name: TABLE participant_access; Type: ACL; Schema: public
+--
+
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.participant_access TO capacita_definer;
+
+--
+-- Name: TABLE participant_link_attempt; Type: ACL; Schema: public
+--
+
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.participant_link_attempt TO capacita_definer;
 
 --
 -- Name: TABLE pending_upload; Type: ACL; Schema: public

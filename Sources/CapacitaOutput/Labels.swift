@@ -137,6 +137,7 @@ public enum Labels {
         "aprobacion": "aprobación", "actualizacion": "actualización",
         // Mail kinds and states
         "invitation": "invitación", "password_reset": "restablecer contraseña", "test": "prueba",
+        "participant_link": "enlace a Mis constancias",
         "sending": "enviando", "failed": "abandonado",
         // ARCO requests: kinds, channels, states
         "acceso": "acceso", "rectificacion": "rectificación", "cancelacion": "cancelación", "oposicion": "oposición",

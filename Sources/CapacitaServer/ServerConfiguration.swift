@@ -70,6 +70,8 @@ public struct ServerConfiguration: Sendable {
     /// loopback by default. Anyone else gets 404.
     public var metricsAllowed: [AddressRange] = AddressRange.loopback
     public static let metricsAllowVariable = "CAPACITA_METRICS_ALLOW"
+    /// The participants' own page: its links' and sessions' lifetimes and its request limits.
+    public var participants = ParticipantSettings()
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, databaseURL: String, poolSize: Int = 8,

@@ -85,7 +85,7 @@ public struct ConstanciaDocuments: Sendable {
         return hasher.finalize().map { String(format: "%02x", $0) }.joined()
     }
 
-    private func document(_ row: Row) throws -> ConstanciaDocument {
+    func document(_ row: Row) throws -> ConstanciaDocument {
         let code: String = try row.decode("code")
         guard let startsOn = CalendarDate.parse(try row.decode("starts_on")) else {
             throw ConstanciaDocumentError.unreadableDate

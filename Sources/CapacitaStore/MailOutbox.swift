@@ -9,6 +9,7 @@ public struct OutgoingMail: Sendable, Equatable {
         case passwordReset = "password_reset"
         case test
         case groupAssignment = "group_assignment"
+        case participantLink = "participant_link"
     }
 
     public var recipient: String

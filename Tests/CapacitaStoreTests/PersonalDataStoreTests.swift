@@ -203,29 +203,34 @@ import Testing
                     }
                 }
             }
-            // Acting for no one, on the application role's own login (as the participant's page
-            // connects: a superuser's session acting for no one is the operator), only the
-            // participant's own channel files (the page checked who).
+            // Acting for no one, on the application role's own login (as the public pages connect:
+            // a superuser's session acting for no one is the operator), nothing files a request,
+            // not even on the participants' channel: their page files through its session (0040).
             let database = try #require(try connection.query("SELECT current_database()").scalar(String.self))
             let app = try Connection(
                 try applicationRoleURL(try TestDatabase.url(of: try TestDatabase.serverURL(), database: database)))
             let register = ArcoStore(connection: app, calendar: WorkingCalendar())
-            #expect(throws: ArcoStore.Problem.notAllowed) {
-                try register.file(
-                    kind: .acceso, curp: try Self.curp(Self.zenaida), received: ArcoStore.today, detail: nil,
-                    channel: .escrito)
+            let filedBefore = try connection.query(
+                "SELECT count(*) FROM arco_request WHERE curp = $1", [Self.zenaida]
+            ).scalar(Int.self)
+            for channel in [ArcoRequest.Channel.escrito, .participante] {
+                #expect(throws: ArcoStore.Problem.notAllowed) {
+                    try register.file(
+                        kind: .acceso, curp: try Self.curp(Self.zenaida), received: ArcoStore.today, detail: nil,
+                        channel: channel)
+                }
             }
             #expect(throws: PersonalDataStore.Problem.notAllowed) {
                 try PersonalDataStore(connection: app).export(curp: try Self.curp(Self.zenaida))
             }
-            let filed = try register.file(
-                kind: .acceso, curp: try Self.curp(Self.zenaida), received: ArcoStore.today, detail: nil,
-                channel: .participante)
-            #expect(filed > 0)
-            #expect(try register.list().isEmpty, "filing is not reading")
+            #expect(throws: (any Error).self) {
+                try app.query(
+                    "SELECT arco_request_insert('acceso', $1, current_date, current_date, 'participante', NULL, 'x')",
+                    [Self.zenaida])
+            }
             #expect(
-                try connection.query("SELECT filed_by FROM arco_request WHERE channel = 'participante'")
-                    .scalar(String.self) == "participante")
+                try connection.query("SELECT count(*) FROM arco_request WHERE curp = $1", [Self.zenaida])
+                    .scalar(Int.self) == filedBefore)
         }
     }
 

@@ -6,7 +6,8 @@ the DOM as rendered, checks of what it must show, and a check that the screensho
 People get in as they would: the first administrator's invitation is read from the SMTP sink's
 folder, its link opened, a password chosen, the second factor enrolled with a TOTP code computed
 here (RFC 6238); the administrator invites SICT's enlace on Cuentas, whose invitation is followed
-the same way; later sign-ins give the password and, for the administrator, a fresh code.
+the same way; later sign-ins give the password and, for the administrator, a fresh code. Last, a
+participant asks for their link on /mis-constancias, follows it from the mail and fetches a PDF.
 
     check.py URL SCREENS_DIR MAIL_DIR ADMIN_EMAIL BAD_SHEET
 
@@ -28,6 +29,8 @@ import zlib
 # The demo's enlace is SICT's; another counted member agency must never appear on its pages.
 SICT = "Secretaría de Infraestructura, Comunicaciones y Transportes"
 OTHER = "Secretaría de Gobernación"
+# A participant of the demo who passed SICT-BAS-2024-01, with the e-mail SICT registered for him.
+PARTICIPANT_CURP, PARTICIPANT_EMAIL = "GOMC820101HDFMRR04", "carlos.gomez@sct.gob.mx"
 CURP = re.compile(r"\b[A-Z][AEIOUX][A-Z]{2}\d{6}[HMX][A-Z]{5}[0-9A-Z]\d\b")
 
 
@@ -108,7 +111,7 @@ class Browser:
         self.wait_load()
 
     def evaluate(self, expression):
-        result = self.page("Runtime.evaluate", expression=expression, returnByValue=True)
+        result = self.page("Runtime.evaluate", expression=expression, returnByValue=True, awaitPromise=True)
         if "exceptionDetails" in result:
             raise RuntimeError(f"{expression}: {result['exceptionDetails']}")
         return result["result"].get("value")
@@ -289,6 +292,39 @@ def sign_out(browser):
     browser.submit("document.querySelector('form.salir').submit()")
 
 
+def participant(browser, check, base, mailbox):
+    """A participant of the demo reaches their constancias through the e-mailed link; a pair that
+    matches no one gets the same page (issue #30)."""
+    browser.go(base + "/")
+    sign_out(browser)
+    answers = []
+    for curp, email in [(PARTICIPANT_CURP, "nadie@sct.gob.mx"), (PARTICIPANT_CURP, PARTICIPANT_EMAIL)]:
+        browser.go(base + "/mis-constancias")
+        check.page("mis-constancias", must=["CURP", "correo"])
+        fill(browser, {"curp": curp, "email": email}, "curp")
+        answers.append(check.page("mis-constancias-enviado", must=["le enviamos a ese correo un enlace"], no_curp=True))
+    # The same page but for the form's fresh CSRF token.
+    same = [re.sub(r'name="csrf" value="[^"]*"', "", dom) for dom in answers]
+    if same[0] != same[1]:
+        check.failures.append("mis-constancias (a wrong pair is answered differently)")
+    message = mailbox.wait(PARTICIPANT_EMAIL)
+    link = re.search(r"https?://\S+/mis-constancias/entrar\?t=[A-Za-z0-9_-]+", message["text"] or "")
+    if not link or CURP.search((message["text"] or "") + (message["html"] or "")):
+        check.failures.append("mis-constancias (no link, or a CURP, in the message)")
+        return
+    browser.go(link.group(0))
+    check.page("mis-constancias-entrar", must=["Ver mis constancias"], no_curp=True)
+    browser.submit("document.querySelector('form.formulario').submit()")
+    dom = check.page("mis-constancias-pagina", must=["Constancias", "SICT-BAS-2024-01", "Descargar el PDF",
+                                                     "Sus solicitudes sobre sus datos"], no_curp=True)
+    pdf = re.search(r'href="(/mis-constancias/constancias/[^"]+\.pdf)"', dom)
+    fetched = browser.evaluate(
+        f"fetch({json.dumps(pdf.group(1))}).then(r => r.status + ' ' + r.headers.get('content-type'))"
+        if pdf else "'none'")
+    if fetched != "200 application/pdf":
+        check.failures.append(f"mis-constancias-pagina (the constancia's PDF: {fetched})")
+
+
 def main():
     base, screens, mail_dir, admin_email, bad_sheet = sys.argv[1:6]
     os.makedirs(screens, exist_ok=True)
@@ -390,6 +426,7 @@ def main():
             check.page("verificar", must=["Constancia válida", "PNC-"], no_curp=True)
         else:
             check.failures.append("verificar (no verification link on the group page)")
+        participant(browser, check, base, mailbox)
     finally:
         browser.close()
     if check.failures:

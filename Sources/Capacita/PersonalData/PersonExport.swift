@@ -47,7 +47,7 @@ public struct PersonExport: Sendable, Equatable {
 
     public func section(_ source: String) -> Section? { sections.first { $0.source == source } }
 
-    /// The tables an export reads, in order (db/migrations/0037's `person_export`), with what each
+    /// The tables an export reads, in order (`person_export`: db/migrations/0037, 0039), with what each
     /// holds in Spanish. A ficha names no one (its observaciones are free text): the export says
     /// so when none does.
     public static let sources: [(source: String, title: String)] = [
@@ -68,6 +68,7 @@ public struct PersonExport: Sendable, Equatable {
         ("arco_request", "Solicitudes de derechos ARCO"),
         ("ficha", "Fichas diagnósticas que la nombran"),
         ("audit_log", "Bitácora: registros que le conciernen"),
+        ("participant_access", "Enlaces y sesiones de su página (/mis-constancias)"),
     ]
 
     public static func title(of source: String) -> String {

@@ -142,6 +142,11 @@ struct ServeCommand: AsyncParsableCommand {
         } catch {
             throw ValidationError(error.description)
         }
+        do {
+            configuration.participants = try ParticipantSettings.fromEnvironment()
+        } catch {
+            throw ValidationError(error.description)
+        }
         configuration.metricsAllowed = try metricsAllowed()
         let level =
             ProcessInfo.processInfo.environment["CAPACITA_LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0) } ?? .info

@@ -13,6 +13,9 @@ enum PageTemplate: String, CaseIterable, Sendable {
     case asistencia
     case indicadorPrograma = "indicador-programa"
     case arco
+    case misConstancias = "mis-constancias"
+    case misConstanciasEntrar = "mis-constancias-entrar"
+    case participante
 
     /// Included by the pages with `{{> name}}`: missing, a page would render without them.
     static let partials = ["cabecera", "exportar", "pie", "tabla"]

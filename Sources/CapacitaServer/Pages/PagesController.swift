@@ -127,6 +127,21 @@ struct PagesController {
         routes.post(public: "/contrasena/nueva") { request, context in
             try await passwordSubmitted(.passwordReset, request, context)
         }
+        // A participant's own page (ParticipantPages.swift): public, each checks its own link or
+        // participant session (not an account's).
+        routes.get(public: "/mis-constancias") { request, _ in try await participantHome(request) }
+        routes.post(public: "/mis-constancias") { request, context in
+            try await participantLinkRequested(request, context)
+        }
+        routes.get(public: "/mis-constancias/entrar") { request, _ in try await participantLinkPage(request) }
+        routes.post(public: "/mis-constancias/entrar") { request, context in
+            try await participantSignIn(request, context)
+        }
+        routes.post(public: "/mis-constancias/solicitud") { request, _ in try await participantFile(request) }
+        routes.get(public: "/mis-constancias/constancias/{folio}.pdf") { request, context in
+            try await participantPDF(request, context)
+        }
+        routes.post(public: "/mis-constancias/salir") { request, _ in try await participantSignOut(request) }
         // Without a session it goes back to the form: signing out needs no role.
         routes.post(public: "/salir") { request, _ in
             try await signOut(request)
