@@ -69,17 +69,7 @@ public struct Meta41Action: Sendable, Equatable {
 /// The actions programmed per year (TAP), each with the document it comes from
 /// (db/seed/acciones-programadas.csv: `anio,acciones,fuente`).
 public struct ProgrammedActions: Sendable, Equatable {
-    public struct Count: Sendable, Equatable {
-        public var year: Int
-        public var actions: Int
-        public var source: String
-
-        public init(year: Int, actions: Int, source: String) {
-            self.year = year
-            self.actions = actions
-            self.source = source
-        }
-    }
+    public typealias Count = YearCount
 
     public var counts: [Int: Count]
 
@@ -100,44 +90,13 @@ public struct ProgrammedActions: Sendable, Equatable {
     /// programme's years up to next year; a whole number above 0 (with nothing programmed the
     /// percentage does not exist: the year is left out and is ND); a source named.
     public static func parse(_ bytes: [UInt8], currentYear: Int) -> Result<ProgrammedActions, ImportIssues> {
-        let document = CSVDocument(bytes: bytes, specs: columns)
-        var issues = document.issues
-        var counts: [Count] = []
-        var lineOfYear: [Int: Int] = [:]
-        for row in document.rows {
-            let before = issues.count
-            func fail(_ column: String, _ message: String) {
-                issues.append(ImportIssue(line: row.line, column: column, value: row[column], message: message))
-            }
-            var year: Int?
-            switch ReportYears.year(row["anio"], currentYear: currentYear) {
-            case .success(let value):
-                if let earlier = lineOfYear[value] {
-                    fail("anio", "el año ya aparece en la línea \(earlier)")
-                } else {
-                    year = value
-                    lineOfYear[value] = row.line
-                }
-            case .failure(let problem): fail("anio", problem.description)
-            }
-            let actions = CellParsing.count(row["acciones"])
-            if actions == nil {
-                fail("acciones", "debe ser un número entero mayor que 0")
-            } else if actions == 0 {
-                fail(
-                    "acciones",
-                    "debe ser mayor que 0: sin acciones programadas no hay porcentaje (deje el año fuera: ND)")
-            }
-            let source = row["fuente"]
-            if source.isEmpty {
-                fail("fuente", "falta el documento de donde viene la cifra")
-            } else if let problem = CellText.textProblem(source, limit: PublishedActions.sourceLimit) {
-                fail("fuente", problem)
-            }
-            guard issues.count == before, let year, let actions else { continue }
-            counts.append(Count(year: year, actions: actions, source: source))
-        }
-        return issues.isEmpty ? .success(ProgrammedActions(counts)) : .failure(ImportIssues(issues))
+        YearCountFile.parse(
+            bytes, columns: columns, currentYear: currentYear, sourceLimit: PublishedActions.sourceLimit
+        ) { actions -> String? in
+            guard let actions else { return "debe ser un número entero mayor que 0" }
+            return actions == 0
+                ? "debe ser mayor que 0: sin acciones programadas no hay porcentaje (deje el año fuera: ND)" : nil
+        }.map(ProgrammedActions.init)
     }
 }
 

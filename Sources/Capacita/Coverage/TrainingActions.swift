@@ -60,17 +60,7 @@ public enum TrainingActionsIndicator {
 /// Training actions counted in published reports for years capacita holds no events of: data,
 /// each with the document it comes from (db/seed/acciones-capacitacion.csv: `anio,acciones,fuente`).
 public struct PublishedActions: Sendable, Equatable {
-    public struct Count: Sendable, Equatable {
-        public var year: Int
-        public var actions: Int
-        public var source: String
-
-        public init(year: Int, actions: Int, source: String) {
-            self.year = year
-            self.actions = actions
-            self.source = source
-        }
-    }
+    public typealias Count = YearCount
 
     public var counts: [Int: Count]
 
@@ -93,38 +83,9 @@ public struct PublishedActions: Sendable, Equatable {
     /// Every row, or every problem (line, column, value, message). A year at most once, within
     /// the programme's years up to `currentYear`; a count a whole number; a source named.
     public static func parse(_ bytes: [UInt8], currentYear: Int) -> Result<PublishedActions, ImportIssues> {
-        let document = CSVDocument(bytes: bytes, specs: columns)
-        var issues = document.issues
-        var counts: [Count] = []
-        var lineOfYear: [Int: Int] = [:]
-        for row in document.rows {
-            let before = issues.count
-            func fail(_ column: String, _ message: String) {
-                issues.append(ImportIssue(line: row.line, column: column, value: row[column], message: message))
-            }
-            var year: Int?
-            switch ReportYears.year(row["anio"], currentYear: currentYear) {
-            case .success(let value):
-                if let earlier = lineOfYear[value] {
-                    fail("anio", "el año ya aparece en la línea \(earlier)")
-                } else {
-                    year = value
-                    lineOfYear[value] = row.line
-                }
-            case .failure(let problem): fail("anio", problem.description)
-            }
-            let actions = CellParsing.count(row["acciones"])
-            if actions == nil { fail("acciones", "debe ser un número entero no negativo") }
-            let source = row["fuente"]
-            if source.isEmpty {
-                fail("fuente", "falta el documento de donde viene la cifra")
-            } else if let problem = CellText.textProblem(source, limit: sourceLimit) {
-                fail("fuente", problem)
-            }
-            guard issues.count == before, let year, let actions else { continue }
-            counts.append(Count(year: year, actions: actions, source: source))
-        }
-        return issues.isEmpty ? .success(PublishedActions(counts)) : .failure(ImportIssues(issues))
+        YearCountFile.parse(bytes, columns: columns, currentYear: currentYear, sourceLimit: sourceLimit) {
+            $0 == nil ? "debe ser un número entero no negativo" : nil
+        }.map(PublishedActions.init)
     }
 }
 

@@ -74,6 +74,13 @@ struct Reports: ParsableCommand {
         try tools.prepare(database, groups: "\(folder)/groups.csv")
         try Child.must(
             tools.capacita, ["enroll", "import", "\(folder)/enrollment.csv"], environment: ["DATABASE_URL": database])
+        try settle(database, acreditado: acreditado)
+        return database
+    }
+
+    /// Marks a share of the enrollments acreditado (one timed UPDATE, the summary rebuilt at its
+    /// commit), gives every member a headcount for 2022-2026 and analyzes.
+    static func settle(_ database: String, acreditado: Double) throws {
         // Results at this scale would take a results file as large again; the status is what the reports read.
         let setup = try Connection(database)
         let start = DispatchTime.now().uptimeNanoseconds
@@ -93,6 +100,5 @@ struct Reports: ParsableCommand {
             FROM agency a, generate_series(2022, 2026) AS y WHERE a.counts_in_indicator
             """)
         try setup.execute("VACUUM ANALYZE")
-        return database
     }
 }

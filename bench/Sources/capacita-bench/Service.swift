@@ -46,19 +46,9 @@ struct Service: ParsableCommand {
             }.sorted().dropFirst(3).first ?? .nan
 
         let port = 18_700 + Int(stamp)! % 200
-        let server = Process()
-        server.executableURL = URL(fileURLWithPath: tools.capacita)
-        server.arguments = ["serve", "--port", String(port), "--pool", "16", "--max-imports", "8"]
-        server.environment = ProcessInfo.processInfo.environment.merging(
-            [
-                "DATABASE_URL": tools.withUser("capacita_app", database), "CAPACITA_ROOT": tools.root,
-                "CAPACITA_LOG_LEVEL": "warning",
-            ]) { _, new in new }
-        server.standardError = FileHandle.nullDevice
-        try server.run()
+        let server = try Self.serve(tools: tools, database: database, port: port)
         defer { if server.isRunning { server.terminate() } }
         let base = "http://127.0.0.1:\(port)"
-        try Self.waitForHealth(base)
 
         print("service on \(rows) enrollments (wrk on loopback, \(seconds) s each)")
         let url = "\(base)/v1/reports/indicator?year=2024"
@@ -184,19 +174,50 @@ struct Service: ParsableCommand {
         server.waitUntilExit()
     }
 
-    /// Groups CSV of every upload's groups; files c{i}/{k}.csv of 200 rows in 5 groups of 40; cli.csv.
-    static func writeUploads(folder: String, connections: Int, uploads: Int, stamp: String) throws -> String {
-        let total = ((connections + 1) * uploads + 1) * 200
-        let people = SampleFiles(rows: total, people: total, seed: UInt64(stamp)!).population()
+    /// `capacita serve` (release, `--pool 16 --max-imports 8`) connected as `capacita_app`, answering /health.
+    static func serve(tools: Tools, database: String, port: Int) throws -> Process {
+        let server = Process()
+        server.executableURL = URL(fileURLWithPath: tools.capacita)
+        server.arguments = ["serve", "--port", String(port), "--pool", "16", "--max-imports", "8"]
+        server.environment = ProcessInfo.processInfo.environment.merging(
+            [
+                "DATABASE_URL": tools.withUser("capacita_app", database), "CAPACITA_ROOT": tools.root,
+                "CAPACITA_LOG_LEVEL": "warning",
+            ]) { _, new in new }
+        server.standardError = FileHandle.nullDevice
+        try server.run()
+        do {
+            try Self.waitForHealth("http://127.0.0.1:\(port)")
+        } catch {
+            server.terminate()
+            throw error
+        }
+        return server
+    }
+
+    /// Groups CSV of every upload's groups; files c{i}/{k}.csv of `rows` new people in groups of
+    /// 40 (their years taken in turn from `years`); cli.csv. The people are generated from the
+    /// stamp unless given (at least `((connections + 1) * uploads + 1) * rows` of them).
+    static func writeUploads(
+        folder: String, connections: Int, uploads: Int, stamp: String, rows: Int = 200,
+        people given: ArraySlice<SamplePerson>? = nil, years: ClosedRange<Int> = 2026...2026
+    ) throws -> String {
+        let total = ((connections + 1) * uploads + 1) * rows
+        let people =
+            given.map(Array.init) ?? SampleFiles(rows: total, people: total, seed: UInt64(stamp) ?? 0).population()
+        guard people.count >= total else { throw BenchError("\(total) people needed, \(people.count) given") }
         var groups = ["grupo,curso,tipo,dependencia,inicio,fin,modalidad,entidad,cupo"]
         var next = 0
         func file(_ path: String, _ prefix: String) throws {
             var lines = ["curp,nombre,primer_apellido,segundo_apellido,sexo,correo,dependencia,nivel,puesto,grupo"]
-            for row in 0..<200 {
+            for row in 0..<rows {
                 let person = people[next]
                 next += 1
                 let group = "\(prefix)-\(row / 40)"
-                if row % 40 == 0 { groups.append("\(group),PNC22-SENS,,SEGOB,2026-03-02,2026-03-02,presencial,,40") }
+                if row % 40 == 0 {
+                    let year = years.lowerBound + (groups.count - 1) % years.count
+                    groups.append("\(group),PNC22-SENS,,SEGOB,\(year)-03-02,\(year)-03-02,presencial,,40")
+                }
                 lines.append(
                     [
                         person.curp, person.givenNames, person.firstSurname, person.secondSurname, person.sex.rawValue,

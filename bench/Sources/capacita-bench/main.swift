@@ -10,7 +10,7 @@ struct Bench: ParsableCommand {
         abstract: "Generates sample data and runs the benchmarks of bench/README.md.",
         subcommands: [
             Generate.self, Enrollment.self, EnrollmentRoles.self, WorkbookBench.self, Reports.self, Service.self,
-            Documents.self,
+            Documents.self, Scale.self,
         ]
     )
 }
