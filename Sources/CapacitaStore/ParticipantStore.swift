@@ -132,10 +132,13 @@ public struct ParticipantStore {
                     attendance: try row.decode("attendance"), preScore: try row.decode("pre_score"),
                     postScore: try row.decode("post_score"), finalScore: try row.decode("final_score"))
             }
-            let marks = try connection.query("SELECT * FROM participant_attendance($1)", [sha]).map { row in
-                ParticipantPage.Mark(
+            // The table's CHECK allows only the three marks; a row with another is left out.
+            let marks = try connection.query("SELECT * FROM participant_attendance($1)", [sha]).rows.compactMap {
+                row -> ParticipantPage.Mark? in
+                guard let mark = AttendanceMark(rawValue: try row.decode("mark")) else { return nil }
+                return ParticipantPage.Mark(
                     groupCode: try row.decode("group_code"), date: try row.decode("session_date"),
-                    startsAt: try row.decode("starts_at"), mark: try row.decode("mark"))
+                    startsAt: try row.decode("starts_at"), mark: mark)
             }
             let constancias = try connection.query("SELECT * FROM participant_constancias($1)", [sha]).map { row in
                 ParticipantPage.Constancia(

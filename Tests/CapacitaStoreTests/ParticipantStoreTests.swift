@@ -81,7 +81,7 @@ import Testing
                 })
             #expect(!hers.isEmpty && !his.isEmpty)
             #expect(Set(session.page.constancias.map(\.folio)) == hers)
-            #expect(session.page.marks.count == 1 && session.page.marks.first?.mark == "present")
+            #expect(session.page.marks.count == 1 && session.page.marks.first?.mark == .present)
             #expect(session.page.requests.map(\.kind) == [.cancelacion], "the register's request that names her")
 
             // Another person's folio is no document, and records nothing.

@@ -31,6 +31,15 @@ public enum AttendanceMark: String, Sendable, CaseIterable, Codable {
         case .excused: return "justificada"
         }
     }
+
+    /// What a person reads: `asistió`, `no asistió`, `falta justificada`.
+    public var label: String {
+        switch self {
+        case .present: return "asistió"
+        case .absent: return "no asistió"
+        case .excused: return "falta justificada"
+        }
+    }
 }
 
 /// A participant's marks among the sessions that count for them, and the percentage the course's

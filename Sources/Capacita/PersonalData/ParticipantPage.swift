@@ -79,22 +79,13 @@ public struct ParticipantPage: Sendable, Equatable {
         public var date: String
         /// HH:MM; nil for the day's session of a group without a sessions file.
         public var startsAt: String?
-        /// present, absent, excused.
-        public var mark: String
+        public var mark: AttendanceMark
 
-        public init(groupCode: String, date: String, startsAt: String?, mark: String) {
+        public init(groupCode: String, date: String, startsAt: String?, mark: AttendanceMark) {
             self.groupCode = groupCode
             self.date = date
             self.startsAt = startsAt
             self.mark = mark
-        }
-
-        public var label: String {
-            switch mark {
-            case "present": "asistió"
-            case "excused": "falta justificada"
-            default: "no asistió"
-            }
         }
     }
 

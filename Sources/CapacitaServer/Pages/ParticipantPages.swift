@@ -146,7 +146,7 @@ extension PagesController {
                     final: score(enrollment.finalScore))
             }, hasEnrollments: !held.enrollments.isEmpty,
             marks: held.marks.map {
-                .init(group: $0.groupCode, date: $0.date, time: $0.startsAt ?? "—", mark: $0.label)
+                .init(group: $0.groupCode, date: $0.date, time: $0.startsAt ?? "—", mark: $0.mark.label)
             }, hasMarks: !held.marks.isEmpty,
             requests: held.requests.map {
                 .init(
